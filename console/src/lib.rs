@@ -1,0 +1,1 @@
+//! console crate (see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! ingest crate (see ARCHITECTURE.md).

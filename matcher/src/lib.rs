@@ -1,0 +1,1 @@
+//! matcher crate (see ARCHITECTURE.md).

@@ -1,0 +1,3 @@
+//! Shared domain types. No I/O here: other crates read and write these.
+
+pub mod watchlist;

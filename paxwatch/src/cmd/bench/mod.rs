@@ -1,0 +1,21 @@
+//! `paxwatch bench parse|match`: each benchmark runs its baseline in the same process and run.
+
+pub mod match_speed;
+pub mod parse_speed;
+
+use std::process::ExitCode;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// Reader throughput on generated PAXLST and PNRGOV, beside the bare edifact-parser tokenizer.
+    Parse(parse_speed::Args),
+    /// Screening throughput and latency against generated lists, beside brute-force Jaro-Winkler.
+    Match(match_speed::Args),
+}
+
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Parse(args) => parse_speed::run(args),
+        Command::Match(args) => match_speed::run(args),
+    }
+}

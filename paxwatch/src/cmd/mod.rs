@@ -1,0 +1,6 @@
+//! One module per command; each owns its clap arguments and its `run`.
+
+pub mod bench;
+pub mod match_travellers;
+pub mod parse;
+pub mod watchlist;

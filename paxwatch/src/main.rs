@@ -1,0 +1,59 @@
+//! The one binary: wires the crates into commands.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "paxwatch", version, about = "Passenger-data (API/PNR) screening")]
+struct Cli {
+    /// Log as JSON lines instead of human-readable text.
+    #[arg(long, global = true)]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse one EDIFACT file (PAXLST, PNRGOV, CUSRES, CONTRL) and print what it holds.
+    Parse(cmd::parse::Args),
+    /// Screen a travellers CSV against a watchlist CSV (the evaluation contract).
+    Match(cmd::match_travellers::Args),
+    /// Watchlist management.
+    #[command(subcommand)]
+    Watchlist(cmd::watchlist::Command),
+    /// Benchmarks with their baselines measured in the same run.
+    #[command(subcommand)]
+    Bench(cmd::bench::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.log_json);
+    let result = match cli.command {
+        Command::Parse(args) => cmd::parse::run(args),
+        Command::Match(args) => cmd::match_travellers::run(args),
+        Command::Watchlist(command) => cmd::watchlist::run(command),
+        Command::Bench(command) => cmd::bench::run(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("paxwatch: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("PAXWATCH_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

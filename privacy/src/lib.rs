@@ -1,0 +1,1 @@
+//! privacy crate (see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! watchlists crate (see ARCHITECTURE.md).
