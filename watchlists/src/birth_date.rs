@@ -16,7 +16,12 @@ pub fn parse_iso(text: &str) -> Option<PartialDate> {
         None => None,
     };
     let day = match parts.next() {
-        Some(d) => Some(parse_two_digits(d, 1, days_in_month(year, month?))?),
+        Some(d) => {
+            let day = parse_two_digits(d, 1, 31)?;
+            // The calendar decides whether the day exists in that month and year.
+            chrono::NaiveDate::from_ymd_opt(i32::from(year), u32::from(month?), u32::from(day))?;
+            Some(day)
+        }
         None => None,
     };
     if parts.next().is_some() {
@@ -31,16 +36,6 @@ fn parse_two_digits(text: &str, min: u8, max: u8) -> Option<u8> {
     }
     let value: u8 = text.parse().ok()?;
     (min..=max).contains(&value).then_some(value)
-}
-
-/// Days in a month of the proleptic Gregorian calendar.
-pub fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        _ => 31,
-    }
 }
 
 /// Formats a date as the paxwatch CSV writes it (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
