@@ -9,9 +9,15 @@ pub struct Import {
     pub entries: Vec<Entry>,
     /// Records that could not be read; the rest of the file was still imported.
     pub rejected: Vec<RejectedRow>,
+    /// Values left out of entries that were imported (an unreadable birth date, say).
+    pub warnings: Vec<RejectedRow>,
+    /// Records that are not persons (entities, vessels, aircraft), counted and left out.
+    pub skipped_non_persons: u64,
+    /// The file's own date or publication id, when it states one (`2025-04-19T23:00:04.625Z`).
+    pub published: Option<String>,
 }
 
-/// A record left out of an import, and why.
+/// A record (or value) left out of an import, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RejectedRow {
     /// 1-based line in the source file where the record starts.
@@ -28,4 +34,18 @@ pub enum ImportError {
     MissingColumn(&'static str),
     #[error("CSV: {0}")]
     Csv(String),
+    #[error("XML at line {line}: {message}")]
+    Xml { line: u64, message: String },
+}
+
+/// Turns a `csv` error into an import error, keeping I/O errors as such.
+pub(crate) fn csv_error(err: csv::Error) -> ImportError {
+    if err.is_io_error() {
+        match err.into_kind() {
+            csv::ErrorKind::Io(io) => ImportError::Io(io),
+            other => ImportError::Csv(format!("{other:?}")),
+        }
+    } else {
+        ImportError::Csv(err.to_string())
+    }
 }

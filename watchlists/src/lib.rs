@@ -5,7 +5,11 @@
 //! with their line numbers. One bad record never aborts a whole import.
 
 pub mod birth_date;
+pub mod country;
+mod entry_builder;
 mod import;
+pub mod ofac_csv;
+mod ofac_remarks;
 pub mod paxwatch_csv;
 
 pub use import::{Import, ImportError, RejectedRow};

@@ -6,6 +6,7 @@
 //! person never reaches screening.
 
 use crate::birth_date;
+use crate::import::csv_error;
 use crate::{Import, ImportError, RejectedRow};
 use model::watchlist::{Entry, Gender, ListedDocument};
 
@@ -50,17 +51,12 @@ impl ColumnIndex {
 
 /// Reads a paxwatch watchlist CSV. Rows that cannot be read are returned as rejected rows.
 pub fn read<R: std::io::Read>(reader: R) -> Result<Import, ImportError> {
-    read_with_progress(reader, |_| {})
-}
-
-/// Like [`read`], calling `on_record` with the byte offset reached after each record.
-pub fn read_with_progress<R: std::io::Read>(
-    reader: R,
-    mut on_record: impl FnMut(u64),
-) -> Result<Import, ImportError> {
+    // `\n` alone ends a record so that line numbers stay right in CRLF files too; the `\r`
+    // left on the last field is trimmed like any other surrounding whitespace.
     let mut csv_reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
         .from_reader(reader);
     let header = csv_reader.headers().map_err(csv_error)?.clone();
     let columns = ColumnIndex::from_header(&header)?;
@@ -77,10 +73,8 @@ pub fn read_with_progress<R: std::io::Read>(
                     Err(reason) => import.rejected.push(RejectedRow { line, reason }),
                 }
             }
+            Err(err) if err.is_io_error() => return Err(csv_error(err)),
             Err(err) => {
-                if let csv::ErrorKind::Io(_) = err.kind() {
-                    return Err(csv_error(err));
-                }
                 let line = err.position().map_or(line, |p| p.line());
                 import.rejected.push(RejectedRow {
                     line,
@@ -88,20 +82,8 @@ pub fn read_with_progress<R: std::io::Read>(
                 });
             }
         }
-        on_record(csv_reader.position().byte());
     }
     Ok(import)
-}
-
-fn csv_error(err: csv::Error) -> ImportError {
-    if err.is_io_error() {
-        match err.into_kind() {
-            csv::ErrorKind::Io(io) => ImportError::Io(io),
-            other => ImportError::Csv(format!("{other:?}")),
-        }
-    } else {
-        ImportError::Csv(err.to_string())
-    }
 }
 
 fn values(field: &str) -> impl Iterator<Item = &str> {
@@ -279,6 +261,21 @@ mod tests {
         assert_eq!(import.entries[0].id, "a-2");
         assert_eq!(import.rejected.len(), 1);
         assert_eq!(import.rejected[0].line, 2);
+    }
+
+    #[test]
+    fn crlf_line_ends_keep_line_numbers_right() {
+        let text = "id,list,names,birth_dates,nationalities,gender,documents\r\n\
+                    a-1,L,One,,,M,\r\n\
+                    a-2,L,Two,1971-13,,,\r\n\
+                    a-3,L,Three,,,F,P:X1:\r\n";
+        let import = read(text.as_bytes()).unwrap();
+        assert_eq!(
+            import.rejected.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [3]
+        );
+        assert_eq!(import.entries[1].gender, Some(Gender::Female));
+        assert_eq!(import.entries[1].documents[0].number, "X1");
     }
 
     #[test]

@@ -1,0 +1,134 @@
+//! Country names as sanctions lists write them, mapped to ISO 3166-1 alpha-3.
+//!
+//! The ISO short and long names, common unofficial names and demonyms come from the
+//! `keshvar` crate; the lists' own spellings that it does not know (`Korea, North`,
+//! `Palestinian`, `Kosovo`, ...) are added here.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Spellings used by OFAC, the UN and Canada that `keshvar` does not carry.
+const LIST_SPELLINGS: &[(&str, &str)] = &[
+    ("korea, north", "PRK"),
+    ("korea, south", "KOR"),
+    ("democratic people's republic of korea", "PRK"),
+    ("republic of korea", "KOR"),
+    ("palestinian", "PSE"),
+    ("possibly palestinian", "PSE"),
+    ("state of palestine", "PSE"),
+    ("region: gaza", "PSE"),
+    ("gaza", "PSE"),
+    ("west bank", "PSE"),
+    ("kosovo", "XKX"),
+    ("burma", "MMR"),
+    ("congo, democratic republic of the", "COD"),
+    ("democratic republic of the congo", "COD"),
+    ("congo", "COG"),
+    ("republic of the congo", "COG"),
+    ("north macedonia, the republic of", "MKD"),
+    ("the gambia", "GMB"),
+    ("gambia", "GMB"),
+    ("czech republic", "CZE"),
+    ("turkey", "TUR"),
+    ("türkiye", "TUR"),
+    ("united kingdom", "GBR"),
+    ("united states", "USA"),
+    ("united republic of tanzania", "TZA"),
+    ("tanzania", "TZA"),
+    ("cabo verde", "CPV"),
+    ("cape verde", "CPV"),
+    ("taiwan", "TWN"),
+    ("hong kong", "HKG"),
+    ("macau", "MAC"),
+    ("iran", "IRN"),
+    ("syria", "SYR"),
+    ("russia", "RUS"),
+    ("laos", "LAO"),
+    ("vietnam", "VNM"),
+    ("bolivia", "BOL"),
+    ("venezuela", "VEN"),
+    ("moldova", "MDA"),
+    ("libya", "LBY"),
+    ("ivory coast", "CIV"),
+    ("cote d'ivoire", "CIV"),
+    ("côte d'ivoire", "CIV"),
+    ("eswatini", "SWZ"),
+    ("swaziland", "SWZ"),
+];
+
+fn table() -> &'static HashMap<String, String> {
+    static TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut map = HashMap::new();
+        for country in keshvar::CountryIterator::new() {
+            let alpha3 = country.alpha3().to_string();
+            map.insert(fold(&alpha3), alpha3.clone());
+            let names = [country.iso_short_name(), country.iso_long_name()]
+                .into_iter()
+                .chain(country.unofficial_name_list().iter().copied())
+                .chain(country.maybe_nationality());
+            for name in names {
+                map.entry(fold(name)).or_insert_with(|| alpha3.clone());
+            }
+        }
+        for (name, alpha3) in LIST_SPELLINGS {
+            map.insert(fold(name), (*alpha3).to_owned());
+        }
+        map
+    })
+}
+
+/// Lower case, trimmed, runs of whitespace (NBSP included) collapsed, trailing dot dropped.
+fn fold(name: &str) -> String {
+    let lower = name.trim().trim_end_matches('.').to_lowercase();
+    lower.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The alpha-3 code for a country name, a demonym or an alpha-3 code, if known.
+pub fn alpha3(name: &str) -> Option<&'static str> {
+    let folded = fold(name);
+    if folded.is_empty() {
+        return None;
+    }
+    table().get(&folded).map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alpha3;
+
+    #[test]
+    fn maps_the_lists_spellings() {
+        let cases = [
+            ("Iran", "IRN"),
+            ("Russia", "RUS"),
+            ("Russian Federation", "RUS"),
+            ("Korea, North", "PRK"),
+            ("Democratic People's Republic of Korea", "PRK"),
+            ("Syrian Arab Republic", "SYR"),
+            ("Palestinian", "PSE"),
+            ("Burma", "MMR"),
+            ("Congo, Democratic Republic of the", "COD"),
+            ("Democratic Republic of the Congo", "COD"),
+            (
+                "United Kingdom of Great Britain and Northern Ireland",
+                "GBR",
+            ),
+            ("Türkiye", "TUR"),
+            ("Kosovo", "XKX"),
+            ("  Afghanistan. ", "AFG"),
+            ("Bosnia and Herzegovina", "BIH"),
+            ("Guinea-Bissau", "GNB"),
+        ];
+        for (name, code) in cases {
+            assert_eq!(alpha3(name), Some(code), "{name}");
+        }
+    }
+
+    #[test]
+    fn unknown_names_map_to_nothing() {
+        assert_eq!(alpha3("former Soviet Union"), None);
+        assert_eq!(alpha3(""), None);
+        assert_eq!(alpha3("Atlantis"), None);
+    }
+}
