@@ -21,6 +21,9 @@ const DOCUMENT_LABELS: &[(&str, &str)] = &[
     ("D.N.I.", "I"),
 ];
 
+/// Text that ends a document number inside a remark.
+const NUMBER_ENDINGS: &[&str] = &[" issued", " expires", " expiring", " valid", ", "];
+
 /// Remarks that looked like a fact but could not be read; they do not reject the entry.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct UnreadRemarks(pub Vec<String>);
@@ -70,6 +73,13 @@ fn document(item: &str) -> Option<(&'static str, &str, Option<&'static str>)> {
         }
         None => (rest, None),
     };
+    // Issue and expiry notes follow the number without a separator: `K754050 issued 26 May 1999`.
+    let number = NUMBER_ENDINGS
+        .iter()
+        .filter_map(|ending| number.find(ending))
+        .min()
+        .map_or(number, |end| &number[..end])
+        .trim();
     (!number.is_empty()).then_some((*kind, number, country))
 }
 
@@ -126,7 +136,7 @@ mod tests {
     #[test]
     fn document_without_country_and_odd_dates() {
         let (entry, unread) =
-            read("DOB 19 Jun 1951; alt. DOB 1960 to 1961; Passport 1084010 (Egypt); alt. Passport 19820215; DOB sometime");
+            read("DOB 19 Jun 1951; alt. DOB 1960 to 1961; Passport 1084010 (Egypt); alt. Passport 19820215 issued 08 Sep 2006 expires 17 Jul 2011; DOB sometime");
         assert_eq!(entry.birth_dates.len(), 3);
         assert_eq!(
             entry.documents[1],
