@@ -19,6 +19,10 @@ const LIST_SPELLINGS: &[(&str, &str)] = &[
     ("gaza", "PSE"),
     ("west bank", "PSE"),
     ("kosovo", "XKX"),
+    // ISO 3166-3 keeps SUN for the former USSR; the UN list still names it.
+    ("former soviet union", "SUN"),
+    ("soviet union", "SUN"),
+    ("ussr", "SUN"),
     ("burma", "MMR"),
     ("congo, democratic republic of the", "COD"),
     ("democratic republic of the congo", "COD"),
@@ -118,6 +122,7 @@ mod tests {
             ("  Afghanistan. ", "AFG"),
             ("Bosnia and Herzegovina", "BIH"),
             ("Guinea-Bissau", "GNB"),
+            ("former Soviet Union", "SUN"),
         ];
         for (name, code) in cases {
             assert_eq!(alpha3(name), Some(code), "{name}");
@@ -126,7 +131,6 @@ mod tests {
 
     #[test]
     fn unknown_names_map_to_nothing() {
-        assert_eq!(alpha3("former Soviet Union"), None);
         // OFAC's "nationality possibly Palestinian" is a guess, not a stated nationality.
         assert_eq!(alpha3("possibly Palestinian"), None);
         assert_eq!(alpha3(""), None);

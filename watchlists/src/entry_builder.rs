@@ -20,8 +20,10 @@ pub(crate) fn normalise_whitespace(text: &str) -> String {
 }
 
 impl EntryBuilder {
+    /// A `;` inside a name becomes `,`: `;` separates values in the paxwatch CSV, and the
+    /// lists use it inside a name only to list spellings (`Fazel Rahim; Fazil Rahim`).
     pub fn name(&mut self, name: &str) {
-        let name = normalise_whitespace(name);
+        let name = normalise_whitespace(&name.replace(';', ","));
         if !name.is_empty() && !self.names.contains(&name) {
             self.names.push(name);
         }

@@ -5,11 +5,15 @@
 //! with their line numbers. One bad record never aborts a whole import.
 
 pub mod birth_date;
+pub mod canada_xml;
 pub mod country;
 mod entry_builder;
 mod import;
 pub mod ofac_csv;
 mod ofac_remarks;
+pub mod ofac_xml;
 pub mod paxwatch_csv;
+pub mod un_xml;
+mod xml_records;
 
 pub use import::{Import, ImportError, RejectedRow};
