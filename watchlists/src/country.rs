@@ -96,9 +96,31 @@ pub fn alpha3(name: &str) -> Option<&'static str> {
     table().get(&folded).map(String::as_str)
 }
 
+/// The alpha-3 code for an ISO 3166-1 alpha-2 code (any case), as FollowTheMoney writes
+/// nationalities (`ru`); FollowTheMoney's own `xk` (Kosovo) and `suhh` (USSR) included.
+pub fn alpha3_from_alpha2(code: &str) -> Option<String> {
+    match code.trim().to_ascii_lowercase().as_str() {
+        "xk" => return Some("XKX".to_owned()),
+        "suhh" => return Some("SUN".to_owned()),
+        _ => {}
+    }
+    let upper = code.trim().to_ascii_uppercase();
+    keshvar::Alpha2::try_from(upper.as_str())
+        .ok()
+        .map(|alpha2| alpha2.to_country().alpha3().to_string())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::alpha3;
+    use super::{alpha3, alpha3_from_alpha2};
+
+    #[test]
+    fn maps_alpha2_codes() {
+        assert_eq!(alpha3_from_alpha2("ru").as_deref(), Some("RUS"));
+        assert_eq!(alpha3_from_alpha2("IR").as_deref(), Some("IRN"));
+        assert_eq!(alpha3_from_alpha2("xk").as_deref(), Some("XKX"));
+        assert_eq!(alpha3_from_alpha2("zz"), None);
+    }
 
     #[test]
     fn maps_the_lists_spellings() {

@@ -8,6 +8,7 @@ pub mod birth_date;
 pub mod canada_xml;
 pub mod country;
 mod entry_builder;
+pub mod ftm;
 mod import;
 pub mod ofac_csv;
 mod ofac_remarks;
