@@ -8,6 +8,7 @@
 use crate::birth_date;
 use crate::entry_builder::EntryBuilder;
 use crate::xml_records::{Element, Item, XmlRecords};
+use crate::import::Collector;
 use crate::{Import, ImportError, RejectedRow};
 use model::watchlist::Entry;
 use std::io::BufRead;
@@ -18,7 +19,7 @@ pub const LIST: &str = "CA-SEMA";
 /// Reads the SEMA XML file.
 pub fn read<R: BufRead>(input: R) -> Result<Import, ImportError> {
     let mut records = XmlRecords::new(input, &["record"]);
-    let mut import = Import::default();
+    let mut import = Collector::default();
     let mut position = 0u32;
     loop {
         let item = match records.next_item() {
@@ -45,13 +46,13 @@ pub fn read<R: BufRead>(input: R) -> Result<Import, ImportError> {
                     continue;
                 }
                 match person(&element, position, line, &mut import.warnings) {
-                    Ok(entry) => import.entries.push(entry),
+                    Ok(entry) => import.accept(entry, line),
                     Err(reason) => import.rejected.push(RejectedRow { line, reason }),
                 }
             }
         }
     }
-    Ok(import)
+    Ok(import.finish())
 }
 
 fn person(

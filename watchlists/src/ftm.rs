@@ -8,6 +8,7 @@
 use crate::birth_date;
 use crate::country;
 use crate::entry_builder::EntryBuilder;
+use crate::import::Collector;
 use crate::{Import, ImportError, RejectedRow};
 use model::watchlist::{Entry, Gender};
 use serde::Deserialize;
@@ -35,7 +36,7 @@ impl FtmEntity {
 
 /// Reads FollowTheMoney JSON lines; `list` labels the entries (`OPENSANCTIONS`, ...).
 pub fn read<R: BufRead>(mut input: R, list: &str) -> Result<Import, ImportError> {
-    let mut import = Import::default();
+    let mut import = Collector::default();
     let mut line_bytes = Vec::new();
     let mut line = 0u64;
     loop {
@@ -69,11 +70,11 @@ pub fn read<R: BufRead>(mut input: R, list: &str) -> Result<Import, ImportError>
             continue;
         }
         match person(&entity, line, list, &mut import.warnings) {
-            Ok(entry) => import.entries.push(entry),
+            Ok(entry) => import.accept(entry, line),
             Err(reason) => import.rejected.push(RejectedRow { line, reason }),
         }
     }
-    Ok(import)
+    Ok(import.finish())
 }
 
 fn person(

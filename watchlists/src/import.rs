@@ -1,6 +1,8 @@
 //! What every importer returns.
 
 use model::watchlist::Entry;
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 
 /// The outcome of reading one list file.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,6 +38,47 @@ pub enum ImportError {
     Csv(String),
     #[error("XML at line {line}: {message}")]
     Xml { line: u64, message: String },
+}
+
+/// Gathers an [`Import`] while an importer reads, rejecting a second record with an id
+/// already seen: versions are compared by id, so ids must be unique within a version.
+#[derive(Debug, Default)]
+pub(crate) struct Collector {
+    import: Import,
+    first_line_of: HashMap<String, u64>,
+}
+
+impl Collector {
+    /// Keeps `entry` unless its id was already imported from an earlier record.
+    pub fn accept(&mut self, entry: Entry, line: u64) {
+        match self.first_line_of.get(&entry.id) {
+            Some(first) => self.import.rejected.push(RejectedRow {
+                line,
+                reason: format!("{}: duplicate id (first at line {first})", entry.id),
+            }),
+            None => {
+                self.first_line_of.insert(entry.id.clone(), line);
+                self.import.entries.push(entry);
+            }
+        }
+    }
+
+    pub fn finish(self) -> Import {
+        self.import
+    }
+}
+
+impl Deref for Collector {
+    type Target = Import;
+    fn deref(&self) -> &Import {
+        &self.import
+    }
+}
+
+impl DerefMut for Collector {
+    fn deref_mut(&mut self) -> &mut Import {
+        &mut self.import
+    }
 }
 
 /// Turns a `csv` error into an import error, keeping I/O errors as such.

@@ -8,6 +8,7 @@
 
 use crate::entry_builder::EntryBuilder;
 use crate::import::csv_error;
+use crate::import::Collector;
 use crate::{ofac_remarks, Import, ImportError, RejectedRow};
 use std::collections::HashMap;
 use std::io::Read;
@@ -113,7 +114,7 @@ pub fn read_aliases<R: Read>(reader: R) -> Result<Aliases, ImportError> {
 
 /// Reads `sdn.csv`, joining the aliases (when given) on `ent_num`.
 pub fn read<R: Read>(sdn: R, aliases: Option<&Aliases>) -> Result<Import, ImportError> {
-    let mut import = Import::default();
+    let mut import = Collector::default();
     if let Some(aliases) = aliases {
         import.rejected.extend(aliases.rejected.iter().cloned());
     }
@@ -136,14 +137,14 @@ pub fn read<R: Read>(sdn: R, aliases: Option<&Aliases>) -> Result<Import, Import
             }),
         }
     }
-    Ok(import)
+    Ok(import.finish())
 }
 
 fn read_record(
     record: &csv::ByteRecord,
     line: u64,
     aliases: Option<&Aliases>,
-    import: &mut Import,
+    import: &mut Collector,
 ) {
     if record.len() != SDN_COLUMNS {
         let reason = format!("expected {SDN_COLUMNS} fields, found {}", record.len());
@@ -181,7 +182,7 @@ fn read_record(
         });
     }
     match builder.build(format!("ofac-{ent_num}"), LIST) {
-        Some(entry) => import.entries.push(entry),
+        Some(entry) => import.accept(entry, line),
         None => import.rejected.push(RejectedRow {
             line,
             reason: format!("ofac-{ent_num}: no name"),

@@ -6,6 +6,7 @@ use crate::birth_date;
 use crate::country;
 use crate::entry_builder::EntryBuilder;
 use crate::xml_records::{Element, Item, XmlRecords};
+use crate::import::Collector;
 use crate::{Import, ImportError, RejectedRow};
 use model::watchlist::{Entry, Gender};
 use std::io::BufRead;
@@ -25,7 +26,7 @@ const DOCUMENT_TYPES: &[(&str, &str)] = &[
 /// Reads an sdnList XML file; `list` labels its entries (`OFAC-SDN`, `OFAC-CONS`).
 pub fn read<R: BufRead>(input: R, list: &str) -> Result<Import, ImportError> {
     let mut records = XmlRecords::new(input, &["sdnEntry", "publshInformation"]);
-    let mut import = Import::default();
+    let mut import = Collector::default();
     loop {
         let item = match records.next_item() {
             Ok(Some(item)) => item,
@@ -53,13 +54,13 @@ pub fn read<R: BufRead>(input: R, list: &str) -> Result<Import, ImportError> {
             }
             Item::Record { line, element } => {
                 match individual(&element, line, list, &mut import.warnings) {
-                    Ok(entry) => import.entries.push(entry),
+                    Ok(entry) => import.accept(entry, line),
                     Err(reason) => import.rejected.push(RejectedRow { line, reason }),
                 }
             }
         }
     }
-    Ok(import)
+    Ok(import.finish())
 }
 
 /// OFAC writes `MM/DD/YYYY`; the version label is ISO when that parses, else as written.

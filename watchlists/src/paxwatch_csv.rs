@@ -7,6 +7,7 @@
 
 use crate::birth_date;
 use crate::import::csv_error;
+use crate::import::Collector;
 use crate::{Import, ImportError, RejectedRow};
 use model::watchlist::{Entry, Gender, ListedDocument};
 
@@ -60,7 +61,7 @@ pub fn read<R: std::io::Read>(reader: R) -> Result<Import, ImportError> {
         .from_reader(reader);
     let header = csv_reader.headers().map_err(csv_error)?.clone();
     let columns = ColumnIndex::from_header(&header)?;
-    let mut import = Import::default();
+    let mut import = Collector::default();
     let mut record = csv::StringRecord::new();
     loop {
         let line = csv_reader.position().line();
@@ -69,7 +70,7 @@ pub fn read<R: std::io::Read>(reader: R) -> Result<Import, ImportError> {
             Ok(true) => {
                 let line = record.position().map_or(line, |p| p.line());
                 match parse_row(&columns, &record) {
-                    Ok(entry) => import.entries.push(entry),
+                    Ok(entry) => import.accept(entry, line),
                     Err(reason) => import.rejected.push(RejectedRow { line, reason }),
                 }
             }
@@ -83,7 +84,7 @@ pub fn read<R: std::io::Read>(reader: R) -> Result<Import, ImportError> {
             }
         }
     }
-    Ok(import)
+    Ok(import.finish())
 }
 
 fn values(field: &str) -> impl Iterator<Item = &str> {
@@ -250,6 +251,17 @@ mod tests {
         );
         assert!(import.rejected[3].reason.contains("no name"));
         assert!(import.rejected[4].reason.contains("missing `birth_dates`"));
+    }
+
+    #[test]
+    fn duplicate_ids_keep_the_first_row() {
+        let text = format!("{HEADER}a-1,L,First,,,,\na-2,L,Other,,,,\na-1,L,Second,,,,\n");
+        let import = read(text.as_bytes()).unwrap();
+        assert_eq!(import.entries.len(), 2);
+        assert_eq!(import.entries[0].names, ["First"]);
+        assert_eq!(import.rejected.len(), 1);
+        assert_eq!(import.rejected[0].line, 4);
+        assert!(import.rejected[0].reason.contains("duplicate id (first at line 2)"));
     }
 
     #[test]

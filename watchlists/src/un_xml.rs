@@ -11,6 +11,7 @@ use crate::birth_date;
 use crate::country;
 use crate::entry_builder::EntryBuilder;
 use crate::xml_records::{Element, Item, XmlRecords};
+use crate::import::Collector;
 use crate::{Import, ImportError, RejectedRow};
 use model::watchlist::{Gender, PartialDate};
 use std::io::BufRead;
@@ -23,7 +24,7 @@ const NAME_PARTS: [&str; 4] = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURT
 /// Reads the consolidated list XML.
 pub fn read<R: BufRead>(input: R) -> Result<Import, ImportError> {
     let mut records = XmlRecords::new(input, &["INDIVIDUAL", "ENTITY"]);
-    let mut import = Import::default();
+    let mut import = Collector::default();
     loop {
         let item = match records.next_item() {
             Ok(Some(item)) => item,
@@ -44,7 +45,7 @@ pub fn read<R: BufRead>(input: R) -> Result<Import, ImportError> {
             }
             Item::Record { line, element } => {
                 match individual(&element, line, &mut import.warnings) {
-                    Ok(entry) => import.entries.push(entry),
+                    Ok(entry) => import.accept(entry, line),
                     Err(reason) => import.rejected.push(RejectedRow { line, reason }),
                 }
             }
@@ -55,7 +56,7 @@ pub fn read<R: BufRead>(input: R) -> Result<Import, ImportError> {
         .iter()
         .find(|(k, _)| k == "dateGenerated")
         .map(|(_, v)| v.clone());
-    Ok(import)
+    Ok(import.finish())
 }
 
 fn individual(
