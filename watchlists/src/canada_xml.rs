@@ -7,8 +7,8 @@
 
 use crate::birth_date;
 use crate::entry_builder::EntryBuilder;
-use crate::xml_records::{Element, Item, XmlRecords};
 use crate::import::Collector;
+use crate::xml_records::{Element, Item, XmlRecords};
 use crate::{Import, ImportError, RejectedRow};
 use model::watchlist::Entry;
 use std::io::BufRead;

@@ -4,6 +4,7 @@
 //! [`model::watchlist::Entry`] values, and the records it could not read as [`RejectedRow`]s
 //! with their line numbers. One bad record never aborts a whole import.
 
+pub mod active_list;
 pub mod birth_date;
 pub mod canada_xml;
 pub mod country;
@@ -14,7 +15,12 @@ pub mod ofac_csv;
 mod ofac_remarks;
 pub mod ofac_xml;
 pub mod paxwatch_csv;
+pub mod source;
 pub mod un_xml;
+pub mod version;
 mod xml_records;
 
+pub use active_list::{ActiveList, ListRegistry, LoadedVersion};
 pub use import::{Import, ImportError, RejectedRow};
+pub use source::{import, SourceFormat};
+pub use version::{ChangedEntry, Diff, EntryField, ListVersion};

@@ -9,6 +9,7 @@
 use crate::entry_builder::EntryBuilder;
 use crate::import::csv_error;
 use crate::import::Collector;
+use crate::version::HashingReader;
 use crate::{ofac_remarks, Import, ImportError, RejectedRow};
 use std::collections::HashMap;
 use std::io::Read;
@@ -28,6 +29,8 @@ const ALT_NAME: usize = 3;
 pub struct Aliases {
     by_entity: HashMap<String, Vec<String>>,
     pub rejected: Vec<RejectedRow>,
+    /// SHA-256 of the aliases file, hex: part of the list version's identity.
+    pub sha256: String,
 }
 
 impl Aliases {
@@ -74,7 +77,8 @@ fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
 /// Reads `alt.csv`.
 pub fn read_aliases<R: Read>(reader: R) -> Result<Aliases, ImportError> {
     let mut aliases = Aliases::default();
-    let mut reader = csv_reader(reader);
+    let mut hashing = HashingReader::new(reader);
+    let mut reader = csv_reader(&mut hashing);
     let mut record = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut record) {
@@ -109,6 +113,9 @@ pub fn read_aliases<R: Read>(reader: R) -> Result<Aliases, ImportError> {
             }),
         }
     }
+    drop(reader);
+    std::io::copy(&mut hashing, &mut std::io::sink())?;
+    aliases.sha256 = hashing.finish().sha256;
     Ok(aliases)
 }
 

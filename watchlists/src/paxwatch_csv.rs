@@ -261,7 +261,9 @@ mod tests {
         assert_eq!(import.entries[0].names, ["First"]);
         assert_eq!(import.rejected.len(), 1);
         assert_eq!(import.rejected[0].line, 4);
-        assert!(import.rejected[0].reason.contains("duplicate id (first at line 2)"));
+        assert!(import.rejected[0]
+            .reason
+            .contains("duplicate id (first at line 2)"));
     }
 
     #[test]

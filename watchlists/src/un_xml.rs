@@ -10,8 +10,8 @@
 use crate::birth_date;
 use crate::country;
 use crate::entry_builder::EntryBuilder;
-use crate::xml_records::{Element, Item, XmlRecords};
 use crate::import::Collector;
+use crate::xml_records::{Element, Item, XmlRecords};
 use crate::{Import, ImportError, RejectedRow};
 use model::watchlist::{Gender, PartialDate};
 use std::io::BufRead;
