@@ -108,6 +108,7 @@ mod tests {
     use super::*;
     use crate::SourceFormat;
     use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Barrier;
 
     fn version(list: &str, label: &str, entry_count: usize) -> ListVersion {
         ListVersion {
@@ -134,6 +135,8 @@ mod tests {
         registry.publish(version("UN", "0", 1000), index(0, 1000));
         active.publish(version("UN", "0", 1000), index(0, 1000));
         let stop = Arc::new(AtomicBool::new(false));
+        // Publishing starts once every reader has read once, so reads and swaps overlap.
+        let started = Arc::new(Barrier::new(5));
         let readers: Vec<_> = (0..4)
             .map(|_| {
                 let (registry, active, stop) = (
@@ -141,10 +144,12 @@ mod tests {
                     Arc::clone(&active),
                     Arc::clone(&stop),
                 );
+                let started = Arc::clone(&started);
                 std::thread::spawn(move || {
                     let mut reads = 0u64;
                     let mut last_generation = 0;
-                    while !stop.load(Ordering::Relaxed) {
+                    let mut first = true;
+                    while first || !stop.load(Ordering::Relaxed) {
                         for loaded in [registry.get("UN").unwrap(), active.snapshot().unwrap()] {
                             let generation: usize = loaded.version.label.parse().unwrap();
                             assert_eq!(loaded.index.len(), loaded.version.entry_count);
@@ -155,11 +160,16 @@ mod tests {
                             last_generation = last_generation.max(generation);
                         }
                         reads += 1;
+                        if first {
+                            first = false;
+                            started.wait();
+                        }
                     }
                     (reads, last_generation)
                 })
             })
             .collect();
+        started.wait();
         for generation in 1..=200 {
             let size = 1000 + generation;
             registry.publish(

@@ -18,9 +18,11 @@ pub mod paxwatch_csv;
 pub mod source;
 pub mod un_xml;
 pub mod version;
+pub mod version_store;
 mod xml_records;
 
 pub use active_list::{ActiveList, ListRegistry, LoadedVersion};
 pub use import::{Import, ImportError, RejectedRow};
 pub use source::{import, SourceFormat};
 pub use version::{ChangedEntry, Diff, EntryField, ListVersion};
+pub use version_store::{DirectoryStore, StoreError, VersionStore};
