@@ -15,6 +15,9 @@ pub struct Import {
     pub warnings: Vec<RejectedRow>,
     /// Records that are not persons (entities, vessels, aircraft), counted and left out.
     pub skipped_non_persons: u64,
+    /// Reading stopped before the end of the file (an XML syntax error): the entries are only
+    /// part of the list, so this import must not replace a complete version.
+    pub incomplete: bool,
     /// The file's own date or publication id, when it states one (`2025-04-19T23:00:04.625Z`).
     pub published: Option<String>,
 }

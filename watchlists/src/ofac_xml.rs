@@ -36,6 +36,7 @@ pub fn read<R: BufRead>(input: R, list: &str) -> Result<Import, ImportError> {
                     line,
                     reason: format!("XML error, rest of file not read: {message}"),
                 });
+                import.incomplete = true;
                 break;
             }
             Err(other) => return Err(other),

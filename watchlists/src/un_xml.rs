@@ -34,6 +34,7 @@ pub fn read<R: BufRead>(input: R) -> Result<Import, ImportError> {
                     line,
                     reason: format!("XML error, rest of file not read: {message}"),
                 });
+                import.incomplete = true;
                 break;
             }
             Err(other) => return Err(other),
@@ -190,6 +191,19 @@ mod tests {
 </INDIVIDUALS>
 <ENTITIES><ENTITY><FIRST_NAME>SOME FRONT</FIRST_NAME></ENTITY></ENTITIES>
 </CONSOLIDATED_LIST>"#;
+
+    #[test]
+    fn a_truncated_file_keeps_what_was_read_and_is_marked_incomplete() {
+        let cut = XML.find("<INDIVIDUAL><FIRST_NAME>NO REFERENCE").unwrap();
+        let truncated = format!("{}<INDIVIDUAL><FIRST_NAME>X</SECOND_NAME>", &XML[..cut]);
+        let import = read(truncated.as_bytes()).unwrap();
+        assert_eq!(import.entries.len(), 1);
+        assert!(import.incomplete);
+        assert_eq!(import.rejected.len(), 1);
+        assert_eq!(import.rejected[0].line, 18);
+        assert!(import.rejected[0].reason.contains("rest of file not read"));
+        assert!(!read(XML.as_bytes()).unwrap().incomplete);
+    }
 
     #[test]
     fn reads_an_individual_and_counts_entities() {
