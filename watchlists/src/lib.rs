@@ -24,5 +24,5 @@ mod xml_records;
 pub use active_list::{ActiveList, ListRegistry, LoadedVersion};
 pub use import::{Import, ImportError, RejectedRow};
 pub use source::{import, SourceFormat};
-pub use version::{ChangedEntry, Diff, EntryField, ListVersion};
+pub use version::{ChangedEntry, Diff, EntryDigest, EntryField, ListVersion, VersionDigest};
 pub use version_store::{DirectoryStore, StoreError, VersionStore};

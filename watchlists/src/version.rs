@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use model::watchlist::Entry;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::io::Read;
 
 /// One imported version of a list.
@@ -140,26 +142,6 @@ impl EntryField {
             EntryField::Documents => "documents",
         }
     }
-
-    /// The fields in which two entries differ.
-    pub fn differing(old: &Entry, new: &Entry) -> Vec<EntryField> {
-        let checks = [
-            (EntryField::List, old.list != new.list),
-            (EntryField::Names, old.names != new.names),
-            (EntryField::BirthDates, old.birth_dates != new.birth_dates),
-            (
-                EntryField::Nationalities,
-                old.nationalities != new.nationalities,
-            ),
-            (EntryField::Gender, old.gender != new.gender),
-            (EntryField::Documents, old.documents != new.documents),
-        ];
-        checks
-            .into_iter()
-            .filter(|(_, differs)| *differs)
-            .map(|(field, _)| field)
-            .collect()
-    }
 }
 
 /// An entry present in both versions whose fields differ.
@@ -178,16 +160,102 @@ pub struct Diff {
     pub changed: Vec<ChangedEntry>,
 }
 
+/// A compact fingerprint of one entry: a hash per field, enough to tell whether and where
+/// two versions of an entry differ without keeping the old entry in memory (a million-entry
+/// list is diffed against a fingerprint of about a hundred bytes per entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryDigest([u64; 6]);
+
+impl EntryDigest {
+    pub fn of(entry: &Entry) -> Self {
+        // DefaultHasher::new() uses fixed keys: equal values hash equally within this process,
+        // which is all a diff computed here needs (digests are never stored).
+        fn hash(value: &impl Hash) -> u64 {
+            let mut hasher = DefaultHasher::new();
+            value.hash(&mut hasher);
+            hasher.finish()
+        }
+        EntryDigest([
+            hash(&entry.list),
+            hash(&entry.names),
+            hash(&entry.birth_dates),
+            hash(&entry.nationalities),
+            hash(&entry.gender),
+            hash(&entry.documents),
+        ])
+    }
+
+    /// The fields whose hashes differ.
+    pub fn differing(&self, other: &EntryDigest) -> Vec<EntryField> {
+        const FIELDS: [EntryField; 6] = [
+            EntryField::List,
+            EntryField::Names,
+            EntryField::BirthDates,
+            EntryField::Nationalities,
+            EntryField::Gender,
+            EntryField::Documents,
+        ];
+        FIELDS
+            .into_iter()
+            .zip(self.0.iter().zip(other.0.iter()))
+            .filter(|(_, (a, b))| a != b)
+            .map(|(field, _)| field)
+            .collect()
+    }
+}
+
+/// The fingerprints of a whole version, in its order, for diffing a newer version against it.
+#[derive(Debug, Default)]
+pub struct VersionDigest {
+    ids: Vec<String>,
+    by_id: HashMap<String, EntryDigest>,
+}
+
+impl VersionDigest {
+    /// Adds one entry (a repeated id keeps its first fingerprint, as imports do).
+    pub fn push(&mut self, entry: &Entry) {
+        if !self.by_id.contains_key(&entry.id) {
+            self.by_id.insert(entry.id.clone(), EntryDigest::of(entry));
+            self.ids.push(entry.id.clone());
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+impl<'a> FromIterator<&'a Entry> for VersionDigest {
+    fn from_iter<T: IntoIterator<Item = &'a Entry>>(entries: T) -> Self {
+        let mut digest = VersionDigest::default();
+        for entry in entries {
+            digest.push(entry);
+        }
+        digest
+    }
+}
+
 impl Diff {
     pub fn between(old: &[Entry], new: &[Entry]) -> Diff {
-        let old_by_id: HashMap<&str, &Entry> = old.iter().map(|e| (e.id.as_str(), e)).collect();
-        let new_by_id: HashMap<&str, &Entry> = new.iter().map(|e| (e.id.as_str(), e)).collect();
+        Diff::against_digest(&old.iter().collect(), new)
+    }
+
+    /// The diff from the version `old` fingerprints to `new`.
+    pub fn against_digest(old: &VersionDigest, new: &[Entry]) -> Diff {
         let mut diff = Diff::default();
+        let mut seen: HashSet<&str> = HashSet::with_capacity(new.len());
         for entry in new {
-            match old_by_id.get(entry.id.as_str()) {
+            if !seen.insert(entry.id.as_str()) {
+                continue;
+            }
+            match old.by_id.get(&entry.id) {
                 None => diff.added.push(entry.id.clone()),
                 Some(previous) => {
-                    let fields = EntryField::differing(previous, entry);
+                    let fields = previous.differing(&EntryDigest::of(entry));
                     if !fields.is_empty() {
                         diff.changed.push(ChangedEntry {
                             id: entry.id.clone(),
@@ -198,9 +266,10 @@ impl Diff {
             }
         }
         diff.removed = old
+            .ids
             .iter()
-            .filter(|e| !new_by_id.contains_key(e.id.as_str()))
-            .map(|e| e.id.clone())
+            .filter(|id| !seen.contains(id.as_str()))
+            .cloned()
             .collect();
         diff
     }

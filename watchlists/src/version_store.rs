@@ -2,6 +2,7 @@
 //! last one. [`VersionStore`] is the seam: today a directory of JSON-lines files, later the
 //! service's database.
 
+use crate::version::VersionDigest;
 use crate::ListVersion;
 use model::watchlist::Entry;
 use std::fs;
@@ -32,6 +33,25 @@ pub trait VersionStore {
     /// Stores a version and its entries; returns the version as stored (its label may be
     /// made unique if another version of the list already has it).
     fn save(&self, version: ListVersion, entries: &[Entry]) -> Result<ListVersion, StoreError>;
+
+    /// The fingerprints of one stored version's entries, for diffing without holding them.
+    fn digest(&self, version: &ListVersion) -> Result<VersionDigest, StoreError> {
+        Ok(self.entries(version)?.iter().collect())
+    }
+
+    /// The newest version of `list` and its fingerprints.
+    fn latest_digest(
+        &self,
+        list: &str,
+    ) -> Result<Option<(ListVersion, VersionDigest)>, StoreError> {
+        match self.versions(list)?.pop() {
+            Some(version) => {
+                let digest = self.digest(&version)?;
+                Ok(Some((version, digest)))
+            }
+            None => Ok(None),
+        }
+    }
 
     /// The newest version of `list` and its entries.
     fn latest(&self, list: &str) -> Result<Option<(ListVersion, Vec<Entry>)>, StoreError> {
@@ -101,6 +121,29 @@ impl DirectoryStore {
             .join(format!("{}.jsonl", path_component(&version.label)))
     }
 
+    /// Streams a stored version's entries.
+    fn for_each_entry(
+        &self,
+        version: &ListVersion,
+        mut each: impl FnMut(Entry),
+    ) -> Result<(), StoreError> {
+        let path = self.entries_path(version);
+        let file = fs::File::open(&path).map_err(io_error(&path))?;
+        for (index, line) in BufReader::new(file).lines().enumerate() {
+            let line = line.map_err(io_error(&path))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let entry = serde_json::from_str(&line).map_err(|source| StoreError::Json {
+                path: path.clone(),
+                line: index as u64 + 1,
+                source,
+            })?;
+            each(entry);
+        }
+        Ok(())
+    }
+
     fn write_atomically(
         path: &Path,
         write: impl FnOnce(&mut BufWriter<fs::File>) -> std::io::Result<()>,
@@ -133,22 +176,15 @@ impl VersionStore for DirectoryStore {
     }
 
     fn entries(&self, version: &ListVersion) -> Result<Vec<Entry>, StoreError> {
-        let path = self.entries_path(version);
-        let file = fs::File::open(&path).map_err(io_error(&path))?;
         let mut entries = Vec::with_capacity(version.entry_count);
-        for (index, line) in BufReader::new(file).lines().enumerate() {
-            let line = line.map_err(io_error(&path))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let entry = serde_json::from_str(&line).map_err(|source| StoreError::Json {
-                path: path.clone(),
-                line: index as u64 + 1,
-                source,
-            })?;
-            entries.push(entry);
-        }
+        self.for_each_entry(version, |entry| entries.push(entry))?;
         Ok(entries)
+    }
+
+    fn digest(&self, version: &ListVersion) -> Result<VersionDigest, StoreError> {
+        let mut digest = VersionDigest::default();
+        self.for_each_entry(version, |entry| digest.push(&entry))?;
+        Ok(digest)
     }
 
     fn save(&self, mut version: ListVersion, entries: &[Entry]) -> Result<ListVersion, StoreError> {
@@ -240,6 +276,13 @@ mod tests {
         assert_eq!(latest.label, "2025-05-01");
         assert_eq!(entries, second);
         assert_eq!(store.entries(&versions[0]).unwrap(), first);
+        let (_, digest) = store.latest_digest("UN").unwrap().unwrap();
+        assert_eq!(digest.len(), 2);
+        let diff = crate::Diff::against_digest(&digest, &first);
+        assert_eq!(
+            (diff.added, diff.removed),
+            (vec!["a".to_owned()], vec!["c".to_owned()])
+        );
         assert!(dir
             .path()
             .join("watchlists/UN/2025-04-19T23-00-04.625Z.jsonl")

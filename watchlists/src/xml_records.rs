@@ -47,6 +47,7 @@ struct LineCounter<R> {
     line: u64,
 }
 
+// `BufRead` requires `Read`; reading through the buffer keeps the line count right.
 impl<R: BufRead> std::io::Read for LineCounter<R> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         let available = self.fill_buf()?;

@@ -9,6 +9,7 @@ use std::fs::File;
 use std::io::{BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 use watchlists::ofac_csv::{self, Aliases};
 use watchlists::{Diff, DirectoryStore, Import, ListVersion, SourceFormat, VersionStore};
 
@@ -98,9 +99,11 @@ fn import(
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress_bar(size, format!("importing {}", path.display()));
+    let started = Instant::now();
     let (version, import) = watchlists::import(bar.wrap_read(file), format, list, aliases.as_ref())
         .with_context(|| format!("importing {}", path.display()))?;
     bar.finish_and_clear();
+    let read_time = started.elapsed();
 
     print_counts(&import, aliases.as_ref());
     if import.incomplete {
@@ -113,20 +116,33 @@ fn import(
         println!("not stored: no entries were read (wrong --format?)");
         return Ok(ExitCode::FAILURE);
     }
-    let previous = store.latest(list).context("reading the previous version")?;
+    let started = Instant::now();
+    let previous = store
+        .latest_digest(list)
+        .context("reading the previous version")?;
+    let diff = previous
+        .as_ref()
+        .map(|(_, digest)| Diff::against_digest(digest, &import.entries));
+    let diff_time = started.elapsed();
+    let started = Instant::now();
     let version = store
         .save(version, &import.entries)
         .context("storing the version")?;
+    let store_time = started.elapsed();
     println!("imported {}", version.summary());
-    match previous {
-        None => println!(
+    match (previous, diff) {
+        (Some((previous, _)), Some(diff)) => print_diff(&previous, &diff),
+        _ => println!(
             "no previous version of {list}: all {} entries are new",
             import.entries.len()
         ),
-        Some((previous, entries)) => {
-            print_diff(&previous, &Diff::between(&entries, &import.entries))
-        }
     }
+    println!(
+        "took: read {:.2} s, previous version and diff {:.2} s, store {:.2} s",
+        read_time.as_secs_f64(),
+        diff_time.as_secs_f64(),
+        store_time.as_secs_f64()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
