@@ -52,6 +52,8 @@ pub fn read<R: BufRead>(mut input: R, list: &str) -> Result<Import, ImportError>
             });
             continue;
         };
+        // A byte-order mark some tools write at the start of a file is not JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
             continue;
         }
@@ -170,6 +172,14 @@ mod tests {
         assert_eq!(documents, [("P", "AB1234567"), ("I", "770000000001")]);
         assert_eq!(import.entries[1].gender, Some(Gender::Female));
         assert_eq!(import.entries[1].names, ["Jane Example"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_on_the_first_line_is_ignored() {
+        let text = format!("\u{feff}{}", FIXTURE.lines().next().unwrap_or_default());
+        let import = read(text.as_bytes(), "OPENSANCTIONS").unwrap();
+        assert!(import.rejected.is_empty(), "{:?}", import.rejected);
+        assert_eq!(import.entries.len(), 1);
     }
 
     #[test]
