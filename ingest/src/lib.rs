@@ -1,1 +1,2 @@
 //! ingest crate (see ARCHITECTURE.md).
+pub mod write;
