@@ -48,6 +48,19 @@ pub struct EncodingOptions {
     pub charset: Option<Charset>,
 }
 
+impl EncodingOptions {
+    /// The default service characters of a syntax version (`*` repeats only in 4), UNA only if needed,
+    /// one segment per line.
+    pub fn for_syntax_version(version: &str) -> Self {
+        EncodingOptions {
+            service_chars: ServiceStringAdvice::for_syntax_version(version.trim().parse().ok()),
+            una: UnaPolicy::WhenNotDefault,
+            line_break: true,
+            charset: None,
+        }
+    }
+}
+
 impl Default for EncodingOptions {
     fn default() -> Self {
         EncodingOptions {
@@ -393,12 +406,19 @@ impl Encoder {
         }
         let mut trimmed: Vec<&[&str]> = Vec::with_capacity(elements.len());
         for element in elements {
-            let used = element.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
+            let used = element
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(0, |i| i + 1);
             trimmed.push(&element[..used]);
         }
-        let used = trimmed.iter().rposition(|e| !e.is_empty()).map_or(0, |i| i + 1);
+        let used = trimmed
+            .iter()
+            .rposition(|e| !e.is_empty())
+            .map_or(0, |i| i + 1);
         trimmed.truncate(used);
-        let mut writer = edifact_rs::Writer::with_service_string_advice(&mut self.sink, self.escaping)?;
+        let mut writer =
+            edifact_rs::Writer::with_service_string_advice(&mut self.sink, self.escaping)?;
         if let Some(charset) = self.charset {
             writer = writer.with_charset(charset);
         }

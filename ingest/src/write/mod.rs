@@ -1,6 +1,7 @@
 //! EDIFACT writers: the CONTRL acknowledgement we send back, and PAXLST / PNRGOV messages built from
 //! the model (for tests, benchmarks and demo data). Every writer's output is read back by our own reader.
 
+pub mod contrl;
 pub mod encoder;
 
 pub use encoder::{
