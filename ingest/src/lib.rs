@@ -1,2 +1,3 @@
 //! ingest crate (see ARCHITECTURE.md).
 pub mod write;
+pub mod generate;

@@ -3,6 +3,7 @@
 
 pub mod contrl;
 pub mod encoder;
+pub mod pnrgov;
 
 pub use encoder::{
     Charset, Encoder, EncodingOptions, InterchangeHeader, MessageHeader, MessageIdentifier, Party,
