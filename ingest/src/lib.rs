@@ -1,3 +1,4 @@
 //! ingest crate (see ARCHITECTURE.md).
+pub mod syntax;
 pub mod write;
 pub mod generate;

@@ -1,0 +1,639 @@
+//! The envelope state machine: finds interchanges in the input, reads UNA/UNB/UNG/UNH/UNT/UNE/UNZ,
+//! and checks every control count and reference pair. Problems become issues; only an input
+//! holding no EDIFACT at all is an error.
+
+use super::charset::{self, Charset};
+use super::interchange::{
+    FirstLast, Group, Interchange, Message, MessageIdentifier, Party, TransferStatus, Transmission,
+};
+use super::issue::{Issue, IssueCode, Severity};
+use super::segment::{Segment, SegmentBuilder};
+use super::service_chars::{read_una, ServiceChars};
+use super::splitter::SegmentSplitter;
+
+/// The input as a whole cannot be read as EDIFACT.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyntaxError {
+    /// Neither UNA/UNB nor UNH occurs in the input.
+    #[error("no UNB or UNH found: not EDIFACT")]
+    NotEdifact,
+}
+
+/// Reads every interchange of `input`.
+pub fn parse(input: &[u8]) -> Result<Transmission, SyntaxError> {
+    let declared = first_syntax_id(input)
+        .map(Charset::from_syntax_id)
+        .unwrap_or(Charset::Unknown);
+    let (text, decoded_by_fallback) = charset::decode(input, declared);
+    let text: &str = &text;
+    let mut transmission = Transmission::default();
+    let mut position = 0;
+    while let Some(start) = find_interchange_start(text, position) {
+        if !transmission.interchanges.is_empty() {
+            report_gap(
+                &mut transmission,
+                text.get(position..start).unwrap_or_default(),
+            );
+        }
+        let (interchange, end) = read_interchange(text, start);
+        transmission.interchanges.push(interchange);
+        // Always make progress, even on a damaged start.
+        position = end.max(start + 3);
+    }
+    if transmission.interchanges.is_empty() {
+        let Some(start) = find_tag(text, 0, b"UNH") else {
+            return Err(SyntaxError::NotEdifact);
+        };
+        let (interchange, end) = read_interchange(text, start);
+        transmission.interchanges.push(interchange);
+        position = end;
+    }
+    report_gap(&mut transmission, text.get(position..).unwrap_or_default());
+    if decoded_by_fallback {
+        if let Some(first) = transmission.interchanges.first_mut() {
+            if !matches!(first.charset, Charset::Iso8859(_)) {
+                first.issues.push(Issue::warning(
+                    IssueCode::InvalidCharacters,
+                    "input is not valid UTF-8 although the syntax identifier does not declare an ISO 8859 set; decoded as Windows-1252",
+                ));
+            }
+        }
+    }
+    Ok(transmission)
+}
+
+/// Reports non-blank bytes outside any interchange (log text, garbage after UNZ).
+fn report_gap(transmission: &mut Transmission, gap: &str) {
+    let garbage = gap.trim_matches(|c: char| c.is_whitespace() || c.is_control());
+    if !garbage.is_empty() {
+        transmission.issues.push(Issue::warning(
+            IssueCode::TrailingData,
+            format!(
+                "{} characters outside any interchange ignored",
+                garbage.chars().count()
+            ),
+        ));
+    }
+}
+
+/// The syntax identifier of the first UNB, read from the raw bytes (it is ASCII by definition).
+fn first_syntax_id(input: &[u8]) -> Option<&str> {
+    let at = memchr::memmem::find(input, b"UNB")?;
+    let rest = input.get(at + 4..)?;
+    let len = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    std::str::from_utf8(rest.get(..len)?).ok()
+}
+
+/// Position of the next `UNA` or `UNB` at or after `from` that starts a segment (not preceded by
+/// a letter or digit, UNB not followed by one).
+fn find_interchange_start(text: &str, from: usize) -> Option<usize> {
+    let una = find_tag(text, from, b"UNA");
+    let unb = find_tag(text, from, b"UNB");
+    match (una, unb) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn find_tag(text: &str, from: usize, tag: &[u8; 3]) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let finder = memchr::memmem::Finder::new(tag);
+    let mut search = from;
+    while let Some(k) = finder.find(bytes.get(search..)?) {
+        let at = search + k;
+        let before_ok = at == 0
+            || bytes
+                .get(at - 1)
+                .is_some_and(|b| !b.is_ascii_alphanumeric());
+        let after_ok =
+            tag == b"UNA" || bytes.get(at + 3).is_none_or(|b| !b.is_ascii_alphanumeric());
+        if before_ok && after_ok {
+            return Some(at);
+        }
+        search = at + 1;
+    }
+    None
+}
+
+/// State while reading one interchange.
+struct InterchangeReader {
+    interchange: Interchange,
+    builder: SegmentBuilder,
+    open_message: Option<Message>,
+    open_group: Option<usize>,
+    messages_in_open_group: usize,
+    saw_unb: bool,
+    /// Messages read outside any group (to detect groups and bare messages mixed).
+    bare_messages: usize,
+}
+
+/// Reads one interchange starting at `start` (a UNA, UNB or, for headerless input, UNH).
+/// Returns it and the offset where reading stopped.
+fn read_interchange(text: &str, start: usize) -> (Interchange, usize) {
+    let bytes = text.as_bytes();
+    let rest = bytes.get(start..).unwrap_or_default();
+    let (chars, una_present, body_start, una_issues) = if rest.starts_with(b"UNA") {
+        let una = read_una(rest);
+        (una.chars, true, start + una.length, una.issues)
+    } else {
+        (ServiceChars::DEFAULT_V3, false, start, Vec::new())
+    };
+    let mut reader = InterchangeReader {
+        interchange: Interchange::new(chars, una_present),
+        builder: SegmentBuilder::new(chars),
+        open_message: None,
+        open_group: None,
+        messages_in_open_group: 0,
+        saw_unb: false,
+        bare_messages: 0,
+    };
+    reader.interchange.issues.extend(una_issues);
+
+    let mut index = 0usize;
+    let mut last_terminated = true;
+    let mut last_text = "";
+    for raw in SegmentSplitter::new(text, body_start, chars.terminator, chars.release) {
+        let tag = raw_tag(raw.text);
+        // A new UNA, or a second UNB, starts the next interchange: this one was cut short.
+        if index > 0 && (tag == "UNA" || (tag == "UNB" && reader.saw_unb)) {
+            return (reader.finish(index), raw.offset);
+        }
+        index += 1;
+        last_terminated = raw.terminated;
+        last_text = raw.text;
+        let segment = reader.builder.build(raw.text, index, raw.offset);
+        if tag == "UNZ" {
+            reader.on_unz(segment);
+            if !raw.terminated {
+                reader.interchange.issues.push(
+                    Issue::warning(
+                        IssueCode::UnterminatedSegment,
+                        "UNZ at the end of the input has no terminator",
+                    )
+                    .at_segment(index),
+                );
+            }
+            return (reader.interchange, raw.end);
+        }
+        reader.on_segment(segment);
+    }
+    if !last_terminated {
+        let severity = Severity::Warning;
+        reader.interchange.issues.push(
+            Issue::new(
+                severity,
+                IssueCode::UnterminatedSegment,
+                "the last segment of the input has no terminator",
+            )
+            .at_segment(index),
+        );
+        if ends_with_unpaired_release(last_text, chars.release) {
+            reader.interchange.issues.push(
+                Issue::error(
+                    IssueCode::TrailingRelease,
+                    "release character at the end of the input",
+                )
+                .at_segment(index),
+            );
+        }
+    }
+    (reader.finish(index), text.len())
+}
+
+fn ends_with_unpaired_release(text: &str, release: Option<u8>) -> bool {
+    let Some(release) = release else {
+        return false;
+    };
+    let run = text.bytes().rev().take_while(|&b| b == release).count();
+    run % 2 == 1
+}
+
+/// The tag of a raw segment: the characters before the first non-alphanumeric one, ignoring
+/// leading blanks.
+fn raw_tag(raw: &str) -> &str {
+    let trimmed = raw.trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
+    let len = trimmed
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    trimmed.get(..len).unwrap_or_default()
+}
+
+fn parse_count(value: Option<&str>) -> Option<u64> {
+    value?.trim().parse().ok()
+}
+
+fn is_valid_tag(tag: &str) -> bool {
+    tag.len() == 3
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+impl InterchangeReader {
+    fn issue(&mut self, issue: Issue) {
+        self.interchange.issues.push(issue);
+    }
+
+    fn on_segment(&mut self, segment: Segment) {
+        if !is_valid_tag(segment.tag()) {
+            let text = format!(
+                "segment tag {:?} is not three upper-case letters or digits",
+                truncate(segment.tag())
+            );
+            self.issue(
+                Issue::warning(IssueCode::InvalidSegmentTag, text).at_segment(segment.index),
+            );
+        }
+        match segment.tag() {
+            "UNB" => self.on_unb(segment),
+            "UNG" => self.on_ung(segment),
+            "UNE" => self.on_une(segment),
+            "UNH" => self.on_unh(segment),
+            "UNT" => self.on_unt(segment),
+            _ => match self.open_message.as_mut() {
+                Some(message) => message.segments.push(segment),
+                None => {
+                    let text = format!(
+                        "segment {} outside a message ignored",
+                        truncate(segment.tag())
+                    );
+                    self.issue(
+                        Issue::warning(IssueCode::SegmentOutOfPlace, text)
+                            .at_segment(segment.index),
+                    );
+                }
+            },
+        }
+    }
+
+    fn on_unb(&mut self, unb: Segment) {
+        self.saw_unb = true;
+        let ic = &mut self.interchange;
+        ic.syntax_id = unb.component(0, 0).unwrap_or_default().to_owned();
+        ic.syntax_version = unb.component(0, 1).map(str::to_owned);
+        ic.charset = Charset::from_syntax_id(&ic.syntax_id);
+        ic.sender = Party::from_element(&unb, 1);
+        ic.recipient = Party::from_element(&unb, 2);
+        ic.prepared_date = unb.component(3, 0).map(str::to_owned);
+        ic.prepared_time = unb.component(3, 1).map(str::to_owned);
+        ic.control_reference = unb.element(4).unwrap_or_default().to_owned();
+        ic.application_reference = unb.element(6).map(str::to_owned);
+        ic.acknowledgement_requested = unb.element(8) == Some("1");
+        ic.test_indicator = unb.element(10) == Some("1");
+        if unb.index != 1 {
+            self.issue(
+                Issue::warning(IssueCode::SegmentOutOfPlace, "UNB is not the first segment")
+                    .at_segment(unb.index),
+            );
+        }
+        let ic = &self.interchange;
+        if !ic.charset.is_known() {
+            let text = format!(
+                "syntax identifier {:?} is not a known one; read as ASCII",
+                truncate(&ic.syntax_id)
+            );
+            self.issue(Issue::warning(IssueCode::UnsupportedSyntax, text).at_segment(unb.index));
+        }
+        let version = self.interchange.syntax_version.as_deref().map(str::trim);
+        match version {
+            None => self.issue(
+                Issue::warning(IssueCode::UnsupportedSyntax, "UNB syntax version missing")
+                    .at_segment(unb.index),
+            ),
+            // Without UNA, syntax version 4 makes `*` the repetition separator for what follows
+            // (UNB itself has no repetitions). Only a coherent numeric version may do that.
+            Some(v) if !self.interchange.una_present && v.parse::<u32>().is_ok_and(|v| v >= 4) => {
+                let chars = ServiceChars {
+                    repetition: ServiceChars::DEFAULT_V4.repetition,
+                    ..self.interchange.service_chars
+                };
+                self.interchange.service_chars = chars;
+                self.builder = SegmentBuilder::new(chars);
+            }
+            Some(_) => {}
+        }
+        if self.interchange.charset == Charset::LevelA {
+            // Checked on the UNB only cheaply here; message readers see the values themselves.
+        }
+    }
+
+    fn on_ung(&mut self, ung: Segment) {
+        self.close_open_message(ung.index);
+        if self.open_group.is_some() {
+            self.close_open_group_without_une(ung.index);
+        }
+        if self.bare_messages > 0 {
+            self.issue(
+                Issue::error(
+                    IssueCode::GroupsAndMessagesMixed,
+                    "functional group after messages outside any group",
+                )
+                .at_segment(ung.index),
+            );
+        }
+        let group = Group {
+            message_type: ung.element(0).unwrap_or_default().to_owned(),
+            sender: Party::from_element(&ung, 1),
+            recipient: Party::from_element(&ung, 2),
+            reference: ung.element(4).unwrap_or_default().to_owned(),
+            agency: ung.element(5).map(str::to_owned),
+            version: ung.component(6, 0).map(str::to_owned),
+            release: ung.component(6, 1).map(str::to_owned),
+            association: ung.component(6, 2).map(str::to_owned),
+            complete: false,
+        };
+        self.interchange.groups.push(group);
+        self.open_group = Some(self.interchange.groups.len() - 1);
+        self.messages_in_open_group = 0;
+    }
+
+    fn on_une(&mut self, une: Segment) {
+        self.close_open_message(une.index);
+        let Some(g) = self.open_group.take() else {
+            self.issue(
+                Issue::warning(IssueCode::SegmentOutOfPlace, "UNE without UNG")
+                    .at_segment(une.index),
+            );
+            return;
+        };
+        let present = self.messages_in_open_group;
+        let reference = self
+            .interchange
+            .groups
+            .get(g)
+            .map(|group| group.reference.clone())
+            .unwrap_or_default();
+        if let Some(group) = self.interchange.groups.get_mut(g) {
+            group.complete = true;
+        }
+        self.check_count("UNE", une.element(0), present as u64, une.index, None);
+        self.check_reference("UNE", "UNG", une.element(1), &reference, une.index, None);
+    }
+
+    fn on_unh(&mut self, unh: Segment) {
+        self.close_open_message(unh.index);
+        let identifier = MessageIdentifier {
+            message_type: unh.component(1, 0).unwrap_or_default().to_owned(),
+            version: unh.component(1, 1).unwrap_or_default().to_owned(),
+            release: unh.component(1, 2).unwrap_or_default().to_owned(),
+            agency: unh.component(1, 3).unwrap_or_default().to_owned(),
+            association: unh.component(1, 4).map(str::to_owned),
+        };
+        let message_index = self.interchange.messages.len();
+        if identifier.message_type.is_empty() {
+            self.issue(
+                Issue::error(IssueCode::MissingValue, "UNH without message type")
+                    .at_segment(unh.index)
+                    .in_message(message_index),
+            );
+        }
+        let transfer = self.read_transfer(&unh, message_index);
+        match self.open_group {
+            Some(g) => {
+                self.messages_in_open_group += 1;
+                let group_type = self
+                    .interchange
+                    .groups
+                    .get(g)
+                    .map(|gr| gr.message_type.as_str());
+                if group_type.is_some_and(|t| t != identifier.message_type) {
+                    self.issue(
+                        Issue::warning(
+                            IssueCode::MixedMessageTypes,
+                            "message type differs from the type its functional group declares",
+                        )
+                        .at_segment(unh.index)
+                        .in_message(message_index),
+                    );
+                }
+            }
+            None => {
+                self.bare_messages += 1;
+                if !self.interchange.groups.is_empty() && self.bare_messages == 1 {
+                    self.issue(
+                        Issue::error(
+                            IssueCode::GroupsAndMessagesMixed,
+                            "message outside any group in an interchange that uses groups",
+                        )
+                        .at_segment(unh.index),
+                    );
+                }
+            }
+        }
+        self.open_message = Some(Message {
+            reference: unh.element(0).unwrap_or_default().to_owned(),
+            identifier,
+            common_access_reference: unh.element(2).map(str::to_owned),
+            transfer,
+            group: self.open_group,
+            segments: vec![unh],
+            complete: false,
+        });
+    }
+
+    fn read_transfer(&mut self, unh: &Segment, message_index: usize) -> Option<TransferStatus> {
+        let sequence = unh.component(3, 0);
+        let flag = unh.component(3, 1);
+        if sequence.is_none() && flag.is_none() {
+            return None;
+        }
+        let first_last = match flag.map(str::trim) {
+            Some("C") => Some(FirstLast::First),
+            Some("F") => Some(FirstLast::Final),
+            None => None,
+            Some(_) => {
+                self.issue(
+                    Issue::warning(
+                        IssueCode::InvalidValue,
+                        "UNH S010 first/last flag is not C or F",
+                    )
+                    .at_segment(unh.index)
+                    .in_message(message_index),
+                );
+                None
+            }
+        };
+        let sequence = match sequence.map(|s| s.trim().parse::<u32>()) {
+            Some(Ok(n)) if n > 0 => n,
+            None if first_last == Some(FirstLast::First) => 1,
+            _ => {
+                self.issue(
+                    Issue::warning(
+                        IssueCode::InvalidValue,
+                        "UNH S010 sequence number is not a positive number",
+                    )
+                    .at_segment(unh.index)
+                    .in_message(message_index),
+                );
+                1
+            }
+        };
+        Some(TransferStatus {
+            sequence,
+            first_last,
+        })
+    }
+
+    fn on_unt(&mut self, unt: Segment) {
+        let Some(mut message) = self.open_message.take() else {
+            self.issue(
+                Issue::warning(IssueCode::SegmentOutOfPlace, "UNT without UNH")
+                    .at_segment(unt.index),
+            );
+            return;
+        };
+        let message_index = self.interchange.messages.len();
+        let index = unt.index;
+        let declared = unt.element(0).map(str::to_owned);
+        let reference = unt.element(1).map(str::to_owned);
+        message.segments.push(unt);
+        message.complete = true;
+        let present = message.segments.len() as u64;
+        let expected_reference = message.reference.clone();
+        self.interchange.messages.push(message);
+        self.check_count(
+            "UNT",
+            declared.as_deref(),
+            present,
+            index,
+            Some(message_index),
+        );
+        self.check_reference(
+            "UNT",
+            "UNH",
+            reference.as_deref(),
+            &expected_reference,
+            index,
+            Some(message_index),
+        );
+    }
+
+    fn on_unz(&mut self, unz: Segment) {
+        self.close_open_message(unz.index);
+        if self.open_group.is_some() {
+            self.close_open_group_without_une(unz.index);
+        }
+        let ic = &mut self.interchange;
+        ic.complete = true;
+        ic.trailer_count = unz.element(0).map(str::to_owned);
+        ic.trailer_reference = unz.element(1).map(str::to_owned);
+        // UNZ counts groups when groups are used, messages otherwise.
+        let present = if ic.groups.is_empty() {
+            ic.messages.len()
+        } else {
+            ic.groups.len()
+        } as u64;
+        let reference = ic.control_reference.clone();
+        if !self.saw_unb {
+            self.issue(
+                Issue::warning(IssueCode::SegmentOutOfPlace, "UNZ without UNB")
+                    .at_segment(unz.index),
+            );
+            return;
+        }
+        self.check_count("UNZ", unz.element(0), present, unz.index, None);
+        self.check_reference("UNZ", "UNB", unz.element(1), &reference, unz.index, None);
+    }
+
+    fn close_open_message(&mut self, at: usize) {
+        if let Some(message) = self.open_message.take() {
+            let message_index = self.interchange.messages.len();
+            self.interchange.messages.push(message);
+            self.issue(
+                Issue::error(IssueCode::MissingUnt, "message ends without UNT")
+                    .at_segment(at)
+                    .in_message(message_index),
+            );
+        }
+    }
+
+    fn close_open_group_without_une(&mut self, at: usize) {
+        self.open_group = None;
+        self.issue(
+            Issue::error(
+                IssueCode::SegmentOutOfPlace,
+                "functional group ends without UNE",
+            )
+            .at_segment(at),
+        );
+    }
+
+    /// Closes whatever is open at the end of the input (or before the next interchange).
+    fn finish(mut self, last_index: usize) -> Interchange {
+        self.close_open_message(last_index);
+        if self.open_group.is_some() {
+            self.close_open_group_without_une(last_index);
+        }
+        if self.saw_unb {
+            self.issue(
+                Issue::error(IssueCode::MissingUnz, "interchange ends without UNZ")
+                    .at_segment(last_index),
+            );
+        } else {
+            // Bare messages without UNB: there is no UNZ to wait for.
+            self.issue(Issue::warning(
+                IssueCode::SegmentOutOfPlace,
+                "messages without an interchange header (UNB)",
+            ));
+            self.interchange.complete = self.interchange.messages.iter().all(|m| m.complete);
+        }
+        self.interchange
+    }
+
+    fn check_count(
+        &mut self,
+        tag: &str,
+        declared: Option<&str>,
+        present: u64,
+        segment: usize,
+        message: Option<usize>,
+    ) {
+        let mut issue = match parse_count(declared) {
+            Some(n) if n == present => return,
+            Some(n) => Issue::warning(
+                IssueCode::CountMismatch,
+                format!("{tag} declares {n}, {present} present"),
+            ),
+            None => Issue::warning(
+                IssueCode::CountMismatch,
+                format!("{tag} count missing or not a number, {present} present"),
+            ),
+        }
+        .at_segment(segment);
+        issue.message = message;
+        self.issue(issue);
+    }
+
+    fn check_reference(
+        &mut self,
+        tag: &str,
+        header: &str,
+        declared: Option<&str>,
+        expected: &str,
+        segment: usize,
+        message: Option<usize>,
+    ) {
+        if declared.map(str::trim) == Some(expected.trim()) {
+            return;
+        }
+        let text = match declared {
+            Some(_) => format!("{tag} reference differs from {header}"),
+            None => format!("{tag} reference missing"),
+        };
+        let mut issue = Issue::warning(IssueCode::ReferenceMismatch, text).at_segment(segment);
+        issue.message = message;
+        self.issue(issue);
+    }
+}
+
+/// Cuts a value for an issue text (a damaged tag may be long).
+fn truncate(value: &str) -> &str {
+    match value.char_indices().nth(12) {
+        Some((i, _)) => value.get(..i).unwrap_or(value),
+        None => value,
+    }
+}
