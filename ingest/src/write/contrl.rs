@@ -10,6 +10,8 @@
 //! * UCI `4` when the interchange itself is rejected (envelope unreadable) or every message is rejected,
 //!   `7` when nothing at all was wrong, `8` (received) when it was kept but something was wrong.
 
+use crate::syntax;
+
 use super::encoder::{
     Encoder, EncodingOptions, InterchangeHeader, MessageHeader, MessageIdentifier, Party,
     WriteError,
@@ -243,6 +245,134 @@ impl ReceiptReport {
 
     fn is_syntax_4(&self) -> bool {
         self.syntax_version.trim() == "4"
+    }
+}
+
+impl ReceiptReport {
+    /// The report for an interchange as the syntax layer read it, with every issue it recorded.
+    ///
+    /// Policy (what rejects): a message without UNT or of a type we do not read is rejected; an
+    /// interchange without UNZ is rejected (the airline should resend it whole). Everything else —
+    /// count and reference mismatches, unknown segments, bad values — is reported but accepted, as
+    /// the data was kept. A line-break terminator declared by UNA is legal and not reported.
+    pub fn from_interchange(interchange: &syntax::Interchange) -> Self {
+        let messages = interchange
+            .messages
+            .iter()
+            .map(|m| ReceivedMessage {
+                reference: m.reference.clone(),
+                identifier: MessageIdentifier {
+                    message_type: m.identifier.message_type.clone(),
+                    version: m.identifier.version.clone(),
+                    release: m.identifier.release.clone(),
+                    agency: m.identifier.agency.clone(),
+                    association: m.identifier.association.clone(),
+                },
+                envelope_errors: Vec::new(),
+                segment_errors: Vec::new(),
+            })
+            .collect();
+        let party = |p: &syntax::Party| Party {
+            id: p.id.clone(),
+            qualifier: p.qualifier.clone(),
+            routing: p.routing.clone(),
+        };
+        let mut report = ReceiptReport {
+            syntax_identifier: interchange.syntax_id.clone(),
+            syntax_version: interchange.syntax_version.clone().unwrap_or_default(),
+            sender: party(&interchange.sender),
+            recipient: party(&interchange.recipient),
+            control_reference: interchange.control_reference.clone(),
+            envelope_errors: Vec::new(),
+            messages,
+        };
+        for issue in &interchange.issues {
+            report.add_issue(interchange, issue);
+        }
+        report
+    }
+
+    /// Adds one issue of `interchange` (from the syntax layer or a message reader) at the level it
+    /// belongs to: a message's body segment (UCS/UCD), a message's UNH/UNT (UCM), or the interchange.
+    pub fn add_issue(&mut self, interchange: &syntax::Interchange, issue: &syntax::Issue) {
+        use syntax::IssueCode;
+        if issue.code == IssueCode::LineBreakTerminator {
+            return;
+        }
+        let Some(error) = SyntaxError::from_code(&issue.un_0085().to_string()) else {
+            return;
+        };
+        let message_index = issue
+            .message
+            .filter(|&i| i < interchange.messages.len() && i < self.messages.len());
+        let Some(index) = message_index else {
+            let (service_segment, element) = match issue.code {
+                IssueCode::CountMismatch => (Some("UNZ"), Some(1)),
+                IssueCode::ReferenceMismatch => (Some("UNZ"), Some(2)),
+                IssueCode::MissingUnz => (Some("UNZ"), None),
+                IssueCode::UnsupportedSyntax | IssueCode::InvalidCharacters => {
+                    (Some("UNB"), Some(1))
+                }
+                IssueCode::InvalidServiceChars | IssueCode::TrailingRelease => (Some("UNA"), None),
+                _ => (None, None),
+            };
+            self.envelope_errors.push(EnvelopeError {
+                error,
+                service_segment: service_segment.map(str::to_owned),
+                element: element.map(|element| ElementPosition {
+                    element,
+                    component: None,
+                }),
+                rejects: issue.code == IssueCode::MissingUnz,
+            });
+            return;
+        };
+        let message = &interchange.messages[index]; // index checked against both lengths above
+        let rejects = matches!(
+            issue.code,
+            IssueCode::MissingUnt | IssueCode::UnsupportedMessage
+        );
+        // A missing UNT is an error of the message's envelope, wherever the reader noticed it.
+        let position = issue
+            .segment
+            .filter(|_| issue.code != IssueCode::MissingUnt)
+            .and_then(|at| {
+                message
+                    .segments
+                    .iter()
+                    .position(|s| s.index == at)
+                    .map(|p| (p, message.segments[p].tag().to_owned())) // p from position(): in bounds
+            });
+        let received = &mut self.messages[index]; // index checked above
+        match position {
+            Some((p, tag)) if tag != "UNH" && tag != "UNT" => {
+                received.segment_errors.push(SegmentError {
+                    segment_position: u32::try_from(p + 1).unwrap_or(u32::MAX),
+                    error,
+                    element: None,
+                    rejects,
+                });
+            }
+            other => {
+                let tag = other.map(|(_, tag)| tag);
+                let element = match issue.code {
+                    IssueCode::CountMismatch => Some(1),
+                    IssueCode::ReferenceMismatch => Some(2),
+                    _ => None,
+                };
+                received.envelope_errors.push(EnvelopeError {
+                    error,
+                    service_segment: tag.or_else(|| {
+                        (issue.code == IssueCode::MissingUnt).then(|| "UNT".to_owned())
+                    }),
+                    element: element.map(|element| ElementPosition {
+                        element,
+                        component: None,
+                    }),
+                    rejects,
+                });
+            }
+        }
     }
 }
 
