@@ -1,4 +1,5 @@
 //! ingest crate (see ARCHITECTURE.md).
+pub mod pnrgov;
 pub mod syntax;
 pub mod write;
 pub mod generate;
