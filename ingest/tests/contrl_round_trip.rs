@@ -3,8 +3,8 @@
 
 use ingest::syntax::{self, IssueCode, Transmission};
 use ingest::write::contrl::{
-    write_contrl, write_rejection, Action, ContrlEnvelope, PreparedAt, ReceiptReport,
-    SyntaxError, UnreadableInput, UnreadableReason,
+    write_contrl, write_rejection, Action, ContrlEnvelope, PreparedAt, ReceiptReport, SyntaxError,
+    UnreadableInput, UnreadableReason,
 };
 use ingest::write::{EncodingOptions, Party};
 
@@ -47,8 +47,12 @@ fn write_for(received: &[u8]) -> (ReceiptReport, Vec<u8>) {
     let interchange = &transmission.interchanges[0];
     let report = ReceiptReport::from_interchange(interchange);
     let version = interchange.syntax_version.clone().unwrap_or_default();
-    let bytes = write_contrl(&report, &envelope(), EncodingOptions::for_syntax_version(&version))
-        .expect("CONTRL writes");
+    let bytes = write_contrl(
+        &report,
+        &envelope(),
+        EncodingOptions::for_syntax_version(&version),
+    )
+    .expect("CONTRL writes");
     (report, bytes)
 }
 
@@ -122,7 +126,9 @@ fn message_without_unt_is_rejected_and_so_is_the_interchange() {
     assert_eq!(report.action(), Action::Rejected);
     let transmission = read(&bytes);
     assert_eq!(
-        transmission.interchanges[0].messages[0].identifier.version_release(),
+        transmission.interchanges[0].messages[0]
+            .identifier
+            .version_release(),
         "D:3"
     );
     let segments = contrl_segments(&bytes);
@@ -152,8 +158,12 @@ fn unreadable_input_rejection_reads_back_as_uci_4_with_code_13_on_unb() {
         recipient: Party::new("GOVTAPIS"),
         control_reference: None,
     };
-    let bytes = write_rejection(&input, &envelope(), EncodingOptions::for_syntax_version("3"))
-        .expect("rejection writes");
+    let bytes = write_rejection(
+        &input,
+        &envelope(),
+        EncodingOptions::for_syntax_version("3"),
+    )
+    .expect("rejection writes");
     let segments = contrl_segments(&bytes);
     let uci = &segments[0];
     assert_eq!(uci.element(3), Some("4"));
