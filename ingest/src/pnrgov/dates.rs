@@ -58,6 +58,27 @@ pub fn parse_ddmmyy(text: &str, century: Century) -> Option<NaiveDate> {
     }
 }
 
+/// `YYMMDD` or `CCYYMMDD`, as in UNB S004 (envelope dates put the year first).
+pub fn parse_yymmdd(text: &str, century: Century) -> Option<NaiveDate> {
+    let text = text.trim();
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match text.len() {
+        6 => century.resolve(
+            digits(&text[0..2])?,
+            digits(&text[2..4])?,
+            digits(&text[4..6])?,
+        ),
+        8 => NaiveDate::from_ymd_opt(
+            digits(&text[0..4])? as i32,
+            digits(&text[4..6])?,
+            digits(&text[6..8])?,
+        ),
+        _ => None,
+    }
+}
+
 const MONTHS: [&str; 12] = [
     "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
 ];
@@ -200,6 +221,20 @@ mod tests {
         // Leap day exists only in leap years.
         assert_eq!(parse_ddmmmyy("29FEB12", c), Some(day(2012, 2, 29)));
         assert_eq!(parse_ddmmmyy("29FEB13", c), None);
+    }
+
+    #[test]
+    fn envelope_dates_put_the_year_first() {
+        let today = day(2026, 11, 25);
+        assert_eq!(
+            parse_yymmdd("101209", Century::Nearest(today)),
+            Some(day(2010, 12, 9))
+        );
+        assert_eq!(
+            parse_yymmdd("20101209", Century::Nearest(today)),
+            Some(day(2010, 12, 9))
+        );
+        assert_eq!(parse_yymmdd("1012", Century::Nearest(today)), None);
     }
 
     #[test]

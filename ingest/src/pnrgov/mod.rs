@@ -11,5 +11,7 @@ mod identity;
 mod reader;
 mod segments;
 
-pub use reader::{read_pnrgov, PnrgovReading};
+pub use reader::{read_message, read_pnrgov, PnrgovReading};
 pub use segments::{OwnedSegment, SegmentFields};
+#[cfg(test)]
+mod tests;

@@ -17,10 +17,11 @@ use model::pnr::{
 };
 
 use super::airimp::{self, DateRules, FieldProblem};
-use super::dates::{parse_ddmmyy, parse_time, Century};
+use super::dates::{parse_ddmmyy, parse_time, parse_yymmdd, Century};
 use super::identity;
 use super::segments::{element_text, is_empty, text, SegmentFields};
 use crate::syntax::issue::{Issue, IssueCode};
+use crate::syntax::Interchange;
 
 /// What the reader made of one PNRGOV message body.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +40,27 @@ pub fn read_pnrgov<S: SegmentFields>(segments: &[S], prepared: NaiveDate) -> Pnr
         reader.segment(segment);
     }
     reader.finish()
+}
+
+/// Reads message `index` of `interchange` as a PNRGOV push. Two-digit years are resolved against the
+/// interchange's preparation date (UNB S004), or `today` when the UNB date is missing or unreadable.
+/// Issues are tagged with the message index. `None` when there is no such message.
+pub fn read_message(
+    interchange: &Interchange,
+    index: usize,
+    today: NaiveDate,
+) -> Option<PnrgovReading> {
+    let message = interchange.messages.get(index)?;
+    let prepared = interchange
+        .prepared_date
+        .as_deref()
+        .and_then(|raw| parse_yymmdd(raw, Century::Nearest(today)))
+        .unwrap_or(today);
+    let mut reading = read_pnrgov(message.body(), prepared);
+    for issue in &mut reading.issues {
+        issue.message = Some(index);
+    }
+    Some(reading)
 }
 
 /// Where in the message tree the last segment was placed.
