@@ -60,7 +60,7 @@ pub(super) fn finish(progress: PnrInProgress) -> (Pnr, Vec<Issue>) {
         .iter()
         .map(|event| {
             let traveller = match &event.scope {
-                Scope::Traveller(index) => Some(*index),
+                Scope::Traveller { index, .. } => Some(*index),
                 Scope::References(references) => match references.as_slice() {
                     [one] => by_reference(&pnr.travellers, one),
                     _ => None,
@@ -102,6 +102,21 @@ fn name_fits(traveller: &PnrTraveller, surname: Option<&str>, given: Option<&str
     }
 }
 
+/// The travellers whose 9944 reference is among `references`.
+fn named_by(travellers: &[PnrTraveller], references: &[String]) -> Vec<usize> {
+    travellers
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            t.name
+                .reference
+                .as_ref()
+                .is_some_and(|r| references.contains(r))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The travellers an SSR is filed for (before infant routing).
 fn owners(
     travellers: &[PnrTraveller],
@@ -110,19 +125,23 @@ fn owners(
     given: Option<&str>,
 ) -> Vec<usize> {
     match scope {
-        Scope::Traveller(index) => vec![*index],
+        Scope::Traveller { index, references } => {
+            // Some senders file every traveller's SSRs in the first traveller's group, each with
+            // its own reference: follow a reference that names other travellers of the PNR.
+            let own = travellers
+                .get(*index)
+                .and_then(|t| t.name.reference.as_ref());
+            let names_others =
+                !references.is_empty() && own.is_none_or(|r| !references.contains(r));
+            let named = named_by(travellers, references);
+            if names_others && !named.is_empty() {
+                named
+            } else {
+                vec![*index]
+            }
+        }
         Scope::References(references) => {
-            let named: Vec<usize> = travellers
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| {
-                    t.name
-                        .reference
-                        .as_ref()
-                        .is_some_and(|r| references.contains(r))
-                })
-                .map(|(i, _)| i)
-                .collect();
+            let named = named_by(travellers, references);
             if !named.is_empty() {
                 return named;
             }

@@ -95,8 +95,12 @@ enum Place {
 /// Where an SSR or OSI contact applies, resolved to travellers once the whole PNR is read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Scope {
-    /// Filed in a traveller group: that traveller (index into `Pnr::travellers`).
-    Traveller(usize),
+    /// Filed in a traveller group (index into `Pnr::travellers`), with the 9944 references the SSR
+    /// names: it belongs to the group's traveller unless it names other travellers only.
+    Traveller {
+        index: usize,
+        references: Vec<String>,
+    },
     /// Filed at PNR or segment level: the travellers whose 9944 references are listed (all when none).
     References(Vec<String>),
 }
@@ -432,9 +436,10 @@ impl Reader {
         };
         let traveller = pnr.pnr.travellers.len().checked_sub(1);
         let scope = match (place, traveller) {
-            (Place::Traveller | Place::Ticket | Place::Payment, Some(index)) => {
-                Scope::Traveller(index)
-            }
+            (Place::Traveller | Place::Ticket | Place::Payment, Some(index)) => Scope::Traveller {
+                index,
+                references: service.traveller_references.clone(),
+            },
             _ => Scope::References(service.traveller_references.clone()),
         };
         let counts_for_identity = !matches!(place, Place::History | Place::HistoryChange);
@@ -532,7 +537,10 @@ impl Reader {
             {
                 let scope = match (place, pnr.pnr.travellers.len().checked_sub(1)) {
                     (Place::Traveller | Place::Ticket | Place::Payment, Some(i)) => {
-                        Scope::Traveller(i)
+                        Scope::Traveller {
+                            index: i,
+                            references: Vec::new(),
+                        }
                     }
                     _ => Scope::References(Vec::new()),
                 };

@@ -460,3 +460,27 @@ fn traveller_without_docs_is_still_a_traveller() {
     assert_eq!(travellers[1].name.given_names.as_deref(), Some("RICHARD"));
     assert!(reading.issues.is_empty());
 }
+
+#[test]
+fn docs_of_every_traveller_filed_in_the_first_group_follow_their_references() {
+    let body = format!(
+        "{HEADER}EQN+1'\nSRC'\nRCI+XX:GRP001'\nTIF+DOE+JANE:A:1'\n\
+         SSR+DOCS:HK:1:XX:::::/P/USA/111/USA/01JAN80/F/01JAN30/DOE/JANE+::1'\n\
+         SSR+DOCS:HK:1:XX:::::/P/USA/222/USA/02FEB82/M/01JAN30/ROE/RICHARD+::2'\n\
+         SSR+DOCO:HK:1:XX:::::/CITY/V/333/CITY/01JAN12/USA+::7'\n\
+         TIF+ROE+RICHARD:A:2'\n"
+    );
+    let reading = read(&body);
+    let travellers = &reading.push.pnrs[0].travellers;
+    assert_eq!(travellers[0].birth_date, Some(day(1980, 1, 1)));
+    let numbers = |t: &model::pnr::PnrTraveller| -> Vec<String> {
+        t.documents
+            .iter()
+            .filter_map(|d| d.number.clone())
+            .collect()
+    };
+    // The DOCO names no traveller of the PNR: it stays with the group it was filed in.
+    assert_eq!(numbers(&travellers[0]), vec!["111", "333"]);
+    assert_eq!(numbers(&travellers[1]), vec!["222"]);
+    assert_eq!(travellers[1].birth_date, Some(day(1982, 2, 2)));
+}
