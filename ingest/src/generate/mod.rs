@@ -5,6 +5,7 @@
 //! real personal data: names are common names combined at random, document numbers are random.
 
 pub mod names;
+pub mod paxlst;
 pub mod pnr;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
@@ -151,7 +152,8 @@ impl Generator {
             ),
             None => (first.native.to_owned(), as_sent(first)),
         };
-        let age_days = self.rng.random_range(0..90 * 365);
+        // At least a month old: birth dates stay before any date a list about them is prepared.
+        let age_days = self.rng.random_range(30..90 * 365);
         let birth_date = reference_date() - Duration::days(age_days);
         let issued = reference_date() - Duration::days(self.rng.random_range(30..3000));
         let expiry = issued + Duration::days(self.rng.random_range(1900..3650));

@@ -3,6 +3,7 @@
 
 pub mod contrl;
 pub mod encoder;
+pub mod paxlst;
 pub mod pnrgov;
 
 pub use encoder::{
