@@ -169,3 +169,6 @@ pub fn today_utc() -> NaiveDate {
         .and_then(|d| epoch.checked_add_signed(chrono::TimeDelta::days(d)))
         .unwrap_or(epoch)
 }
+
+#[cfg(test)]
+mod tests;

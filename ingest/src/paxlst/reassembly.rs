@@ -39,7 +39,7 @@ impl SeriesKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PartOutcome {
     /// The whole list, parts merged in part order.
-    Complete(PassengerList),
+    Complete(Box<PassengerList>),
     /// Parts are still missing.
     Waiting {
         received: usize,
@@ -82,7 +82,7 @@ impl Reassembler {
     pub fn offer(&mut self, key: SeriesKey, list: PassengerList) -> PartOutcome {
         let number = list.part.number;
         if number == 1 && list.part.last && !self.series.contains_key(&key) {
-            return PartOutcome::Complete(list);
+            return PartOutcome::Complete(Box::new(list));
         }
         let series = self.series.entry(key.clone()).or_default();
         if list.part.last {
@@ -102,7 +102,7 @@ impl Reassembler {
                     expected: None,
                 };
             };
-            return PartOutcome::Complete(merge(series.parts.into_values()));
+            return PartOutcome::Complete(Box::new(merge(series.parts.into_values())));
         }
         let received = series.parts.len();
         if replaced {

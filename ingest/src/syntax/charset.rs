@@ -78,13 +78,15 @@ pub fn decode(input: &[u8], charset: Charset) -> (Cow<'_, str>, bool) {
 }
 
 /// Whether `text` holds characters outside the UNOA repertoire (lower case, `@`, non-ASCII ...).
-/// Control characters are not checked: line breaks between segments are everywhere.
-pub fn violates_level_a(text: &str) -> bool {
+/// `service_chars` (the separators in force) are allowed too. Control characters are not
+/// checked: line breaks between segments are everywhere.
+pub fn violates_level_a(text: &str, service_chars: &[u8]) -> bool {
     text.bytes().any(|b| {
         !(b.is_ascii_uppercase()
             || b.is_ascii_digit()
             || b" .,-()/='+:?!\"%&*;<>".contains(&b)
-            || b.is_ascii_control())
+            || b.is_ascii_control()
+            || service_chars.contains(&b))
     })
 }
 
@@ -114,7 +116,8 @@ mod tests {
 
     #[test]
     fn lower_case_violates_unoa() {
-        assert!(violates_level_a("FTX+AAI+++davidsonr@iata.org"));
-        assert!(!violates_level_a("NAD+FL+++DOE:JOHN'\r\n"));
+        assert!(violates_level_a("FTX+AAI+++davidsonr@iata.org", b""));
+        assert!(!violates_level_a("NAD+FL+++DOE:JOHN'\r\n", b""));
+        assert!(!violates_level_a("NAD|FL|||DOE#JOHN~", b"#|~"));
     }
 }

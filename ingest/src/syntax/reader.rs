@@ -6,7 +6,7 @@ use super::charset::{self, Charset};
 use super::interchange::{
     FirstLast, Group, Interchange, Message, MessageIdentifier, Party, TransferStatus, Transmission,
 };
-use super::issue::{Issue, IssueCode, Severity};
+use super::issue::{Issue, IssueCode};
 use super::segment::{Segment, SegmentBuilder};
 use super::service_chars::{read_una, ServiceChars};
 use super::splitter::SegmentSplitter;
@@ -133,6 +133,35 @@ struct InterchangeReader {
 /// Reads one interchange starting at `start` (a UNA, UNB or, for headerless input, UNH).
 /// Returns it and the offset where reading stopped.
 fn read_interchange(text: &str, start: usize) -> (Interchange, usize) {
+    let (mut interchange, end) = read_envelopes(text, start);
+    // Real traffic violates UNOA (lower case, `@`): a warning, never a failure.
+    if interchange.charset == Charset::LevelA
+        && charset::violates_level_a(
+            text.get(start..end).unwrap_or_default(),
+            &service_char_bytes(&interchange.service_chars),
+        )
+    {
+        interchange.issues.push(Issue::warning(
+            IssueCode::InvalidCharacters,
+            "characters outside the UNOA repertoire",
+        ));
+    }
+    (interchange, end)
+}
+
+fn service_char_bytes(chars: &ServiceChars) -> Vec<u8> {
+    let mut bytes = vec![
+        chars.component,
+        chars.element,
+        chars.decimal,
+        chars.terminator,
+    ];
+    bytes.extend(chars.release);
+    bytes.extend(chars.repetition);
+    bytes
+}
+
+fn read_envelopes(text: &str, start: usize) -> (Interchange, usize) {
     let bytes = text.as_bytes();
     let rest = bytes.get(start..).unwrap_or_default();
     let (chars, una_present, body_start, una_issues) = if rest.starts_with(b"UNA") {
@@ -168,37 +197,14 @@ fn read_interchange(text: &str, start: usize) -> (Interchange, usize) {
         if tag == "UNZ" {
             reader.on_unz(segment);
             if !raw.terminated {
-                reader.interchange.issues.push(
-                    Issue::warning(
-                        IssueCode::UnterminatedSegment,
-                        "UNZ at the end of the input has no terminator",
-                    )
-                    .at_segment(index),
-                );
+                reader.report_unterminated(raw.text, index);
             }
             return (reader.interchange, raw.end);
         }
         reader.on_segment(segment);
     }
     if !last_terminated {
-        let severity = Severity::Warning;
-        reader.interchange.issues.push(
-            Issue::new(
-                severity,
-                IssueCode::UnterminatedSegment,
-                "the last segment of the input has no terminator",
-            )
-            .at_segment(index),
-        );
-        if ends_with_unpaired_release(last_text, chars.release) {
-            reader.interchange.issues.push(
-                Issue::error(
-                    IssueCode::TrailingRelease,
-                    "release character at the end of the input",
-                )
-                .at_segment(index),
-            );
-        }
+        reader.report_unterminated(last_text, index);
     }
     (reader.finish(index), text.len())
 }
@@ -236,6 +242,27 @@ fn is_valid_tag(tag: &str) -> bool {
 impl InterchangeReader {
     fn issue(&mut self, issue: Issue) {
         self.interchange.issues.push(issue);
+    }
+
+    /// The last segment of the input has no terminator; a release character at its very end
+    /// releases nothing (0085 = 22).
+    fn report_unterminated(&mut self, raw: &str, index: usize) {
+        self.issue(
+            Issue::warning(
+                IssueCode::UnterminatedSegment,
+                "the last segment of the input has no terminator",
+            )
+            .at_segment(index),
+        );
+        if ends_with_unpaired_release(raw, self.interchange.service_chars.release) {
+            self.issue(
+                Issue::error(
+                    IssueCode::TrailingRelease,
+                    "release character at the end of the input",
+                )
+                .at_segment(index),
+            );
+        }
     }
 
     fn on_segment(&mut self, segment: Segment) {
@@ -315,9 +342,6 @@ impl InterchangeReader {
                 self.builder = SegmentBuilder::new(chars);
             }
             Some(_) => {}
-        }
-        if self.interchange.charset == Charset::LevelA {
-            // Checked on the UNB only cheaply here; message readers see the values themselves.
         }
     }
 

@@ -4,6 +4,7 @@
 //! unescaping are ours (the crate knows neither the repetition separator nor unescaping).
 
 use edifact_parser::EdifactTokenizer;
+use smallvec::SmallVec;
 
 use super::service_chars::ServiceChars;
 
@@ -17,11 +18,11 @@ pub struct Segment {
     text: String,
     tag_len: u32,
     /// `(start, end)` of each component in `text`.
-    components: Vec<(u32, u32)>,
+    components: SmallVec<[(u32, u32); 12]>,
     /// Index into `components` of the first component of each repetition.
-    repetitions: Vec<u32>,
+    repetitions: SmallVec<[u32; 8]>,
     /// Index into `repetitions` of the first repetition of each element.
-    elements: Vec<u32>,
+    elements: SmallVec<[u32; 8]>,
     /// 1-based position of the segment in its interchange (UNB = 1; a UNA is not counted).
     pub index: usize,
     /// Offset of the segment's first character in the decoded input text.
@@ -145,9 +146,9 @@ impl SegmentBuilder {
         let mut segment = Segment {
             text: String::with_capacity(raw.len()),
             tag_len: 0,
-            components: Vec::with_capacity(8),
-            repetitions: Vec::with_capacity(4),
-            elements: Vec::with_capacity(4),
+            components: SmallVec::new(),
+            repetitions: SmallVec::new(),
+            elements: SmallVec::new(),
             index,
             offset,
         };
