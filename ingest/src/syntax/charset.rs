@@ -81,13 +81,19 @@ pub fn decode(input: &[u8], charset: Charset) -> (Cow<'_, str>, bool) {
 /// `service_chars` (the separators in force) are allowed too. Control characters are not
 /// checked: line breaks between segments are everywhere.
 pub fn violates_level_a(text: &str, service_chars: &[u8]) -> bool {
-    text.bytes().any(|b| {
-        !(b.is_ascii_uppercase()
+    // One table lookup per byte: this runs over every byte of every UNOA interchange, and testing
+    // each byte against the symbol lists cost as much as tokenising the interchange.
+    let mut allowed = [false; 256];
+    for b in 0..=255u8 {
+        allowed[usize::from(b)] = b.is_ascii_uppercase()
             || b.is_ascii_digit()
             || b" .,-()/='+:?!\"%&*;<>".contains(&b)
-            || b.is_ascii_control()
-            || service_chars.contains(&b))
-    })
+            || b.is_ascii_control();
+    }
+    for &b in service_chars {
+        allowed[usize::from(b)] = true;
+    }
+    text.bytes().any(|b| !allowed[usize::from(b)])
 }
 
 #[cfg(test)]
