@@ -188,3 +188,101 @@ fn conformance_contrl_case_and_ours_read_alike() {
         Some(Action::Received)
     );
 }
+
+/// The report for `received` as the full reader sees it (syntax issues and message readers' issues).
+fn report_via_reader(received: &str) -> ReceiptReport {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).expect("valid date");
+    let reading = match ingest::reading::read(received.as_bytes(), today) {
+        Ok(reading) => reading,
+        Err(error) => *error
+            .partial()
+            .cloned()
+            .map(Box::new)
+            .expect("something was readable"),
+    };
+    ReceiptReport::from_interchange(&reading.transmission.interchanges[0])
+}
+
+#[test]
+fn unknown_segment_in_a_paxlst_is_ucs_15_at_its_position_and_accepted() {
+    let received = CLEAN_V4
+        .replace("NAD+FL+++DOE:JOHN'\n", "NAD+FL+++DOE:JOHN'\nXYZ+1'\n")
+        .replace("UNT+5+1", "UNT+6+1");
+    let report = report_via_reader(&received);
+    let message = &report.messages[0];
+    assert_eq!(message.action(), Action::Accepted);
+    let error = message
+        .segment_errors
+        .iter()
+        .find(|e| e.error == SyntaxError::NotSupportedInPosition)
+        .expect("unknown segment reported");
+    // UNH 1, BGM 2, NAD 3, XYZ 4.
+    assert_eq!(error.segment_position, 4);
+    let bytes = write_contrl(
+        &report,
+        &envelope(),
+        EncodingOptions::for_syntax_version("4"),
+    )
+    .expect("CONTRL writes");
+    let segments = contrl_segments(&bytes);
+    assert!(segments
+        .iter()
+        .any(|s| s.is("UCS") && s.element(0) == Some("4") && s.element(1) == Some("15")));
+}
+
+#[test]
+fn unsupported_message_type_is_rejected_with_0085_14() {
+    let received =
+        "UNB+UNOA:4+AIRLINE1+GOVTAPIS+261125:0930+5'UNH+1+ORDERS:D:96A:UN'BGM+220'UNT+3+1'UNZ+1+5'";
+    let report = report_via_reader(received);
+    assert_eq!(report.messages[0].action(), Action::Rejected);
+    assert_eq!(report.action(), Action::Rejected);
+    let bytes = write_contrl(
+        &report,
+        &envelope(),
+        EncodingOptions::for_syntax_version("4"),
+    )
+    .expect("CONTRL writes");
+    let segments = contrl_segments(&bytes);
+    let ucm = &segments[1];
+    assert_eq!(ucm.component(1, 0), Some("ORDERS"));
+    assert_eq!(ucm.element(2), Some("4"));
+    assert_eq!(ucm.element(3), Some("14"));
+}
+
+#[test]
+fn interchange_without_unz_is_rejected_on_unz() {
+    let received = CLEAN_V4.replace("UNZ+1+000000001'\n", "");
+    let report = report_via_reader(&received);
+    assert_eq!(report.action(), Action::Rejected);
+    let bytes = write_contrl(
+        &report,
+        &envelope(),
+        EncodingOptions::for_syntax_version("4"),
+    )
+    .expect("CONTRL writes");
+    let uci = &contrl_segments(&bytes)[0];
+    assert_eq!(uci.element(3), Some("4"));
+    assert_eq!(uci.element(4), Some("13"));
+    assert_eq!(uci.element(5), Some("UNZ"));
+}
+
+#[test]
+fn unusable_una_gets_a_rejection_with_0085_20() {
+    let input = UnreadableInput {
+        reason: UnreadableReason::InvalidServiceCharacters,
+        sender: Party::new("AIRLINE1"),
+        recipient: Party::new("GOVTAPIS"),
+        control_reference: Some("17".to_owned()),
+    };
+    let bytes = write_rejection(
+        &input,
+        &envelope(),
+        EncodingOptions::for_syntax_version("3"),
+    )
+    .expect("rejection writes");
+    let uci = &contrl_segments(&bytes)[0];
+    assert_eq!(uci.element(0), Some("17"));
+    assert_eq!(uci.element(3), Some("4"));
+    assert_eq!(uci.element(4), Some("20"));
+}

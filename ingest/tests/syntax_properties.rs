@@ -168,7 +168,8 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic_the_reader(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
-        let _ = syntax::parse(&bytes);
+        // The full reader: syntax layer, then the message reader of each message's type.
+        let _ = ingest::reading::read(&bytes, today());
     }
 
     #[test]
@@ -182,8 +183,12 @@ proptest! {
             bytes.insert(at, byte);
         }
         bytes.truncate(cut.min(bytes.len()));
-        let _ = syntax::parse(&bytes);
+        let _ = ingest::reading::read(&bytes, today());
     }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default()
 }
 
 /// A small PAXLST with a UNA, a release, a group and two travellers, for damaging.
