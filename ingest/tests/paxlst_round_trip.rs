@@ -40,7 +40,8 @@ fn envelope(
 ) -> PaxlstEnvelope {
     PaxlstEnvelope {
         interchange: InterchangeHeader {
-            syntax_identifier: "UNOA".to_owned(),
+            // Level B: the awkward names carry `$`, which level A (UNOA) does not allow as data.
+            syntax_identifier: "UNOB".to_owned(),
             syntax_version: "4".to_owned(),
             sender: Party::new(flight.carrier),
             recipient: Party::new("GOVAPIS"),
