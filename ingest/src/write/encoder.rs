@@ -212,15 +212,29 @@ impl Write for LineBreaker {
             self.out.extend_from_slice(buf);
             return Ok(buf.len());
         }
-        for &byte in buf {
-            self.out.push(byte);
+        let mut rest = buf;
+        loop {
             if self.released {
+                let Some((&byte, tail)) = rest.split_first() else {
+                    break;
+                };
+                self.out.push(byte);
                 self.released = false;
-            } else if byte == self.release {
+                rest = tail;
+                continue;
+            }
+            let Some(at) = memchr::memchr2(self.release, self.terminator, rest) else {
+                self.out.extend_from_slice(rest);
+                break;
+            };
+            let (head, tail) = rest.split_at(at + 1); // at < rest.len(), found by memchr2
+            self.out.extend_from_slice(head);
+            if head.last() == Some(&self.release) {
                 self.released = true;
-            } else if byte == self.terminator {
+            } else {
                 self.out.push(b'\n');
             }
+            rest = tail;
         }
         Ok(buf.len())
     }
