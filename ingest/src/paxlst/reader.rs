@@ -66,6 +66,8 @@ pub fn read(message: &Message, message_index: usize, reference_date: NaiveDate) 
         message_index,
         reference_date,
     };
+    let persons = message.body().iter().filter(|s| s.is("NAD")).count();
+    reader.list.travellers.reserve(persons);
     for segment in message.body() {
         reader.segment(segment);
     }
@@ -235,7 +237,13 @@ impl ListReader {
             return;
         }
         self.place = Place::Traveller;
-        let mut traveller = Traveller::new(TravellerRole::from_code(qualifier));
+        // Filled in place: a traveller is large, and lists are long.
+        self.list
+            .travellers
+            .push(Traveller::new(TravellerRole::from_code(qualifier)));
+        let Some(traveller) = self.list.travellers.last_mut() else {
+            return; // just pushed
+        };
         traveller.surname = s.component(3, 0).map(str::to_owned);
         // C080: 3036 ×5 (surname, given names), then 3045 name format code, which is not a name.
         traveller.given_names = s
@@ -245,20 +253,21 @@ impl ListReader {
             .filter(|c| !c.is_empty())
             .map(str::to_owned)
             .collect();
-        let address = Address {
-            street: s.component(4, 0).map(str::to_owned),
-            city: s.element(5).map(str::to_owned),
-            subdivision: s.component(6, 0).map(str::to_owned),
-            postcode: s.element(7).map(str::to_owned),
-            country: s.element(8).map(str::to_owned),
-        };
-        if address != Address::default() {
-            traveller.address = Some(address);
+        if s.element_count() > 4 {
+            let address = Address {
+                street: s.component(4, 0).map(str::to_owned),
+                city: s.element(5).map(str::to_owned),
+                subdivision: s.component(6, 0).map(str::to_owned),
+                postcode: s.element(7).map(str::to_owned),
+                country: s.element(8).map(str::to_owned),
+            };
+            if address != Address::default() {
+                traveller.address = Some(address);
+            }
         }
         if traveller.surname.is_none() {
             self.warn(IssueCode::MissingValue, s, "traveller without surname");
         }
-        self.list.travellers.push(traveller);
     }
 
     fn com(&mut self, s: &Segment) {

@@ -7,7 +7,7 @@ use super::interchange::{
     FirstLast, Group, Interchange, Message, MessageIdentifier, Party, TransferStatus, Transmission,
 };
 use super::issue::{Issue, IssueCode};
-use super::segment::{Segment, SegmentBuilder};
+use super::segment::{lenient_tag, RawSegmentRef, Segment, SegmentBuilder};
 use super::service_chars::{read_una, ServiceChars};
 use super::splitter::SegmentSplitter;
 
@@ -119,10 +119,12 @@ fn find_tag(text: &str, from: usize, tag: &[u8; 3]) -> Option<usize> {
 }
 
 /// State while reading one interchange.
-struct InterchangeReader {
+struct InterchangeReader<'t> {
     interchange: Interchange,
     builder: SegmentBuilder,
     open_message: Option<Message>,
+    /// The open message's segments, built all at once when it closes (one store per message).
+    pending: Vec<RawSegmentRef<'t>>,
     open_group: Option<usize>,
     messages_in_open_group: usize,
     saw_unb: bool,
@@ -174,6 +176,7 @@ fn read_envelopes(text: &str, start: usize) -> (Interchange, usize) {
         interchange: Interchange::new(chars, una_present),
         builder: SegmentBuilder::new(chars),
         open_message: None,
+        pending: Vec::new(),
         open_group: None,
         messages_in_open_group: 0,
         saw_unb: false,
@@ -193,15 +196,20 @@ fn read_envelopes(text: &str, start: usize) -> (Interchange, usize) {
         index += 1;
         last_terminated = raw.terminated;
         last_text = raw.text;
-        let segment = reader.builder.build(raw.text, index, raw.offset);
+        let raw_ref = RawSegmentRef {
+            text: raw.text,
+            index,
+            offset: raw.offset,
+        };
         if tag == "UNZ" {
+            let segment = reader.builder.build(raw.text, index, raw.offset);
             reader.on_unz(segment);
             if !raw.terminated {
                 reader.report_unterminated(raw.text, index);
             }
             return (reader.interchange, raw.end);
         }
-        reader.on_segment(segment);
+        reader.on_segment(raw_ref);
     }
     if !last_terminated {
         reader.report_unterminated(last_text, index);
@@ -228,6 +236,12 @@ fn raw_tag(raw: &str) -> &str {
     trimmed.get(..len).unwrap_or_default()
 }
 
+/// The tag as the segment builder reads it: up to the first element separator, blanks trimmed.
+fn segment_tag(raw: &str, element: u8) -> &str {
+    let end = raw.bytes().position(|b| b == element).unwrap_or(raw.len());
+    lenient_tag(raw.get(..end).unwrap_or_default())
+}
+
 fn parse_count(value: Option<&str>) -> Option<u64> {
     value?.trim().parse().ok()
 }
@@ -239,7 +253,7 @@ fn is_valid_tag(tag: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-impl InterchangeReader {
+impl<'t> InterchangeReader<'t> {
     fn issue(&mut self, issue: Issue) {
         self.interchange.issues.push(issue);
     }
@@ -265,35 +279,35 @@ impl InterchangeReader {
         }
     }
 
-    fn on_segment(&mut self, segment: Segment) {
-        if !is_valid_tag(segment.tag()) {
+    fn on_segment(&mut self, raw: RawSegmentRef<'t>) {
+        let tag = segment_tag(raw.text, self.interchange.service_chars.element);
+        if !is_valid_tag(tag) {
             let text = format!(
                 "segment tag {:?} is not three upper-case letters or digits",
-                truncate(segment.tag())
+                truncate(tag)
             );
-            self.issue(
-                Issue::warning(IssueCode::InvalidSegmentTag, text).at_segment(segment.index),
-            );
+            self.issue(Issue::warning(IssueCode::InvalidSegmentTag, text).at_segment(raw.index));
         }
-        match segment.tag() {
-            "UNB" => self.on_unb(segment),
-            "UNG" => self.on_ung(segment),
-            "UNE" => self.on_une(segment),
-            "UNH" => self.on_unh(segment),
-            "UNT" => self.on_unt(segment),
-            _ => match self.open_message.as_mut() {
-                Some(message) => message.segments.push(segment),
-                None => {
-                    let text = format!(
-                        "segment {} outside a message ignored",
-                        truncate(segment.tag())
-                    );
-                    self.issue(
-                        Issue::warning(IssueCode::SegmentOutOfPlace, text)
-                            .at_segment(segment.index),
-                    );
-                }
-            },
+        let build = |reader: &Self| reader.builder.build(raw.text, raw.index, raw.offset);
+        match tag {
+            "UNB" => self.on_unb(build(self)),
+            "UNG" => self.on_ung(build(self)),
+            "UNE" => self.on_une(build(self)),
+            "UNH" => {
+                let unh = build(self);
+                self.on_unh(unh, raw);
+            }
+            "UNT" => {
+                let unt = build(self);
+                self.on_unt(unt, raw);
+            }
+            _ if self.open_message.is_some() => self.pending.push(raw),
+            _ => {
+                let text = format!("segment {} outside a message ignored", truncate(tag));
+                self.issue(
+                    Issue::warning(IssueCode::SegmentOutOfPlace, text).at_segment(raw.index),
+                );
+            }
         }
     }
 
@@ -398,7 +412,7 @@ impl InterchangeReader {
         self.check_reference("UNE", "UNG", une.element(1), &reference, une.index, None);
     }
 
-    fn on_unh(&mut self, unh: Segment) {
+    fn on_unh(&mut self, unh: Segment, raw: RawSegmentRef<'t>) {
         self.close_open_message(unh.index);
         let identifier = MessageIdentifier {
             message_type: unh.component(1, 0).unwrap_or_default().to_owned(),
@@ -454,9 +468,11 @@ impl InterchangeReader {
             common_access_reference: unh.element(2).map(str::to_owned),
             transfer,
             group: self.open_group,
-            segments: vec![unh],
+            segments: Vec::new(),
             complete: false,
         });
+        self.pending.clear();
+        self.pending.push(raw);
     }
 
     fn read_transfer(&mut self, unh: &Segment, message_index: usize) -> Option<TransferStatus> {
@@ -502,7 +518,7 @@ impl InterchangeReader {
         })
     }
 
-    fn on_unt(&mut self, unt: Segment) {
+    fn on_unt(&mut self, unt: Segment, raw: RawSegmentRef<'t>) {
         let Some(mut message) = self.open_message.take() else {
             self.issue(
                 Issue::warning(IssueCode::SegmentOutOfPlace, "UNT without UNH")
@@ -514,7 +530,9 @@ impl InterchangeReader {
         let index = unt.index;
         let declared = unt.element(0).map(str::to_owned);
         let reference = unt.element(1).map(str::to_owned);
-        message.segments.push(unt);
+        self.pending.push(raw);
+        message.segments = self.builder.build_all(&self.pending);
+        self.pending.clear();
         message.complete = true;
         let present = message.segments.len() as u64;
         let expected_reference = message.reference.clone();
@@ -564,8 +582,10 @@ impl InterchangeReader {
     }
 
     fn close_open_message(&mut self, at: usize) {
-        if let Some(message) = self.open_message.take() {
+        if let Some(mut message) = self.open_message.take() {
             let message_index = self.interchange.messages.len();
+            message.segments = self.builder.build_all(&self.pending);
+            self.pending.clear();
             self.interchange.messages.push(message);
             self.issue(
                 Issue::error(IssueCode::MissingUnt, "message ends without UNT")

@@ -5,26 +5,40 @@
 //! nested passes (with a char conversion per byte), know neither the repetition separator nor
 //! unescaping, and cost a third of the reader's time; the crate's tokenizer stays the reference
 //! our splitting is tested against (see the tests below).
+//!
+//! Storage: the segments of one message share one [`SegmentStore`] (one string of unescaped
+//! values, one table of offsets), so reading a message costs a handful of allocations instead
+//! of two per segment; a `Segment` is a cheap handle into it.
 
 use std::cell::RefCell;
+use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::service_chars::ServiceChars;
 
-/// A segment: `TAG+e1c1:e1c2*e1r2c1+e2...`, values unescaped.
-///
-/// Stored compactly, in two allocations whatever the number of components: one string holding
-/// the tag and every component value back to back, and one table of offsets.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Segment {
-    /// The tag followed by every component value, back to back.
+/// The unescaped values and offset tables of a run of segments (normally one message).
+#[derive(Debug, Default)]
+struct SegmentStore {
+    /// Each segment's tag followed by its component values, back to back.
     text: String,
-    tag_len: u32,
-    /// `[E, R, element starts (E+1), repetition starts (R+1), component offsets (C+1)]`:
+    /// Per segment: `[E, R, element starts (E+1), repetition starts (R+1), starts (C+1)]`:
     /// element `e` spans repetitions `elements[e]..elements[e+1]`, repetition `r` spans
     /// components `repetitions[r]..repetitions[r+1]`, component `c` is
-    /// `text[offsets[c]..offsets[c+1]]`.
+    /// `text[starts[c]..starts[c+1] - 1]`: one separator character follows every component in
+    /// `text`, so a segment without release characters is stored as one copy of its bytes.
     table: Vec<u32>,
+}
+
+/// A segment: `TAG+e1c1:e1c2*e1r2c1+e2...`, values unescaped.
+#[derive(Clone)]
+pub struct Segment {
+    store: Arc<SegmentStore>,
+    /// Where this segment's tag starts in `store.text`, and its length.
+    tag_start: u32,
+    tag_len: u32,
+    /// Where this segment's table starts in `store.table`.
+    table_start: u32,
     /// 1-based position of the segment in its interchange (UNB = 1; a UNA is not counted).
     pub index: usize,
     /// Offset of the segment's first character in the decoded input text.
@@ -34,7 +48,11 @@ pub struct Segment {
 impl Segment {
     /// The segment tag as sent (normally three upper-case letters).
     pub fn tag(&self) -> &str {
-        self.text.get(..self.tag_len as usize).unwrap_or_default()
+        let start = self.tag_start as usize;
+        self.store
+            .text
+            .get(start..start + self.tag_len as usize)
+            .unwrap_or_default()
     }
 
     /// Whether the tag is `tag`.
@@ -70,13 +88,31 @@ impl Segment {
         repetition: usize,
         component: usize,
     ) -> Option<&str> {
-        let comps = self.component_range(element, repetition)?;
-        let index = comps.start + component;
-        if index >= comps.end {
+        let value = self.locate(element, repetition, component)?;
+        (!value.is_empty()).then_some(value)
+    }
+
+    /// The hot path of every accessor: one slice of the table, a few bounds-checked reads.
+    fn locate(&self, element: usize, repetition: usize, component: usize) -> Option<&str> {
+        let table = self.store.table.get(self.table_start as usize..)?;
+        let at = |i: usize| table.get(i).map(|&v| v as usize);
+        let elements = at(0)?;
+        if element >= elements {
             return None;
         }
-        let value = self.component_text(index);
-        (!value.is_empty()).then_some(value)
+        let repetitions_base = 3 + elements;
+        let offsets_base = repetitions_base + at(1)? + 1;
+        let rep = at(2 + element)? + repetition;
+        if rep >= at(3 + element)? {
+            return None;
+        }
+        let comp = at(repetitions_base + rep)? + component;
+        if comp >= at(repetitions_base + rep + 1)? {
+            return None;
+        }
+        let start = at(offsets_base + comp)?;
+        let end = at(offsets_base + comp + 1)?.saturating_sub(1);
+        self.store.text.get(start..end.max(start))
     }
 
     /// Every component of the first repetition of `element`, empty ones included (as "").
@@ -94,9 +130,12 @@ impl Segment {
         range.map(|c| self.component_text(c))
     }
 
-    /// Entry `i` of the table; 0 when out of range (cannot happen for tables built here).
+    /// Entry `i` of this segment's table; 0 when out of range (cannot happen for tables built here).
     fn at(&self, i: usize) -> usize {
-        self.table.get(i).map_or(0, |&v| v as usize)
+        self.store
+            .table
+            .get(self.table_start as usize + i)
+            .map_or(0, |&v| v as usize)
     }
 
     fn repetitions_base(&self) -> usize {
@@ -109,8 +148,12 @@ impl Segment {
 
     fn component_text(&self, component: usize) -> &str {
         let base = self.offsets_base();
-        let (start, end) = (self.at(base + component), self.at(base + component + 1));
-        self.text.get(start..end).unwrap_or_default()
+        let start = self.at(base + component);
+        let end = self.at(base + component + 1).saturating_sub(1);
+        self.store
+            .text
+            .get(start..end.max(start))
+            .unwrap_or_default()
     }
 
     fn repetition_range(&self, element: usize) -> Option<Range<usize>> {
@@ -129,6 +172,48 @@ impl Segment {
         let base = self.repetitions_base();
         Some(self.at(base + rep)..self.at(base + rep + 1))
     }
+
+    /// Every element as its repetitions' components (for comparison and debugging).
+    fn structure(&self) -> Vec<Vec<Vec<&str>>> {
+        (0..self.element_count())
+            .map(|e| {
+                (0..self.repetition_count(e))
+                    .map(|r| self.repetition_components(e, r).collect())
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Segments are equal when tag, values and position are; where they are stored does not matter.
+impl PartialEq for Segment {
+    fn eq(&self, other: &Segment) -> bool {
+        self.index == other.index
+            && self.offset == other.offset
+            && self.tag() == other.tag()
+            && self.structure() == other.structure()
+    }
+}
+
+impl Eq for Segment {}
+
+impl fmt::Debug for Segment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Segment")
+            .field("tag", &self.tag())
+            .field("elements", &self.structure())
+            .field("index", &self.index)
+            .field("offset", &self.offset)
+            .finish()
+    }
+}
+
+/// One segment to build: its raw text (without terminator), position and offset.
+#[derive(Debug, Clone, Copy)]
+pub struct RawSegmentRef<'a> {
+    pub text: &'a str,
+    pub index: usize,
+    pub offset: usize,
 }
 
 /// What a byte is to the splitter.
@@ -156,6 +241,13 @@ pub struct SegmentBuilder {
     chars: ServiceChars,
     classes: [ByteClass; 256],
     scratch: RefCell<Scratch>,
+}
+
+/// Where one segment landed in a store being filled.
+struct Placed {
+    tag_start: u32,
+    tag_len: u32,
+    table_start: u32,
 }
 
 impl SegmentBuilder {
@@ -186,51 +278,124 @@ impl SegmentBuilder {
     /// components, resolving release characters. Line breaks inside the segment are line folding
     /// by gateways and are dropped (when a line break is the terminator, none can be inside).
     pub fn build(&self, raw: &str, index: usize, offset: usize) -> Segment {
+        let mut segments = self.build_all(&[RawSegmentRef {
+            text: raw,
+            index,
+            offset,
+        }]);
+        match segments.pop() {
+            Some(segment) => segment,
+            // build_all returns one segment per input; kept total rather than indexing.
+            None => Segment {
+                store: Arc::new(SegmentStore::default()),
+                tag_start: 0,
+                tag_len: 0,
+                table_start: 0,
+                index,
+                offset,
+            },
+        }
+    }
+
+    /// Builds a run of segments (normally one message) into one shared store.
+    pub fn build_all(&self, raws: &[RawSegmentRef<'_>]) -> Vec<Segment> {
+        let total: usize = raws.iter().map(|r| r.text.len()).sum();
+        let mut store = SegmentStore {
+            text: String::with_capacity(total),
+            // About one table entry per 2.5 bytes of EDIFACT; grows if needed.
+            table: Vec::with_capacity(total / 2 + 8 * raws.len()),
+        };
+        let placed: Vec<Placed> = match self.scratch.try_borrow_mut() {
+            Ok(mut scratch) => raws
+                .iter()
+                .map(|r| self.place(r.text, &mut store, &mut scratch))
+                .collect(),
+            // Only reachable if the builder were re-entered; a fresh scratch does the same work.
+            Err(_) => {
+                let mut scratch = Scratch::default();
+                raws.iter()
+                    .map(|r| self.place(r.text, &mut store, &mut scratch))
+                    .collect()
+            }
+        };
+        let store = Arc::new(store);
+        raws.iter()
+            .zip(placed)
+            .map(|(raw, p)| Segment {
+                store: Arc::clone(&store),
+                tag_start: p.tag_start,
+                tag_len: p.tag_len,
+                table_start: p.table_start,
+                index: raw.index,
+                offset: raw.offset,
+            })
+            .collect()
+    }
+
+    /// Appends one segment's values and table to `store`.
+    fn place(&self, raw: &str, store: &mut SegmentStore, scratch: &mut Scratch) -> Placed {
         let bytes = raw.as_bytes();
         let tag_end = bytes
             .iter()
             .position(|&b| b == self.chars.element)
             .unwrap_or(bytes.len());
-        let mut text = String::with_capacity(raw.len());
+        let tag_start = len32(store.text.len());
         // Tags are read leniently: surrounding blanks and folded line breaks are not part of it.
-        text.push_str(
-            raw.get(..tag_end)
-                .unwrap_or_default()
-                .trim_matches(|c: char| c == ' ' || c == '\r' || c == '\n' || c == '\t'),
-        );
-        let tag_len = len32(text.len());
-        let table = if tag_end >= bytes.len() {
-            vec![0, 0, 0, 0, tag_len]
-        } else {
-            match self.scratch.try_borrow_mut() {
-                Ok(mut scratch) => self.split(raw, tag_end + 1, &mut text, &mut scratch),
-                // Only reachable if `build` were re-entered; a fresh scratch does the same work.
-                Err(_) => self.split(raw, tag_end + 1, &mut text, &mut Scratch::default()),
-            }
-        };
-        Segment {
-            text,
+        store
+            .text
+            .push_str(lenient_tag(raw.get(..tag_end).unwrap_or_default()));
+        let tag_len = len32(store.text.len()).saturating_sub(tag_start);
+        let table_start = len32(store.table.len());
+        if tag_end >= bytes.len() {
+            store
+                .table
+                .extend_from_slice(&[0, 0, 0, 0, len32(store.text.len() + 1)]);
+        } else if !self.split_verbatim(raw, tag_end + 1, store, scratch) {
+            self.split_unescaping(raw, tag_end + 1, store, scratch);
+        }
+        Placed {
+            tag_start,
             tag_len,
-            table,
-            index,
-            offset,
+            table_start,
         }
     }
 
-    /// Splits `raw[from..]` (the elements) into `text`, returning the offset table.
-    fn split(&self, raw: &str, from: usize, text: &mut String, scratch: &mut Scratch) -> Vec<u32> {
+    /// Splits `raw[from..]` (the elements) into `store` by copying it as is, which is right when
+    /// it holds no release character and no line break (nearly always). Returns false, having
+    /// stored nothing, otherwise.
+    fn split_verbatim(
+        &self,
+        raw: &str,
+        from: usize,
+        store: &mut SegmentStore,
+        scratch: &mut Scratch,
+    ) -> bool {
+        let elements_text = raw.get(from..).unwrap_or_default();
+        let base = store.text.len();
+        scratch.start(base);
+        for (i, &b) in elements_text.as_bytes().iter().enumerate() {
+            match self.classes[usize::from(b)] {
+                ByteClass::Data => {}
+                ByteClass::Release | ByteClass::LineBreak => return false,
+                class => scratch.separator(class, base + i + 1),
+            }
+        }
+        store.text.push_str(elements_text);
+        scratch.finish(store.text.len() + 1, &mut store.table);
+        true
+    }
+
+    /// Splits `raw[from..]` resolving release characters and dropping folded line breaks.
+    fn split_unescaping(
+        &self,
+        raw: &str,
+        from: usize,
+        store: &mut SegmentStore,
+        scratch: &mut Scratch,
+    ) {
         let bytes = raw.as_bytes();
-        let Scratch {
-            elements,
-            repetitions,
-            offsets,
-        } = scratch;
-        elements.clear();
-        repetitions.clear();
-        offsets.clear();
-        elements.push(0);
-        repetitions.push(0);
-        offsets.push(len32(text.len()));
+        let text = &mut store.text;
+        scratch.start(text.len());
         let mut pending = from;
         let mut i = from;
         while let Some(&b) = bytes.get(i) {
@@ -259,38 +424,63 @@ impl SegmentBuilder {
                     continue;
                 }
                 ByteClass::LineBreak => {}
-                ByteClass::Component => offsets.push(len32(text.len())),
-                ByteClass::Repetition => {
-                    offsets.push(len32(text.len()));
-                    repetitions.push(len32(offsets.len() - 1));
+                class => {
+                    text.push(char::from(b));
+                    scratch.separator(class, text.len());
                 }
-                ByteClass::Element => {
-                    offsets.push(len32(text.len()));
-                    repetitions.push(len32(offsets.len() - 1));
-                    elements.push(len32(repetitions.len() - 1));
-                }
-                ByteClass::Data => {}
             }
             i += 1;
             pending = i;
         }
         text.push_str(raw.get(pending..).unwrap_or_default());
-        offsets.push(len32(text.len()));
-        repetitions.push(len32(offsets.len() - 1));
-        elements.push(len32(repetitions.len() - 1));
-        let element_count = elements.len() - 1;
-        let repetition_count = repetitions.len() - 1;
-        let mut table = Vec::with_capacity(2 + elements.len() + repetitions.len() + offsets.len());
-        table.push(len32(element_count));
-        table.push(len32(repetition_count));
-        table.extend_from_slice(elements);
-        table.extend_from_slice(repetitions);
-        table.extend_from_slice(offsets);
-        table
+        scratch.finish(text.len() + 1, &mut store.table);
     }
 }
 
-/// Offsets are stored as u32 to keep segments small; a segment is far below 4 GiB (the
+impl Scratch {
+    /// Starts a segment whose first component starts at `start`.
+    fn start(&mut self, start: usize) {
+        self.elements.clear();
+        self.repetitions.clear();
+        self.offsets.clear();
+        self.elements.push(0);
+        self.repetitions.push(0);
+        self.offsets.push(len32(start));
+    }
+
+    /// A separator of `class`; the next component starts at `next`.
+    fn separator(&mut self, class: ByteClass, next: usize) {
+        self.offsets.push(len32(next));
+        match class {
+            ByteClass::Element => {
+                self.repetitions.push(len32(self.offsets.len() - 1));
+                self.elements.push(len32(self.repetitions.len() - 1));
+            }
+            ByteClass::Repetition => self.repetitions.push(len32(self.offsets.len() - 1)),
+            _ => {}
+        }
+    }
+
+    /// Closes the segment (`end` is one past a virtual separator after the last component) and
+    /// appends its table.
+    fn finish(&mut self, end: usize, table: &mut Vec<u32>) {
+        self.offsets.push(len32(end));
+        self.repetitions.push(len32(self.offsets.len() - 1));
+        self.elements.push(len32(self.repetitions.len() - 1));
+        table.push(len32(self.elements.len() - 1));
+        table.push(len32(self.repetitions.len() - 1));
+        table.extend_from_slice(&self.elements);
+        table.extend_from_slice(&self.repetitions);
+        table.extend_from_slice(&self.offsets);
+    }
+}
+
+/// The tag without surrounding blanks or folded line breaks (`UNG *...` is read as UNG).
+pub(crate) fn lenient_tag(raw_tag: &str) -> &str {
+    raw_tag.trim_matches(|c: char| c == ' ' || c == '\r' || c == '\n' || c == '\t')
+}
+
+/// Offsets are stored as u32 to keep segments small; a message is far below 4 GiB (the
 /// transports cap message size), and a larger value saturates rather than wrapping.
 fn len32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
