@@ -88,14 +88,35 @@ fn first_syntax_id(input: &[u8]) -> Option<&str> {
 }
 
 /// Position of the next `UNA` or `UNB` at or after `from` that starts a segment (not preceded by
-/// a letter or digit, UNB not followed by one).
+/// a letter or digit, UNB not followed by one). One forward scan: searching for each tag
+/// separately would rescan the rest of the input per interchange when one of them is absent.
 fn find_interchange_start(text: &str, from: usize) -> Option<usize> {
-    let una = find_tag(text, from, b"UNA");
-    let unb = find_tag(text, from, b"UNB");
-    match (una, unb) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
+    let bytes = text.as_bytes();
+    let finder = memchr::memmem::Finder::new(b"UN");
+    let mut search = from;
+    while let Some(k) = finder.find(bytes.get(search..)?) {
+        let at = search + k;
+        let is_start = match bytes.get(at + 2) {
+            Some(b'A') => starts_segment(bytes, at, b"UNA"),
+            Some(b'B') => starts_segment(bytes, at, b"UNB"),
+            _ => false,
+        };
+        if is_start {
+            return Some(at);
+        }
+        search = at + 1;
     }
+    None
+}
+
+/// Whether `tag` at `at` is a segment tag rather than part of a word.
+fn starts_segment(bytes: &[u8], at: usize, tag: &[u8; 3]) -> bool {
+    let before_ok = at == 0
+        || bytes
+            .get(at - 1)
+            .is_some_and(|b| !b.is_ascii_alphanumeric());
+    let after_ok = tag == b"UNA" || bytes.get(at + 3).is_none_or(|b| !b.is_ascii_alphanumeric());
+    before_ok && after_ok
 }
 
 fn find_tag(text: &str, from: usize, tag: &[u8; 3]) -> Option<usize> {
@@ -104,13 +125,7 @@ fn find_tag(text: &str, from: usize, tag: &[u8; 3]) -> Option<usize> {
     let mut search = from;
     while let Some(k) = finder.find(bytes.get(search..)?) {
         let at = search + k;
-        let before_ok = at == 0
-            || bytes
-                .get(at - 1)
-                .is_some_and(|b| !b.is_ascii_alphanumeric());
-        let after_ok =
-            tag == b"UNA" || bytes.get(at + 3).is_none_or(|b| !b.is_ascii_alphanumeric());
-        if before_ok && after_ok {
+        if starts_segment(bytes, at, tag) {
             return Some(at);
         }
         search = at + 1;
