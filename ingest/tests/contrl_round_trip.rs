@@ -286,3 +286,34 @@ fn unusable_una_gets_a_rejection_with_0085_20() {
     assert_eq!(uci.element(3), Some("4"));
     assert_eq!(uci.element(4), Some("20"));
 }
+
+#[test]
+fn grouped_messages_are_acknowledged_under_ucf_with_une_errors() {
+    let received = "UNA:+.?*'UNB+IATA:1+XY+GOVPNR+261125:0930+77++PNRGOV'\
+UNG+PNRGOV+XY+GOVPNR+261125:0930+G1+IA+11:1'UNH+1+PNRGOV:11:1:IA'MSG+:22'EQN+0'UNT+4+1'\
+UNE+2+G1'UNZ+1+77'";
+    let report = report_via_reader(received);
+    assert_eq!(report.groups.len(), 1);
+    assert_eq!(report.messages[0].group, Some(0));
+    assert_eq!(
+        report.groups[0].envelope_errors[0].error,
+        SyntaxError::ControlCountMismatch
+    );
+    assert_eq!(report.action(), Action::Received);
+    let bytes = write_contrl(
+        &report,
+        &envelope(),
+        EncodingOptions::for_syntax_version("1"),
+    )
+    .expect("CONTRL writes");
+    let segments = contrl_segments(&bytes);
+    let tags: Vec<&str> = segments.iter().map(|s| s.tag()).collect();
+    assert_eq!(tags, ["UCI", "UCF", "UCM"]);
+    let ucf = &segments[1];
+    assert_eq!(ucf.element(0), Some("G1"));
+    assert_eq!(ucf.component(1, 0), Some("XY"));
+    assert_eq!(ucf.element(3), Some("7"));
+    assert_eq!(ucf.element(4), Some("29"));
+    assert_eq!(ucf.element(5), Some("UNE"));
+    assert_eq!(segments[2].component(1, 0), Some("PNRGOV"));
+}

@@ -195,6 +195,20 @@ pub struct ReceivedMessage {
     pub envelope_errors: Vec<EnvelopeError>,
     /// Errors of body segments (reported as UCS/UCD).
     pub segment_errors: Vec<SegmentError>,
+    /// Index into [`ReceiptReport::groups`] when the message came inside a UNG … UNE.
+    pub group: Option<usize>,
+}
+
+/// What the receiver found in one functional group (UNG … UNE), reported in UCF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceivedGroup {
+    /// UNG 0048.
+    pub reference: String,
+    /// UNG S006 / S007.
+    pub sender: Party,
+    pub recipient: Party,
+    /// Errors of UNG/UNE (count and reference mismatches, missing UNE).
+    pub envelope_errors: Vec<EnvelopeError>,
 }
 
 impl ReceivedMessage {
@@ -226,17 +240,40 @@ pub struct ReceiptReport {
     pub control_reference: String,
     /// Errors of UNB/UNZ (count and reference mismatches, missing UNZ …).
     pub envelope_errors: Vec<EnvelopeError>,
+    pub groups: Vec<ReceivedGroup>,
     pub messages: Vec<ReceivedMessage>,
 }
 
 impl ReceiptReport {
+    /// The action for group `index`: rejected when its envelope is, or when every message in it is.
+    pub fn group_action(&self, index: usize) -> Action {
+        let envelope_rejected = self
+            .groups
+            .get(index)
+            .is_some_and(|g| g.envelope_errors.iter().any(|e| e.rejects));
+        let mut members = self.messages.iter().filter(|m| m.group == Some(index));
+        let mut any = false;
+        let all_rejected = members.all(|m| {
+            any = true;
+            m.action() == Action::Rejected
+        });
+        if envelope_rejected || (any && all_rejected) {
+            Action::Rejected
+        } else {
+            Action::Accepted
+        }
+    }
+
     pub fn action(&self) -> Action {
         let envelope_rejected = self.envelope_errors.iter().any(|e| e.rejects);
         let all_messages_rejected = !self.messages.is_empty()
             && self.messages.iter().all(|m| m.action() == Action::Rejected);
         if envelope_rejected || all_messages_rejected {
             Action::Rejected
-        } else if self.envelope_errors.is_empty() && !self.messages.iter().any(|m| m.has_errors()) {
+        } else if self.envelope_errors.is_empty()
+            && self.groups.iter().all(|g| g.envelope_errors.is_empty())
+            && !self.messages.iter().any(|m| m.has_errors())
+        {
             Action::Accepted
         } else {
             Action::Received
@@ -270,6 +307,7 @@ impl ReceiptReport {
                 },
                 envelope_errors: Vec::new(),
                 segment_errors: Vec::new(),
+                group: m.group,
             })
             .collect();
         let party = |p: &syntax::Party| Party {
@@ -277,6 +315,16 @@ impl ReceiptReport {
             qualifier: p.qualifier.clone(),
             routing: p.routing.clone(),
         };
+        let groups = interchange
+            .groups
+            .iter()
+            .map(|g| ReceivedGroup {
+                reference: g.reference.clone(),
+                sender: party(&g.sender),
+                recipient: party(&g.recipient),
+                envelope_errors: Vec::new(),
+            })
+            .collect();
         let mut report = ReceiptReport {
             syntax_identifier: interchange.syntax_id.clone(),
             syntax_version: interchange.syntax_version.clone().unwrap_or_default(),
@@ -284,6 +332,7 @@ impl ReceiptReport {
             recipient: party(&interchange.recipient),
             control_reference: interchange.control_reference.clone(),
             envelope_errors: Vec::new(),
+            groups,
             messages,
         };
         for issue in &interchange.issues {
@@ -306,6 +355,35 @@ impl ReceiptReport {
             .message
             .filter(|&i| i < interchange.messages.len() && i < self.messages.len());
         let Some(index) = message_index else {
+            // Issues of a group's UNE name it first in their text ("UNE declares …"); the group is
+            // the one of the last message read before that UNE.
+            if issue.text.starts_with("UNE") || issue.text.starts_with("UNG") {
+                let group = issue.segment.and_then(|at| {
+                    interchange
+                        .messages
+                        .iter()
+                        .rev()
+                        .find(|m| m.segments.first().is_some_and(|s| s.index < at))
+                        .and_then(|m| m.group)
+                });
+                if let Some(group) = group.and_then(|g| self.groups.get_mut(g)) {
+                    let element = match issue.code {
+                        IssueCode::CountMismatch => Some(1),
+                        IssueCode::ReferenceMismatch => Some(2),
+                        _ => None,
+                    };
+                    group.envelope_errors.push(EnvelopeError {
+                        error,
+                        service_segment: issue.text.get(..3).map(str::to_owned),
+                        element: element.map(|element| ElementPosition {
+                            element,
+                            component: None,
+                        }),
+                        rejects: false,
+                    });
+                    return;
+                }
+            }
             let (service_segment, element) = match issue.code {
                 IssueCode::CountMismatch => (Some("UNZ"), Some(1)),
                 IssueCode::ReferenceMismatch => (Some("UNZ"), Some(2)),
@@ -482,43 +560,70 @@ pub fn write_contrl(
         ],
     )?;
 
-    for message in &report.messages {
-        // A clean, accepted message needs no UCM: UCI 7 already acknowledges lower levels. We list
-        // every message anyway so the airline sees each one acknowledged by reference.
-        let error = envelope_error_elements(message.envelope_errors.first());
-        let identifier = &message.identifier;
+    // CONTRL's own layout: messages outside groups (UCM) first, then each group (UCF) with its own.
+    for message in report.messages.iter().filter(|m| m.group.is_none()) {
+        write_ucm(&mut encoder, message)?;
+    }
+    for (index, group) in report.groups.iter().enumerate() {
+        let error = envelope_error_elements(group.envelope_errors.first());
+        let sender = party_components(&group.sender);
+        let recipient = party_components(&group.recipient);
         encoder.segment(
-            "UCM",
+            "UCF",
             &[
-                &[&message.reference],
-                &[
-                    &identifier.message_type,
-                    &identifier.version,
-                    &identifier.release,
-                    &identifier.agency,
-                    identifier.association.as_deref().unwrap_or(""),
-                ],
-                &[message.action().code()],
+                &[&group.reference],
+                &refs(&sender),
+                &refs(&recipient),
+                &[report.group_action(index).code()],
                 &[&error[0]],
                 &[&error[1]],
                 &[&error[2], &error[3]],
             ],
         )?;
-        for segment_error in &message.segment_errors {
-            let position = segment_error.segment_position.to_string();
-            encoder.segment("UCS", &[&[&position], &[segment_error.error.code()]])?;
-            if let Some(element) = segment_error.element {
-                let [element, component] = position_components(Some(element));
-                encoder.segment(
-                    "UCD",
-                    &[&[segment_error.error.code()], &[&element, &component]],
-                )?;
-            }
+        for message in report.messages.iter().filter(|m| m.group == Some(index)) {
+            write_ucm(&mut encoder, message)?;
         }
     }
     encoder.end_message()?;
     encoder.end_interchange()?;
     encoder.finish()
+}
+
+/// UCM for one message, then UCS/UCD for each of its segment errors.
+fn write_ucm(encoder: &mut Encoder, message: &ReceivedMessage) -> Result<(), WriteError> {
+    // A clean, accepted message needs no UCM (UCI 7 acknowledges lower levels); every message is
+    // listed anyway so the airline sees each one acknowledged by reference.
+    let error = envelope_error_elements(message.envelope_errors.first());
+    let identifier = &message.identifier;
+    encoder.segment(
+        "UCM",
+        &[
+            &[&message.reference],
+            &[
+                &identifier.message_type,
+                &identifier.version,
+                &identifier.release,
+                &identifier.agency,
+                identifier.association.as_deref().unwrap_or(""),
+            ],
+            &[message.action().code()],
+            &[&error[0]],
+            &[&error[1]],
+            &[&error[2], &error[3]],
+        ],
+    )?;
+    for segment_error in &message.segment_errors {
+        let position = segment_error.segment_position.to_string();
+        encoder.segment("UCS", &[&[&position], &[segment_error.error.code()]])?;
+        if let Some(element) = segment_error.element {
+            let [element, component] = position_components(Some(element));
+            encoder.segment(
+                "UCD",
+                &[&[segment_error.error.code()], &[&element, &component]],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn party_components(party: &Party) -> [String; 3] {
@@ -607,6 +712,7 @@ pub fn write_rejection(
             element,
             rejects: true,
         }],
+        groups: Vec::new(),
         messages: Vec::new(),
     };
     write_contrl(&report, envelope, options)
@@ -643,6 +749,7 @@ mod tests {
             identifier: MessageIdentifier::new("PAXLST", "D", "05B", "UN").with_association("IATA"),
             envelope_errors: Vec::new(),
             segment_errors: Vec::new(),
+            group: None,
         }
     }
 
@@ -658,6 +765,7 @@ mod tests {
             recipient: Party::new("GOVTAPIS"),
             control_reference: "000000001".to_owned(),
             envelope_errors: Vec::new(),
+            groups: Vec::new(),
             messages,
         }
     }
