@@ -183,6 +183,20 @@ impl Generator {
         }
     }
 
+    /// An infant (under two) of `parent`: same surname and nationality, a passport of their own.
+    pub fn infant_of(&mut self, parent: &SyntheticPerson) -> SyntheticPerson {
+        let mut infant = self.person();
+        let days = self.rng.random_range(30..700);
+        infant.birth_date = reference_date() - Duration::days(days);
+        infant.surname = parent.surname.clone();
+        infant.native_surname = parent.native_surname.clone();
+        infant.nationality = parent.nationality;
+        infant.residence_country = parent.residence_country;
+        infant.document.kind = "P";
+        infant.document.issuing_country = parent.nationality;
+        infant
+    }
+
     /// One synthetic flight departing within a week of the reference date.
     pub fn flight(&mut self) -> SyntheticFlight {
         let origin = *self.pick(AIRPORTS);

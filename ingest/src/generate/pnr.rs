@@ -5,9 +5,9 @@ use rand::Rng;
 
 use model::pnr::{
     CheckIn, CheckedInTraveller, Contact, ContactKind, DateAndTime, DocumentDetails, FormOfPayment,
-    ItineraryLeg, Organisation, Pnr, PnrDate, PnrPush, PnrTraveller, PushKind, RecordLocator,
-    ServiceDetails, SpecialService, Ticket, TicketNumberDetails, TravelDocument, TravelSegment,
-    TravellerName,
+    InfantDetails, ItineraryLeg, Organisation, Pnr, PnrDate, PnrPush, PnrTraveller, PushKind,
+    RecordLocator, ServiceDetails, SpecialService, Ticket, TicketNumberDetails, TravelDocument,
+    TravelSegment, TravellerName,
 };
 
 use super::{Generator, SyntheticFlight, SyntheticPerson};
@@ -162,6 +162,52 @@ impl Generator {
                     traveller: Some(0),
                 });
             }
+        }
+        // One PNR in eight has a lap infant, filed the way airlines do it: the infant's own TIF (type
+        // IN) follows the adult, but its DOCS (gender FI/MI) and the SSR INFT sit in the adult's group.
+        if self.rng.random_bool(0.125) {
+            let infant = self.infant_of(&people[0]);
+            let reference = (travellers.len() + 1).to_string();
+            if let Some(adult) = travellers.first_mut() {
+                adult.accompanied_by_infant = true;
+                let mut infant_docs = docs_service(&infant, flight.carrier);
+                if let Some(ServiceDetails::Document(details)) = infant_docs.details.as_mut() {
+                    details.gender = Some(format!("{}I", infant.gender.code()));
+                }
+                adult.special_services.push(infant_docs);
+                adult.special_services.push(SpecialService {
+                    code: "INFT".to_owned(),
+                    status: Some("HK".to_owned()),
+                    quantity: Some("1".to_owned()),
+                    airline: Some(flight.carrier.to_owned()),
+                    details: Some(ServiceDetails::Infant(InfantDetails {
+                        surname: Some(infant.surname.clone()),
+                        given_names: Some(infant.given_names.clone()),
+                        birth_date: Some(infant.birth_date),
+                    })),
+                    ..SpecialService::default()
+                });
+            }
+            travellers.push(PnrTraveller {
+                name: TravellerName {
+                    surname: infant.surname.clone(),
+                    given_names: Some(infant.given_names.clone()),
+                    traveller_type: Some("IN".to_owned()),
+                    reference: Some(reference),
+                },
+                gender: Some(format!("{}I", infant.gender.code())),
+                birth_date: Some(infant.birth_date),
+                nationality: Some(infant.nationality.to_owned()),
+                documents: vec![TravelDocument {
+                    document_type: Some(infant.document.kind.to_owned()),
+                    number: Some(infant.document.number.clone()),
+                    issuing_country: Some(infant.document.issuing_country.to_owned()),
+                    expiry: Some(infant.document.expiry),
+                    issued: None,
+                    applicable_country: None,
+                }],
+                ..PnrTraveller::default()
+            });
         }
         let mut itinerary = vec![ItineraryLeg {
             flight: TravelSegment {
