@@ -4,6 +4,7 @@
 //! input prints `{"error": <class>, "text": ...}` and exits non-zero. Without it, prints a short
 //! summary: interchanges, messages, travellers, issues.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,30 +24,42 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let input = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let result = reading::read(&input, reading::today_utc());
-    if args.canonical {
-        let (view, code) = match &result {
-            Ok(reading) => (ingest::canonical::view(reading), ExitCode::SUCCESS),
-            Err(error) => (ingest::canonical::error_view(error), ExitCode::FAILURE),
+    let code = if result.is_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    };
+    let mut out = std::io::stdout().lock();
+    let written = if args.canonical {
+        let view = match &result {
+            Ok(reading) => ingest::canonical::view(reading),
+            Err(error) => ingest::canonical::error_view(error),
         };
-        println!("{}", serde_json::to_string_pretty(&view)?);
-        return Ok(code);
-    }
-    match &result {
-        Ok(reading) => {
-            print_summary(reading);
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(error) => {
-            println!("rejected: {} ({})", error, error.class());
-            if let Some(partial) = error.partial() {
-                print_summary(partial);
+        serde_json::to_writer_pretty(&mut out, &view)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        match &result {
+            Ok(reading) => write_summary(&mut out, reading),
+            Err(error) => {
+                writeln!(out, "rejected: {} ({})", error, error.class()).and_then(|()| match error
+                    .partial()
+                {
+                    Some(partial) => write_summary(&mut out, partial),
+                    None => Ok(()),
+                })
             }
-            Ok(ExitCode::FAILURE)
         }
+    };
+    match written {
+        // A reader that stops early (`| head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(code),
+        Err(e) => Err(e).context("writing to standard output"),
+        Ok(()) => Ok(code),
     }
 }
 
-fn print_summary(reading: &Reading) {
+fn write_summary(out: &mut impl Write, reading: &Reading) -> std::io::Result<()> {
     let interchanges = reading.transmission.interchanges.len();
     let messages = reading.transmission.messages().count();
     let travellers: usize = reading
@@ -64,21 +77,24 @@ fn print_summary(reading: &Reading) {
         .iter()
         .filter(|i| i.severity == ingest::syntax::Severity::Error)
         .count();
-    println!(
+    writeln!(
+        out,
         "{interchanges} interchange(s), {messages} message(s), {travellers} traveller(s), {} issue(s) ({errors} error(s))",
         issues.len()
-    );
+    )?;
     for issue in issues {
         let at = issue
             .segment
             .map(|s| format!(" at segment {s}"))
             .unwrap_or_default();
-        println!(
+        writeln!(
+            out,
             "  {} {}{}: {}",
             issue.severity.as_str(),
             issue.code,
             at,
             issue.text
-        );
+        )?;
     }
+    Ok(())
 }
