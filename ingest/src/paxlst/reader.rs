@@ -372,7 +372,12 @@ impl ListReader {
         if s.element(0) != Some("2") {
             return;
         }
-        let gender = s.component(2, 0).map(str::to_owned);
+        let gender = s.component(2, 0);
+        if gender.is_some_and(|g| !matches!(g, "M" | "F" | "U" | "X")) {
+            // Kept as sent; the code list is the guide's, and screening treats unknown as absent.
+            self.warn(IssueCode::InvalidValue, s, "gender is not M, F, U or X");
+        }
+        let gender = gender.map(str::to_owned);
         if let Some(t) = self.traveller() {
             t.gender = gender;
         }
@@ -435,7 +440,15 @@ impl ListReader {
     }
 
     fn nat(&mut self, s: &Segment) {
-        let nationality = s.component(1, 0).map(str::to_owned);
+        let nationality = s.component(1, 0);
+        if nationality.is_some_and(|n| !is_country_code(n)) {
+            self.warn(
+                IssueCode::InvalidValue,
+                s,
+                "nationality is not a 2- or 3-letter code",
+            );
+        }
+        let nationality = nationality.map(str::to_owned);
         if let Some(t) = self.traveller() {
             t.nationality = nationality;
         }
@@ -543,6 +556,11 @@ fn without_leading_zeros(seat: &str) -> String {
         "" => seat.to_owned(),
         trimmed => trimmed.to_owned(),
     }
+}
+
+/// ISO 3166 alpha-2 or alpha-3 shape (the value itself is kept as sent, 2 or 3 letters).
+fn is_country_code(code: &str) -> bool {
+    (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// Splits TDT 8028 (`UA0989`, `W46118`) into carrier and flight number. The carrier of C040,

@@ -378,6 +378,61 @@ fn iapi_close_out_and_cancel_functions() {
 }
 
 #[test]
+fn bad_gender_and_nationality_codes_are_issues_of_that_traveller_only() {
+    let mut body = BODY.to_vec();
+    body[8] = "ATT+2++MALE";
+    body[10] = "NAT+2+1X";
+    let r = read_ok(&interchange(Some("UNA:+.? '"), "UNOA:4", &body));
+    let list = first_list(&r);
+    assert_eq!(list.travellers[0].gender.as_deref(), Some("MALE"));
+    assert_eq!(list.travellers[1].gender.as_deref(), Some("F"));
+    assert_eq!(
+        codes(&r),
+        [IssueCode::InvalidValue, IssueCode::InvalidValue]
+    );
+}
+
+#[test]
+fn cusres_boarding_directives_are_read() {
+    let body = "UNB+SIRE:4+NIAC+CA+250310:0746+R1++IAPI'UNH+M1+CUSRES:D:05B:UN:IATA'BGM+962'\
+                RFF+TN:T1'RFF+AF:CA339'DTM+189:2503102050:201'LOC+125+ICN'\
+                ERP+2'RFF+AVF:ABC123'RFF+ABO:P1'ERC+0Z'FTX+AAP+++OK TO BOARD'\
+                ERP+2'RFF+AVF:ABC124'ERC+1Z'FTX+AAP+++NO BOARD:CONTACT AUTHORITY'\
+                UNT+16+M1'UNZ+1+R1'";
+    let r = read_ok(body);
+    let Some(MessageContent::Cusres(response)) = r.contents[0].first() else {
+        panic!("expected a CUSRES");
+    };
+    assert_eq!(response.document_code.as_deref(), Some("962"));
+    assert_eq!(response.transaction_reference.as_deref(), Some("T1"));
+    assert_eq!(response.flights, ["CA339"]);
+    assert_eq!(response.responses.len(), 2);
+    assert_eq!(response.responses[0].codes, ["0Z"]);
+    assert_eq!(response.responses[1].pnr_locator.as_deref(), Some("ABC124"));
+    assert_eq!(response.responses[1].texts, ["NO BOARD CONTACT AUTHORITY"]);
+    assert_eq!(codes(&r), []);
+}
+
+#[test]
+fn contrl_with_a_rejected_message_is_read() {
+    let input = "UNB+UNOB:4+GOV+AIR+250310:0746+C1'UNH+1+CONTRL:4:1:UN'\
+                 UCI+REF9+AIR+GOV+7'UCM+M7+PAXLST:D:05B:UN:IATA+4+29'UCS+17+12'\
+                 UNT+5+1'UNZ+1+C1'";
+    let r = read_ok(input);
+    let Some(MessageContent::Contrl(report)) = r.contents[0].first() else {
+        panic!("expected a CONTRL");
+    };
+    assert_eq!(report.interchange_reference.as_deref(), Some("REF9"));
+    assert_eq!(report.action.as_deref(), Some("7"));
+    assert_eq!(report.messages[0].action.as_deref(), Some("4"));
+    assert_eq!(report.messages[0].error.as_deref(), Some("29"));
+    assert_eq!(
+        report.messages[0].segment_errors,
+        [("17".to_owned(), Some("12".to_owned()))]
+    );
+}
+
+#[test]
 fn bags_and_references() {
     let body = [
         "BGM+745",
