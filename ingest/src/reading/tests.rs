@@ -468,6 +468,23 @@ fn text_without_edifact_is_not_edifact() {
 }
 
 #[test]
+fn level_b_information_separators_without_una() {
+    let input = interchange(None, "UNOB:4", BODY)
+        .replace('+', "\u{1d}")
+        .replace(':', "\u{1f}")
+        .replace('\'', "\u{1c}");
+    let r = read_ok(&input);
+    let list = first_list(&r);
+    assert_eq!(list.travellers.len(), 2);
+    assert_eq!(list.travellers[0].given_names, ["JOHN", "MICHAEL"]);
+    assert_eq!(
+        r.transmission.interchanges[0].service_chars.repetition,
+        Some(0x1E)
+    );
+    assert_eq!(codes(&r), []);
+}
+
+#[test]
 fn bare_message_without_envelope_is_read() {
     let input = "UNH+M1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL+++DOE:JOHN'UNT+4+M1'";
     let r = read_ok(input);

@@ -184,6 +184,9 @@ fn read_envelopes(text: &str, start: usize) -> (Interchange, usize) {
     let (chars, una_present, body_start, una_issues) = if rest.starts_with(b"UNA") {
         let una = read_una(rest);
         (una.chars, true, start + una.length, una.issues)
+    } else if rest.get(3) == Some(&0x1D) {
+        // `UNB` then IS3: the level B information separators (sniffed, not declared).
+        (ServiceChars::LEVEL_B, false, start, Vec::new())
     } else {
         (ServiceChars::DEFAULT_V3, false, start, Vec::new())
     };
@@ -363,9 +366,10 @@ impl<'t> InterchangeReader<'t> {
             // Without UNA, syntax version 4 makes `*` the repetition separator for what follows
             // (UNB itself has no repetitions). Only a coherent numeric version may do that.
             Some(v) if !self.interchange.una_present && v.parse::<u32>().is_ok_and(|v| v >= 4) => {
+                let current = self.interchange.service_chars;
                 let chars = ServiceChars {
-                    repetition: ServiceChars::DEFAULT_V4.repetition,
-                    ..self.interchange.service_chars
+                    repetition: Some(current.implied_repetition()),
+                    ..current
                 };
                 self.interchange.service_chars = chars;
                 self.builder = SegmentBuilder::new(chars);

@@ -35,6 +35,28 @@ impl ServiceChars {
         ..ServiceChars::DEFAULT_V3
     };
 
+    /// The ISO 9735 defaults of level B (UNOB) without UNA: information separators IS1 (0x1F)
+    /// between components, IS3 (0x1D) between elements, IS4 (0x1C) ending segments, no release
+    /// character; IS2 (0x1E) repeats in syntax version 4. Used only when UNB is followed by IS3:
+    /// most UNOB traffic uses the printable defaults.
+    pub const LEVEL_B: ServiceChars = ServiceChars {
+        component: 0x1F,
+        element: 0x1D,
+        decimal: b'.',
+        release: None,
+        repetition: None,
+        terminator: 0x1C,
+    };
+
+    /// The repetition separator syntax version 4 implies when there is no UNA.
+    pub fn implied_repetition(&self) -> u8 {
+        if *self == ServiceChars::LEVEL_B {
+            0x1E
+        } else {
+            b'*'
+        }
+    }
+
     /// Whether the terminator is a line break, in which case line breaks are not whitespace.
     pub fn terminator_is_line_break(&self) -> bool {
         self.terminator == b'\n' || self.terminator == b'\r'
