@@ -317,3 +317,21 @@ UNE+2+G1'UNZ+1+77'";
     assert_eq!(ucf.element(5), Some("UNE"));
     assert_eq!(segments[2].component(1, 0), Some("PNRGOV"));
 }
+
+#[test]
+fn latin1_party_ids_come_back_in_latin1_bytes() {
+    // UNOC (ISO 8859-1): the sender id carries `Ü` as the single byte 0xDC.
+    let received: &[u8] =
+        b"UNB+UNOC:3+M\xdcNCHEN AIR+GOVTAPIS+261125:0930+3'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'UNT+3+1'UNZ+1+3'";
+    let transmission = read(received);
+    let report = ReceiptReport::from_interchange(&transmission.interchanges[0]);
+    assert_eq!(report.sender.id, "MÜNCHEN AIR");
+    let bytes = write_contrl(&report, &envelope(), report.reply_options()).expect("CONTRL writes");
+    assert!(
+        bytes.windows(2).any(|w| w == b"M\xdc"),
+        "Latin-1 byte expected"
+    );
+    let contrl = read(&bytes);
+    assert_eq!(contrl.interchanges[0].recipient.id, "MÜNCHEN AIR");
+    assert_eq!(contrl.interchanges[0].syntax_id, "UNOC");
+}

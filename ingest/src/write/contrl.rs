@@ -13,7 +13,7 @@
 use crate::syntax;
 
 use super::encoder::{
-    Encoder, EncodingOptions, InterchangeHeader, MessageHeader, MessageIdentifier, Party,
+    Charset, Encoder, EncodingOptions, InterchangeHeader, MessageHeader, MessageIdentifier, Party,
     WriteError,
 };
 
@@ -277,6 +277,20 @@ impl ReceiptReport {
             Action::Accepted
         } else {
             Action::Received
+        }
+    }
+
+    /// How to write the CONTRL for this report: the default service characters of the received syntax
+    /// version (UNA only when they need one) and, for the ISO 8859 repertoires (UNOC … UNOK), values
+    /// encoded in the received part, so that a party id the airline sent comes back in its own bytes.
+    /// UNOA/UNOB are not enforced on output: what the airline sent is echoed even where it strays.
+    pub fn reply_options(&self) -> EncodingOptions {
+        let charset = Charset::from_syntax_identifier(self.syntax_identifier.trim())
+            .ok()
+            .filter(|c| !matches!(c, Charset::UnoA | Charset::UnoB | Charset::UnoY));
+        EncodingOptions {
+            charset,
+            ..EncodingOptions::for_syntax_version(&self.syntax_version)
         }
     }
 
