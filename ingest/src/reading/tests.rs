@@ -485,6 +485,12 @@ fn level_b_information_separators_without_una() {
 }
 
 #[test]
+fn a_lone_una_is_not_edifact() {
+    let err = read(b"log line: UNA:+.? ' and nothing else", today()).err();
+    assert_eq!(err.map(|e| e.class()), Some("not_edifact"));
+}
+
+#[test]
 fn bare_message_without_envelope_is_read() {
     let input = "UNH+M1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+FL+++DOE:JOHN'UNT+4+M1'";
     let r = read_ok(input);

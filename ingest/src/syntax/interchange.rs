@@ -83,6 +83,8 @@ pub struct Interchange {
     pub trailer_reference: Option<String>,
     /// Whether the interchange reached its UNZ.
     pub complete: bool,
+    /// Whether a UNB was read (false for bare messages, or a stray UNA with nothing after it).
+    pub header_present: bool,
     pub issues: Vec<Issue>,
 }
 
@@ -107,6 +109,7 @@ impl Interchange {
             trailer_count: None,
             trailer_reference: None,
             complete: false,
+            header_present: false,
             issues: Vec::new(),
         }
     }

@@ -49,6 +49,14 @@ pub fn parse(input: &[u8]) -> Result<Transmission, SyntaxError> {
         position = end;
     }
     report_gap(&mut transmission, text.get(position..).unwrap_or_default());
+    // A `UNA` found in text that holds no UNB and no message is not EDIFACT either.
+    let holds_edifact = transmission
+        .interchanges
+        .iter()
+        .any(|i| i.header_present || !i.messages.is_empty());
+    if !holds_edifact {
+        return Err(SyntaxError::NotEdifact);
+    }
     if decoded_by_fallback {
         if let Some(first) = transmission.interchanges.first_mut() {
             if !matches!(first.charset, Charset::Iso8859(_)) {
@@ -331,6 +339,7 @@ impl<'t> InterchangeReader<'t> {
 
     fn on_unb(&mut self, unb: Segment) {
         self.saw_unb = true;
+        self.interchange.header_present = true;
         let ic = &mut self.interchange;
         ic.syntax_id = unb.component(0, 0).unwrap_or_default().to_owned();
         ic.syntax_version = unb.component(0, 1).map(str::to_owned);
