@@ -279,3 +279,145 @@ fn write_document(encoder: &mut Encoder, document: &TravelDocument) -> Result<()
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveTime;
+    use model::api::{Bags, DeclaredCount, ListFunction, ListKind, Part, ReportingParty};
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+    }
+
+    fn traveller(surname: &str, given: &str) -> Traveller {
+        let mut t = Traveller::new(TravellerRole::Passenger);
+        t.surname = Some(surname.to_owned());
+        t.given_names = vec![given.to_owned()];
+        t.gender = Some("F".to_owned());
+        t.birth_date = Some(date(1980, 1, 31));
+        t.nationality = Some("IRL".to_owned());
+        t.seat = Some("12A".to_owned());
+        t.bags = Bags {
+            count: Some(1),
+            ..Bags::default()
+        };
+        t.documents = vec![TravelDocument {
+            doc_type: Some("P".to_owned()),
+            number: Some("PX1234567".to_owned()),
+            issuing_country: Some("IRL".to_owned()),
+            expiry: Some(date(2031, 9, 10)),
+            issued: None,
+        }];
+        t
+    }
+
+    fn list(travellers: Vec<Traveller>) -> PassengerList {
+        PassengerList {
+            reference: "PAX001".to_owned(),
+            version: "D:05B".to_owned(),
+            document_code: Some("745".to_owned()),
+            kind: Some(ListKind::Passengers),
+            document_id: None,
+            function: ListFunction::Original,
+            transaction_reference: None,
+            common_access_reference: Some("EI0119/060925/1600".to_owned()),
+            part: Part {
+                number: 1,
+                last: true,
+            },
+            reporting_party: Some(ReportingParty {
+                name: Some("API DESK".to_owned()),
+                phone: Some("35312345".to_owned()),
+                ..ReportingParty::default()
+            }),
+            legs: vec![FlightLeg {
+                journey_id: Some("EI0119".to_owned()),
+                carrier: Some("EI".to_owned()),
+                number: Some("0119".to_owned()),
+                origin: Some("DUB".to_owned()),
+                destination: Some("JFK".to_owned()),
+                departure: Some(LocalDateTime {
+                    date: date(2025, 9, 6),
+                    time: NaiveTime::from_hms_opt(16, 0, 0),
+                }),
+                arrival: None,
+                role: LegRole::Border,
+            }],
+            travellers,
+            declared_count: Some(DeclaredCount {
+                qualifier: "42".to_owned(),
+                value: 2,
+            }),
+        }
+    }
+
+    fn envelope(per_part: Option<usize>) -> PaxlstEnvelope {
+        PaxlstEnvelope {
+            interchange: InterchangeHeader {
+                syntax_identifier: "UNOA".to_owned(),
+                syntax_version: "4".to_owned(),
+                sender: super::super::encoder::Party::new("EI"),
+                recipient: super::super::encoder::Party::new("USCSAPIS"),
+                date: "250906".to_owned(),
+                time: "1200".to_owned(),
+                control_reference: "9".to_owned(),
+                application_reference: Some("APIS".to_owned()),
+                acknowledgement_request: false,
+                test: false,
+            },
+            association: Some("IATA".to_owned()),
+            travellers_per_part: per_part,
+        }
+    }
+
+    fn text(bytes: Vec<u8>) -> String {
+        String::from_utf8(bytes).expect("ASCII output")
+    }
+
+    #[test]
+    fn layout_as_airlines_send_it() {
+        let options = EncodingOptions {
+            line_break: false,
+            ..EncodingOptions::default()
+        };
+        let written = text(
+            write_paxlst(
+                &list(vec![traveller("O'BRIEN", "SEAN")]),
+                &envelope(None),
+                options,
+            )
+            .expect("writes"),
+        );
+        assert_eq!(
+            written,
+            "UNA:+.? 'UNB+UNOA:4+EI+USCSAPIS+250906:1200+9++APIS'\
+             UNH+PAX001+PAXLST:D:05B:UN:IATA+EI0119/060925/1600+01:F'BGM+745'\
+             NAD+MS+++API DESK'COM+35312345:TE'TDT+20+EI0119+++EI'LOC+125+DUB'\
+             DTM+189:2509061600:201'LOC+87+JFK'NAD+FL+++O?'BRIEN:SEAN'ATT+2++F'DTM+329:800131'\
+             MEA+CT++:1'NAT+2+IRL'RFF+SEA:12A'DOC+P:110:111+PX1234567'DTM+36:310910'LOC+91+IRL'\
+             CNT+42:2'UNT+19+PAX001'UNZ+1+9'"
+        );
+    }
+
+    #[test]
+    fn split_list_repeats_header_and_flight_and_declares_the_whole_count() {
+        let options = EncodingOptions {
+            line_break: true,
+            ..EncodingOptions::default()
+        };
+        let written = text(
+            write_paxlst(
+                &list(vec![traveller("DOE", "JANE"), traveller("ROE", "RITA")]),
+                &envelope(Some(1)),
+                options,
+            )
+            .expect("writes"),
+        );
+        assert!(written.contains("+EI0119/060925/1600+01:C'\n"), "{written}");
+        assert!(written.contains("+EI0119/060925/1600+02:F'\n"), "{written}");
+        assert_eq!(written.matches("TDT+20+EI0119+++EI'").count(), 2);
+        assert_eq!(written.matches("CNT+42:2'").count(), 2);
+        assert!(written.ends_with("UNZ+2+9'\n"), "{written}");
+    }
+}
