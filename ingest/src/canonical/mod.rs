@@ -5,6 +5,7 @@
 //! type in [`message_view`]; each type's view lives in its own submodule.
 
 mod paxlst;
+mod pnrgov;
 mod responses;
 
 use serde_json::{json, Map, Value};
@@ -78,17 +79,13 @@ fn message_view(message: &Message, content: &MessageContent) -> Value {
     let mut out = header(message);
     match content {
         MessageContent::Paxlst(list) => paxlst::extend(&mut out, list),
-        // PNRGOV view: the PNRGOV reader's view of `push` goes here (SCHEMA.md "MESSAGE for PNRGOV").
-        MessageContent::Pnrgov(push) => pnrgov_extend(&mut out, push),
+        MessageContent::Pnrgov(push) => pnrgov::extend(&mut out, push),
         MessageContent::Cusres(response) => responses::extend_cusres(&mut out, response),
         MessageContent::Contrl(report) => responses::extend_contrl(&mut out, report),
         MessageContent::Unsupported => {}
     }
     Value::Object(out)
 }
-
-/// Hook for the PNRGOV view. Until it is written, a PNRGOV message shows its header only.
-fn pnrgov_extend(_out: &mut Map<String, Value>, _push: &model::pnr::PnrPush) {}
 
 /// `type`, `version`, `reference`: every message has them.
 fn header(message: &Message) -> Map<String, Value> {
