@@ -485,6 +485,31 @@ fn level_b_information_separators_without_una() {
 }
 
 #[test]
+fn repeated_unas_do_not_become_interchanges() {
+    let spam = "UNA:+.? '".repeat(10_000);
+    let input = format!("{spam}{}", interchange(Some("UNA:+.? '"), "UNOA:4", BODY));
+    let r = read_ok(&input);
+    assert_eq!(r.transmission.interchanges.len(), 1);
+    assert_eq!(first_list(&r).travellers.len(), 2);
+    assert!(r.transmission.issues.len() <= 2);
+}
+
+#[test]
+fn segment_flood_outside_messages_keeps_a_bounded_issue_list() {
+    let flood = "XXX+1'".repeat(5_000);
+    let input = format!("UNB+UNOA:4+S+R+250520:1200+REF1'{flood}UNZ+0+REF1");
+    let r = read_ok(&input);
+    let issues = &r.transmission.interchanges[0].issues;
+    assert!(issues.len() <= crate::syntax::reader::MAX_ISSUES_PER_INTERCHANGE + 3);
+    assert!(issues
+        .iter()
+        .any(|i| i.text.contains("further issues not listed")));
+    assert!(issues
+        .iter()
+        .any(|i| i.code == IssueCode::UnterminatedSegment));
+}
+
+#[test]
 fn a_lone_una_is_not_edifact() {
     let err = read(b"log line: UNA:+.? ' and nothing else", today()).err();
     assert_eq!(err.map(|e| e.class()), Some("not_edifact"));

@@ -36,9 +36,24 @@ pub fn parse(input: &[u8]) -> Result<Transmission, SyntaxError> {
             );
         }
         let (interchange, end) = read_interchange(text, start);
-        transmission.interchanges.push(interchange);
         // Always make progress, even on a damaged start.
         position = end.max(start + 3);
+        if !interchange.header_present && interchange.messages.is_empty() {
+            // A UNA with no UNB after it: nothing to keep. Not kept as an interchange, so that
+            // text made of repeated UNAs cannot make the reading grow far beyond the input.
+            let already = transmission
+                .issues
+                .last()
+                .is_some_and(|i| i.code == IssueCode::TrailingData);
+            if !already {
+                transmission.issues.push(Issue::warning(
+                    IssueCode::TrailingData,
+                    "UNA without an interchange after it ignored",
+                ));
+            }
+            continue;
+        }
+        transmission.interchanges.push(interchange);
     }
     if transmission.interchanges.is_empty() {
         let Some(start) = find_tag(text, 0, b"UNH") else {
@@ -141,6 +156,9 @@ fn find_tag(text: &str, from: usize, tag: &[u8; 3]) -> Option<usize> {
     None
 }
 
+/// Issues kept per interchange from the syntax layer; more are counted, not listed.
+pub const MAX_ISSUES_PER_INTERCHANGE: usize = 1000;
+
 /// State while reading one interchange.
 struct InterchangeReader<'t> {
     interchange: Interchange,
@@ -153,6 +171,10 @@ struct InterchangeReader<'t> {
     saw_unb: bool,
     /// Messages read outside any group (to detect groups and bare messages mixed).
     bare_messages: usize,
+    /// Issues beyond `MAX_ISSUES_PER_INTERCHANGE`.
+    suppressed_issues: usize,
+    /// Set once the interchange is being closed (UNZ or end of input).
+    closing: bool,
 }
 
 /// Reads one interchange starting at `start` (a UNA, UNB or, for headerless input, UNH).
@@ -207,6 +229,8 @@ fn read_envelopes(text: &str, start: usize) -> (Interchange, usize) {
         messages_in_open_group: 0,
         saw_unb: false,
         bare_messages: 0,
+        suppressed_issues: 0,
+        closing: false,
     };
     reader.interchange.issues.extend(una_issues);
 
@@ -228,11 +252,13 @@ fn read_envelopes(text: &str, start: usize) -> (Interchange, usize) {
             offset: raw.offset,
         };
         if tag == "UNZ" {
+            reader.closing = true;
             let segment = reader.builder.build(raw.text, index, raw.offset);
             reader.on_unz(segment);
             if !raw.terminated {
                 reader.report_unterminated(raw.text, index);
             }
+            reader.report_suppressed();
             return (reader.interchange, raw.end);
         }
         reader.on_segment(raw_ref);
@@ -280,8 +306,25 @@ fn is_valid_tag(tag: &str) -> bool {
 }
 
 impl<'t> InterchangeReader<'t> {
+    /// Records an issue, up to [`MAX_ISSUES_PER_INTERCHANGE`]; beyond that only counts it, so
+    /// that damaged input cannot make the issue list grow with every segment.
     fn issue(&mut self, issue: Issue) {
-        self.interchange.issues.push(issue);
+        // The few issues of closing the interchange (missing UNT/UNZ, counts) are always kept.
+        if self.closing || self.interchange.issues.len() < MAX_ISSUES_PER_INTERCHANGE {
+            self.interchange.issues.push(issue);
+        } else {
+            self.suppressed_issues += 1;
+        }
+    }
+
+    /// Adds the count of issues left out, if any, as the last issue.
+    fn report_suppressed(&mut self) {
+        if self.suppressed_issues > 0 {
+            let text = format!("{} further issues not listed", self.suppressed_issues);
+            self.interchange
+                .issues
+                .push(Issue::warning(IssueCode::SegmentOutOfPlace, text));
+        }
     }
 
     /// The last segment of the input has no terminator; a release character at its very end
@@ -636,6 +679,7 @@ impl<'t> InterchangeReader<'t> {
 
     /// Closes whatever is open at the end of the input (or before the next interchange).
     fn finish(mut self, last_index: usize) -> Interchange {
+        self.closing = true;
         self.close_open_message(last_index);
         if self.open_group.is_some() {
             self.close_open_group_without_une(last_index);
@@ -653,6 +697,7 @@ impl<'t> InterchangeReader<'t> {
             ));
             self.interchange.complete = self.interchange.messages.iter().all(|m| m.complete);
         }
+        self.report_suppressed();
         self.interchange
     }
 
