@@ -48,6 +48,8 @@ pub enum IssueCode {
     MixedMessageTypes,
     /// A message ends without UNT (another UNH or the end of the interchange came first).
     MissingUnt,
+    /// A functional group ends without UNE (UNZ, another UNG or the end of the input came first).
+    MissingUne,
     /// An interchange ends without UNZ.
     MissingUnz,
     /// The last segment of the input has no terminator.
@@ -86,6 +88,7 @@ impl IssueCode {
             IssueCode::GroupsAndMessagesMixed => "groups_and_messages_mixed",
             IssueCode::MixedMessageTypes => "mixed_message_types",
             IssueCode::MissingUnt => "missing_unt",
+            IssueCode::MissingUne => "missing_une",
             IssueCode::MissingUnz => "missing_unz",
             IssueCode::UnterminatedSegment => "unterminated_segment",
             IssueCode::TrailingData => "trailing_data",
@@ -115,7 +118,10 @@ impl IssueCode {
             IssueCode::SegmentOutOfPlace => 33,
             IssueCode::GroupsAndMessagesMixed => 30,
             IssueCode::MixedMessageTypes => 31,
-            IssueCode::MissingUnt | IssueCode::MissingUnz | IssueCode::UnterminatedSegment => 13,
+            IssueCode::MissingUnt
+            | IssueCode::MissingUne
+            | IssueCode::MissingUnz
+            | IssueCode::UnterminatedSegment => 13,
             IssueCode::TrailingData => 33,
             IssueCode::MissingValue => 13,
             IssueCode::InvalidValue | IssueCode::InvalidDate => 12,

@@ -669,11 +669,7 @@ impl<'t> InterchangeReader<'t> {
     fn close_open_group_without_une(&mut self, at: usize) {
         self.open_group = None;
         self.issue(
-            Issue::error(
-                IssueCode::SegmentOutOfPlace,
-                "functional group ends without UNE",
-            )
-            .at_segment(at),
+            Issue::error(IssueCode::MissingUne, "functional group ends without UNE").at_segment(at),
         );
     }
 
