@@ -140,21 +140,21 @@ impl ListReader {
         let (Some(qualifier), value) = (s.component(0, 0), s.component(0, 1)) else {
             return;
         };
-        let value = value.map(str::to_owned);
+        let owned = || value.map(str::to_owned);
         if let Some(t) = self.traveller() {
             match qualifier {
-                "AVF" => t.pnr_locator = value,
-                "SEA" => t.seat = value.map(|v| without_leading_zeros(&v)),
-                "ABO" => t.airline_passenger_id = value,
-                "YZY" => t.ticket_number = value,
+                "AVF" => t.pnr_locator = owned(),
+                "SEA" => t.seat = value.map(without_leading_zeros),
+                "ABO" => t.airline_passenger_id = owned(),
+                "YZY" => t.ticket_number = owned(),
                 other => {
                     if let Some(v) = value {
-                        t.other_references.push((other.to_owned(), v));
+                        t.other_references.push((other.to_owned(), v.to_owned()));
                     }
                 }
             }
         } else if qualifier == "TN" {
-            self.list.transaction_reference = value;
+            self.list.transaction_reference = owned();
         }
     }
 
