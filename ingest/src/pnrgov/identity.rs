@@ -36,23 +36,32 @@ pub(super) fn finish(progress: PnrInProgress) -> (Pnr, Vec<Issue>) {
         issues.push(issue);
     }
 
-    // Documents first, then other documents, then infants: SCHEMA orders DOCS before DOCO.
-    for event in identity
-        .iter()
-        .filter(|e| matches!(e.details, ServiceDetails::Document(_)))
-    {
-        if let ServiceDetails::Document(details) = &event.details {
-            place_document(&mut pnr.travellers, event, details, &mut issues);
-        }
-    }
-    for event in &identity {
-        if let ServiceDetails::OtherDocument(details) = &event.details {
-            place_other_document(&mut pnr.travellers, event, details, &mut issues);
-        }
-    }
-    for event in &identity {
-        if let ServiceDetails::Infant(details) = &event.details {
-            place_infant(&mut pnr.travellers, event, details);
+    // Documents first, then other documents, then infants: SCHEMA orders DOCS before DOCO. The
+    // details are taken out of their SSR while travellers are updated, then put back.
+    for pass in [Pass::Documents, Pass::OtherDocuments, Pass::Infants] {
+        for event in &identity {
+            let Some(details) = event
+                .slot
+                .service_mut(&mut pnr)
+                .and_then(|s| s.details.take())
+            else {
+                continue;
+            };
+            match (&details, pass) {
+                (ServiceDetails::Document(d), Pass::Documents) => {
+                    place_document(&mut pnr.travellers, event, d, &mut issues)
+                }
+                (ServiceDetails::OtherDocument(d), Pass::OtherDocuments) => {
+                    place_other_document(&mut pnr.travellers, event, d, &mut issues)
+                }
+                (ServiceDetails::Infant(d), Pass::Infants) => {
+                    place_infant(&mut pnr.travellers, event, d)
+                }
+                _ => {}
+            }
+            if let Some(service) = event.slot.service_mut(&mut pnr) {
+                service.details = Some(details);
+            }
         }
     }
 
@@ -70,6 +79,13 @@ pub(super) fn finish(progress: PnrInProgress) -> (Pnr, Vec<Issue>) {
         })
         .collect();
     (pnr, issues)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pass {
+    Documents,
+    OtherDocuments,
+    Infants,
 }
 
 fn by_reference(travellers: &[PnrTraveller], reference: &str) -> Option<usize> {

@@ -19,7 +19,7 @@ use model::pnr::{
 use super::airimp::{self, DateRules, FieldProblem};
 use super::dates::{parse_ddmmyy, parse_time, parse_yymmdd, Century};
 use super::identity;
-use super::segments::{element_text, is_empty, text, SegmentFields};
+use super::segments::{element_text, is_empty, text, value, SegmentFields};
 use crate::syntax::issue::{Issue, IssueCode};
 use crate::syntax::Interchange;
 
@@ -109,8 +109,27 @@ pub(super) enum Scope {
 #[derive(Debug, Clone)]
 pub(super) struct IdentityEvent {
     pub scope: Scope,
-    pub details: ServiceDetails,
+    /// Where the SSR (with its parsed details) is kept in the PNR.
+    pub slot: SsrSlot,
     pub position: Option<usize>,
+}
+
+/// Where a kept SSR is: its details are read from there once the PNR is complete (not copied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SsrSlot {
+    Pnr(usize),
+    Traveller(usize, usize),
+    Leg(usize, usize),
+}
+
+impl SsrSlot {
+    pub(super) fn service_mut(self, pnr: &mut Pnr) -> Option<&mut SpecialService> {
+        match self {
+            SsrSlot::Pnr(i) => pnr.special_services.get_mut(i),
+            SsrSlot::Traveller(t, i) => pnr.travellers.get_mut(t)?.special_services.get_mut(i),
+            SsrSlot::Leg(l, i) => pnr.itinerary.get_mut(l)?.special_services.get_mut(i),
+        }
+    }
 }
 
 /// A contact in message order, with where it was filed.
@@ -176,8 +195,15 @@ impl Reader {
     }
 
     fn segment<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
-        let tag = segment.tag().to_ascii_uppercase();
-        match tag.as_str() {
+        let sent = segment.tag();
+        let upper;
+        let tag = if sent.bytes().any(|b| b.is_ascii_lowercase()) {
+            upper = sent.to_ascii_uppercase();
+            upper.as_str()
+        } else {
+            sent
+        };
+        match tag {
             "UNH" | "UNT" => {}
             "SRC" => self.start_pnr(segment),
             "MSG" => self.msg(segment),
@@ -376,8 +402,8 @@ impl Reader {
     }
 
     fn eqn<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
-        let raw = text(segment, 0, 0);
-        let count = raw.as_deref().and_then(|v| v.parse::<u32>().ok());
+        let raw = value(segment, 0, 0);
+        let count = raw.and_then(|v| v.parse::<u32>().ok());
         if raw.is_some() && count.is_none() {
             self.issue(
                 segment,
@@ -387,6 +413,9 @@ impl Reader {
         }
         if self.current.is_none() {
             self.push.declared_pnr_count = count;
+            // Bounded: the count is the sender's word, not a promise.
+            let expected = count.map_or(0, |c| c.min(4096) as usize);
+            self.push.pnrs.reserve(expected);
             self.eqn_position = segment.position();
             return;
         }
@@ -434,37 +463,47 @@ impl Reader {
         let Some(pnr) = self.pnr_or_report(segment) else {
             return;
         };
-        let traveller = pnr.pnr.travellers.len().checked_sub(1);
-        let scope = match (place, traveller) {
-            (Place::Traveller | Place::Ticket | Place::Payment, Some(index)) => Scope::Traveller {
-                index,
-                references: service.traveller_references.clone(),
-            },
-            _ => Scope::References(service.traveller_references.clone()),
-        };
         let counts_for_identity = !matches!(place, Place::History | Place::HistoryChange);
-        if counts_for_identity {
-            if let Some(details) = &service.details {
-                match details {
-                    ServiceDetails::Email(value) => pnr.contacts.push(ContactEvent {
-                        scope: scope.clone(),
+        if let (true, Some(details)) = (counts_for_identity, &service.details) {
+            let scope = || match (place, pnr_last_traveller(&pnr.pnr)) {
+                (Place::Traveller | Place::Ticket | Place::Payment, Some(index)) => {
+                    Scope::Traveller {
+                        index,
+                        references: service.traveller_references.clone(),
+                    }
+                }
+                _ => Scope::References(service.traveller_references.clone()),
+            };
+            match details {
+                ServiceDetails::Email(value) => {
+                    let event = ContactEvent {
+                        scope: scope(),
                         kind: ContactKind::Email,
                         value: value.clone(),
-                    }),
-                    ServiceDetails::Phone(value) => pnr.contacts.push(ContactEvent {
-                        scope: scope.clone(),
+                    };
+                    pnr.contacts.push(event);
+                }
+                ServiceDetails::Phone(value) => {
+                    let event = ContactEvent {
+                        scope: scope(),
                         kind: ContactKind::Mobile,
                         value: value.clone(),
-                    }),
-                    ServiceDetails::Document(_)
-                    | ServiceDetails::OtherDocument(_)
-                    | ServiceDetails::Infant(_) => pnr.identity.push(IdentityEvent {
-                        scope: scope.clone(),
-                        details: details.clone(),
-                        position: segment.position(),
-                    }),
-                    _ => {}
+                    };
+                    pnr.contacts.push(event);
                 }
+                ServiceDetails::Document(_)
+                | ServiceDetails::OtherDocument(_)
+                | ServiceDetails::Infant(_) => {
+                    if let Some(slot) = next_slot(&pnr.pnr, place) {
+                        let event = IdentityEvent {
+                            scope: scope(),
+                            slot,
+                            position: segment.position(),
+                        };
+                        pnr.identity.push(event);
+                    }
+                }
+                _ => {}
             }
         }
         match place {
@@ -634,7 +673,7 @@ impl Reader {
                         "TIF after the itinerary began; read as a traveller".into(),
                     );
                 }
-                let accompanied_by_infant = text(segment, 1, 3).as_deref() == Some("1");
+                let accompanied_by_infant = value(segment, 1, 3) == Some("1");
                 let Some(pnr) = self.current.as_mut() else {
                     return;
                 };
@@ -927,8 +966,8 @@ impl Reader {
         time_component: usize,
         century: Century,
     ) -> Option<DateAndTime> {
-        let raw_date = text(segment, element, date_component)?;
-        let Some(date) = parse_ddmmyy(&raw_date, century) else {
+        let raw_date = value(segment, element, date_component)?;
+        let Some(date) = parse_ddmmyy(raw_date, century) else {
             let text = format!("{} date is not DDMMYY; left empty", segment.tag());
             self.issue(segment, IssueCode::InvalidDate, text);
             return None;
@@ -943,8 +982,8 @@ impl Reader {
         element: usize,
         component: usize,
     ) -> Option<chrono::NaiveTime> {
-        let raw = text(segment, element, component)?;
-        let time = parse_time(&raw);
+        let raw = value(segment, element, component)?;
+        let time = parse_time(raw);
         if time.is_none() {
             let text = format!("{} time is not HHMM; left empty", segment.tag());
             self.issue(segment, IssueCode::InvalidDate, text);
@@ -993,9 +1032,9 @@ impl Reader {
             let Some(locator) = text(segment, e, 1) else {
                 continue;
             };
-            let shifted = text(segment, e, 2)
+            let shifted = value(segment, e, 2)
                 .is_some_and(|v| v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit()))
-                && text(segment, e, 4).is_none();
+                && value(segment, e, 4).is_none();
             let (control_type, created) = if shifted {
                 (None, self.date_time(segment, e, 2, 3, century))
             } else {
@@ -1048,7 +1087,12 @@ impl Reader {
         &mut self,
         segment: &S,
     ) -> (SpecialService, Vec<FieldProblem>) {
-        let code = text(segment, 0, 0).unwrap_or_default().to_ascii_uppercase();
+        let sent_code = value(segment, 0, 0).unwrap_or_default();
+        let code = if sent_code.bytes().any(|b| b.is_ascii_lowercase()) {
+            sent_code.to_ascii_uppercase()
+        } else {
+            sent_code.to_owned()
+        };
         let free_text = text(segment, 0, 8);
         let mut service = SpecialService {
             code: code.clone(),
@@ -1113,6 +1157,32 @@ fn is_operating_only(flight: &TravelSegment) -> bool {
         && flight.destination.is_none()
         && flight.carrier.is_none()
         && flight.number.is_some()
+}
+
+/// The slot the next SSR read at `place` is kept in (as `Reader::ssr` files it).
+fn next_slot(pnr: &Pnr, place: Place) -> Option<SsrSlot> {
+    match place {
+        Place::Traveller | Place::Ticket | Place::Payment => {
+            let t = pnr.travellers.len().checked_sub(1)?;
+            Some(SsrSlot::Traveller(
+                t,
+                pnr.travellers.get(t)?.special_services.len(),
+            ))
+        }
+        Place::Leg | Place::CheckIn | Place::CheckedIn => {
+            let l = pnr.itinerary.len().checked_sub(1)?;
+            Some(SsrSlot::Leg(
+                l,
+                pnr.itinerary.get(l)?.special_services.len(),
+            ))
+        }
+        Place::History | Place::HistoryChange => None,
+        _ => Some(SsrSlot::Pnr(pnr.special_services.len())),
+    }
+}
+
+fn pnr_last_traveller(pnr: &Pnr) -> Option<usize> {
+    pnr.travellers.len().checked_sub(1)
 }
 
 fn current_payment(pnr: &mut Pnr) -> Option<&mut FormOfPayment> {
@@ -1185,7 +1255,7 @@ fn read_tbd<S: SegmentFields + ?Sized>(segment: &S) -> Baggage {
         .filter(|tag| tag.number.is_some() || tag.airline.is_some())
         .collect();
     Baggage {
-        count: text(segment, 1, 0).and_then(|c| c.parse().ok()),
+        count: value(segment, 1, 0).and_then(|c| c.parse().ok()),
         weight: text(segment, 1, 1),
         weight_unit: text(segment, 1, 2),
         pool: text(segment, 3, 0),

@@ -17,21 +17,25 @@ pub trait SegmentFields {
     fn position(&self) -> Option<usize>;
 }
 
-/// A value as the reader uses it: line breaks inside it removed (they are line folding by gateways,
-/// as in `SMITHJ\r\nR`), surrounding blanks trimmed, and absent when nothing is left.
+/// A value as the reader uses it: surrounding blanks trimmed, absent when nothing is left. Line
+/// breaks inside values (gateway line folding, as in `SMITHJ\r\nR`) are removed by the segment
+/// builder before the reader sees them.
+pub fn value<S: SegmentFields + ?Sized>(
+    segment: &S,
+    element: usize,
+    component: usize,
+) -> Option<&str> {
+    let trimmed = segment.raw(element, component)?.trim();
+    (!trimmed.is_empty()).then_some(trimmed)
+}
+
+/// [`value`], owned: for values the model keeps.
 pub fn text<S: SegmentFields + ?Sized>(
     segment: &S,
     element: usize,
     component: usize,
 ) -> Option<String> {
-    let raw = segment.raw(element, component)?;
-    let cleaned: String = if raw.contains(['\r', '\n']) {
-        raw.chars().filter(|c| *c != '\r' && *c != '\n').collect()
-    } else {
-        raw.to_string()
-    };
-    let trimmed = cleaned.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    value(segment, element, component).map(str::to_owned)
 }
 
 /// All components of one element joined with `:`, for free text that may itself hold the separator.
@@ -47,7 +51,7 @@ pub fn element_text<S: SegmentFields + ?Sized>(segment: &S, element: usize) -> O
 /// Whether every element of the segment is empty.
 pub fn is_empty<S: SegmentFields + ?Sized>(segment: &S) -> bool {
     (0..segment.element_count())
-        .all(|e| (0..segment.component_count(e)).all(|c| text(segment, e, c).is_none()))
+        .all(|e| (0..segment.component_count(e)).all(|c| value(segment, e, c).is_none()))
 }
 
 /// A segment built from already split values: used by tests and by callers that hold values.
@@ -84,6 +88,8 @@ impl OwnedSegment {
                     }
                 }
                 ':' if !in_tag => components.push(std::mem::take(&mut component)),
+                // Folded lines are joined, as the syntax layer does.
+                '\r' | '\n' => {}
                 _ => component.push(c),
             }
         }
