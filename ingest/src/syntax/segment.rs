@@ -7,27 +7,28 @@
 //! our splitting is tested against (see the tests below).
 //!
 //! Storage: the segments of one message share one [`SegmentStore`] (one string of unescaped
-//! values, one table of offsets), so reading a message costs a handful of allocations instead
-//! of two per segment; a `Segment` is a cheap handle into it.
+//! values, three index vectors), so reading a message costs a handful of allocations instead
+//! of several per segment; a `Segment` is a cheap handle into it.
 
-use std::cell::RefCell;
 use std::fmt;
-use std::ops::Range;
 use std::sync::Arc;
 
 use super::service_chars::ServiceChars;
 
-/// The unescaped values and offset tables of a run of segments (normally one message).
+/// The unescaped values and indexes of a run of segments (normally one message).
+///
+/// Per segment with E elements, R repetitions and C components: `elements` gets E+1 entries
+/// (element `e` spans repetitions `elements[e]..elements[e+1]`), `repetitions` R+1 (repetition
+/// `r` spans components `repetitions[r]..repetitions[r+1]`), `starts` C+1 (component `c` is
+/// `text[starts[c]..starts[c+1] - 1]`: one separator character follows every component in
+/// `text`, so a segment without release characters is stored as one copy of its bytes).
+/// All indexes are absolute positions in the store.
 #[derive(Debug, Default)]
 struct SegmentStore {
-    /// Each segment's tag followed by its component values, back to back.
     text: String,
-    /// Per segment: `[E, R, element starts (E+1), repetition starts (R+1), starts (C+1)]`:
-    /// element `e` spans repetitions `elements[e]..elements[e+1]`, repetition `r` spans
-    /// components `repetitions[r]..repetitions[r+1]`, component `c` is
-    /// `text[starts[c]..starts[c+1] - 1]`: one separator character follows every component in
-    /// `text`, so a segment without release characters is stored as one copy of its bytes.
-    table: Vec<u32>,
+    elements: Vec<u32>,
+    repetitions: Vec<u32>,
+    starts: Vec<u32>,
 }
 
 /// A segment: `TAG+e1c1:e1c2*e1r2c1+e2...`, values unescaped.
@@ -37,8 +38,9 @@ pub struct Segment {
     /// Where this segment's tag starts in `store.text`, and its length.
     tag_start: u32,
     tag_len: u32,
-    /// Where this segment's table starts in `store.table`.
-    table_start: u32,
+    /// Where this segment's entries start in `store.elements`, and how many elements it has.
+    elements_start: u32,
+    element_count: u32,
     /// 1-based position of the segment in its interchange (UNB = 1; a UNA is not counted).
     pub index: usize,
     /// Offset of the segment's first character in the decoded input text.
@@ -62,12 +64,12 @@ impl Segment {
 
     /// Number of data elements after the tag (trailing empty elements the sender left out are absent).
     pub fn element_count(&self) -> usize {
-        self.at(0)
+        self.element_count as usize
     }
 
     /// Number of repetitions of element `element` (0 when the element is absent).
     pub fn repetition_count(&self, element: usize) -> usize {
-        self.repetition_range(element).map_or(0, |r| r.len())
+        self.repetitions_of(element).map_or(0, |(a, b)| b - a)
     }
 
     /// Component `component` (0-based) of element `element` (0-based, after the tag), first
@@ -88,31 +90,13 @@ impl Segment {
         repetition: usize,
         component: usize,
     ) -> Option<&str> {
-        let value = self.locate(element, repetition, component)?;
+        let (first, end) = self.components_of(element, repetition)?;
+        let index = first + component;
+        if index >= end {
+            return None;
+        }
+        let value = self.component_text(index);
         (!value.is_empty()).then_some(value)
-    }
-
-    /// The hot path of every accessor: one slice of the table, a few bounds-checked reads.
-    fn locate(&self, element: usize, repetition: usize, component: usize) -> Option<&str> {
-        let table = self.store.table.get(self.table_start as usize..)?;
-        let at = |i: usize| table.get(i).map(|&v| v as usize);
-        let elements = at(0)?;
-        if element >= elements {
-            return None;
-        }
-        let repetitions_base = 3 + elements;
-        let offsets_base = repetitions_base + at(1)? + 1;
-        let rep = at(2 + element)? + repetition;
-        if rep >= at(3 + element)? {
-            return None;
-        }
-        let comp = at(repetitions_base + rep)? + component;
-        if comp >= at(repetitions_base + rep + 1)? {
-            return None;
-        }
-        let start = at(offsets_base + comp)?;
-        let end = at(offsets_base + comp + 1)?.saturating_sub(1);
-        self.store.text.get(start..end.max(start))
     }
 
     /// Every component of the first repetition of `element`, empty ones included (as "").
@@ -126,51 +110,44 @@ impl Segment {
         element: usize,
         repetition: usize,
     ) -> impl Iterator<Item = &str> + '_ {
-        let range = self.component_range(element, repetition).unwrap_or(0..0);
-        range.map(|c| self.component_text(c))
+        let (first, end) = self.components_of(element, repetition).unwrap_or((0, 0));
+        (first..end).map(|c| self.component_text(c))
     }
 
-    /// Entry `i` of this segment's table; 0 when out of range (cannot happen for tables built here).
-    fn at(&self, i: usize) -> usize {
-        self.store
-            .table
-            .get(self.table_start as usize + i)
-            .map_or(0, |&v| v as usize)
+    /// Absolute range of repetitions of `element`.
+    fn repetitions_of(&self, element: usize) -> Option<(usize, usize)> {
+        if element >= self.element_count() {
+            return None;
+        }
+        let at = self.elements_start as usize + element;
+        let elements = &self.store.elements;
+        Some((*elements.get(at)? as usize, *elements.get(at + 1)? as usize))
     }
 
-    fn repetitions_base(&self) -> usize {
-        2 + self.at(0) + 1
-    }
-
-    fn offsets_base(&self) -> usize {
-        self.repetitions_base() + self.at(1) + 1
+    /// Absolute range of components of one repetition of `element`.
+    fn components_of(&self, element: usize, repetition: usize) -> Option<(usize, usize)> {
+        let (first, end) = self.repetitions_of(element)?;
+        let rep = first + repetition;
+        if rep >= end {
+            return None;
+        }
+        let repetitions = &self.store.repetitions;
+        Some((
+            *repetitions.get(rep)? as usize,
+            *repetitions.get(rep + 1)? as usize,
+        ))
     }
 
     fn component_text(&self, component: usize) -> &str {
-        let base = self.offsets_base();
-        let start = self.at(base + component);
-        let end = self.at(base + component + 1).saturating_sub(1);
+        let starts = &self.store.starts;
+        let start = starts.get(component).map_or(0, |&s| s as usize);
+        let end = starts
+            .get(component + 1)
+            .map_or(start, |&e| (e as usize).saturating_sub(1));
         self.store
             .text
             .get(start..end.max(start))
             .unwrap_or_default()
-    }
-
-    fn repetition_range(&self, element: usize) -> Option<Range<usize>> {
-        if element >= self.element_count() {
-            return None;
-        }
-        Some(self.at(2 + element)..self.at(2 + element + 1))
-    }
-
-    fn component_range(&self, element: usize, repetition: usize) -> Option<Range<usize>> {
-        let reps = self.repetition_range(element)?;
-        let rep = reps.start + repetition;
-        if rep >= reps.end {
-            return None;
-        }
-        let base = self.repetitions_base();
-        Some(self.at(base + rep)..self.at(base + rep + 1))
     }
 
     /// Every element as its repetitions' components (for comparison and debugging).
@@ -228,26 +205,18 @@ enum ByteClass {
     LineBreak,
 }
 
-/// Offsets being collected for one segment (reused between segments).
-#[derive(Debug, Default)]
-struct Scratch {
-    elements: Vec<u32>,
-    repetitions: Vec<u32>,
-    offsets: Vec<u32>,
-}
-
 /// Builds segments from raw segment text (without terminator) under one set of service characters.
 pub struct SegmentBuilder {
     chars: ServiceChars,
     classes: [ByteClass; 256],
-    scratch: RefCell<Scratch>,
 }
 
 /// Where one segment landed in a store being filled.
 struct Placed {
     tag_start: u32,
     tag_len: u32,
-    table_start: u32,
+    elements_start: u32,
+    element_count: u32,
 }
 
 impl SegmentBuilder {
@@ -263,11 +232,7 @@ impl SegmentBuilder {
         if let Some(release) = chars.release {
             classes[usize::from(release)] = ByteClass::Release;
         }
-        SegmentBuilder {
-            chars,
-            classes,
-            scratch: RefCell::new(Scratch::default()),
-        }
+        SegmentBuilder { chars, classes }
     }
 
     pub fn service_chars(&self) -> &ServiceChars {
@@ -290,7 +255,8 @@ impl SegmentBuilder {
                 store: Arc::new(SegmentStore::default()),
                 tag_start: 0,
                 tag_len: 0,
-                table_start: 0,
+                elements_start: 0,
+                element_count: 0,
                 index,
                 offset,
             },
@@ -300,24 +266,17 @@ impl SegmentBuilder {
     /// Builds a run of segments (normally one message) into one shared store.
     pub fn build_all(&self, raws: &[RawSegmentRef<'_>]) -> Vec<Segment> {
         let total: usize = raws.iter().map(|r| r.text.len()).sum();
+        // Sized for typical airline traffic (a separator every 4-5 bytes); they grow if needed.
         let mut store = SegmentStore {
             text: String::with_capacity(total),
-            // About one table entry per 2.5 bytes of EDIFACT; grows if needed.
-            table: Vec::with_capacity(total / 2 + 8 * raws.len()),
+            elements: Vec::with_capacity(total / 6 + raws.len()),
+            repetitions: Vec::with_capacity(total / 6 + raws.len()),
+            starts: Vec::with_capacity(total / 4 + raws.len()),
         };
-        let placed: Vec<Placed> = match self.scratch.try_borrow_mut() {
-            Ok(mut scratch) => raws
-                .iter()
-                .map(|r| self.place(r.text, &mut store, &mut scratch))
-                .collect(),
-            // Only reachable if the builder were re-entered; a fresh scratch does the same work.
-            Err(_) => {
-                let mut scratch = Scratch::default();
-                raws.iter()
-                    .map(|r| self.place(r.text, &mut store, &mut scratch))
-                    .collect()
-            }
-        };
+        let placed: Vec<Placed> = raws
+            .iter()
+            .map(|r| self.place(r.text, &mut store))
+            .collect();
         let store = Arc::new(store);
         raws.iter()
             .zip(placed)
@@ -325,15 +284,16 @@ impl SegmentBuilder {
                 store: Arc::clone(&store),
                 tag_start: p.tag_start,
                 tag_len: p.tag_len,
-                table_start: p.table_start,
+                elements_start: p.elements_start,
+                element_count: p.element_count,
                 index: raw.index,
                 offset: raw.offset,
             })
             .collect()
     }
 
-    /// Appends one segment's values and table to `store`.
-    fn place(&self, raw: &str, store: &mut SegmentStore, scratch: &mut Scratch) -> Placed {
+    /// Appends one segment's values and indexes to `store`.
+    fn place(&self, raw: &str, store: &mut SegmentStore) -> Placed {
         let bytes = raw.as_bytes();
         let tag_end = bytes
             .iter()
@@ -345,59 +305,55 @@ impl SegmentBuilder {
             .text
             .push_str(lenient_tag(raw.get(..tag_end).unwrap_or_default()));
         let tag_len = len32(store.text.len()).saturating_sub(tag_start);
-        let table_start = len32(store.table.len());
-        if tag_end >= bytes.len() {
-            store
-                .table
-                .extend_from_slice(&[0, 0, 0, 0, len32(store.text.len() + 1)]);
-        } else if !self.split_verbatim(raw, tag_end + 1, store, scratch) {
-            self.split_unescaping(raw, tag_end + 1, store, scratch);
-        }
+        let elements_start = len32(store.elements.len());
+        let mark = Mark::of(store);
+        let element_count = if tag_end >= bytes.len() {
+            // No elements: only the sentinels, so that lookups find empty ranges.
+            store.elements.push(len32(store.repetitions.len()));
+            store.repetitions.push(len32(store.starts.len()));
+            store.starts.push(len32(store.text.len() + 1));
+            0
+        } else {
+            let elements = raw.get(tag_end + 1..).unwrap_or_default();
+            match self.split_verbatim(elements, store) {
+                Some(count) => count,
+                None => {
+                    mark.rewind(store);
+                    self.split_unescaping(elements, store)
+                }
+            }
+        };
         Placed {
             tag_start,
             tag_len,
-            table_start,
+            elements_start,
+            element_count,
         }
     }
 
-    /// Splits `raw[from..]` (the elements) into `store` by copying it as is, which is right when
-    /// it holds no release character and no line break (nearly always). Returns false, having
-    /// stored nothing, otherwise.
-    fn split_verbatim(
-        &self,
-        raw: &str,
-        from: usize,
-        store: &mut SegmentStore,
-        scratch: &mut Scratch,
-    ) -> bool {
-        let elements_text = raw.get(from..).unwrap_or_default();
+    /// Stores `elements` (the text after the tag) as is, which is right when it holds no release
+    /// character and no line break (nearly always). Returns the element count, or `None` (leaving
+    /// partial entries for the caller to rewind) when the text needs unescaping.
+    fn split_verbatim(&self, elements: &str, store: &mut SegmentStore) -> Option<u32> {
         let base = store.text.len();
-        scratch.start(base);
-        for (i, &b) in elements_text.as_bytes().iter().enumerate() {
+        let mut open = Open::start(store, base);
+        for (i, &b) in elements.as_bytes().iter().enumerate() {
             match self.classes[usize::from(b)] {
                 ByteClass::Data => {}
-                ByteClass::Release | ByteClass::LineBreak => return false,
-                class => scratch.separator(class, base + i + 1),
+                ByteClass::Release | ByteClass::LineBreak => return None,
+                class => open.separator(store, class, base + i + 1),
             }
         }
-        store.text.push_str(elements_text);
-        scratch.finish(store.text.len() + 1, &mut store.table);
-        true
+        store.text.push_str(elements);
+        Some(open.finish(store, store.text.len() + 1))
     }
 
-    /// Splits `raw[from..]` resolving release characters and dropping folded line breaks.
-    fn split_unescaping(
-        &self,
-        raw: &str,
-        from: usize,
-        store: &mut SegmentStore,
-        scratch: &mut Scratch,
-    ) {
-        let bytes = raw.as_bytes();
-        let text = &mut store.text;
-        scratch.start(text.len());
-        let mut pending = from;
-        let mut i = from;
+    /// Stores `elements` resolving release characters and dropping folded line breaks.
+    fn split_unescaping(&self, elements: &str, store: &mut SegmentStore) -> u32 {
+        let bytes = elements.as_bytes();
+        let mut open = Open::start(store, store.text.len());
+        let mut pending = 0;
+        let mut i = 0;
         while let Some(&b) = bytes.get(i) {
             let class = self.classes[usize::from(b)];
             if class == ByteClass::Data {
@@ -405,18 +361,20 @@ impl SegmentBuilder {
                 continue;
             }
             // Separators and the release character are ASCII, so `pending..i` is on char boundaries.
-            text.push_str(raw.get(pending..i).unwrap_or_default());
+            store
+                .text
+                .push_str(elements.get(pending..i).unwrap_or_default());
             match class {
                 ByteClass::Release => {
                     // The next character is data whatever it is; at the end there is none, and
                     // the release character is kept (the envelope reader reports it).
-                    match raw.get(i + 1..).and_then(|rest| rest.chars().next()) {
+                    match elements.get(i + 1..).and_then(|rest| rest.chars().next()) {
                         Some(c) => {
-                            text.push(c);
+                            store.text.push(c);
                             i += 1 + c.len_utf8();
                         }
                         None => {
-                            text.push(char::from(b));
+                            store.text.push(char::from(b));
                             i += 1;
                         }
                     }
@@ -425,53 +383,83 @@ impl SegmentBuilder {
                 }
                 ByteClass::LineBreak => {}
                 class => {
-                    text.push(char::from(b));
-                    scratch.separator(class, text.len());
+                    store.text.push(char::from(b));
+                    let next = store.text.len();
+                    open.separator(store, class, next);
                 }
             }
             i += 1;
             pending = i;
         }
-        text.push_str(raw.get(pending..).unwrap_or_default());
-        scratch.finish(text.len() + 1, &mut store.table);
+        store
+            .text
+            .push_str(elements.get(pending..).unwrap_or_default());
+        let end = store.text.len() + 1;
+        open.finish(store, end)
     }
 }
 
-impl Scratch {
-    /// Starts a segment whose first component starts at `start`.
-    fn start(&mut self, start: usize) {
-        self.elements.clear();
-        self.repetitions.clear();
-        self.offsets.clear();
-        self.elements.push(0);
-        self.repetitions.push(0);
-        self.offsets.push(len32(start));
+/// Lengths of a store's parts before a segment, to undo a verbatim attempt.
+struct Mark {
+    text: usize,
+    elements: usize,
+    repetitions: usize,
+    starts: usize,
+}
+
+impl Mark {
+    fn of(store: &SegmentStore) -> Mark {
+        Mark {
+            text: store.text.len(),
+            elements: store.elements.len(),
+            repetitions: store.repetitions.len(),
+            starts: store.starts.len(),
+        }
+    }
+
+    fn rewind(&self, store: &mut SegmentStore) {
+        store.text.truncate(self.text);
+        store.elements.truncate(self.elements);
+        store.repetitions.truncate(self.repetitions);
+        store.starts.truncate(self.starts);
+    }
+}
+
+/// The segment being split: where its entries began.
+struct Open {
+    elements_start: usize,
+}
+
+impl Open {
+    /// Opens a segment whose first component starts at `start` in the text.
+    fn start(store: &mut SegmentStore, start: usize) -> Open {
+        let elements_start = store.elements.len();
+        store.elements.push(len32(store.repetitions.len()));
+        store.repetitions.push(len32(store.starts.len()));
+        store.starts.push(len32(start));
+        Open { elements_start }
     }
 
     /// A separator of `class`; the next component starts at `next`.
-    fn separator(&mut self, class: ByteClass, next: usize) {
-        self.offsets.push(len32(next));
+    fn separator(&mut self, store: &mut SegmentStore, class: ByteClass, next: usize) {
+        store.starts.push(len32(next));
         match class {
             ByteClass::Element => {
-                self.repetitions.push(len32(self.offsets.len() - 1));
-                self.elements.push(len32(self.repetitions.len() - 1));
+                store.repetitions.push(len32(store.starts.len() - 1));
+                store.elements.push(len32(store.repetitions.len() - 1));
             }
-            ByteClass::Repetition => self.repetitions.push(len32(self.offsets.len() - 1)),
+            ByteClass::Repetition => store.repetitions.push(len32(store.starts.len() - 1)),
             _ => {}
         }
     }
 
-    /// Closes the segment (`end` is one past a virtual separator after the last component) and
-    /// appends its table.
-    fn finish(&mut self, end: usize, table: &mut Vec<u32>) {
-        self.offsets.push(len32(end));
-        self.repetitions.push(len32(self.offsets.len() - 1));
-        self.elements.push(len32(self.repetitions.len() - 1));
-        table.push(len32(self.elements.len() - 1));
-        table.push(len32(self.repetitions.len() - 1));
-        table.extend_from_slice(&self.elements);
-        table.extend_from_slice(&self.repetitions);
-        table.extend_from_slice(&self.offsets);
+    /// Closes the segment (`end` is one past a virtual separator after the last component) with
+    /// the sentinels; returns its element count.
+    fn finish(self, store: &mut SegmentStore, end: usize) -> u32 {
+        store.starts.push(len32(end));
+        store.repetitions.push(len32(store.starts.len() - 1));
+        store.elements.push(len32(store.repetitions.len() - 1));
+        len32(store.elements.len() - self.elements_start - 1)
     }
 }
 
