@@ -484,3 +484,61 @@ fn docs_of_every_traveller_filed_in_the_first_group_follow_their_references() {
     assert_eq!(numbers(&travellers[1]), vec!["222"]);
     assert_eq!(travellers[1].birth_date, Some(day(1982, 2, 2)));
 }
+
+mod any_order {
+    //! Segments in any order, with any values: the reader never panics, and every SRC is a PNR.
+    use proptest::prelude::*;
+
+    use super::super::{read_pnrgov, OwnedSegment};
+    use super::day;
+
+    const TAGS: &[&str] = &[
+        "MSG", "ORG", "TVL", "EQN", "SRC", "RCI", "SSR", "DAT", "IFT", "ADD", "TIF", "FTI", "REF",
+        "TKT", "MON", "PTK", "FOP", "RPI", "APD", "TRI", "SSD", "TBD", "ABI", "SAC", "LTS", "EBD",
+        "XYZ",
+    ];
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            "[A-Z0-9]{1,8}",
+            "[0-9]{4,8}",
+            Just("DOCS".to_string()),
+            Just("DOCO".to_string()),
+            Just("INFT".to_string()),
+            Just("CTCE".to_string()),
+            Just("IN".to_string()),
+            Just("/P/GB/1/GB/29FEB13/FI/31JUN30/A/B//H".to_string()),
+            Just("//1/2//31DEC99/MI".to_string()),
+            "[ -~]{0,30}",
+        ]
+    }
+
+    fn segment() -> impl Strategy<Value = OwnedSegment> {
+        (
+            proptest::sample::select(TAGS),
+            proptest::collection::vec(proptest::collection::vec(value(), 0..10), 0..6),
+        )
+            .prop_map(|(tag, elements)| OwnedSegment {
+                tag: tag.to_string(),
+                elements,
+                position: None,
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn segments_in_any_order_never_panic_and_every_src_is_a_pnr(
+            segments in proptest::collection::vec(segment(), 0..80),
+        ) {
+            let reading = read_pnrgov(&segments, day(2013, 5, 20));
+            let sources = segments.iter().filter(|s| s.tag == "SRC").count();
+            prop_assert_eq!(reading.push.pnrs.len(), sources);
+            let names = segments.iter().filter(|s| s.tag == "TIF").count();
+            let travellers: usize = reading.push.pnrs.iter().map(|p| p.travellers.len()).sum();
+            prop_assert!(travellers <= names);
+        }
+    }
+}
