@@ -1,1 +1,11 @@
 //! ingest crate (see ARCHITECTURE.md).
+pub mod canonical;
+pub mod contrl;
+pub mod cusres;
+pub mod dtm;
+pub mod generate;
+pub mod paxlst;
+pub mod pnrgov;
+pub mod reading;
+pub mod syntax;
+pub mod write;

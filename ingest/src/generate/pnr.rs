@@ -1,0 +1,297 @@
+//! Synthetic PNRGOV pushes: PNRs with travellers, SSR DOCS, contacts, tickets and itineraries.
+
+use chrono::{Duration, NaiveDateTime};
+use rand::Rng;
+
+use model::pnr::{
+    CheckIn, CheckedInTraveller, Contact, ContactKind, DateAndTime, DocumentDetails, FormOfPayment,
+    InfantDetails, ItineraryLeg, Organisation, Pnr, PnrDate, PnrPush, PnrTraveller, PushKind,
+    RecordLocator, ServiceDetails, SpecialService, Ticket, TicketNumberDetails, TravelDocument,
+    TravelSegment, TravellerName,
+};
+
+use super::{Generator, SyntheticFlight, SyntheticPerson};
+
+fn at(moment: NaiveDateTime) -> DateAndTime {
+    DateAndTime {
+        date: moment.date(),
+        time: Some(moment.time()),
+    }
+}
+
+/// The model form of a synthetic flight.
+pub fn travel_segment(flight: &SyntheticFlight) -> TravelSegment {
+    TravelSegment {
+        departure: Some(at(flight.departure)),
+        arrival: Some(at(flight.arrival)),
+        origin: Some(flight.origin.to_owned()),
+        destination: Some(flight.destination.to_owned()),
+        carrier: Some(flight.carrier.to_owned()),
+        number: Some(flight.number.clone()),
+        booking_class: None,
+        operating: None,
+    }
+}
+
+/// SSR DOCS of a synthetic person, with the parsed details the reader produces.
+pub fn docs_service(person: &SyntheticPerson, airline: &str) -> SpecialService {
+    SpecialService {
+        code: "DOCS".to_owned(),
+        status: Some("HK".to_owned()),
+        quantity: Some("1".to_owned()),
+        airline: Some(airline.to_owned()),
+        details: Some(ServiceDetails::Document(DocumentDetails {
+            document_type: Some(person.document.kind.to_owned()),
+            issuing_country: Some(person.document.issuing_country.to_owned()),
+            number: Some(person.document.number.clone()),
+            nationality: Some(person.nationality.to_owned()),
+            birth_date: Some(person.birth_date),
+            gender: Some(person.gender.code().to_owned()),
+            expiry: Some(person.document.expiry),
+            surname: Some(person.surname.clone()),
+            given_names: Some(person.given_names.clone()),
+            middle_names: None,
+            multi_passenger_holder: false,
+        })),
+        ..SpecialService::default()
+    }
+}
+
+impl Generator {
+    /// A full PNRGOV push (`MSG+:22`) for `flight` with `pnr_count` PNRs of one to four travellers.
+    pub fn pnr_push(&mut self, flight: &SyntheticFlight, pnr_count: usize) -> PnrPush {
+        let pnrs = (0..pnr_count).map(|_| self.pnr(flight)).collect();
+        PnrPush {
+            kind: Some(PushKind::Full),
+            sender: Some(Organisation {
+                airline: Some(flight.carrier.to_owned()),
+                ..Organisation::default()
+            }),
+            flight: Some(travel_segment(flight)),
+            declared_pnr_count: Some(u32::try_from(pnr_count).unwrap_or(u32::MAX)),
+            pnrs,
+        }
+    }
+
+    /// One PNR booked on `flight`, with its travellers and a one- or two-leg itinerary.
+    pub fn pnr(&mut self, flight: &SyntheticFlight) -> Pnr {
+        let traveller_count = self.rng.random_range(1..=4usize);
+        let people: Vec<SyntheticPerson> = (0..traveller_count).map(|_| self.person()).collect();
+        let created = flight.departure - Duration::minutes(self.rng.random_range(3_000..200_000));
+        let locator = RecordLocator {
+            airline: Some(flight.carrier.to_owned()),
+            locator: self.alphanumeric(6),
+            control_type: None,
+            created: Some(DateAndTime {
+                date: created.date(),
+                time: Some(created.time()),
+            }),
+        };
+        let mut travellers = Vec::with_capacity(people.len());
+        let mut contacts = Vec::new();
+        for (index, person) in people.iter().enumerate() {
+            let reference = (index + 1).to_string();
+            let title = match person.gender {
+                super::Gender::Female => "MRS",
+                super::Gender::Male => "MR",
+            };
+            let ticket_number = format!("{}{}", self.digits(3), self.digits(10));
+            travellers.push(PnrTraveller {
+                name: TravellerName {
+                    surname: person.surname.clone(),
+                    given_names: Some(format!("{} {title}", person.given_names)),
+                    traveller_type: Some("A".to_owned()),
+                    reference: Some(reference.clone()),
+                },
+                gender: Some(person.gender.code().to_owned()),
+                birth_date: Some(person.birth_date),
+                nationality: Some(person.nationality.to_owned()),
+                documents: vec![TravelDocument {
+                    document_type: Some(person.document.kind.to_owned()),
+                    number: Some(person.document.number.clone()),
+                    issuing_country: Some(person.document.issuing_country.to_owned()),
+                    expiry: Some(person.document.expiry),
+                    issued: None,
+                    applicable_country: None,
+                }],
+                special_services: vec![
+                    docs_service(person, flight.carrier),
+                    SpecialService {
+                        code: "TKNE".to_owned(),
+                        status: Some("HK".to_owned()),
+                        quantity: Some("1".to_owned()),
+                        airline: Some(flight.carrier.to_owned()),
+                        board_point: Some(flight.origin.to_owned()),
+                        off_point: Some(flight.destination.to_owned()),
+                        details: Some(ServiceDetails::Ticket(TicketNumberDetails {
+                            number: ticket_number.clone(),
+                            coupon: Some("1".to_owned()),
+                            infant: false,
+                        })),
+                        ..SpecialService::default()
+                    },
+                ],
+                tickets: vec![Ticket {
+                    number: Some(ticket_number),
+                    document_type: Some("T".to_owned()),
+                    issued: Some(DateAndTime {
+                        date: created.date(),
+                        time: None,
+                    }),
+                    payments: vec![FormOfPayment {
+                        kind: Some("CC".to_owned()),
+                        vendor: Some("VI".to_owned()),
+                        account: Some(format!("XXXXXXXXXXXX{}", self.digits(4))),
+                        ..FormOfPayment::default()
+                    }],
+                    ..Ticket::default()
+                }],
+                ..PnrTraveller::default()
+            });
+            if index == 0 {
+                // Underscores and at-signs exercise the AIRIMP e-mail escapes (`..`, `//`).
+                let local = person.surname.replace(['\'', ' ', '.'], "_");
+                contacts.push(Contact {
+                    kind: ContactKind::Email,
+                    value: format!("{}_{}@EXAMPLE.COM", local, self.digits(2)),
+                    traveller: None,
+                });
+                contacts.push(Contact {
+                    kind: ContactKind::Mobile,
+                    value: format!("49{}", self.digits(9)),
+                    traveller: Some(0),
+                });
+            }
+        }
+        // One PNR in eight has a lap infant, filed the way airlines do it: the infant's own TIF (type
+        // IN) follows the adult, but its DOCS (gender FI/MI) and the SSR INFT sit in the adult's group.
+        if self.rng.random_bool(0.125) {
+            let infant = self.infant_of(&people[0]);
+            let reference = (travellers.len() + 1).to_string();
+            if let Some(adult) = travellers.first_mut() {
+                adult.accompanied_by_infant = true;
+                let mut infant_docs = docs_service(&infant, flight.carrier);
+                if let Some(ServiceDetails::Document(details)) = infant_docs.details.as_mut() {
+                    details.gender = Some(format!("{}I", infant.gender.code()));
+                }
+                adult.special_services.push(infant_docs);
+                adult.special_services.push(SpecialService {
+                    code: "INFT".to_owned(),
+                    status: Some("HK".to_owned()),
+                    quantity: Some("1".to_owned()),
+                    airline: Some(flight.carrier.to_owned()),
+                    details: Some(ServiceDetails::Infant(InfantDetails {
+                        surname: Some(infant.surname.clone()),
+                        given_names: Some(infant.given_names.clone()),
+                        birth_date: Some(infant.birth_date),
+                    })),
+                    ..SpecialService::default()
+                });
+            }
+            travellers.push(PnrTraveller {
+                name: TravellerName {
+                    surname: infant.surname.clone(),
+                    given_names: Some(infant.given_names.clone()),
+                    traveller_type: Some("IN".to_owned()),
+                    reference: Some(reference),
+                },
+                gender: Some(format!("{}I", infant.gender.code())),
+                birth_date: Some(infant.birth_date),
+                nationality: Some(infant.nationality.to_owned()),
+                documents: vec![TravelDocument {
+                    document_type: Some(infant.document.kind.to_owned()),
+                    number: Some(infant.document.number.clone()),
+                    issuing_country: Some(infant.document.issuing_country.to_owned()),
+                    expiry: Some(infant.document.expiry),
+                    issued: None,
+                    applicable_country: None,
+                }],
+                ..PnrTraveller::default()
+            });
+        }
+        let mut itinerary = vec![ItineraryLeg {
+            flight: TravelSegment {
+                booking_class: Some(self.pick(&["Y", "M", "J", "C"]).to_string()),
+                ..travel_segment(flight)
+            },
+            party_size: Some(traveller_count.to_string()),
+            status: Some("HK".to_owned()),
+            aircraft: Some(self.pick(&["320", "333", "77W", "738"]).to_string()),
+            ..ItineraryLeg::default()
+        }];
+        // Half of the PNRs are checked in: seats and bags for each traveller.
+        if self.rng.random_bool(0.5) {
+            let check_in_time =
+                flight.departure - Duration::minutes(self.rng.random_range(60..1440));
+            let travellers = (0..traveller_count)
+                .map(|index| CheckedInTraveller {
+                    sequence: Some(format!(
+                        "{}-{}",
+                        flight.origin,
+                        self.rng.random_range(1..400)
+                    )),
+                    traveller_reference: Some((index + 1).to_string()),
+                    name: None,
+                    seat: Some(format!(
+                        "{}{}",
+                        self.rng.random_range(1..60),
+                        self.pick(&["A", "B", "C", "D", "E", "F"])
+                    )),
+                    cabin: Some("Y".to_owned()),
+                    baggage: None,
+                })
+                .collect();
+            if let Some(leg) = itinerary.first_mut() {
+                leg.check_ins.push(CheckIn {
+                    date: Some(PnrDate {
+                        qualifier: Some("2".to_owned()),
+                        at: Some(at(check_in_time)),
+                    }),
+                    agent: Some(Organisation {
+                        airline: Some(flight.carrier.to_owned()),
+                        originator_type: Some("A".to_owned()),
+                        ..Organisation::default()
+                    }),
+                    travellers,
+                });
+            }
+        }
+        if self.rng.random_bool(0.3) {
+            let mut onward = self.flight();
+            if onward.destination == flight.destination {
+                onward.destination = flight.origin;
+            }
+            itinerary.push(ItineraryLeg {
+                flight: TravelSegment {
+                    origin: Some(flight.destination.to_owned()),
+                    ..travel_segment(&SyntheticFlight {
+                        departure: flight.arrival + Duration::hours(3),
+                        arrival: flight.arrival
+                            + Duration::hours(3)
+                            + (onward.arrival - onward.departure),
+                        ..onward
+                    })
+                },
+                party_size: Some(traveller_count.to_string()),
+                status: Some("HK".to_owned()),
+                ..ItineraryLeg::default()
+            });
+        }
+        Pnr {
+            locators: vec![locator],
+            dates: vec![PnrDate {
+                qualifier: Some("700".to_owned()),
+                at: Some(at(created + Duration::minutes(30))),
+            }],
+            booking_agent: Some(Organisation {
+                airline: Some(flight.carrier.to_owned()),
+                location: Some(flight.origin.to_owned()),
+                ..Organisation::default()
+            }),
+            travellers,
+            itinerary,
+            contacts,
+            ..Pnr::default()
+        }
+    }
+}
