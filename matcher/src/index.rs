@@ -1,0 +1,434 @@
+//! The screening index: built once per list version, immutable, shareable behind an `Arc`.
+//!
+//! Candidate generation never scans the list. Distinct name tokens form a vocabulary; each
+//! vocabulary token is reachable from hashed keys (phonetic form, consonant skeleton, their
+//! one-deletion variants in the SymSpell manner, the stem without an attached particle, a 4-letter
+//! prefix for MRZ-truncated words), and lists the names holding it. A traveller's tokens look up
+//! their keys, keep the vocabulary tokens that really are similar, and vote for names; the best
+//! voted names, plus entries whose document number is near the traveller's (also by key), are
+//! scored in full.
+
+use crate::document::{normalize_document, ocr_class, MIN_DOCUMENT_LENGTH};
+use crate::evidence::{explain, Explanation, FieldOutcomes};
+use crate::fold::Script;
+use crate::name::{tokenize, Token, TokenKind};
+use crate::name_score::{align, pair_credit, token_weight, NameAlignment, MIN_TOKEN_SIMILARITY};
+use crate::policy::MatchPolicy;
+use crate::query::TravellerQuery;
+use crate::token_similarity::{token_similarity, TokenSimilarity};
+use model::watchlist::Entry;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use std::hash::Hasher;
+
+/// Vocabulary tokens held by more names than this are too common to vote on their own
+/// (`MUHAMMAD` in a million-name list); other tokens of the traveller find the candidates.
+const COMMON_TOKEN_POSTINGS: usize = 5_000;
+
+/// Key families, mixed into the key hash so equal strings of different kinds do not meet.
+#[derive(Clone, Copy)]
+enum KeyKind {
+    Phonetic = 1,
+    PhoneticDeletion = 2,
+    Skeleton = 3,
+    SkeletonDeletion = 4,
+    Prefix = 5,
+    Document = 6,
+    DocumentDeletion = 7,
+}
+
+fn key(kind: KeyKind, text: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u8(kind as u8);
+    h.write(text.as_bytes());
+    h.finish()
+}
+
+/// One-character deletions of an ASCII string.
+fn deletions(text: &str) -> impl Iterator<Item = String> + '_ {
+    (0..text.len()).map(move |i| {
+        let mut s = String::with_capacity(text.len());
+        s.push_str(&text[..i]);
+        s.push_str(&text[i + 1..]);
+        s
+    })
+}
+
+struct IndexedName {
+    entry: u32,
+    /// Position of the name in `Entry::names`.
+    position: u32,
+    tokens: Box<[u32]>,
+}
+
+/// A scored candidate entry for one traveller.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Index into [`WatchlistIndex::entries`].
+    pub entry: usize,
+    pub score: f32,
+}
+
+/// Per-thread working memory for screening; reuse one per worker thread.
+pub struct Scratch {
+    votes: Vec<f32>,
+    touched: Vec<u32>,
+    similarity_cache: FxHashMap<u64, TokenSimilarity>,
+    seen_vocab: FxHashSet<u32>,
+}
+
+/// A traveller prepared for screening.
+struct PreparedQuery<'q> {
+    query: &'q TravellerQuery,
+    tokens: Vec<Token>,
+    /// The index of the token that may have been cut at the MRZ length limit.
+    truncated: Option<usize>,
+    document: Option<String>,
+}
+
+/// MRZ name fields hold 39 (TD3) or 31 (TD2) characters; a name this long may have been cut.
+const MRZ_TRUNCATION_LENGTH: usize = 30;
+
+impl<'q> PreparedQuery<'q> {
+    fn new(query: &'q TravellerQuery) -> Self {
+        let tokens = tokenize(&format!("{} {}", query.surname, query.given_names));
+        let mrz_length = query.surname.chars().count() + 2 + query.given_names.chars().count();
+        let truncated = (mrz_length >= MRZ_TRUNCATION_LENGTH && !tokens.is_empty()).then(|| tokens.len() - 1);
+        let document = query
+            .document_number
+            .as_deref()
+            .map(normalize_document)
+            .filter(|d| d.len() >= MIN_DOCUMENT_LENGTH);
+        PreparedQuery { query, tokens, truncated, document }
+    }
+}
+
+/// The immutable screening index over one list version.
+pub struct WatchlistIndex {
+    entries: Vec<Entry>,
+    /// Normalized document numbers per entry.
+    documents: Vec<Vec<String>>,
+    /// Name ids per entry.
+    entry_names: Vec<Vec<u32>>,
+    names: Vec<IndexedName>,
+    vocabulary: Vec<Token>,
+    postings: Vec<Vec<u32>>,
+    token_keys: FxHashMap<u64, Vec<u32>>,
+    document_keys: FxHashMap<u64, Vec<u32>>,
+}
+
+impl WatchlistIndex {
+    /// Builds the index. Entries keep their order; candidates refer to them by position.
+    pub fn build(entries: Vec<Entry>) -> WatchlistIndex {
+        let mut vocabulary: Vec<Token> = Vec::new();
+        let mut vocabulary_ids: FxHashMap<(Script, TokenKind, String), u32> = FxHashMap::default();
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut names = Vec::new();
+        let mut entry_names = Vec::with_capacity(entries.len());
+        let mut documents = Vec::with_capacity(entries.len());
+        let mut document_keys: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+
+        for (entry_index, entry) in entries.iter().enumerate() {
+            // Invariant: lists hold far fewer than 4 billion entries or names.
+            let entry_id = entry_index as u32;
+            let mut own_names: Vec<u32> = Vec::new();
+            let mut seen_token_sets: Vec<Vec<u32>> = Vec::new();
+            for (position, name) in entry.names.iter().enumerate() {
+                let tokens = tokenize(name);
+                if tokens.is_empty() {
+                    continue;
+                }
+                let mut ids = Vec::with_capacity(tokens.len());
+                for token in tokens {
+                    let k = (token.script, token.kind, token.folded.clone());
+                    let id = *vocabulary_ids.entry(k).or_insert_with(|| {
+                        vocabulary.push(token);
+                        postings.push(Vec::new());
+                        (vocabulary.len() - 1) as u32
+                    });
+                    ids.push(id);
+                }
+                let mut sorted = ids.clone();
+                sorted.sort_unstable();
+                if seen_token_sets.contains(&sorted) {
+                    continue;
+                }
+                seen_token_sets.push(sorted.clone());
+                let name_id = names.len() as u32;
+                sorted.dedup();
+                for id in sorted {
+                    postings[id as usize].push(name_id);
+                }
+                names.push(IndexedName { entry: entry_id, position: position as u32, tokens: ids.into_boxed_slice() });
+                own_names.push(name_id);
+            }
+            entry_names.push(own_names);
+
+            let normalized: Vec<String> = entry
+                .documents
+                .iter()
+                .map(|d| normalize_document(&d.number))
+                .filter(|d| d.len() >= MIN_DOCUMENT_LENGTH)
+                .collect();
+            for number in &normalized {
+                let class = ocr_class(number);
+                let mut keys = vec![key(KeyKind::Document, &class)];
+                keys.extend(deletions(&class).map(|d| key(KeyKind::DocumentDeletion, &d)));
+                for k in keys {
+                    let list = document_keys.entry(k).or_default();
+                    if list.last() != Some(&entry_id) {
+                        list.push(entry_id);
+                    }
+                }
+            }
+            documents.push(normalized);
+        }
+
+        let mut token_keys: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for (id, token) in vocabulary.iter().enumerate() {
+            if token.kind != TokenKind::Word {
+                continue;
+            }
+            for k in index_keys(token) {
+                let list = token_keys.entry(k).or_default();
+                if list.last() != Some(&(id as u32)) {
+                    list.push(id as u32);
+                }
+            }
+        }
+        token_keys.shrink_to_fit();
+        WatchlistIndex { entries, documents, entry_names, names, vocabulary, postings, token_keys, document_keys }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Number of indexed (distinct per entry) names.
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Number of distinct name tokens.
+    pub fn vocabulary_size(&self) -> usize {
+        self.vocabulary.len()
+    }
+
+    /// Working memory sized for this index.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            votes: vec![0.0; self.names.len()],
+            touched: Vec::new(),
+            similarity_cache: FxHashMap::default(),
+            seen_vocab: FxHashSet::default(),
+        }
+    }
+
+    /// Scores the traveller against its candidate entries: best first, at most
+    /// `policy.max_reported`, each at least `policy.report_threshold`.
+    pub fn screen(&self, query: &TravellerQuery, policy: &MatchPolicy, scratch: &mut Scratch) -> Vec<Candidate> {
+        if scratch.votes.len() != self.names.len() {
+            *scratch = self.scratch();
+        }
+        let prepared = PreparedQuery::new(query);
+        scratch.similarity_cache.clear();
+        let candidate_entries = self.candidate_entries(&prepared, policy, scratch);
+        let mut scored: Vec<Candidate> = candidate_entries
+            .into_iter()
+            .map(|entry| {
+                let (score, _, _) = self.assess(&prepared, entry, policy, scratch);
+                Candidate { entry, score }
+            })
+            .filter(|c| c.score >= policy.report_threshold)
+            .collect();
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        scored.truncate(policy.max_reported);
+        scored
+    }
+
+    /// The explanation of the score of `entry` (an index into [`Self::entries`]) for the traveller.
+    pub fn explain(&self, query: &TravellerQuery, entry: usize, policy: &MatchPolicy, scratch: &mut Scratch) -> Option<Explanation> {
+        let prepared = PreparedQuery::new(query);
+        scratch.similarity_cache.clear();
+        let listed_entry = self.entries.get(entry)?;
+        let (_, name_id, alignment) = self.assess(&prepared, entry, policy, scratch);
+        let outcomes = FieldOutcomes::compare(query, prepared.document.as_deref(), listed_entry, &self.documents[entry]);
+        let (listed_name, listed_tokens): (&str, &[u32]) = match name_id {
+            Some(id) => {
+                let name = &self.names[id as usize];
+                (listed_entry.names.get(name.position as usize).map(String::as_str).unwrap_or(""), &name.tokens)
+            }
+            None => ("", &[]),
+        };
+        Some(explain(
+            listed_entry,
+            listed_name,
+            &alignment,
+            |i| prepared.tokens.get(i).map(|t| t.folded.clone()).unwrap_or_default(),
+            |j| listed_tokens.get(j).map(|&v| self.vocabulary[v as usize].folded.clone()).unwrap_or_default(),
+            &outcomes,
+            &policy.weights,
+        ))
+    }
+
+    /// Full score of one entry: the best of its names, then the other fields.
+    fn assess(
+        &self,
+        prepared: &PreparedQuery,
+        entry: usize,
+        policy: &MatchPolicy,
+        scratch: &mut Scratch,
+    ) -> (f32, Option<u32>, NameAlignment) {
+        let query_refs: Vec<&Token> = prepared.tokens.iter().collect();
+        let mut best: Option<(u32, NameAlignment)> = None;
+        for &name_id in &self.entry_names[entry] {
+            let name = &self.names[name_id as usize];
+            let listed_refs: Vec<&Token> = name.tokens.iter().map(|&v| &self.vocabulary[v as usize]).collect();
+            let alignment = align(&query_refs, &listed_refs, |i, j| {
+                let vocab_id = name.tokens[j];
+                let cache_key = ((i as u64) << 32) | u64::from(vocab_id);
+                *scratch.similarity_cache.entry(cache_key).or_insert_with(|| {
+                    token_similarity(query_refs[i], listed_refs[j], prepared.truncated == Some(i))
+                })
+            });
+            if best.as_ref().is_none_or(|(_, b)| alignment.score > b.score) {
+                best = Some((name_id, alignment));
+            }
+        }
+        let (name_id, alignment) = match best {
+            Some((id, a)) => (Some(id), a),
+            None => (
+                None,
+                NameAlignment { score: 0.0, pairs: Vec::new(), unmatched_query: Vec::new(), unmatched_listed: Vec::new() },
+            ),
+        };
+        let outcomes =
+            FieldOutcomes::compare(prepared.query, prepared.document.as_deref(), &self.entries[entry], &self.documents[entry]);
+        (outcomes.combine(alignment.score, &policy.weights), name_id, alignment)
+    }
+
+    /// Entries worth scoring in full: those of the best-voted names and of near document numbers.
+    fn candidate_entries(&self, prepared: &PreparedQuery, policy: &MatchPolicy, scratch: &mut Scratch) -> Vec<usize> {
+        // (vocabulary id, vote) for every listed token similar to some traveller token.
+        let mut hits: Vec<(u32, f32)> = Vec::new();
+        for (i, token) in prepared.tokens.iter().enumerate() {
+            if token.kind != TokenKind::Word {
+                continue;
+            }
+            let truncated = prepared.truncated == Some(i);
+            scratch.seen_vocab.clear();
+            for k in query_keys(token, truncated) {
+                if let Some(ids) = self.token_keys.get(&k) {
+                    scratch.seen_vocab.extend(ids.iter().copied());
+                }
+            }
+            let weight = token_weight(token);
+            for &vocab_id in &scratch.seen_vocab {
+                let listed = &self.vocabulary[vocab_id as usize];
+                let similarity = token_similarity(token, listed, truncated);
+                scratch.similarity_cache.insert(((i as u64) << 32) | u64::from(vocab_id), similarity);
+                if similarity.score >= MIN_TOKEN_SIMILARITY {
+                    hits.push((vocab_id, weight * pair_credit(similarity.score).max(0.05)));
+                }
+            }
+        }
+        let any_rare = hits.iter().any(|(v, _)| self.postings[*v as usize].len() <= COMMON_TOKEN_POSTINGS);
+        for &(vocab_id, vote) in &hits {
+            let postings = &self.postings[vocab_id as usize];
+            if any_rare && postings.len() > COMMON_TOKEN_POSTINGS {
+                continue;
+            }
+            for &name_id in postings {
+                let slot = &mut scratch.votes[name_id as usize];
+                if *slot == 0.0 {
+                    scratch.touched.push(name_id);
+                }
+                *slot += vote;
+            }
+        }
+        let mut voted: Vec<(f32, u32)> =
+            scratch.touched.iter().map(|&n| (scratch.votes[n as usize], n)).collect();
+        for &n in &scratch.touched {
+            scratch.votes[n as usize] = 0.0;
+        }
+        scratch.touched.clear();
+        let keep = policy.max_candidate_names;
+        if voted.len() > keep {
+            voted.select_nth_unstable_by(keep, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            voted.truncate(keep);
+        }
+        let mut entries: Vec<usize> = voted.iter().map(|&(_, n)| self.names[n as usize].entry as usize).collect();
+        if let Some(number) = &prepared.document {
+            let class = ocr_class(number);
+            let mut keys = vec![key(KeyKind::Document, &class), key(KeyKind::DocumentDeletion, &class)];
+            for d in deletions(&class) {
+                keys.push(key(KeyKind::Document, &d));
+                keys.push(key(KeyKind::DocumentDeletion, &d));
+            }
+            for k in keys {
+                if let Some(ids) = self.document_keys.get(&k) {
+                    entries.extend(ids.iter().map(|&e| e as usize));
+                }
+            }
+        }
+        entries.sort_unstable();
+        entries.dedup();
+        entries
+    }
+}
+
+/// Keys under which a listed vocabulary word is found.
+fn index_keys(token: &Token) -> Vec<u64> {
+    let mut keys = Vec::new();
+    if token.script == Script::Latin {
+        keys.push(key(KeyKind::Phonetic, &token.phonetic));
+        if token.phonetic.len() >= 4 {
+            keys.extend(deletions(&token.phonetic).map(|d| key(KeyKind::PhoneticDeletion, &d)));
+        }
+        if let Some(stem) = &token.stem {
+            keys.push(key(KeyKind::Phonetic, stem));
+        }
+        if token.phonetic.len() >= 5 {
+            keys.push(key(KeyKind::Prefix, &token.phonetic[..4]));
+        }
+    }
+    if token.skeleton.len() >= 2 {
+        keys.push(key(KeyKind::Skeleton, &token.skeleton));
+    }
+    if token.skeleton.len() >= 3 {
+        keys.extend(deletions(&token.skeleton).map(|d| key(KeyKind::SkeletonDeletion, &d)));
+    }
+    keys
+}
+
+/// Keys a traveller word looks up: its own keys and its deletions against listed words and their
+/// deletions (one edit either way), the stem, and the prefix when the word may be truncated.
+fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
+    let mut keys = Vec::new();
+    if token.script == Script::Latin {
+        keys.push(key(KeyKind::Phonetic, &token.phonetic));
+        keys.push(key(KeyKind::PhoneticDeletion, &token.phonetic));
+        if token.phonetic.len() >= 4 {
+            for d in deletions(&token.phonetic) {
+                keys.push(key(KeyKind::Phonetic, &d));
+                keys.push(key(KeyKind::PhoneticDeletion, &d));
+            }
+        }
+        if let Some(stem) = &token.stem {
+            keys.push(key(KeyKind::Phonetic, stem));
+        }
+        if truncated && token.phonetic.len() >= 4 {
+            keys.push(key(KeyKind::Prefix, &token.phonetic[..4]));
+        }
+    }
+    if token.skeleton.len() >= 2 {
+        keys.push(key(KeyKind::Skeleton, &token.skeleton));
+    }
+    if token.skeleton.len() >= 3 && token.script == Script::Arabic {
+        keys.push(key(KeyKind::SkeletonDeletion, &token.skeleton));
+        for d in deletions(&token.skeleton) {
+            keys.push(key(KeyKind::Skeleton, &d));
+            keys.push(key(KeyKind::SkeletonDeletion, &d));
+        }
+    }
+    keys
+}

@@ -1,0 +1,160 @@
+//! Similarity of two name tokens in [0, 1], with the reason it holds.
+
+use crate::fold::Script;
+use crate::name::{Token, TokenKind};
+use strsim::jaro_winkler;
+
+/// How two tokens were found to correspond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenMatchKind {
+    /// Same folded spelling.
+    Exact,
+    /// Same phonetic form (romanisation variant).
+    Phonetic,
+    /// Same consonant skeleton (vowel variants, Arabic script against Latin).
+    Skeleton,
+    /// Close spelling (Jaro-Winkler on spelling or phonetic form): typos, OCR, variants.
+    Fuzzy,
+    /// One side is an initial of the other.
+    Initial,
+    /// One side is the start of the other (name cut at the MRZ length limit).
+    Truncated,
+    /// Equal once an attached particle is set aside (`ALTIKRITI` / `TIKRITI`).
+    Stem,
+    /// Two particles of the same canonical form (`IBN` / `BIN`).
+    Particle,
+}
+
+/// Similarity with its reason; `score` is 0 when the tokens do not correspond.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TokenSimilarity {
+    pub score: f32,
+    pub kind: TokenMatchKind,
+}
+
+const NONE: TokenSimilarity = TokenSimilarity { score: 0.0, kind: TokenMatchKind::Fuzzy };
+
+/// Compares a traveller token with a listed token. `query_may_be_truncated` allows prefix matches
+/// for the last query token of a name that reached the MRZ length limit.
+pub fn token_similarity(query: &Token, listed: &Token, query_may_be_truncated: bool) -> TokenSimilarity {
+    use TokenKind::*;
+    match (query.kind, listed.kind) {
+        (Particle, Particle) => {
+            return if query.phonetic == listed.phonetic || query.skeleton == listed.skeleton {
+                TokenSimilarity { score: 1.0, kind: TokenMatchKind::Particle }
+            } else {
+                NONE
+            };
+        }
+        (Particle, _) | (_, Particle) => return NONE,
+        (Initial, _) | (_, Initial) => {
+            return if query.initial() == listed.initial() && query.script == listed.script {
+                TokenSimilarity { score: 1.0, kind: TokenMatchKind::Initial }
+            } else {
+                NONE
+            };
+        }
+        (Word, Word) => {}
+    }
+    if query.script == Script::Arabic || listed.script == Script::Arabic {
+        return skeleton_similarity(&query.skeleton, &listed.skeleton);
+    }
+    if query.folded == listed.folded {
+        return TokenSimilarity { score: 1.0, kind: TokenMatchKind::Exact };
+    }
+    if query.phonetic == listed.phonetic {
+        return TokenSimilarity { score: 0.97, kind: TokenMatchKind::Phonetic };
+    }
+    let mut best = TokenSimilarity {
+        score: (jaro_winkler(&query.folded, &listed.folded).max(jaro_winkler(&query.phonetic, &listed.phonetic))) as f32,
+        kind: TokenMatchKind::Fuzzy,
+    };
+    if query.skeleton.len() >= 3 && query.skeleton == listed.skeleton && best.score < 0.9 {
+        best = TokenSimilarity { score: 0.9, kind: TokenMatchKind::Skeleton };
+    }
+    let stem_pair = match (&query.stem, &listed.stem) {
+        (Some(q), _) if *q == listed.phonetic => true,
+        (_, Some(l)) if *l == query.phonetic => true,
+        (Some(q), Some(l)) => q == l,
+        _ => false,
+    };
+    if stem_pair && best.score < 0.95 {
+        best = TokenSimilarity { score: 0.95, kind: TokenMatchKind::Stem };
+    }
+    if query_may_be_truncated
+        && query.folded.len() >= 2
+        && listed.folded.len() > query.folded.len()
+        && (listed.folded.starts_with(&query.folded) || listed.phonetic.starts_with(&query.phonetic))
+        && best.score < 0.97
+    {
+        best = TokenSimilarity { score: 0.97, kind: TokenMatchKind::Truncated };
+    }
+    best
+}
+
+fn skeleton_similarity(a: &str, b: &str) -> TokenSimilarity {
+    if a.is_empty() || b.is_empty() {
+        return NONE;
+    }
+    if a == b {
+        return TokenSimilarity { score: 0.95, kind: TokenMatchKind::Skeleton };
+    }
+    if a.len() < 2 || b.len() < 2 {
+        return NONE;
+    }
+    TokenSimilarity { score: (jaro_winkler(a, b) * 0.93) as f32, kind: TokenMatchKind::Skeleton }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::name::tokenize;
+
+    fn sim(a: &str, b: &str) -> TokenSimilarity {
+        token_similarity(&tokenize(a)[0], &tokenize(b)[0], false)
+    }
+
+    #[test]
+    fn exact_and_phonetic_variants() {
+        assert_eq!(sim("IVANOV", "Ivanov").kind, TokenMatchKind::Exact);
+        let s = sim("DMITRII", "DMITRY");
+        assert_eq!(s.kind, TokenMatchKind::Phonetic);
+        assert!(s.score > 0.95);
+    }
+
+    #[test]
+    fn typos_stay_close_and_strangers_stay_far() {
+        assert!(sim("MALDEKI", "MALEKI").score > 0.9);
+        assert!(sim("PETROV", "KARIMI").score < 0.6);
+    }
+
+    #[test]
+    fn arabic_script_meets_latin() {
+        let s = sim("محمد", "MOHAMMED");
+        assert_eq!(s.kind, TokenMatchKind::Skeleton);
+        assert!(s.score >= 0.9);
+    }
+
+    #[test]
+    fn attached_article_matches_by_stem() {
+        assert_eq!(sim("ALTIKRITI", "TIKRITI").kind, TokenMatchKind::Stem);
+    }
+
+    #[test]
+    fn truncated_token_matches_by_prefix_only_when_allowed() {
+        let q = &tokenize("VYACHESLA")[0];
+        let l = &tokenize("VYACHESLAVOVICH")[0];
+        assert_eq!(token_similarity(q, l, true).kind, TokenMatchKind::Truncated);
+        assert_ne!(token_similarity(q, l, false).kind, TokenMatchKind::Truncated);
+    }
+
+    #[test]
+    fn initials_match_first_letters() {
+        let q = &tokenize("SMITH T")[1];
+        let l = &tokenize("TATIANA")[0];
+        assert_eq!(token_similarity(q, l, false).kind, TokenMatchKind::Initial);
+        let other = &tokenize("OLGA")[0];
+        assert_eq!(token_similarity(q, other, false).score, 0.0);
+    }
+}
