@@ -41,3 +41,9 @@ pub fn skeleton_letters(c: char) -> &'static str {
         _ => "",
     }
 }
+
+/// Letters that, at the start of a word, stand for the vowel a romanisation starts with
+/// (`احمد` AHMAD, `عمر` OMAR, `يوسف` YUSUF, `وليد` WALID → `OUALID`).
+pub fn is_initial_vowel_carrier(c: char) -> bool {
+    matches!(c, 'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' | 'ع' | 'ي' | 'ی' | 'و' | 'ى' | 'ئ' | 'ؤ' | 'ء')
+}

@@ -166,7 +166,7 @@ pub fn explain(
         .pairs
         .iter()
         .map(|p| TokenPairExplanation {
-            traveller: query_token(p.query),
+            traveller: p.query.iter().map(|&i| query_token(i)).collect::<Vec<_>>().join(" "),
             listed: p.listed.iter().map(|&j| listed_token(j)).collect::<Vec<_>>().join(" "),
             similarity: p.similarity.score,
             how: p.similarity.kind,

@@ -62,7 +62,12 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
                 }
             }
             arabic = true;
-            current.push_str(crate::arabic::skeleton_letters(c));
+            if current.is_empty() && crate::arabic::is_initial_vowel_carrier(c) {
+                // A word-initial alif, ain, waw or ya is the leading vowel of the romanisation.
+                current.push('A');
+            } else {
+                current.push_str(crate::arabic::skeleton_letters(c));
+            }
             continue;
         }
         if crate::arabic::is_arabic_mark(c) || is_apostrophe(c) {
@@ -155,6 +160,7 @@ mod tests {
         let words = fold_words("محمد الشكوى");
         assert!(words.iter().all(|w| w.script == Script::Arabic));
         assert_eq!(words[0].text, "MHMD");
+        assert_eq!(fold_words("احمد")[0].text, "AHMD");
         assert_eq!(words[1].text, "SK");
     }
 

@@ -30,11 +30,11 @@ pub fn pair_credit(similarity: f32) -> f32 {
     }
 }
 
-/// One aligned pair: query token index, listed token index(es), how they matched.
+/// One aligned pair: query token index(es), listed token index(es), how they matched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlignedPair {
-    pub query: usize,
-    /// Usually one listed token; two when a joined query word matches a split listed compound.
+    /// Usually one token; two when a split compound meets a joined one (`SMITH JONES` / `SMITHJONES`).
+    pub query: Vec<usize>,
     pub listed: Vec<usize>,
     pub similarity: TokenSimilarity,
 }
@@ -48,36 +48,48 @@ pub struct NameAlignment {
     pub unmatched_listed: Vec<usize>,
 }
 
+/// Similarity a joined compound needs to its split spelling.
+const MIN_COMPOUND_SIMILARITY: f32 = 0.93;
+
+struct PairCandidate {
+    sort_key: f32,
+    query: Vec<usize>,
+    listed: Vec<usize>,
+    similarity: TokenSimilarity,
+}
+
 /// Aligns `query` with `listed`; `similarity(i, j)` compares query token i with listed token j.
+/// Greedy by weighted credit, one-to-one, with split/joined compounds as two-to-one pairs.
 pub fn align(
     query: &[&Token],
     listed: &[&Token],
     mut similarity: impl FnMut(usize, usize) -> TokenSimilarity,
 ) -> NameAlignment {
-    let mut candidates: Vec<(f32, usize, usize, TokenSimilarity)> = Vec::with_capacity(query.len() * listed.len());
+    let mut candidates: Vec<PairCandidate> = Vec::with_capacity(query.len() * listed.len() + 4);
     for i in 0..query.len() {
         for j in 0..listed.len() {
             let s = similarity(i, j);
             if s.score >= MIN_TOKEN_SIMILARITY {
                 // Sort key: credit weighted by the pair's weight, so a word pair wins over an initial.
                 let w = token_weight(query[i]).min(token_weight(listed[j]));
-                candidates.push((pair_credit(s.score) * w, i, j, s));
+                candidates.push(PairCandidate { sort_key: pair_credit(s.score) * w, query: vec![i], listed: vec![j], similarity: s });
             }
         }
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    compound_candidates(query, listed, false, &mut candidates);
+    compound_candidates(listed, query, true, &mut candidates);
+    candidates.sort_by(|a, b| b.sort_key.total_cmp(&a.sort_key));
     let mut query_used = vec![false; query.len()];
     let mut listed_used = vec![false; listed.len()];
     let mut pairs = Vec::new();
-    for (_, i, j, s) in candidates {
-        if query_used[i] || listed_used[j] {
+    for c in candidates {
+        if c.query.iter().any(|&i| query_used[i]) || c.listed.iter().any(|&j| listed_used[j]) {
             continue;
         }
-        query_used[i] = true;
-        listed_used[j] = true;
-        pairs.push(AlignedPair { query: i, listed: vec![j], similarity: s });
+        c.query.iter().for_each(|&i| query_used[i] = true);
+        c.listed.iter().for_each(|&j| listed_used[j] = true);
+        pairs.push(AlignedPair { query: c.query, listed: c.listed, similarity: c.similarity });
     }
-    join_split_compounds(query, listed, &mut query_used, &mut listed_used, &mut pairs);
 
     let mut total = 0.0f32;
     let mut matched = 0.0f32;
@@ -86,14 +98,13 @@ pub fn align(
     total += listed.iter().map(|t| token_weight(t)).sum::<f32>();
     let mut any_word = false;
     for pair in &pairs {
-        let wq = token_weight(query[pair.query]);
+        let wq: f32 = pair.query.iter().map(|&i| token_weight(query[i])).sum();
         let wl: f32 = pair.listed.iter().map(|&j| token_weight(listed[j])).sum();
-        let w = wq.min(wl);
-        // A joined compound stands for both listed parts.
-        let w = if pair.listed.len() > 1 { (wq + wl) / 2.0 } else { w };
+        // A compound stands for all its parts; a single pair counts the lighter side.
+        let w = if pair.query.len() + pair.listed.len() > 2 { (wq + wl) / 2.0 } else { wq.min(wl) };
         matched += 2.0 * w * pair_credit(pair.similarity.score);
         paired_weight += 2.0 * w;
-        any_word |= query[pair.query].kind == TokenKind::Word
+        any_word |= pair.query.iter().any(|&i| query[i].kind == TokenKind::Word)
             && pair.listed.iter().any(|&j| listed[j].kind == TokenKind::Word)
             && pair.similarity.kind != TokenMatchKind::Initial;
     }
@@ -107,35 +118,31 @@ pub fn align(
     }
 }
 
-/// `SMITHJONES` against `SMITH JONES` (hyphenated compounds joined or split): an unmatched query
-/// word that spells two consecutive unmatched listed words.
-fn join_split_compounds(
-    query: &[&Token],
-    listed: &[&Token],
-    query_used: &mut [bool],
-    listed_used: &mut [bool],
-    pairs: &mut Vec<AlignedPair>,
-) {
-    for i in 0..query.len() {
-        if query_used[i] || query[i].kind != TokenKind::Word {
+/// Words of `single` that spell two consecutive words of `split` (hyphenated compounds joined or
+/// split). `swapped` says `single` is the listed side.
+fn compound_candidates(single: &[&Token], split: &[&Token], swapped: bool, out: &mut Vec<PairCandidate>) {
+    if split.len() < 2 {
+        return;
+    }
+    for (i, word) in single.iter().enumerate() {
+        if word.kind != TokenKind::Word || word.phonetic.len() < 5 {
             continue;
         }
-        for j in 0..listed.len().saturating_sub(1) {
-            if listed_used[j] || listed_used[j + 1] {
+        for j in 0..split.len() - 1 {
+            let (a, b) = (split[j], split[j + 1]);
+            if a.kind == TokenKind::Initial || b.kind == TokenKind::Initial {
                 continue;
             }
-            let joined = format!("{}{}", listed[j].phonetic, listed[j + 1].phonetic);
-            let s = strsim::jaro_winkler(&query[i].phonetic, &joined) as f32;
-            if s >= 0.93 {
-                query_used[i] = true;
-                listed_used[j] = true;
-                listed_used[j + 1] = true;
-                pairs.push(AlignedPair {
-                    query: i,
-                    listed: vec![j, j + 1],
-                    similarity: TokenSimilarity { score: s, kind: TokenMatchKind::Fuzzy },
-                });
-                break;
+            if (a.phonetic.len() + b.phonetic.len()).abs_diff(word.phonetic.len()) > 1 {
+                continue;
+            }
+            let joined = format!("{}{}", a.phonetic, b.phonetic);
+            let s = strsim::normalized_damerau_levenshtein(&word.phonetic, &joined) as f32;
+            if s >= MIN_COMPOUND_SIMILARITY {
+                let similarity = TokenSimilarity { score: s, kind: TokenMatchKind::Compound };
+                let (query, listed) = if swapped { (vec![j, j + 1], vec![i]) } else { (vec![i], vec![j, j + 1]) };
+                // Ranked above a single-word pair of the same credit: it explains more of both names.
+                out.push(PairCandidate { sort_key: pair_credit(s) * 1.5, query, listed, similarity });
             }
         }
     }

@@ -68,10 +68,16 @@ fn is_vowel(c: char) -> bool {
     matches!(c, 'A' | 'E' | 'I' | 'O' | 'U')
 }
 
-/// The consonant skeleton of a phonetic form: `SH` → `S`, vowels dropped, a final `H` dropped
-/// (`FATIMAH`/`FATIMA`, Persian `ZADEH` and `زاده`).
+/// The consonant skeleton of a phonetic form: `SH` → `S`, vowels dropped except that a leading
+/// vowel becomes `A` (Arabic writes it with an alif or ain: `EHSAN` `احسان` against `HASAN` `حسن`),
+/// a final `H` dropped (`FATIMAH`/`FATIMA`, Persian `ZADEH` and `زاده`).
 pub fn skeleton(phonetic_form: &str) -> String {
-    let mut s: String = phonetic_form.replace("SH", "S").chars().filter(|c| !is_vowel(*c)).collect();
+    let replaced = phonetic_form.replace("SH", "S");
+    let mut s = String::with_capacity(replaced.len());
+    if replaced.starts_with(is_vowel) {
+        s.push('A');
+    }
+    s.extend(replaced.chars().filter(|c| !is_vowel(*c)));
     if s.len() > 1 && s.ends_with('H') {
         s.pop();
     }
@@ -98,6 +104,8 @@ mod tests {
             .map(|w| skeleton(&phonetic(w)))
             .collect();
         assert!(keys.iter().all(|k| k == "MHMD"), "{keys:?}");
+        assert_eq!(skeleton(&phonetic("EHSAN")), "AHSN");
+        assert_eq!(skeleton(&phonetic("YOUSEF")), skeleton(&phonetic("YUSUF")));
         assert_eq!(phonetic("OUALID"), phonetic("WALID"));
         assert_eq!(skeleton(&phonetic("KHALID")), skeleton(&phonetic("HALID")));
         assert_eq!(phonetic("QASIM"), phonetic("KASIM"));
