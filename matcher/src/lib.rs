@@ -11,6 +11,7 @@ pub mod document;
 pub mod evidence;
 pub mod fold;
 pub mod index;
+pub mod keyboard;
 pub mod name;
 pub mod name_score;
 pub mod phonetic;

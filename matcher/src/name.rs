@@ -88,7 +88,12 @@ const PARTICLES: &[(&str, &str)] = &[
 ];
 
 /// Arabic-script particles after folding to consonant classes (بن ابن أبو عبد).
-const ARABIC_PARTICLES: &[(&str, &str)] = &[("BN", "BIN"), ("B", "ABU"), ("BD", "ABD")];
+/// A word-initial alif or ain folds to `A` (see [`crate::arabic::is_initial_vowel_carrier`]).
+const ARABIC_PARTICLES: &[(&str, &str)] = &[("BN", "BIN"), ("ABN", "BIN"), ("AB", "ABU"), ("ABD", "ABD")];
+
+/// `الله` after folding. It is nearly always the second half of a compound written apart
+/// (`عبد الله`, `هدايت الله` = `HIDAYATULLAH`), whose Latin skeleton ends in a single `L`.
+const ARABIC_ALLAH: &str = "ALLH";
 
 /// Prefixes that attach to a name part without a space: the remainder becomes the stem.
 const ATTACHED_PREFIXES: &[&str] = &["VANDER", "VANDEN", "VANDE", "VAN", "VON", "DELA", "AL", "EL", "UL"];
@@ -139,9 +144,22 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                 if text.is_empty() {
                     continue;
                 }
+                if text == ARABIC_ALLAH {
+                    tokens.push(Token::arabic("L".to_string(), TokenKind::Word));
+                    continue;
+                }
                 match ARABIC_PARTICLES.iter().find(|(skel, _)| *skel == text) {
                     Some((_, canonical)) if !is_last => tokens.push(Token::arabic(canonical.to_string(), TokenKind::Particle)),
-                    _ => tokens.push(Token::arabic(text, TokenKind::Word)),
+                    Some(_) => tokens.push(Token::arabic(text, TokenKind::Word)),
+                    None if text.starts_with("ABD") && text.len() >= 5 => {
+                        // Attached `عبد` (`عبدالمنان`): split like Latin `ABDULMANAN`, dropping the
+                        // article's `L` that follows it.
+                        tokens.push(Token::arabic("ABD".to_string(), TokenKind::Particle));
+                        let rest = &text[3..];
+                        let rest = if rest.starts_with('L') && rest.len() >= 3 { &rest[1..] } else { rest };
+                        tokens.push(Token::arabic(rest.to_string(), TokenKind::Word));
+                    }
+                    None => tokens.push(Token::arabic(text, TokenKind::Word)),
                 }
             }
             Script::Latin => {
@@ -228,6 +246,13 @@ mod tests {
         let t = tokenize("SAKHAROVA T. A.");
         assert_eq!(t[1].kind, TokenKind::Initial);
         assert_eq!(t[2].kind, TokenKind::Initial);
+    }
+
+    #[test]
+    fn arabic_particles_and_compounds() {
+        assert_eq!(folded("عبدالمنان محمد"), ["ABD", "MNN", "MHMD"]);
+        assert_eq!(folded("محمد بن بلقاسم"), ["MHMD", "BIN", "BLKSM"]);
+        assert_eq!(folded("هدايت الله"), ["HDT", "L"]);
     }
 
     #[test]

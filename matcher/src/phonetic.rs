@@ -9,6 +9,8 @@
 /// Ordered rewrite rules applied left to right at each position (longest first where they overlap).
 const REWRITES: &[(&str, &str)] = &[
     ("TCH", "CH"),
+    // OCR reads `M` as `RN`; a real `RN` becomes `M` on both sides alike.
+    ("RN", "M"),
     ("DZH", "J"),
     ("DJ", "J"),
     ("ZH", "J"),

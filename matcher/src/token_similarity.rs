@@ -105,7 +105,35 @@ fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
     let blend = |a: &str, b: &str| {
         ((jaro_winkler(a, b) + strsim::normalized_damerau_levenshtein(a, b)) / 2.0) as f32
     };
-    blend(&query.folded, &listed.folded).max(blend(&query.phonetic, &listed.phonetic))
+    let best = blend(&query.folded, &listed.folded).max(blend(&query.phonetic, &listed.phonetic));
+    if best >= 0.95 {
+        return best;
+    }
+    let (q, l) = (ocr_form(&query.folded), ocr_form(&listed.folded));
+    if q == l {
+        return best.max(OCR_EQUIVALENT);
+    }
+    let typing = crate::keyboard::typing_similarity(&query.folded, &listed.folded).min(MAX_TYPING_SIMILARITY);
+    best.max(blend(&q, &l) - 0.02).max(typing)
+}
+
+/// A keyboard slip never makes two words more alike than this.
+const MAX_TYPING_SIMILARITY: f32 = 0.92;
+
+/// Similarity of words that differ only by characters OCR confuses.
+const OCR_EQUIVALENT: f32 = 0.95;
+
+/// Merges letters that OCR of the MRZ confuses (`I`/`L`, `O`/`D`/`Q`, `E`/`F`, `RN`/`M`).
+fn ocr_form(word: &str) -> String {
+    word.replace("RN", "M")
+        .chars()
+        .map(|c| match c {
+            'L' => 'I',
+            'D' | 'Q' => 'O',
+            'F' => 'E',
+            other => other,
+        })
+        .collect()
 }
 
 fn skeleton_similarity(a: &str, b: &str) -> TokenSimilarity {
@@ -144,6 +172,13 @@ mod tests {
         assert!(sim("MALDEKI", "MALEKI").score > 0.9);
         assert!(sim("PETROV", "KARIMI").score < 0.6);
         assert!(sim("JUNJIE", "JUNZHENG").score < 0.85, "a shared prefix alone is not a close match");
+    }
+
+    #[test]
+    fn ocr_confusions_are_near_equal() {
+        assert!(sim("RUDFNKO", "RUDENKO").score >= 0.95);
+        assert!(sim("AII", "ALI").score >= 0.95);
+        assert!(sim("HUSARN", "HUSAM").score >= 0.95);
     }
 
     #[test]
