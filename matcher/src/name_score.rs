@@ -167,7 +167,7 @@ fn compound_candidates(single: &[&Token], split: &[&Token], swapped: bool, out: 
                     continue;
                 }
                 let joined = format!("{fa}{fb}");
-                let s = strsim::normalized_damerau_levenshtein(whole, &joined) as f32;
+                let s = crate::token_similarity::edit_similarity(whole, &joined);
                 // Non-adjacent or reversed parts need an exact spelling.
                 let needed = if b == a + 1 { MIN_COMPOUND_SIMILARITY } else { 1.0 };
                 if s >= needed {

@@ -72,7 +72,7 @@ pub fn token_similarity(query: &Token, listed: &Token, query_may_be_truncated: b
     if query.skeleton.len() >= 3 && query.skeleton == listed.skeleton && best.score < 0.9 {
         // Same consonants, different vowels: strong for Arabic-origin names (MUHAMAD/MOHAMED),
         // weaker the more the vowels differ (GUILLAUME/GHOLAMI).
-        let vowels = strsim::normalized_damerau_levenshtein(&query.phonetic, &listed.phonetic) as f32;
+        let vowels = edit_similarity(&query.phonetic, &listed.phonetic);
         let score = 0.8 + 0.12 * vowels;
         if score > best.score {
             best = TokenSimilarity { score, kind: TokenMatchKind::Skeleton };
@@ -103,8 +103,13 @@ pub fn token_similarity(query: &Token, listed: &Token, query_may_be_truncated: b
 /// phonetic form.
 fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
     let blend = |a: &str, b: &str| {
-        ((jaro_winkler(a, b) + strsim::normalized_damerau_levenshtein(a, b)) / 2.0) as f32
+        (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0
     };
+    let jaro = jaro_winkler(&query.folded, &listed.folded).max(jaro_winkler(&query.phonetic, &listed.phonetic)) as f32;
+    if jaro < FAR_APART {
+        // Far apart already: the edit distances below could not lift it to a match.
+        return jaro * 0.9;
+    }
     let best = blend(&query.folded, &listed.folded).max(blend(&query.phonetic, &listed.phonetic));
     if best >= 0.95 {
         return best;
@@ -119,6 +124,18 @@ fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
 
 /// A keyboard slip never makes two words more alike than this.
 const MAX_TYPING_SIMILARITY: f32 = 0.92;
+
+/// Jaro-Winkler below this means no edit-based measure will find a match.
+const FAR_APART: f32 = 0.7;
+
+/// `1 - OSA distance / longer length` (words here are ASCII, so bytes are characters).
+pub fn edit_similarity(a: &str, b: &str) -> f32 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    1.0 - strsim::osa_distance(a, b) as f32 / longest as f32
+}
 
 /// Similarity of words that differ only by characters OCR confuses.
 const OCR_EQUIVALENT: f32 = 0.95;
@@ -146,8 +163,8 @@ fn skeleton_similarity(a: &str, b: &str) -> TokenSimilarity {
     if a.len() < 2 || b.len() < 2 {
         return NONE;
     }
-    let blend = (jaro_winkler(a, b) + strsim::normalized_damerau_levenshtein(a, b)) / 2.0;
-    TokenSimilarity { score: (blend * 0.93) as f32, kind: TokenMatchKind::Skeleton }
+    let blend = (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0;
+    TokenSimilarity { score: blend * 0.93, kind: TokenMatchKind::Skeleton }
 }
 
 #[cfg(test)]
