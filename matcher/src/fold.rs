@@ -17,6 +17,13 @@ pub enum Script {
     Latin,
     /// Arabic or Persian letters, reduced to a consonant skeleton.
     Arabic,
+    /// Han, Kana or Hangul, romanised by `any_ascii`: one romanisation of many homophones, so a
+    /// match against a Latin listed name is weaker evidence than a Latin-to-Latin match.
+    Cjk,
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
 }
 
 /// One word after folding: upper-case ASCII letters and digits only.
@@ -40,12 +47,20 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
     let mut words = Vec::new();
     let mut current = String::new();
     let mut arabic = false;
-    let flush = |current: &mut String, arabic: &mut bool, words: &mut Vec<FoldedWord>| {
+    let mut cjk = false;
+    let flush = |current: &mut String, arabic: &mut bool, cjk: &mut bool, words: &mut Vec<FoldedWord>| {
         if !current.is_empty() {
-            let script = if *arabic { Script::Arabic } else { Script::Latin };
+            let script = if *arabic {
+                Script::Arabic
+            } else if *cjk {
+                Script::Cjk
+            } else {
+                Script::Latin
+            };
             words.push(FoldedWord { text: std::mem::take(current), script });
         }
         *arabic = false;
+        *cjk = false;
     };
     // NFKC first folds Arabic presentation forms and full-width letters to their plain letters.
     let composed: String = text.nfkc().collect();
@@ -78,14 +93,15 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             continue;
         }
         if c.is_ascii() {
-            flush(&mut current, &mut arabic, &mut words);
+            flush(&mut current, &mut arabic, &mut cjk, &mut words);
             continue;
         }
         if c.is_whitespace() || c == '\u{200C}' {
             // ZWNJ separates the parts of Persian compound names (زارعی‌کوشا).
-            flush(&mut current, &mut arabic, &mut words);
+            flush(&mut current, &mut arabic, &mut cjk, &mut words);
             continue;
         }
+        cjk |= is_cjk(c);
         let mut any_letter = false;
         for d in c.nfd().filter(|d| !is_combining_mark(*d)) {
             for a in any_ascii::any_ascii_char(d).chars() {
@@ -97,10 +113,10 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
         }
         if !any_letter && !c.is_alphanumeric() && !is_combining_mark(c) {
             // Non-ASCII punctuation (dashes, NBSP-like spaces, dots) separates words.
-            flush(&mut current, &mut arabic, &mut words);
+            flush(&mut current, &mut arabic, &mut cjk, &mut words);
         }
     }
-    flush(&mut current, &mut arabic, &mut words);
+    flush(&mut current, &mut arabic, &mut cjk, &mut words);
     words
 }
 

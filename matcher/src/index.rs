@@ -24,6 +24,9 @@ use std::hash::Hasher;
 /// (`MUHAMMAD` in a million-name list); other tokens of the traveller find the candidates.
 const COMMON_TOKEN_POSTINGS: usize = 5_000;
 
+/// Added to a voted name's rank when its entry's birth year is within a year of the traveller's.
+const BIRTH_YEAR_BONUS: f32 = 0.3;
+
 /// Key families, mixed into the key hash so equal strings of different kinds do not meet.
 #[derive(Clone, Copy)]
 enum KeyKind {
@@ -132,8 +135,13 @@ impl WatchlistIndex {
             let entry_id = entry_index as u32;
             let mut own_names: Vec<u32> = Vec::new();
             let mut seen_token_sets: Vec<Vec<u32>> = Vec::new();
-            for (position, name) in entry.names.iter().enumerate() {
-                let tokens = tokenize(name);
+            let spellings = entry.names.iter().enumerate().flat_map(|(position, name)| {
+                // `DIKIY (DIKY), Aleksey`: a bracketed remark or alternative is indexed both ways.
+                let without = name.contains('(').then(|| without_brackets(name));
+                std::iter::once((position, name.clone())).chain(without.map(|w| (position, w)))
+            });
+            for (position, name) in spellings {
+                let tokens = tokenize(&name);
                 if tokens.is_empty() {
                     continue;
                 }
@@ -345,8 +353,24 @@ impl WatchlistIndex {
                 *slot += vote;
             }
         }
-        let mut voted: Vec<(f32, u32)> =
-            scratch.touched.iter().map(|&n| (scratch.votes[n as usize], n)).collect();
+        // Rank voted names by a Dice-like overlap (a name of about the traveller's length first),
+        // with a bonus when the entry's birth year is within a year of the traveller's: with a
+        // common surname, the date is what tells the right one among thousands.
+        let query_weight: f32 =
+            prepared.tokens.iter().filter(|t| t.kind == TokenKind::Word).map(token_weight).sum::<f32>().max(1.0);
+        let year = prepared.query.birth_date.map(|d| i32::from(d.year));
+        let mut voted: Vec<(f32, u32)> = scratch
+            .touched
+            .iter()
+            .map(|&n| {
+                let name = &self.names[n as usize];
+                let overlap = 2.0 * scratch.votes[n as usize] / (query_weight + name.tokens.len() as f32);
+                let dated = year.is_some_and(|y| {
+                    self.entries[name.entry as usize].birth_dates.iter().any(|d| (i32::from(d.year) - y).abs() <= 1)
+                });
+                (overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 }, n)
+            })
+            .collect();
         for &n in &scratch.touched {
             scratch.votes[n as usize] = 0.0;
         }
@@ -376,10 +400,25 @@ impl WatchlistIndex {
     }
 }
 
+/// The name with bracketed parts removed.
+fn without_brackets(name: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Keys under which a listed vocabulary word is found.
 fn index_keys(token: &Token) -> Vec<u64> {
     let mut keys = Vec::new();
-    if token.script == Script::Latin {
+    if token.script != Script::Arabic {
         keys.push(key(KeyKind::Phonetic, &token.phonetic));
         if token.phonetic.len() >= 4 {
             keys.extend(deletions(&token.phonetic).map(|d| key(KeyKind::PhoneticDeletion, &d)));
@@ -404,7 +443,7 @@ fn index_keys(token: &Token) -> Vec<u64> {
 /// deletions (one edit either way), the stem, and the prefix when the word may be truncated.
 fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
     let mut keys = Vec::new();
-    if token.script == Script::Latin {
+    if token.script != Script::Arabic {
         keys.push(key(KeyKind::Phonetic, &token.phonetic));
         keys.push(key(KeyKind::PhoneticDeletion, &token.phonetic));
         if token.phonetic.len() >= 4 {

@@ -106,8 +106,8 @@ fn canonical_particle(word: &str) -> Option<&'static str> {
 }
 
 impl Token {
-    /// A Latin-script token from a folded word.
-    fn latin(folded: String, kind: TokenKind) -> Token {
+    /// A token romanised to Latin letters (Latin, Cyrillic, Greek, CJK...) from a folded word.
+    fn latin(folded: String, kind: TokenKind, script: Script) -> Token {
         let phonetic = phonetic(&folded);
         let skeleton = skeleton(&phonetic);
         let stem = if kind == TokenKind::Word {
@@ -118,7 +118,7 @@ impl Token {
         } else {
             None
         };
-        Token { folded, phonetic, skeleton, stem, kind, script: Script::Latin }
+        Token { folded, phonetic, skeleton, stem, kind, script }
     }
 
     fn arabic(folded: String, kind: TokenKind) -> Token {
@@ -162,7 +162,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                     None => tokens.push(Token::arabic(text, TokenKind::Word)),
                 }
             }
-            Script::Latin => {
+            Script::Latin | Script::Cjk => {
                 let text = digits_to_letters(&text);
                 if TITLES.contains(&text.as_str()) && count > 1 {
                     continue;
@@ -172,17 +172,17 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                 }
                 if let Some(canonical) = canonical_particle(&text) {
                     if count > 1 {
-                        tokens.push(Token::latin(canonical.to_string(), TokenKind::Particle));
+                        tokens.push(Token::latin(canonical.to_string(), TokenKind::Particle, script));
                         continue;
                     }
                 }
                 if let Some(prefix) = ATTACHED_ABD.iter().find(|p| text.starts_with(*p) && text.len() >= p.len() + 3) {
-                    tokens.push(Token::latin("ABD".to_string(), TokenKind::Particle));
-                    tokens.push(Token::latin(text[prefix.len()..].to_string(), TokenKind::Word));
+                    tokens.push(Token::latin("ABD".to_string(), TokenKind::Particle, script));
+                    tokens.push(Token::latin(text[prefix.len()..].to_string(), TokenKind::Word, script));
                     continue;
                 }
                 let kind = if text.len() == 1 { TokenKind::Initial } else { TokenKind::Word };
-                tokens.push(Token::latin(text, kind));
+                tokens.push(Token::latin(text, kind, script));
             }
         }
     }
@@ -191,7 +191,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
         for word in fold_words(name) {
             match word.script {
                 Script::Arabic => tokens.push(Token::arabic(word.text, TokenKind::Word)),
-                Script::Latin => tokens.push(Token::latin(digits_to_letters(&word.text), TokenKind::Word)),
+                script => tokens.push(Token::latin(digits_to_letters(&word.text), TokenKind::Word, script)),
             }
         }
     }

@@ -40,8 +40,8 @@ impl Default for FieldWeights {
             document_exact: 0.40,
             document_close: 0.32,
             nationality_match: 0.03,
-            nationality_conflict: -0.05,
-            gender_conflict: -0.05,
+            nationality_conflict: -0.08,
+            gender_conflict: -0.08,
         }
     }
 }
@@ -65,7 +65,7 @@ impl Default for MatchPolicy {
     fn default() -> Self {
         MatchPolicy {
             weights: FieldWeights::default(),
-            alert_threshold: 0.80,
+            alert_threshold: 0.905,
             report_threshold: 0.30,
             max_reported: 5,
             max_candidate_names: 48,

@@ -62,6 +62,20 @@ pub fn token_similarity(query: &Token, listed: &Token, query_may_be_truncated: b
     if query.script == Script::Arabic || listed.script == Script::Arabic {
         return skeleton_similarity(&query.skeleton, &listed.skeleton);
     }
+    if (query.script == Script::Cjk) != (listed.script == Script::Cjk) {
+        let mut s = romanised_similarity(query, listed, query_may_be_truncated);
+        s.score = s.score.min(MAX_CJK_TO_LATIN);
+        return s;
+    }
+    romanised_similarity(query, listed, query_may_be_truncated)
+}
+
+/// A romanised Han/Hangul/Kana word against a Latin listed word is at most this similar: one
+/// romanisation stands for many homophones and list spellings follow other systems.
+const MAX_CJK_TO_LATIN: f32 = 0.9;
+
+/// Words both written in (or romanised to) Latin letters.
+fn romanised_similarity(query: &Token, listed: &Token, query_may_be_truncated: bool) -> TokenSimilarity {
     if query.folded == listed.folded {
         return TokenSimilarity { score: 1.0, kind: TokenMatchKind::Exact };
     }
@@ -153,18 +167,22 @@ fn ocr_form(word: &str) -> String {
         .collect()
 }
 
+/// Arabic script against a romanisation, same consonants: strong but never certain, since the
+/// skeleton drops the vowels that tell `HASAN` from `HUSAYN` apart.
+const SAME_SKELETON: f32 = 0.9;
+
 fn skeleton_similarity(a: &str, b: &str) -> TokenSimilarity {
     if a.is_empty() || b.is_empty() {
         return NONE;
     }
     if a == b {
-        return TokenSimilarity { score: 0.95, kind: TokenMatchKind::Skeleton };
+        return TokenSimilarity { score: SAME_SKELETON, kind: TokenMatchKind::Skeleton };
     }
     if a.len() < 2 || b.len() < 2 {
         return NONE;
     }
     let blend = (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0;
-    TokenSimilarity { score: blend * 0.93, kind: TokenMatchKind::Skeleton }
+    TokenSimilarity { score: blend * (SAME_SKELETON - 0.02), kind: TokenMatchKind::Skeleton }
 }
 
 #[cfg(test)]
