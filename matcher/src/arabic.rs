@@ -47,3 +47,14 @@ pub fn skeleton_letters(c: char) -> &'static str {
 pub fn is_initial_vowel_carrier(c: char) -> bool {
     matches!(c, 'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' | 'ع' | 'ي' | 'ی' | 'و' | 'ى' | 'ئ' | 'ؤ' | 'ء')
 }
+
+/// Persian readings of the letters whose Arabic and Persian romanisations differ
+/// (`ضیا` ZIA not DIA, `قمی` GHOMI not QUMMI, `ثابت` SABET not THABIT); the rest as in Arabic.
+pub fn persian_skeleton_letters(c: char) -> &'static str {
+    match c {
+        'ض' | 'ذ' | 'ظ' => "Z",
+        'ث' => "S",
+        'ق' => "G",
+        other => skeleton_letters(other),
+    }
+}

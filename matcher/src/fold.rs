@@ -31,6 +31,9 @@ fn is_cjk(c: char) -> bool {
 pub struct FoldedWord {
     pub text: String,
     pub script: Script,
+    /// For Arabic script, the consonants as Persian romanisation reads them (`ض` Z, `ق` GH→G,
+    /// `ث` S, a leading `و` V); empty otherwise.
+    pub persian: String,
 }
 
 /// Apostrophe-like characters: they join the letters around them (`MA'ALA` is one word).
@@ -48,7 +51,8 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
     let mut current = String::new();
     let mut arabic = false;
     let mut cjk = false;
-    let flush = |current: &mut String, arabic: &mut bool, cjk: &mut bool, words: &mut Vec<FoldedWord>| {
+    let mut persian = String::new();
+    let flush = |current: &mut String, persian: &mut String, arabic: &mut bool, cjk: &mut bool, words: &mut Vec<FoldedWord>| {
         if !current.is_empty() {
             let script = if *arabic {
                 Script::Arabic
@@ -57,8 +61,10 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             } else {
                 Script::Latin
             };
-            words.push(FoldedWord { text: std::mem::take(current), script });
+            let persian = if *arabic { std::mem::take(persian) } else { String::new() };
+            words.push(FoldedWord { text: std::mem::take(current), script, persian });
         }
+        persian.clear();
         *arabic = false;
         *cjk = false;
     };
@@ -78,10 +84,15 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             }
             arabic = true;
             if current.is_empty() && crate::arabic::is_initial_vowel_carrier(c) {
-                // A word-initial alif, ain, waw or ya is the leading vowel of the romanisation.
+                // A word-initial alif, ain, waw or ya is the leading vowel of the romanisation
+                // (in Persian a leading waw is the consonant V, which skeletons drop).
                 current.push('A');
+                if c != 'و' {
+                    persian.push('A');
+                }
             } else {
                 current.push_str(crate::arabic::skeleton_letters(c));
+                persian.push_str(crate::arabic::persian_skeleton_letters(c));
             }
             continue;
         }
@@ -93,12 +104,12 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             continue;
         }
         if c.is_ascii() {
-            flush(&mut current, &mut arabic, &mut cjk, &mut words);
+            flush(&mut current, &mut persian, &mut arabic, &mut cjk, &mut words);
             continue;
         }
         if c.is_whitespace() || c == '\u{200C}' {
             // ZWNJ separates the parts of Persian compound names (زارعی‌کوشا).
-            flush(&mut current, &mut arabic, &mut cjk, &mut words);
+            flush(&mut current, &mut persian, &mut arabic, &mut cjk, &mut words);
             continue;
         }
         cjk |= is_cjk(c);
@@ -113,10 +124,10 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
         }
         if !any_letter && !c.is_alphanumeric() && !is_combining_mark(c) {
             // Non-ASCII punctuation (dashes, NBSP-like spaces, dots) separates words.
-            flush(&mut current, &mut arabic, &mut cjk, &mut words);
+            flush(&mut current, &mut persian, &mut arabic, &mut cjk, &mut words);
         }
     }
-    flush(&mut current, &mut arabic, &mut cjk, &mut words);
+    flush(&mut current, &mut persian, &mut arabic, &mut cjk, &mut words);
     words
 }
 

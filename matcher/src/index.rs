@@ -22,7 +22,7 @@ use std::hash::Hasher;
 
 /// Vocabulary tokens held by more names than this are too common to vote on their own
 /// (`MUHAMMAD` in a million-name list); other tokens of the traveller find the candidates.
-const COMMON_TOKEN_POSTINGS: usize = 5_000;
+const COMMON_TOKEN_POSTINGS: usize = 2_000;
 
 /// Added to a voted name's rank when its entry's birth year is within a year of the traveller's.
 const BIRTH_YEAR_BONUS: f32 = 0.3;
@@ -44,6 +44,25 @@ fn key(kind: KeyKind, text: &str) -> u64 {
     h.write_u8(kind as u8);
     h.write(text.as_bytes());
     h.finish()
+}
+
+/// Hashed keys to ids, as one sorted array: a few bytes per pair where a hash map of vectors
+/// costs tens, which matters with ten keys per word and a million names.
+struct KeyTable(Box<[(u64, u32)]>);
+
+impl KeyTable {
+    fn new(mut pairs: Vec<(u64, u32)>) -> KeyTable {
+        pairs.sort_unstable();
+        pairs.dedup();
+        KeyTable(pairs.into_boxed_slice())
+    }
+
+    /// The pairs holding `key`.
+    fn get(&self, key: u64) -> &[(u64, u32)] {
+        let start = self.0.partition_point(|&(k, _)| k < key);
+        let end = start + self.0[start..].partition_point(|&(k, _)| k == key);
+        &self.0[start..end]
+    }
 }
 
 /// One-character deletions of an ASCII string.
@@ -115,8 +134,8 @@ pub struct WatchlistIndex {
     names: Vec<IndexedName>,
     vocabulary: Vec<Token>,
     postings: Vec<Vec<u32>>,
-    token_keys: FxHashMap<u64, Vec<u32>>,
-    document_keys: FxHashMap<u64, Vec<u32>>,
+    token_keys: KeyTable,
+    document_keys: KeyTable,
 }
 
 impl WatchlistIndex {
@@ -128,7 +147,7 @@ impl WatchlistIndex {
         let mut names = Vec::new();
         let mut entry_names = Vec::with_capacity(entries.len());
         let mut documents = Vec::with_capacity(entries.len());
-        let mut document_keys: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let mut document_keys: Vec<(u64, u32)> = Vec::new();
 
         for (entry_index, entry) in entries.iter().enumerate() {
             // Invariant: lists hold far fewer than 4 billion entries or names.
@@ -182,28 +201,23 @@ impl WatchlistIndex {
                 let mut keys = vec![key(KeyKind::Document, &class)];
                 keys.extend(deletions(&class).map(|d| key(KeyKind::DocumentDeletion, &d)));
                 for k in keys {
-                    let list = document_keys.entry(k).or_default();
-                    if list.last() != Some(&entry_id) {
-                        list.push(entry_id);
-                    }
+                    document_keys.push((k, entry_id));
                 }
             }
             documents.push(normalized);
         }
 
-        let mut token_keys: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let mut token_keys: Vec<(u64, u32)> = Vec::new();
         for (id, token) in vocabulary.iter().enumerate() {
             if token.kind != TokenKind::Word {
                 continue;
             }
             for k in index_keys(token) {
-                let list = token_keys.entry(k).or_default();
-                if list.last() != Some(&(id as u32)) {
-                    list.push(id as u32);
-                }
+                token_keys.push((k, id as u32));
             }
         }
-        token_keys.shrink_to_fit();
+        let token_keys = KeyTable::new(token_keys);
+        let document_keys = KeyTable::new(document_keys);
         WatchlistIndex { entries, documents, entry_names, names, vocabulary, postings, token_keys, document_keys }
     }
 
@@ -316,7 +330,8 @@ impl WatchlistIndex {
 
     /// Entries worth scoring in full: those of the best-voted names and of near document numbers.
     fn candidate_entries(&self, prepared: &PreparedQuery, policy: &MatchPolicy, scratch: &mut Scratch) -> Vec<usize> {
-        // (vocabulary id, vote) for every listed token similar to some traveller token.
+        // (vocabulary id, vote) for every listed token reached by a key of a traveller token and
+        // really similar to it; the similarity is cached for full scoring.
         let mut hits: Vec<(u32, f32)> = Vec::new();
         for (i, token) in prepared.tokens.iter().enumerate() {
             if token.kind != TokenKind::Word {
@@ -325,14 +340,11 @@ impl WatchlistIndex {
             let truncated = prepared.truncated == Some(i);
             scratch.seen_vocab.clear();
             for k in query_keys(token, truncated) {
-                if let Some(ids) = self.token_keys.get(&k) {
-                    scratch.seen_vocab.extend(ids.iter().copied());
-                }
+                scratch.seen_vocab.extend(self.token_keys.get(k).iter().map(|&(_, id)| id));
             }
             let weight = token_weight(token);
             for &vocab_id in &scratch.seen_vocab {
-                let listed = &self.vocabulary[vocab_id as usize];
-                let similarity = token_similarity(token, listed, truncated);
+                let similarity = token_similarity(token, &self.vocabulary[vocab_id as usize], truncated);
                 scratch.similarity_cache.insert(((i as u64) << 32) | u64::from(vocab_id), similarity);
                 if similarity.score >= MIN_TOKEN_SIMILARITY {
                     hits.push((vocab_id, weight * pair_credit(similarity.score).max(0.05)));
@@ -359,9 +371,12 @@ impl WatchlistIndex {
         let query_weight: f32 =
             prepared.tokens.iter().filter(|t| t.kind == TokenKind::Word).map(token_weight).sum::<f32>().max(1.0);
         let year = prepared.query.birth_date.map(|d| i32::from(d.year));
+        // Names with under half the best vote cannot reach the top: skip ranking them.
+        let best_vote = scratch.touched.iter().map(|&n| scratch.votes[n as usize]).fold(0.0f32, f32::max);
         let mut voted: Vec<(f32, u32)> = scratch
             .touched
             .iter()
+            .filter(|&&n| scratch.votes[n as usize] >= 0.5 * best_vote)
             .map(|&n| {
                 let name = &self.names[n as usize];
                 let overlap = 2.0 * scratch.votes[n as usize] / (query_weight + name.tokens.len() as f32);
@@ -389,9 +404,7 @@ impl WatchlistIndex {
                 keys.push(key(KeyKind::DocumentDeletion, &d));
             }
             for k in keys {
-                if let Some(ids) = self.document_keys.get(&k) {
-                    entries.extend(ids.iter().map(|&e| e as usize));
-                }
+                entries.extend(self.document_keys.get(k).iter().map(|&(_, e)| e as usize));
             }
         }
         entries.sort_unstable();
@@ -430,11 +443,13 @@ fn index_keys(token: &Token) -> Vec<u64> {
             keys.push(key(KeyKind::Prefix, &token.phonetic[..4]));
         }
     }
-    if token.skeleton.len() >= 2 {
-        keys.push(key(KeyKind::Skeleton, &token.skeleton));
-    }
-    if token.skeleton.len() >= 3 {
-        keys.extend(deletions(&token.skeleton).map(|d| key(KeyKind::SkeletonDeletion, &d)));
+    for skeleton in std::iter::once(&token.skeleton).chain(token.skeleton_alternative.as_ref()) {
+        if skeleton.len() >= 2 {
+            keys.push(key(KeyKind::Skeleton, skeleton));
+        }
+        if skeleton.len() >= 3 {
+            keys.extend(deletions(skeleton).map(|d| key(KeyKind::SkeletonDeletion, &d)));
+        }
     }
     keys
 }
@@ -462,11 +477,20 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
     if token.skeleton.len() >= 2 {
         keys.push(key(KeyKind::Skeleton, &token.skeleton));
     }
-    if token.skeleton.len() >= 3 && token.script == Script::Arabic {
-        keys.push(key(KeyKind::SkeletonDeletion, &token.skeleton));
-        for d in deletions(&token.skeleton) {
-            keys.push(key(KeyKind::Skeleton, &d));
-            keys.push(key(KeyKind::SkeletonDeletion, &d));
+    if token.script == Script::Arabic {
+        for skeleton in std::iter::once(&token.skeleton).chain(token.skeleton_alternative.as_ref()) {
+            if skeleton.len() < 3 {
+                if skeleton.len() == 2 {
+                    keys.push(key(KeyKind::Skeleton, skeleton));
+                }
+                continue;
+            }
+            keys.push(key(KeyKind::Skeleton, skeleton));
+            keys.push(key(KeyKind::SkeletonDeletion, skeleton));
+            for d in deletions(skeleton) {
+                keys.push(key(KeyKind::Skeleton, &d));
+                keys.push(key(KeyKind::SkeletonDeletion, &d));
+            }
         }
     }
     keys

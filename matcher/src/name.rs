@@ -27,6 +27,9 @@ pub struct Token {
     pub phonetic: String,
     /// Consonant skeleton.
     pub skeleton: String,
+    /// A second consonant skeleton: the Persian reading of an Arabic-script word, or a Latin
+    /// skeleton without `V` (Persian `و` is written `V`, `W` or `OU`, and vowels are dropped).
+    pub skeleton_alternative: Option<String>,
     /// Phonetic form without an attached particle (`ALTIKRITI` → `TIKRITI`, `VANDERBERG` → `BERG`).
     pub stem: Option<String>,
     pub kind: TokenKind,
@@ -118,12 +121,24 @@ impl Token {
         } else {
             None
         };
-        Token { folded, phonetic, skeleton, stem, kind, script }
+        let without_v: String = skeleton.chars().filter(|&c| c != 'V').collect();
+        let skeleton_alternative = (without_v.len() != skeleton.len() && !without_v.is_empty()).then_some(without_v);
+        Token { folded, phonetic, skeleton, skeleton_alternative, stem, kind, script }
     }
 
     fn arabic(folded: String, kind: TokenKind) -> Token {
         let skeleton = arabic_skeleton(&folded);
-        Token { phonetic: folded.clone(), folded, skeleton, stem: None, kind, script: Script::Arabic }
+        Token { phonetic: folded.clone(), folded, skeleton, skeleton_alternative: None, stem: None, kind, script: Script::Arabic }
+    }
+
+    /// An Arabic-script word with its Persian reading as the alternative skeleton.
+    fn arabic_word(folded: String, persian: &str) -> Token {
+        let mut token = Token::arabic(folded, TokenKind::Word);
+        let persian = arabic_skeleton(persian);
+        if persian != token.skeleton && !persian.is_empty() {
+            token.skeleton_alternative = Some(persian);
+        }
+        token
     }
 
     /// The first letter, for initials.
@@ -137,7 +152,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
     let words = fold_words(name);
     let count = words.len();
     let mut tokens = Vec::with_capacity(count);
-    for (position, FoldedWord { text, script }) in words.into_iter().enumerate() {
+    for (position, FoldedWord { text, script, persian }) in words.into_iter().enumerate() {
         let is_last = position + 1 == count;
         match script {
             Script::Arabic => {
@@ -150,7 +165,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                 }
                 match ARABIC_PARTICLES.iter().find(|(skel, _)| *skel == text) {
                     Some((_, canonical)) if !is_last => tokens.push(Token::arabic(canonical.to_string(), TokenKind::Particle)),
-                    Some(_) => tokens.push(Token::arabic(text, TokenKind::Word)),
+                    Some(_) => tokens.push(Token::arabic_word(text, &persian)),
                     None if text.starts_with("ABD") && text.len() >= 5 => {
                         // Attached `عبد` (`عبدالمنان`): split like Latin `ABDULMANAN`, dropping the
                         // article's `L` that follows it.
@@ -159,7 +174,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                         let rest = if rest.starts_with('L') && rest.len() >= 3 { &rest[1..] } else { rest };
                         tokens.push(Token::arabic(rest.to_string(), TokenKind::Word));
                     }
-                    None => tokens.push(Token::arabic(text, TokenKind::Word)),
+                    None => tokens.push(Token::arabic_word(text, &persian)),
                 }
             }
             Script::Latin | Script::Cjk => {
@@ -190,7 +205,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
     if tokens.is_empty() {
         for word in fold_words(name) {
             match word.script {
-                Script::Arabic => tokens.push(Token::arabic(word.text, TokenKind::Word)),
+                Script::Arabic => tokens.push(Token::arabic_word(word.text, &word.persian)),
                 script => tokens.push(Token::latin(digits_to_letters(&word.text), TokenKind::Word, script)),
             }
         }
@@ -253,6 +268,11 @@ mod tests {
         assert_eq!(folded("عبدالمنان محمد"), ["ABD", "MNN", "MHMD"]);
         assert_eq!(folded("محمد بن بلقاسم"), ["MHMD", "BIN", "BLKSM"]);
         assert_eq!(folded("هدايت الله"), ["HDT", "L"]);
+        let persian = tokenize("رضوانی");
+        assert_eq!(persian[0].skeleton, "RDN");
+        assert_eq!(persian[0].skeleton_alternative.as_deref(), Some("RZN"));
+        let latin = tokenize("REZVANI");
+        assert_eq!(latin[0].skeleton_alternative.as_deref(), Some("RZN"));
     }
 
     #[test]

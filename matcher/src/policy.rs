@@ -68,7 +68,7 @@ impl Default for MatchPolicy {
             alert_threshold: 0.905,
             report_threshold: 0.30,
             max_reported: 5,
-            max_candidate_names: 48,
+            max_candidate_names: 40,
         }
     }
 }

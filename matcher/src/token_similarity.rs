@@ -60,7 +60,18 @@ pub fn token_similarity(query: &Token, listed: &Token, query_may_be_truncated: b
         (Word, Word) => {}
     }
     if query.script == Script::Arabic || listed.script == Script::Arabic {
-        return skeleton_similarity(&query.skeleton, &listed.skeleton);
+        // Best over both readings of each side (Arabic/Persian; Latin with and without `V`).
+        let readings = |t: &Token| [Some(t.skeleton.clone()), t.skeleton_alternative.clone()];
+        let mut best = NONE;
+        for q in readings(query).into_iter().flatten() {
+            for l in readings(listed).into_iter().flatten() {
+                let s = skeleton_similarity(&q, &l);
+                if s.score > best.score {
+                    best = s;
+                }
+            }
+        }
+        return best;
     }
     if (query.script == Script::Cjk) != (listed.script == Script::Cjk) {
         let mut s = romanised_similarity(query, listed, query_may_be_truncated);
@@ -78,6 +89,11 @@ const MAX_CJK_TO_LATIN: f32 = 0.9;
 fn romanised_similarity(query: &Token, listed: &Token, query_may_be_truncated: bool) -> TokenSimilarity {
     if query.folded == listed.folded {
         return TokenSimilarity { score: 1.0, kind: TokenMatchKind::Exact };
+    }
+    let (shorter, longer) = (query.folded.len().min(listed.folded.len()), query.folded.len().max(listed.folded.len()));
+    if longer > 2 * shorter + 2 && !query_may_be_truncated && query.stem.is_none() && listed.stem.is_none() {
+        // Lengths this far apart: no spelling variant, only a truncation or attached particle.
+        return NONE;
     }
     if query.phonetic == listed.phonetic {
         return TokenSimilarity { score: 0.97, kind: TokenMatchKind::Phonetic };
@@ -132,8 +148,11 @@ fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
     if q == l {
         return best.max(OCR_EQUIVALENT);
     }
-    let typing = crate::keyboard::typing_similarity(&query.folded, &listed.folded).min(MAX_TYPING_SIMILARITY);
-    best.max(blend(&q, &l) - 0.02).max(typing)
+    let best = best.max(blend(&q, &l) - 0.02);
+    if best >= MAX_TYPING_SIMILARITY || query.folded.len().abs_diff(listed.folded.len()) > 2 {
+        return best;
+    }
+    best.max(crate::keyboard::typing_similarity(&query.folded, &listed.folded).min(MAX_TYPING_SIMILARITY))
 }
 
 /// A keyboard slip never makes two words more alike than this.
