@@ -45,7 +45,10 @@ pub fn skeleton_letters(c: char) -> &'static str {
 /// Letters that, at the start of a word, stand for the vowel a romanisation starts with
 /// (`احمد` AHMAD, `عمر` OMAR, `يوسف` YUSUF, `وليد` WALID → `OUALID`).
 pub fn is_initial_vowel_carrier(c: char) -> bool {
-    matches!(c, 'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' | 'ع' | 'ي' | 'ی' | 'و' | 'ى' | 'ئ' | 'ؤ' | 'ء')
+    matches!(
+        c,
+        'ا' | 'أ' | 'إ' | 'آ' | 'ٱ' | 'ع' | 'ي' | 'ی' | 'و' | 'ى' | 'ئ' | 'ؤ' | 'ء'
+    )
 }
 
 /// Persian readings of the letters whose Arabic and Persian romanisations differ

@@ -26,12 +26,21 @@ pub enum BirthDateOutcome {
 }
 
 /// Compares the traveller's date with each listed date and keeps the strongest relation.
-pub fn compare_birth_dates(traveller: Option<&PartialDate>, listed: &[PartialDate]) -> BirthDateOutcome {
-    let Some(t) = traveller else { return BirthDateOutcome::Unknown };
+pub fn compare_birth_dates(
+    traveller: Option<&PartialDate>,
+    listed: &[PartialDate],
+) -> BirthDateOutcome {
+    let Some(t) = traveller else {
+        return BirthDateOutcome::Unknown;
+    };
     if listed.is_empty() {
         return BirthDateOutcome::Unknown;
     }
-    listed.iter().map(|l| compare_one(t, l)).max().unwrap_or(BirthDateOutcome::Unknown)
+    listed
+        .iter()
+        .map(|l| compare_one(t, l))
+        .max()
+        .unwrap_or(BirthDateOutcome::Unknown)
 }
 
 fn compare_one(t: &PartialDate, l: &PartialDate) -> BirthDateOutcome {
@@ -68,21 +77,55 @@ mod tests {
     #[test]
     fn outcomes() {
         let listed = [d(1985, Some(3), Some(12))];
-        assert_eq!(compare_birth_dates(Some(&d(1985, Some(3), Some(12))), &listed), Exact);
-        assert_eq!(compare_birth_dates(Some(&d(1985, Some(12), Some(3))), &listed), DayMonthSwapped);
-        assert_eq!(compare_birth_dates(Some(&d(1985, None, None)), &listed), SameYear);
-        assert_eq!(compare_birth_dates(Some(&d(1985, Some(1), Some(1))), &listed), SameYear);
-        assert_eq!(compare_birth_dates(Some(&d(1985, Some(3), None)), &listed), SameMonth);
-        assert_eq!(compare_birth_dates(Some(&d(1986, Some(3), Some(12))), &listed), YearOffByOne);
-        assert_eq!(compare_birth_dates(Some(&d(1988, Some(3), Some(12))), &listed), NearConflict);
-        assert_eq!(compare_birth_dates(Some(&d(1995, Some(3), Some(12))), &listed), Conflict);
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, Some(3), Some(12))), &listed),
+            Exact
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, Some(12), Some(3))), &listed),
+            DayMonthSwapped
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, None, None)), &listed),
+            SameYear
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, Some(1), Some(1))), &listed),
+            SameYear
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, Some(3), None)), &listed),
+            SameMonth
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1986, Some(3), Some(12))), &listed),
+            YearOffByOne
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1988, Some(3), Some(12))), &listed),
+            NearConflict
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1995, Some(3), Some(12))), &listed),
+            Conflict
+        );
         assert_eq!(compare_birth_dates(None, &listed), Unknown);
-        assert_eq!(compare_birth_dates(Some(&d(1985, None, None)), &[]), Unknown);
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, None, None)), &[]),
+            Unknown
+        );
     }
 
     #[test]
     fn the_best_of_several_listed_dates_counts() {
-        let listed = [d(1960, None, None), d(1961, None, None), d(1962, None, None)];
-        assert_eq!(compare_birth_dates(Some(&d(1962, Some(5), Some(1))), &listed), SameYear);
+        let listed = [
+            d(1960, None, None),
+            d(1961, None, None),
+            d(1962, None, None),
+        ];
+        assert_eq!(
+            compare_birth_dates(Some(&d(1962, Some(5), Some(1))), &listed),
+            SameYear
+        );
     }
 }

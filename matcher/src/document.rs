@@ -23,7 +23,11 @@ pub const MIN_DOCUMENT_LENGTH: usize = 5;
 
 /// Upper-case alphanumerics only: lists write `001-1733889-7`, MRZ writes `00117338897`.
 pub fn normalize_document(number: &str) -> String {
-    number.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+    number
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// Maps OCR-confusable characters to one representative each.
@@ -62,8 +66,14 @@ pub fn compare_documents(traveller: &str, listed: &str) -> DocumentOutcome {
 
 /// The best outcome over all listed numbers (already normalized).
 pub fn best_document_outcome(traveller: Option<&str>, listed: &[String]) -> DocumentOutcome {
-    let Some(t) = traveller else { return DocumentOutcome::Unknown };
-    listed.iter().map(|l| compare_documents(t, l)).max().unwrap_or(DocumentOutcome::Unknown)
+    let Some(t) = traveller else {
+        return DocumentOutcome::Unknown;
+    };
+    listed
+        .iter()
+        .map(|l| compare_documents(t, l))
+        .max()
+        .unwrap_or(DocumentOutcome::Unknown)
 }
 
 #[cfg(test)]
@@ -72,20 +82,38 @@ mod tests {
 
     #[test]
     fn formatting_is_ignored() {
-        assert_eq!(compare_documents(&normalize_document("001-1733889-7"), "00117338897"), DocumentOutcome::Exact);
+        assert_eq!(
+            compare_documents(&normalize_document("001-1733889-7"), "00117338897"),
+            DocumentOutcome::Exact
+        );
     }
 
     #[test]
     fn ocr_confusions_are_equivalent() {
-        assert_eq!(compare_documents("G2S90897", "G2590897"), DocumentOutcome::OcrEquivalent);
-        assert_eq!(compare_documents("AB1OO23", "A8I0023"), DocumentOutcome::OcrEquivalent);
+        assert_eq!(
+            compare_documents("G2S90897", "G2590897"),
+            DocumentOutcome::OcrEquivalent
+        );
+        assert_eq!(
+            compare_documents("AB1OO23", "A8I0023"),
+            DocumentOutcome::OcrEquivalent
+        );
     }
 
     #[test]
     fn one_substitution_or_transposition_is_close() {
-        assert_eq!(compare_documents("Z36367974", "Z30367974"), DocumentOutcome::OneEdit);
-        assert_eq!(compare_documents("Z30376974", "Z30367974"), DocumentOutcome::OneEdit);
-        assert_eq!(compare_documents("Z31376974", "Z30367974"), DocumentOutcome::Different);
+        assert_eq!(
+            compare_documents("Z36367974", "Z30367974"),
+            DocumentOutcome::OneEdit
+        );
+        assert_eq!(
+            compare_documents("Z30376974", "Z30367974"),
+            DocumentOutcome::OneEdit
+        );
+        assert_eq!(
+            compare_documents("Z31376974", "Z30367974"),
+            DocumentOutcome::Different
+        );
     }
 
     #[test]

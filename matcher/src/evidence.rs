@@ -166,8 +166,18 @@ pub fn explain(
         .pairs
         .iter()
         .map(|p| TokenPairExplanation {
-            traveller: p.query.iter().map(|&i| query_token(i)).collect::<Vec<_>>().join(" "),
-            listed: p.listed.iter().map(|&j| listed_token(j)).collect::<Vec<_>>().join(" "),
+            traveller: p
+                .query
+                .iter()
+                .map(|&i| query_token(i))
+                .collect::<Vec<_>>()
+                .join(" "),
+            listed: p
+                .listed
+                .iter()
+                .map(|&j| listed_token(j))
+                .collect::<Vec<_>>()
+                .join(" "),
             similarity: p.similarity.score,
             how: p.similarity.kind,
         })
@@ -180,15 +190,32 @@ pub fn explain(
             score: alignment.score,
             listed_name: listed_name.to_string(),
             pairs,
-            unmatched_traveller: alignment.unmatched_query.iter().map(|&i| query_token(i)).collect(),
-            unmatched_listed: alignment.unmatched_listed.iter().map(|&j| listed_token(j)).collect(),
+            unmatched_traveller: alignment
+                .unmatched_query
+                .iter()
+                .map(|&i| query_token(i))
+                .collect(),
+            unmatched_listed: alignment
+                .unmatched_listed
+                .iter()
+                .map(|&j| listed_token(j))
+                .collect(),
         },
-        birth_date: FieldExplanation { outcome: outcomes.birth_date, adjustment: outcomes.birth_date_adjustment(weights) },
-        document: FieldExplanation { outcome: outcomes.document, adjustment: outcomes.document_adjustment(weights) },
+        birth_date: FieldExplanation {
+            outcome: outcomes.birth_date,
+            adjustment: outcomes.birth_date_adjustment(weights),
+        },
+        document: FieldExplanation {
+            outcome: outcomes.document,
+            adjustment: outcomes.document_adjustment(weights),
+        },
         nationality: FieldExplanation {
             outcome: outcomes.nationality,
             adjustment: outcomes.nationality_adjustment(weights),
         },
-        gender: FieldExplanation { outcome: outcomes.gender, adjustment: outcomes.gender_adjustment(weights) },
+        gender: FieldExplanation {
+            outcome: outcomes.gender,
+            adjustment: outcomes.gender_adjustment(weights),
+        },
     }
 }

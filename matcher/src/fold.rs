@@ -40,7 +40,14 @@ pub struct FoldedWord {
 fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
-        '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{02BB}' | '\u{02BF}' | '\u{02BE}' | '\u{00B4}'
+        '\'' | '`'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{02BC}'
+            | '\u{02BB}'
+            | '\u{02BF}'
+            | '\u{02BE}'
+            | '\u{00B4}'
     )
 }
 
@@ -52,7 +59,11 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
     let mut arabic = false;
     let mut cjk = false;
     let mut persian = String::new();
-    let flush = |current: &mut String, persian: &mut String, arabic: &mut bool, cjk: &mut bool, words: &mut Vec<FoldedWord>| {
+    let flush = |current: &mut String,
+                 persian: &mut String,
+                 arabic: &mut bool,
+                 cjk: &mut bool,
+                 words: &mut Vec<FoldedWord>| {
         if !current.is_empty() {
             let script = if *arabic {
                 Script::Arabic
@@ -61,8 +72,16 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             } else {
                 Script::Latin
             };
-            let persian = if *arabic { std::mem::take(persian) } else { String::new() };
-            words.push(FoldedWord { text: std::mem::take(current), script, persian });
+            let persian = if *arabic {
+                std::mem::take(persian)
+            } else {
+                String::new()
+            };
+            words.push(FoldedWord {
+                text: std::mem::take(current),
+                script,
+                persian,
+            });
         }
         persian.clear();
         *arabic = false;
@@ -74,8 +93,15 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
     while let Some(c) = chars.next() {
         if crate::arabic::is_arabic_letter(c) {
             // An Arabic word that starts with the article ال: drop it, as Latin `AL-` is dropped.
-            if current.is_empty() && (c == 'ا' || c == 'إ' || c == 'أ') && chars.peek() == Some(&'ل') {
-                let rest: String = chars.clone().skip(1).take_while(|c| crate::arabic::is_arabic_letter(*c)).collect();
+            if current.is_empty()
+                && (c == 'ا' || c == 'إ' || c == 'أ')
+                && chars.peek() == Some(&'ل')
+            {
+                let rest: String = chars
+                    .clone()
+                    .skip(1)
+                    .take_while(|c| crate::arabic::is_arabic_letter(*c))
+                    .collect();
                 if rest.chars().count() >= 3 {
                     chars.next();
                     arabic = true;
@@ -104,12 +130,24 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             continue;
         }
         if c.is_ascii() {
-            flush(&mut current, &mut persian, &mut arabic, &mut cjk, &mut words);
+            flush(
+                &mut current,
+                &mut persian,
+                &mut arabic,
+                &mut cjk,
+                &mut words,
+            );
             continue;
         }
         if c.is_whitespace() || c == '\u{200C}' {
             // ZWNJ separates the parts of Persian compound names (زارعی‌کوشا).
-            flush(&mut current, &mut persian, &mut arabic, &mut cjk, &mut words);
+            flush(
+                &mut current,
+                &mut persian,
+                &mut arabic,
+                &mut cjk,
+                &mut words,
+            );
             continue;
         }
         cjk |= is_cjk(c);
@@ -124,10 +162,22 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
         }
         if !any_letter && !c.is_alphanumeric() && !is_combining_mark(c) {
             // Non-ASCII punctuation (dashes, NBSP-like spaces, dots) separates words.
-            flush(&mut current, &mut persian, &mut arabic, &mut cjk, &mut words);
+            flush(
+                &mut current,
+                &mut persian,
+                &mut arabic,
+                &mut cjk,
+                &mut words,
+            );
         }
     }
-    flush(&mut current, &mut persian, &mut arabic, &mut cjk, &mut words);
+    flush(
+        &mut current,
+        &mut persian,
+        &mut arabic,
+        &mut cjk,
+        &mut words,
+    );
     words
 }
 
@@ -162,7 +212,10 @@ mod tests {
 
     #[test]
     fn apostrophes_join_and_hyphens_split() {
-        assert_eq!(texts("Ma’ala 'Abd-al-Qadir"), ["MAALA", "ABD", "AL", "QADIR"]);
+        assert_eq!(
+            texts("Ma’ala 'Abd-al-Qadir"),
+            ["MAALA", "ABD", "AL", "QADIR"]
+        );
     }
 
     #[test]
@@ -172,7 +225,10 @@ mod tests {
 
     #[test]
     fn cyrillic_is_romanised() {
-        assert_eq!(texts("Юрий Павлович Дорошенко"), ["YURII", "PAVLOVICH", "DOROSHENKO"]);
+        assert_eq!(
+            texts("Юрий Павлович Дорошенко"),
+            ["YURII", "PAVLOVICH", "DOROSHENKO"]
+        );
         assert_eq!(texts("Евгеньевич"), ["EVGENEVICH"]);
     }
 

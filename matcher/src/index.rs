@@ -114,13 +114,19 @@ impl<'q> PreparedQuery<'q> {
     fn new(query: &'q TravellerQuery) -> Self {
         let tokens = tokenize(&format!("{} {}", query.surname, query.given_names));
         let mrz_length = query.surname.chars().count() + 2 + query.given_names.chars().count();
-        let truncated = (mrz_length >= MRZ_TRUNCATION_LENGTH && !tokens.is_empty()).then(|| tokens.len() - 1);
+        let truncated =
+            (mrz_length >= MRZ_TRUNCATION_LENGTH && !tokens.is_empty()).then(|| tokens.len() - 1);
         let document = query
             .document_number
             .as_deref()
             .map(normalize_document)
             .filter(|d| d.len() >= MIN_DOCUMENT_LENGTH);
-        PreparedQuery { query, tokens, truncated, document }
+        PreparedQuery {
+            query,
+            tokens,
+            truncated,
+            document,
+        }
     }
 }
 
@@ -185,7 +191,11 @@ impl WatchlistIndex {
                 for id in sorted {
                     postings[id as usize].push(name_id);
                 }
-                names.push(IndexedName { entry: entry_id, position: position as u32, tokens: ids.into_boxed_slice() });
+                names.push(IndexedName {
+                    entry: entry_id,
+                    position: position as u32,
+                    tokens: ids.into_boxed_slice(),
+                });
                 own_names.push(name_id);
             }
             entry_names.push(own_names);
@@ -218,7 +228,16 @@ impl WatchlistIndex {
         }
         let token_keys = KeyTable::new(token_keys);
         let document_keys = KeyTable::new(document_keys);
-        WatchlistIndex { entries, documents, entry_names, names, vocabulary, postings, token_keys, document_keys }
+        WatchlistIndex {
+            entries,
+            documents,
+            entry_names,
+            names,
+            vocabulary,
+            postings,
+            token_keys,
+            document_keys,
+        }
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -247,7 +266,12 @@ impl WatchlistIndex {
 
     /// Scores the traveller against its candidate entries: best first, at most
     /// `policy.max_reported`, each at least `policy.report_threshold`.
-    pub fn screen(&self, query: &TravellerQuery, policy: &MatchPolicy, scratch: &mut Scratch) -> Vec<Candidate> {
+    pub fn screen(
+        &self,
+        query: &TravellerQuery,
+        policy: &MatchPolicy,
+        scratch: &mut Scratch,
+    ) -> Vec<Candidate> {
         if scratch.votes.len() != self.names.len() {
             *scratch = self.scratch();
         }
@@ -268,16 +292,34 @@ impl WatchlistIndex {
     }
 
     /// The explanation of the score of `entry` (an index into [`Self::entries`]) for the traveller.
-    pub fn explain(&self, query: &TravellerQuery, entry: usize, policy: &MatchPolicy, scratch: &mut Scratch) -> Option<Explanation> {
+    pub fn explain(
+        &self,
+        query: &TravellerQuery,
+        entry: usize,
+        policy: &MatchPolicy,
+        scratch: &mut Scratch,
+    ) -> Option<Explanation> {
         let prepared = PreparedQuery::new(query);
         scratch.similarity_cache.clear();
         let listed_entry = self.entries.get(entry)?;
         let (_, name_id, alignment) = self.assess(&prepared, entry, policy, scratch);
-        let outcomes = FieldOutcomes::compare(query, prepared.document.as_deref(), listed_entry, &self.documents[entry]);
+        let outcomes = FieldOutcomes::compare(
+            query,
+            prepared.document.as_deref(),
+            listed_entry,
+            &self.documents[entry],
+        );
         let (listed_name, listed_tokens): (&str, &[u32]) = match name_id {
             Some(id) => {
                 let name = &self.names[id as usize];
-                (listed_entry.names.get(name.position as usize).map(String::as_str).unwrap_or(""), &name.tokens)
+                (
+                    listed_entry
+                        .names
+                        .get(name.position as usize)
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                    &name.tokens,
+                )
             }
             None => ("", &[]),
         };
@@ -285,8 +327,19 @@ impl WatchlistIndex {
             listed_entry,
             listed_name,
             &alignment,
-            |i| prepared.tokens.get(i).map(|t| t.folded.clone()).unwrap_or_default(),
-            |j| listed_tokens.get(j).map(|&v| self.vocabulary[v as usize].folded.clone()).unwrap_or_default(),
+            |i| {
+                prepared
+                    .tokens
+                    .get(i)
+                    .map(|t| t.folded.clone())
+                    .unwrap_or_default()
+            },
+            |j| {
+                listed_tokens
+                    .get(j)
+                    .map(|&v| self.vocabulary[v as usize].folded.clone())
+                    .unwrap_or_default()
+            },
             &outcomes,
             &policy.weights,
         ))
@@ -304,13 +357,24 @@ impl WatchlistIndex {
         let mut best: Option<(u32, NameAlignment)> = None;
         for &name_id in &self.entry_names[entry] {
             let name = &self.names[name_id as usize];
-            let listed_refs: Vec<&Token> = name.tokens.iter().map(|&v| &self.vocabulary[v as usize]).collect();
+            let listed_refs: Vec<&Token> = name
+                .tokens
+                .iter()
+                .map(|&v| &self.vocabulary[v as usize])
+                .collect();
             let alignment = align(&query_refs, &listed_refs, |i, j| {
                 let vocab_id = name.tokens[j];
                 let cache_key = ((i as u64) << 32) | u64::from(vocab_id);
-                *scratch.similarity_cache.entry(cache_key).or_insert_with(|| {
-                    token_similarity(query_refs[i], listed_refs[j], prepared.truncated == Some(i))
-                })
+                *scratch
+                    .similarity_cache
+                    .entry(cache_key)
+                    .or_insert_with(|| {
+                        token_similarity(
+                            query_refs[i],
+                            listed_refs[j],
+                            prepared.truncated == Some(i),
+                        )
+                    })
             });
             if best.as_ref().is_none_or(|(_, b)| alignment.score > b.score) {
                 best = Some((name_id, alignment));
@@ -320,16 +384,34 @@ impl WatchlistIndex {
             Some((id, a)) => (Some(id), a),
             None => (
                 None,
-                NameAlignment { score: 0.0, pairs: Vec::new(), unmatched_query: Vec::new(), unmatched_listed: Vec::new() },
+                NameAlignment {
+                    score: 0.0,
+                    pairs: Vec::new(),
+                    unmatched_query: Vec::new(),
+                    unmatched_listed: Vec::new(),
+                },
             ),
         };
-        let outcomes =
-            FieldOutcomes::compare(prepared.query, prepared.document.as_deref(), &self.entries[entry], &self.documents[entry]);
-        (outcomes.combine(alignment.score, &policy.weights), name_id, alignment)
+        let outcomes = FieldOutcomes::compare(
+            prepared.query,
+            prepared.document.as_deref(),
+            &self.entries[entry],
+            &self.documents[entry],
+        );
+        (
+            outcomes.combine(alignment.score, &policy.weights),
+            name_id,
+            alignment,
+        )
     }
 
     /// Entries worth scoring in full: those of the best-voted names and of near document numbers.
-    fn candidate_entries(&self, prepared: &PreparedQuery, policy: &MatchPolicy, scratch: &mut Scratch) -> Vec<usize> {
+    fn candidate_entries(
+        &self,
+        prepared: &PreparedQuery,
+        policy: &MatchPolicy,
+        scratch: &mut Scratch,
+    ) -> Vec<usize> {
         // (vocabulary id, vote) for every listed token reached by a key of a traveller token and
         // really similar to it; the similarity is cached for full scoring.
         let mut hits: Vec<(u32, f32)> = Vec::new();
@@ -340,18 +422,25 @@ impl WatchlistIndex {
             let truncated = prepared.truncated == Some(i);
             scratch.seen_vocab.clear();
             for k in query_keys(token, truncated) {
-                scratch.seen_vocab.extend(self.token_keys.get(k).iter().map(|&(_, id)| id));
+                scratch
+                    .seen_vocab
+                    .extend(self.token_keys.get(k).iter().map(|&(_, id)| id));
             }
             let weight = token_weight(token);
             for &vocab_id in &scratch.seen_vocab {
-                let similarity = token_similarity(token, &self.vocabulary[vocab_id as usize], truncated);
-                scratch.similarity_cache.insert(((i as u64) << 32) | u64::from(vocab_id), similarity);
+                let similarity =
+                    token_similarity(token, &self.vocabulary[vocab_id as usize], truncated);
+                scratch
+                    .similarity_cache
+                    .insert(((i as u64) << 32) | u64::from(vocab_id), similarity);
                 if similarity.score >= MIN_TOKEN_SIMILARITY {
                     hits.push((vocab_id, weight * pair_credit(similarity.score).max(0.05)));
                 }
             }
         }
-        let any_rare = hits.iter().any(|(v, _)| self.postings[*v as usize].len() <= COMMON_TOKEN_POSTINGS);
+        let any_rare = hits
+            .iter()
+            .any(|(v, _)| self.postings[*v as usize].len() <= COMMON_TOKEN_POSTINGS);
         for &(vocab_id, vote) in &hits {
             let postings = &self.postings[vocab_id as usize];
             if any_rare && postings.len() > COMMON_TOKEN_POSTINGS {
@@ -368,20 +457,33 @@ impl WatchlistIndex {
         // Rank voted names by a Dice-like overlap (a name of about the traveller's length first),
         // with a bonus when the entry's birth year is within a year of the traveller's: with a
         // common surname, the date is what tells the right one among thousands.
-        let query_weight: f32 =
-            prepared.tokens.iter().filter(|t| t.kind == TokenKind::Word).map(token_weight).sum::<f32>().max(1.0);
+        let query_weight: f32 = prepared
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(token_weight)
+            .sum::<f32>()
+            .max(1.0);
         let year = prepared.query.birth_date.map(|d| i32::from(d.year));
         // Names with under half the best vote cannot reach the top: skip ranking them.
-        let best_vote = scratch.touched.iter().map(|&n| scratch.votes[n as usize]).fold(0.0f32, f32::max);
+        let best_vote = scratch
+            .touched
+            .iter()
+            .map(|&n| scratch.votes[n as usize])
+            .fold(0.0f32, f32::max);
         let mut voted: Vec<(f32, u32)> = scratch
             .touched
             .iter()
             .filter(|&&n| scratch.votes[n as usize] >= 0.5 * best_vote)
             .map(|&n| {
                 let name = &self.names[n as usize];
-                let overlap = 2.0 * scratch.votes[n as usize] / (query_weight + name.tokens.len() as f32);
+                let overlap =
+                    2.0 * scratch.votes[n as usize] / (query_weight + name.tokens.len() as f32);
                 let dated = year.is_some_and(|y| {
-                    self.entries[name.entry as usize].birth_dates.iter().any(|d| (i32::from(d.year) - y).abs() <= 1)
+                    self.entries[name.entry as usize]
+                        .birth_dates
+                        .iter()
+                        .any(|d| (i32::from(d.year) - y).abs() <= 1)
                 });
                 (overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 }, n)
             })
@@ -395,10 +497,16 @@ impl WatchlistIndex {
             voted.select_nth_unstable_by(keep, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             voted.truncate(keep);
         }
-        let mut entries: Vec<usize> = voted.iter().map(|&(_, n)| self.names[n as usize].entry as usize).collect();
+        let mut entries: Vec<usize> = voted
+            .iter()
+            .map(|&(_, n)| self.names[n as usize].entry as usize)
+            .collect();
         if let Some(number) = &prepared.document {
             let class = ocr_class(number);
-            let mut keys = vec![key(KeyKind::Document, &class), key(KeyKind::DocumentDeletion, &class)];
+            let mut keys = vec![
+                key(KeyKind::Document, &class),
+                key(KeyKind::DocumentDeletion, &class),
+            ];
             for d in deletions(&class) {
                 keys.push(key(KeyKind::Document, &d));
                 keys.push(key(KeyKind::DocumentDeletion, &d));
@@ -478,7 +586,8 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
         keys.push(key(KeyKind::Skeleton, &token.skeleton));
     }
     if token.script == Script::Arabic {
-        for skeleton in std::iter::once(&token.skeleton).chain(token.skeleton_alternative.as_ref()) {
+        for skeleton in std::iter::once(&token.skeleton).chain(token.skeleton_alternative.as_ref())
+        {
             if skeleton.len() < 3 {
                 if skeleton.len() == 2 {
                     keys.push(key(KeyKind::Skeleton, skeleton));

@@ -4,12 +4,18 @@
 //! Hand-written because the usual crates (`strsim`, `rapidfuzz`) offer unit or uniform weights only.
 
 /// QWERTY rows with their horizontal offset in key widths.
-const ROWS: [(&[u8], f32); 3] = [(b"QWERTYUIOP", 0.0), (b"ASDFGHJKL", 0.25), (b"ZXCVBNM", 0.75)];
+const ROWS: [(&[u8], f32); 3] = [
+    (b"QWERTYUIOP", 0.0),
+    (b"ASDFGHJKL", 0.25),
+    (b"ZXCVBNM", 0.75),
+];
 
 fn key_position(c: u8) -> Option<(usize, f32)> {
-    ROWS.iter()
-        .enumerate()
-        .find_map(|(row, (keys, offset))| keys.iter().position(|&k| k == c).map(|col| (row, col as f32 + offset)))
+    ROWS.iter().enumerate().find_map(|(row, (keys, offset))| {
+        keys.iter()
+            .position(|&k| k == c)
+            .map(|col| (row, col as f32 + offset))
+    })
 }
 
 /// Neighbouring keys on a QWERTY keyboard (same key included).

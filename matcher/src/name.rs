@@ -38,16 +38,75 @@ pub struct Token {
 
 /// Honorifics, ranks and titles that lists and travellers add or leave out freely.
 const TITLES: &[&str] = &[
-    "MR", "MRS", "MS", "MISS", "MX", "SIR", "DAME", "LORD", "LADY", "DR", "DOCTOR", "PROF", "PROFESSOR", "ENG",
-    "ENGINEER", "GENERAL", "GEN", "COLONEL", "COL", "MAJOR", "CAPTAIN", "CAPT", "LIEUTENANT", "LT", "BRIGADIER",
-    "ADMIRAL", "SERGEANT", "SHEIKH", "SHEIK", "SHAIKH", "SHAYKH", "SHEKH", "CHEIKH", "HAJI", "HAJJI", "HADJI",
-    "HAJ", "HAJJ", "ALHAJI", "ALHAJ", "ALHAJJ", "MULLAH", "MULLA", "MOLLAH", "MOLLA", "MAULANA", "MAWLANA",
-    "MOULANA", "MAULVI", "MAWLAWI", "MOULVI", "MAULAWI", "MUFTI", "IMAM", "USTADH", "USTAZ", "USTAD", "AYATOLLAH",
-    "HOJATOLESLAM", "EMIR", "REV", "REVEREND", "FATHER",
+    "MR",
+    "MRS",
+    "MS",
+    "MISS",
+    "MX",
+    "SIR",
+    "DAME",
+    "LORD",
+    "LADY",
+    "DR",
+    "DOCTOR",
+    "PROF",
+    "PROFESSOR",
+    "ENG",
+    "ENGINEER",
+    "GENERAL",
+    "GEN",
+    "COLONEL",
+    "COL",
+    "MAJOR",
+    "CAPTAIN",
+    "CAPT",
+    "LIEUTENANT",
+    "LT",
+    "BRIGADIER",
+    "ADMIRAL",
+    "SERGEANT",
+    "SHEIKH",
+    "SHEIK",
+    "SHAIKH",
+    "SHAYKH",
+    "SHEKH",
+    "CHEIKH",
+    "HAJI",
+    "HAJJI",
+    "HADJI",
+    "HAJ",
+    "HAJJ",
+    "ALHAJI",
+    "ALHAJ",
+    "ALHAJJ",
+    "MULLAH",
+    "MULLA",
+    "MOLLAH",
+    "MOLLA",
+    "MAULANA",
+    "MAWLANA",
+    "MOULANA",
+    "MAULVI",
+    "MAWLAWI",
+    "MOULVI",
+    "MAULAWI",
+    "MUFTI",
+    "IMAM",
+    "USTADH",
+    "USTAZ",
+    "USTAD",
+    "AYATOLLAH",
+    "HOJATOLESLAM",
+    "EMIR",
+    "REV",
+    "REVEREND",
+    "FATHER",
 ];
 
 /// Arabic articles: dropped when detached, stripped into a stem when attached.
-const ARTICLES: &[&str] = &["AL", "EL", "UL", "AD", "AR", "AS", "ASH", "AT", "AZ", "ADH", "ATH"];
+const ARTICLES: &[&str] = &[
+    "AL", "EL", "UL", "AD", "AR", "AS", "ASH", "AT", "AZ", "ADH", "ATH",
+];
 
 /// Particles folded to one canonical spelling each.
 const PARTICLES: &[(&str, &str)] = &[
@@ -92,20 +151,33 @@ const PARTICLES: &[(&str, &str)] = &[
 
 /// Arabic-script particles after folding to consonant classes (بن ابن أبو عبد).
 /// A word-initial alif or ain folds to `A` (see [`crate::arabic::is_initial_vowel_carrier`]).
-const ARABIC_PARTICLES: &[(&str, &str)] = &[("BN", "BIN"), ("ABN", "BIN"), ("AB", "ABU"), ("ABD", "ABD")];
+const ARABIC_PARTICLES: &[(&str, &str)] =
+    &[("BN", "BIN"), ("ABN", "BIN"), ("AB", "ABU"), ("ABD", "ABD")];
 
 /// `الله` after folding. It is nearly always the second half of a compound written apart
 /// (`عبد الله`, `هدايت الله` = `HIDAYATULLAH`), whose Latin skeleton ends in a single `L`.
 const ARABIC_ALLAH: &str = "ALLH";
 
 /// Prefixes that attach to a name part without a space: the remainder becomes the stem.
-const ATTACHED_PREFIXES: &[&str] = &["VANDER", "VANDEN", "VANDE", "VAN", "VON", "DELA", "AL", "EL", "UL"];
+const ATTACHED_PREFIXES: &[&str] = &[
+    "VANDER", "VANDEN", "VANDE", "VAN", "VON", "DELA", "AL", "EL", "UL",
+];
 
 /// Attached `ABD` forms that split off as their own particle (`ABDULRAHMAN` → `ABD` `RAHMAN`).
-const ATTACHED_ABD: &[&str] = &["ABDOUL", "ABDUL", "ABDEL", "ABDAL", "ABDUR", "ABDER", "ABDOL", "ABDU"];
+const ATTACHED_ABD: &[&str] = &[
+    "ABDOUL", "ABDUL", "ABDEL", "ABDAL", "ABDUR", "ABDER", "ABDOL", "ABDU",
+];
+
+/// Spellings of `ALLAH` after an attached `ABD`.
+const ABD_ALLAH_ENDINGS: &[&str] = &[
+    "ULLAH", "ALLAH", "OLLAH", "ELLAH", "ULAH", "ALAH", "OLAH", "ELAH", "LLAH", "LAH",
+];
 
 fn canonical_particle(word: &str) -> Option<&'static str> {
-    PARTICLES.iter().find(|(spelling, _)| *spelling == word).map(|(_, canonical)| *canonical)
+    PARTICLES
+        .iter()
+        .find(|(spelling, _)| *spelling == word)
+        .map(|(_, canonical)| *canonical)
 }
 
 impl Token {
@@ -122,13 +194,30 @@ impl Token {
             None
         };
         let without_v: String = skeleton.chars().filter(|&c| c != 'V').collect();
-        let skeleton_alternative = (without_v.len() != skeleton.len() && !without_v.is_empty()).then_some(without_v);
-        Token { folded, phonetic, skeleton, skeleton_alternative, stem, kind, script }
+        let skeleton_alternative =
+            (without_v.len() != skeleton.len() && !without_v.is_empty()).then_some(without_v);
+        Token {
+            folded,
+            phonetic,
+            skeleton,
+            skeleton_alternative,
+            stem,
+            kind,
+            script,
+        }
     }
 
     fn arabic(folded: String, kind: TokenKind) -> Token {
         let skeleton = arabic_skeleton(&folded);
-        Token { phonetic: folded.clone(), folded, skeleton, skeleton_alternative: None, stem: None, kind, script: Script::Arabic }
+        Token {
+            phonetic: folded.clone(),
+            folded,
+            skeleton,
+            skeleton_alternative: None,
+            stem: None,
+            kind,
+            script: Script::Arabic,
+        }
     }
 
     /// An Arabic-script word with its Persian reading as the alternative skeleton.
@@ -152,7 +241,15 @@ pub fn tokenize(name: &str) -> Vec<Token> {
     let words = fold_words(name);
     let count = words.len();
     let mut tokens = Vec::with_capacity(count);
-    for (position, FoldedWord { text, script, persian }) in words.into_iter().enumerate() {
+    for (
+        position,
+        FoldedWord {
+            text,
+            script,
+            persian,
+        },
+    ) in words.into_iter().enumerate()
+    {
         let is_last = position + 1 == count;
         match script {
             Script::Arabic => {
@@ -164,14 +261,20 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                     continue;
                 }
                 match ARABIC_PARTICLES.iter().find(|(skel, _)| *skel == text) {
-                    Some((_, canonical)) if !is_last => tokens.push(Token::arabic(canonical.to_string(), TokenKind::Particle)),
+                    Some((_, canonical)) if !is_last => {
+                        tokens.push(Token::arabic(canonical.to_string(), TokenKind::Particle))
+                    }
                     Some(_) => tokens.push(Token::arabic_word(text, &persian)),
                     None if text.starts_with("ABD") && text.len() >= 5 => {
                         // Attached `عبد` (`عبدالمنان`): split like Latin `ABDULMANAN`, dropping the
                         // article's `L` that follows it.
                         tokens.push(Token::arabic("ABD".to_string(), TokenKind::Particle));
                         let rest = &text[3..];
-                        let rest = if rest.starts_with('L') && rest.len() >= 3 { &rest[1..] } else { rest };
+                        let rest = if rest.starts_with('L') && rest.len() >= 3 {
+                            &rest[1..]
+                        } else {
+                            rest
+                        };
                         tokens.push(Token::arabic(rest.to_string(), TokenKind::Word));
                     }
                     None => tokens.push(Token::arabic_word(text, &persian)),
@@ -187,16 +290,41 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                 }
                 if let Some(canonical) = canonical_particle(&text) {
                     if count > 1 {
-                        tokens.push(Token::latin(canonical.to_string(), TokenKind::Particle, script));
+                        tokens.push(Token::latin(
+                            canonical.to_string(),
+                            TokenKind::Particle,
+                            script,
+                        ));
                         continue;
                     }
                 }
-                if let Some(prefix) = ATTACHED_ABD.iter().find(|p| text.starts_with(*p) && text.len() >= p.len() + 3) {
+                if ABD_ALLAH_ENDINGS.iter().any(|ending| {
+                    text.len() == 3 + ending.len()
+                        && text.starts_with("ABD")
+                        && text.ends_with(ending)
+                }) {
+                    // ABDULLAH, ABDALLAH, ABDALAH, ABDOLLAH: one name, `ABD` + `ALLAH`.
                     tokens.push(Token::latin("ABD".to_string(), TokenKind::Particle, script));
-                    tokens.push(Token::latin(text[prefix.len()..].to_string(), TokenKind::Word, script));
+                    tokens.push(Token::latin("LAH".to_string(), TokenKind::Word, script));
                     continue;
                 }
-                let kind = if text.len() == 1 { TokenKind::Initial } else { TokenKind::Word };
+                if let Some(prefix) = ATTACHED_ABD
+                    .iter()
+                    .find(|p| text.starts_with(*p) && text.len() >= p.len() + 3)
+                {
+                    tokens.push(Token::latin("ABD".to_string(), TokenKind::Particle, script));
+                    tokens.push(Token::latin(
+                        text[prefix.len()..].to_string(),
+                        TokenKind::Word,
+                        script,
+                    ));
+                    continue;
+                }
+                let kind = if text.len() == 1 {
+                    TokenKind::Initial
+                } else {
+                    TokenKind::Word
+                };
                 tokens.push(Token::latin(text, kind, script));
             }
         }
@@ -206,7 +334,11 @@ pub fn tokenize(name: &str) -> Vec<Token> {
         for word in fold_words(name) {
             match word.script {
                 Script::Arabic => tokens.push(Token::arabic_word(word.text, &word.persian)),
-                script => tokens.push(Token::latin(digits_to_letters(&word.text), TokenKind::Word, script)),
+                script => tokens.push(Token::latin(
+                    digits_to_letters(&word.text),
+                    TokenKind::Word,
+                    script,
+                )),
             }
         }
     }
@@ -246,6 +378,8 @@ mod tests {
         assert_eq!(folded("ABD AL-RAHIM"), ["ABD", "RAHIM"]);
         assert_eq!(folded("ABDEL RAHIM"), ["ABD", "RAHIM"]);
         assert_eq!(folded("ABDULRAHIM"), ["ABD", "RAHIM"]);
+        assert_eq!(folded("ABDALAH"), ["ABD", "LAH"]);
+        assert_eq!(folded("ABDULLAH"), ["ABD", "LAH"]);
     }
 
     #[test]

@@ -72,13 +72,18 @@ pub fn align(
     mut similarity: impl FnMut(usize, usize) -> TokenSimilarity,
 ) -> NameAlignment {
     let mut candidates: Vec<PairCandidate> = Vec::with_capacity(query.len() * listed.len() + 4);
-    for i in 0..query.len() {
-        for j in 0..listed.len() {
+    for (i, query_token) in query.iter().enumerate() {
+        for (j, listed_token) in listed.iter().enumerate() {
             let s = similarity(i, j);
             if s.score >= MIN_TOKEN_SIMILARITY {
                 // Sort key: credit weighted by the pair's weight, so a word pair wins over an initial.
-                let w = token_weight(query[i]).min(token_weight(listed[j]));
-                candidates.push(PairCandidate { sort_key: pair_credit(s.score) * w, query: vec![i], listed: vec![j], similarity: s });
+                let w = token_weight(query_token).min(token_weight(listed_token));
+                candidates.push(PairCandidate {
+                    sort_key: pair_credit(s.score) * w,
+                    query: vec![i],
+                    listed: vec![j],
+                    similarity: s,
+                });
             }
         }
     }
@@ -94,7 +99,11 @@ pub fn align(
         }
         c.query.iter().for_each(|&i| query_used[i] = true);
         c.listed.iter().for_each(|&j| listed_used[j] = true);
-        pairs.push(AlignedPair { query: c.query, listed: c.listed, similarity: c.similarity });
+        pairs.push(AlignedPair {
+            query: c.query,
+            listed: c.listed,
+            similarity: c.similarity,
+        });
     }
 
     let mut matched = 0.0f32;
@@ -107,13 +116,20 @@ pub fn align(
         let wq: f32 = pair.query.iter().map(|&i| token_weight(query[i])).sum();
         let wl: f32 = pair.listed.iter().map(|&j| token_weight(listed[j])).sum();
         // A compound stands for all its parts; a single pair counts the lighter side.
-        let w = if pair.query.len() + pair.listed.len() > 2 { (wq + wl) / 2.0 } else { wq.min(wl) };
+        let w = if pair.query.len() + pair.listed.len() > 2 {
+            (wq + wl) / 2.0
+        } else {
+            wq.min(wl)
+        };
         matched += 2.0 * w * pair_credit(pair.similarity.score);
         paired_weight += 2.0 * w;
         query_left -= wq.min(w);
         listed_left -= wl.min(w);
         any_word |= pair.query.iter().any(|&i| query[i].kind == TokenKind::Word)
-            && pair.listed.iter().any(|&j| listed[j].kind == TokenKind::Word)
+            && pair
+                .listed
+                .iter()
+                .any(|&j| listed[j].kind == TokenKind::Word)
             && pair.similarity.kind != TokenMatchKind::Initial;
     }
     let (query_left, listed_left) = (query_left.max(0.0), listed_left.max(0.0));
@@ -122,7 +138,11 @@ pub fn align(
     let conflict = query_left.min(listed_left);
     let extra = query_left + listed_left - 2.0 * conflict;
     let denominator = paired_weight + 2.0 * CONFLICT_COST * conflict + EXTRA_COST * extra;
-    let score = if any_word && denominator > 0.0 { (matched / denominator).clamp(0.0, 1.0) } else { 0.0 };
+    let score = if any_word && denominator > 0.0 {
+        (matched / denominator).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     NameAlignment {
         score,
         pairs,
@@ -142,7 +162,12 @@ fn compound_form(t: &Token, cross_script: bool) -> &str {
     }
 }
 
-fn compound_candidates(single: &[&Token], split: &[&Token], swapped: bool, out: &mut Vec<PairCandidate>) {
+fn compound_candidates(
+    single: &[&Token],
+    split: &[&Token],
+    swapped: bool,
+    out: &mut Vec<PairCandidate>,
+) {
     if split.len() < 2 {
         return;
     }
@@ -162,19 +187,38 @@ fn compound_candidates(single: &[&Token], split: &[&Token], swapped: bool, out: 
                 if a == b || ta.kind == TokenKind::Initial || tb.kind == TokenKind::Initial {
                     continue;
                 }
-                let (fa, fb) = (compound_form(ta, cross_script), compound_form(tb, cross_script));
+                let (fa, fb) = (
+                    compound_form(ta, cross_script),
+                    compound_form(tb, cross_script),
+                );
                 if (fa.len() + fb.len()).abs_diff(whole.len()) > 1 {
                     continue;
                 }
                 let joined = format!("{fa}{fb}");
                 let s = crate::token_similarity::edit_similarity(whole, &joined);
                 // Non-adjacent or reversed parts need an exact spelling.
-                let needed = if b == a + 1 { MIN_COMPOUND_SIMILARITY } else { 1.0 };
+                let needed = if b == a + 1 {
+                    MIN_COMPOUND_SIMILARITY
+                } else {
+                    1.0
+                };
                 if s >= needed {
-                    let similarity = TokenSimilarity { score: s, kind: TokenMatchKind::Compound };
-                    let (query, listed) = if swapped { (vec![a, b], vec![i]) } else { (vec![i], vec![a, b]) };
+                    let similarity = TokenSimilarity {
+                        score: s,
+                        kind: TokenMatchKind::Compound,
+                    };
+                    let (query, listed) = if swapped {
+                        (vec![a, b], vec![i])
+                    } else {
+                        (vec![i], vec![a, b])
+                    };
                     // Ranked above a single-word pair of the same credit: it explains more of both names.
-                    out.push(PairCandidate { sort_key: pair_credit(s) * 1.5, query, listed, similarity });
+                    out.push(PairCandidate {
+                        sort_key: pair_credit(s) * 1.5,
+                        query,
+                        listed,
+                        similarity,
+                    });
                 }
             }
         }

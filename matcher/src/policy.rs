@@ -86,7 +86,8 @@ mod tests {
 
     #[test]
     fn missing_fields_take_defaults() {
-        let policy: MatchPolicy = serde_json::from_str(r#"{"alert_threshold": 0.9}"#).expect("valid policy JSON");
+        let policy: MatchPolicy =
+            serde_json::from_str(r#"{"alert_threshold": 0.9}"#).expect("valid policy JSON");
         assert_eq!(policy.alert_threshold, 0.9);
         assert_eq!(policy.weights, FieldWeights::default());
         assert!(policy.alerts(0.95));

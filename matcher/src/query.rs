@@ -29,10 +29,23 @@ pub fn parse_birth_date(value: &str) -> Result<Option<PartialDate>, QueryError> 
     }
     let err = || QueryError::BirthDate(value.to_string());
     let mut parts = value.split('-');
-    let year: u16 = parts.next().filter(|y| y.len() == 4).and_then(|y| y.parse().ok()).ok_or_else(err)?;
-    let month: Option<u8> = parts.next().map(|m| m.parse().map_err(|_| err())).transpose()?;
-    let day: Option<u8> = parts.next().map(|d| d.parse().map_err(|_| err())).transpose()?;
-    if parts.next().is_some() || month.is_some_and(|m| !(1..=12).contains(&m)) || day.is_some_and(|d| !(1..=31).contains(&d)) {
+    let year: u16 = parts
+        .next()
+        .filter(|y| y.len() == 4)
+        .and_then(|y| y.parse().ok())
+        .ok_or_else(err)?;
+    let month: Option<u8> = parts
+        .next()
+        .map(|m| m.parse().map_err(|_| err()))
+        .transpose()?;
+    let day: Option<u8> = parts
+        .next()
+        .map(|d| d.parse().map_err(|_| err()))
+        .transpose()?;
+    if parts.next().is_some()
+        || month.is_some_and(|m| !(1..=12).contains(&m))
+        || day.is_some_and(|d| !(1..=31).contains(&d))
+    {
         return Err(err());
     }
     Ok(Some(PartialDate { year, month, day }))
@@ -59,18 +72,43 @@ mod tests {
 
     #[test]
     fn birth_dates_of_each_precision() {
-        assert_eq!(parse_birth_date("1966"), Ok(Some(PartialDate { year: 1966, month: None, day: None })));
-        assert_eq!(parse_birth_date("1966-03"), Ok(Some(PartialDate { year: 1966, month: Some(3), day: None })));
+        assert_eq!(
+            parse_birth_date("1966"),
+            Ok(Some(PartialDate {
+                year: 1966,
+                month: None,
+                day: None
+            }))
+        );
+        assert_eq!(
+            parse_birth_date("1966-03"),
+            Ok(Some(PartialDate {
+                year: 1966,
+                month: Some(3),
+                day: None
+            }))
+        );
         assert_eq!(
             parse_birth_date("1966-03-10"),
-            Ok(Some(PartialDate { year: 1966, month: Some(3), day: Some(10) }))
+            Ok(Some(PartialDate {
+                year: 1966,
+                month: Some(3),
+                day: Some(10)
+            }))
         );
         assert_eq!(parse_birth_date(""), Ok(None));
     }
 
     #[test]
     fn malformed_birth_dates_are_errors_not_panics() {
-        for bad in ["66", "1966-13-01", "1966-02-40", "abcd", "1966-1-1-1", "1966-xx"] {
+        for bad in [
+            "66",
+            "1966-13-01",
+            "1966-02-40",
+            "abcd",
+            "1966-1-1-1",
+            "1966-xx",
+        ] {
             assert!(parse_birth_date(bad).is_err(), "{bad}");
         }
     }

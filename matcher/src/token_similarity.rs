@@ -35,16 +35,26 @@ pub struct TokenSimilarity {
     pub kind: TokenMatchKind,
 }
 
-const NONE: TokenSimilarity = TokenSimilarity { score: 0.0, kind: TokenMatchKind::Fuzzy };
+const NONE: TokenSimilarity = TokenSimilarity {
+    score: 0.0,
+    kind: TokenMatchKind::Fuzzy,
+};
 
 /// Compares a traveller token with a listed token. `query_may_be_truncated` allows prefix matches
 /// for the last query token of a name that reached the MRZ length limit.
-pub fn token_similarity(query: &Token, listed: &Token, query_may_be_truncated: bool) -> TokenSimilarity {
+pub fn token_similarity(
+    query: &Token,
+    listed: &Token,
+    query_may_be_truncated: bool,
+) -> TokenSimilarity {
     use TokenKind::*;
     match (query.kind, listed.kind) {
         (Particle, Particle) => {
             return if query.phonetic == listed.phonetic || query.skeleton == listed.skeleton {
-                TokenSimilarity { score: 1.0, kind: TokenMatchKind::Particle }
+                TokenSimilarity {
+                    score: 1.0,
+                    kind: TokenMatchKind::Particle,
+                }
             } else {
                 NONE
             };
@@ -52,7 +62,10 @@ pub fn token_similarity(query: &Token, listed: &Token, query_may_be_truncated: b
         (Particle, _) | (_, Particle) => return NONE,
         (Initial, _) | (_, Initial) => {
             return if query.initial() == listed.initial() && query.script == listed.script {
-                TokenSimilarity { score: 1.0, kind: TokenMatchKind::Initial }
+                TokenSimilarity {
+                    score: 1.0,
+                    kind: TokenMatchKind::Initial,
+                }
             } else {
                 NONE
             };
@@ -86,26 +99,49 @@ pub fn token_similarity(query: &Token, listed: &Token, query_may_be_truncated: b
 const MAX_CJK_TO_LATIN: f32 = 0.9;
 
 /// Words both written in (or romanised to) Latin letters.
-fn romanised_similarity(query: &Token, listed: &Token, query_may_be_truncated: bool) -> TokenSimilarity {
+fn romanised_similarity(
+    query: &Token,
+    listed: &Token,
+    query_may_be_truncated: bool,
+) -> TokenSimilarity {
     if query.folded == listed.folded {
-        return TokenSimilarity { score: 1.0, kind: TokenMatchKind::Exact };
+        return TokenSimilarity {
+            score: 1.0,
+            kind: TokenMatchKind::Exact,
+        };
     }
-    let (shorter, longer) = (query.folded.len().min(listed.folded.len()), query.folded.len().max(listed.folded.len()));
-    if longer > 2 * shorter + 2 && !query_may_be_truncated && query.stem.is_none() && listed.stem.is_none() {
+    let (shorter, longer) = (
+        query.folded.len().min(listed.folded.len()),
+        query.folded.len().max(listed.folded.len()),
+    );
+    if longer > 2 * shorter + 2
+        && !query_may_be_truncated
+        && query.stem.is_none()
+        && listed.stem.is_none()
+    {
         // Lengths this far apart: no spelling variant, only a truncation or attached particle.
         return NONE;
     }
     if query.phonetic == listed.phonetic {
-        return TokenSimilarity { score: 0.97, kind: TokenMatchKind::Phonetic };
+        return TokenSimilarity {
+            score: 0.97,
+            kind: TokenMatchKind::Phonetic,
+        };
     }
-    let mut best = TokenSimilarity { score: fuzzy_similarity(query, listed), kind: TokenMatchKind::Fuzzy };
+    let mut best = TokenSimilarity {
+        score: fuzzy_similarity(query, listed),
+        kind: TokenMatchKind::Fuzzy,
+    };
     if query.skeleton.len() >= 3 && query.skeleton == listed.skeleton && best.score < 0.9 {
         // Same consonants, different vowels: strong for Arabic-origin names (MUHAMAD/MOHAMED),
         // weaker the more the vowels differ (GUILLAUME/GHOLAMI).
         let vowels = edit_similarity(&query.phonetic, &listed.phonetic);
         let score = 0.8 + 0.12 * vowels;
         if score > best.score {
-            best = TokenSimilarity { score, kind: TokenMatchKind::Skeleton };
+            best = TokenSimilarity {
+                score,
+                kind: TokenMatchKind::Skeleton,
+            };
         }
     }
     let stem_pair = match (&query.stem, &listed.stem) {
@@ -115,15 +151,22 @@ fn romanised_similarity(query: &Token, listed: &Token, query_may_be_truncated: b
         _ => false,
     };
     if stem_pair && best.score < 0.95 {
-        best = TokenSimilarity { score: 0.95, kind: TokenMatchKind::Stem };
+        best = TokenSimilarity {
+            score: 0.95,
+            kind: TokenMatchKind::Stem,
+        };
     }
     if query_may_be_truncated
         && query.folded.len() >= 2
         && listed.folded.len() > query.folded.len()
-        && (listed.folded.starts_with(&query.folded) || listed.phonetic.starts_with(&query.phonetic))
+        && (listed.folded.starts_with(&query.folded)
+            || listed.phonetic.starts_with(&query.phonetic))
         && best.score < 0.97
     {
-        best = TokenSimilarity { score: 0.97, kind: TokenMatchKind::Truncated };
+        best = TokenSimilarity {
+            score: 0.97,
+            kind: TokenMatchKind::Truncated,
+        };
     }
     best
 }
@@ -132,10 +175,9 @@ fn romanised_similarity(query: &Token, listed: &Token, query_may_be_truncated: b
 /// Damerau-Levenshtein (not fooled by a shared prefix: `JUNJIE`/`JUNZHENG`), best of spelling and
 /// phonetic form.
 fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
-    let blend = |a: &str, b: &str| {
-        (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0
-    };
-    let jaro = jaro_winkler(&query.folded, &listed.folded).max(jaro_winkler(&query.phonetic, &listed.phonetic)) as f32;
+    let blend = |a: &str, b: &str| (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0;
+    let jaro = jaro_winkler(&query.folded, &listed.folded)
+        .max(jaro_winkler(&query.phonetic, &listed.phonetic)) as f32;
     if jaro < FAR_APART {
         // Far apart already: the edit distances below could not lift it to a match.
         return jaro * 0.9;
@@ -152,7 +194,10 @@ fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
     if best >= MAX_TYPING_SIMILARITY || query.folded.len().abs_diff(listed.folded.len()) > 2 {
         return best;
     }
-    best.max(crate::keyboard::typing_similarity(&query.folded, &listed.folded).min(MAX_TYPING_SIMILARITY))
+    best.max(
+        crate::keyboard::typing_similarity(&query.folded, &listed.folded)
+            .min(MAX_TYPING_SIMILARITY),
+    )
 }
 
 /// A keyboard slip never makes two words more alike than this.
@@ -195,13 +240,19 @@ fn skeleton_similarity(a: &str, b: &str) -> TokenSimilarity {
         return NONE;
     }
     if a == b {
-        return TokenSimilarity { score: SAME_SKELETON, kind: TokenMatchKind::Skeleton };
+        return TokenSimilarity {
+            score: SAME_SKELETON,
+            kind: TokenMatchKind::Skeleton,
+        };
     }
     if a.len() < 2 || b.len() < 2 {
         return NONE;
     }
     let blend = (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0;
-    TokenSimilarity { score: blend * (SAME_SKELETON - 0.02), kind: TokenMatchKind::Skeleton }
+    TokenSimilarity {
+        score: blend * (SAME_SKELETON - 0.02),
+        kind: TokenMatchKind::Skeleton,
+    }
 }
 
 #[cfg(test)]
@@ -225,7 +276,10 @@ mod tests {
     fn typos_stay_close_and_strangers_stay_far() {
         assert!(sim("MALDEKI", "MALEKI").score > 0.9);
         assert!(sim("PETROV", "KARIMI").score < 0.6);
-        assert!(sim("JUNJIE", "JUNZHENG").score < 0.85, "a shared prefix alone is not a close match");
+        assert!(
+            sim("JUNJIE", "JUNZHENG").score < 0.85,
+            "a shared prefix alone is not a close match"
+        );
     }
 
     #[test]
@@ -252,7 +306,10 @@ mod tests {
         let q = &tokenize("VYACHESLA")[0];
         let l = &tokenize("VYACHESLAVOVICH")[0];
         assert_eq!(token_similarity(q, l, true).kind, TokenMatchKind::Truncated);
-        assert_ne!(token_similarity(q, l, false).kind, TokenMatchKind::Truncated);
+        assert_ne!(
+            token_similarity(q, l, false).kind,
+            TokenMatchKind::Truncated
+        );
     }
 
     #[test]

@@ -42,20 +42,29 @@ struct TravellerRow {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(threads) = args.threads {
-        rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().context("starting worker threads")?;
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+            .context("starting worker threads")?;
     }
     let policy = match &args.policy {
         Some(path) => {
-            let file = File::open(path).with_context(|| format!("opening policy {}", path.display()))?;
-            serde_json::from_reader(file).with_context(|| format!("reading policy {}", path.display()))?
+            let file =
+                File::open(path).with_context(|| format!("opening policy {}", path.display()))?;
+            serde_json::from_reader(file)
+                .with_context(|| format!("reading policy {}", path.display()))?
         }
         None => MatchPolicy::default(),
     };
-    let file = File::open(&args.watchlist).with_context(|| format!("opening {}", args.watchlist.display()))?;
+    let file = File::open(&args.watchlist)
+        .with_context(|| format!("opening {}", args.watchlist.display()))?;
     let import = watchlists::paxwatch_csv::read(std::io::BufReader::new(file))
         .with_context(|| format!("reading watchlist {}", args.watchlist.display()))?;
     for rejected in &import.rejected {
-        eprintln!("paxwatch match: watchlist line {} skipped: {}", rejected.line, rejected.reason);
+        eprintln!(
+            "paxwatch match: watchlist line {} skipped: {}",
+            rejected.line, rejected.reason
+        );
     }
     let index = WatchlistIndex::build(import.entries);
 
@@ -63,7 +72,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .flexible(true)
         .from_path(&args.travellers)
         .with_context(|| format!("opening {}", args.travellers.display()))?;
-    let columns = TravellerColumns::from_header(reader.headers().context("reading travellers header")?)?;
+    let columns =
+        TravellerColumns::from_header(reader.headers().context("reading travellers header")?)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if !args.explain {
@@ -86,7 +96,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         let results: Vec<Vec<matcher::Candidate>> = batch
             .par_iter()
-            .map_init(|| index.scratch(), |scratch, row| index.screen(&row.query, &policy, scratch))
+            .map_init(
+                || index.scratch(),
+                |scratch, row| index.screen(&row.query, &policy, scratch),
+            )
             .collect();
         for (row, candidates) in batch.iter().zip(&results) {
             if args.explain {
@@ -94,20 +107,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let explained: Vec<serde_json::Value> = candidates
                     .iter()
                     .filter_map(|c| {
-                        let explanation = index.explain(&row.query, c.entry, &policy, &mut scratch)?;
+                        let explanation =
+                            index.explain(&row.query, c.entry, &policy, &mut scratch)?;
                         Some(serde_json::json!({
                             "alert": policy.alerts(c.score),
                             "explanation": explanation,
                         }))
                     })
                     .collect();
-                serde_json::to_writer(&mut out, &serde_json::json!({"traveller_id": row.id, "candidates": explained}))?;
+                serde_json::to_writer(
+                    &mut out,
+                    &serde_json::json!({"traveller_id": row.id, "candidates": explained}),
+                )?;
                 writeln!(out)?;
             } else {
                 for c in candidates {
                     let entry_id = &index.entries()[c.entry].id;
                     let alert = u8::from(policy.alerts(c.score));
-                    writeln!(out, "{},{},{:.4},{}", csv_field(&row.id), csv_field(entry_id), c.score, alert)?;
+                    writeln!(
+                        out,
+                        "{},{},{:.4},{}",
+                        csv_field(&row.id),
+                        csv_field(entry_id),
+                        c.score,
+                        alert
+                    )?;
                 }
             }
         }
@@ -139,7 +163,9 @@ struct TravellerColumns {
 impl TravellerColumns {
     fn from_header(header: &csv::StringRecord) -> anyhow::Result<Self> {
         let find = |name: &str| header.iter().position(|h| h.trim() == name);
-        let require = |name: &str| find(name).with_context(|| format!("travellers header lacks column {name}"));
+        let require = |name: &str| {
+            find(name).with_context(|| format!("travellers header lacks column {name}"))
+        };
         Ok(TravellerColumns {
             id: require("id")?,
             surname: require("surname")?,

@@ -44,12 +44,16 @@ const FLIGHTS: usize = 20;
 const SEED: u64 = 0x5eed_7a11_0000_0001;
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let file = File::open(&args.watchlist).with_context(|| format!("opening {}", args.watchlist.display()))?;
+    let file = File::open(&args.watchlist)
+        .with_context(|| format!("opening {}", args.watchlist.display()))?;
     let base = watchlists::paxwatch_csv::read(std::io::BufReader::new(file))
         .with_context(|| format!("reading {}", args.watchlist.display()))?
         .entries;
     let base_names: usize = base.iter().map(|e| e.names.len()).sum();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(args.threads).build().context("starting workers")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .context("starting workers")?;
     let policy = MatchPolicy::default();
     println!(
         "paxwatch bench match: {} generated travellers, {} threads, base list {} entries / {} names",
@@ -59,11 +63,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         base_names
     );
     for size in &args.sizes {
-        let target_names = if size == "real" { base_names } else { size.parse().with_context(|| format!("list size {size}"))? };
+        let target_names = if size == "real" {
+            base_names
+        } else {
+            size.parse().with_context(|| format!("list size {size}"))?
+        };
         let entries = padded_list(&base, target_names);
         let names: usize = entries.iter().map(|e| e.names.len()).sum();
-        let brute_force_names: Vec<String> =
-            entries.iter().flat_map(|e| e.names.iter().map(|n| folded_name(n))).collect();
+        let brute_force_names: Vec<String> = entries
+            .iter()
+            .flat_map(|e| e.names.iter().map(|n| folded_name(n)))
+            .collect();
 
         let started = Instant::now();
         let index = WatchlistIndex::build(entries.clone());
@@ -76,7 +86,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let alerts: usize = pool.install(|| {
             travellers
                 .par_iter()
-                .map_init(|| index.scratch(), |scratch, t| usize::from(index.screen(t, &policy, scratch).first().is_some_and(|c| policy.alerts(c.score))))
+                .map_init(
+                    || index.scratch(),
+                    |scratch, t| {
+                        usize::from(
+                            index
+                                .screen(t, &policy, scratch)
+                                .first()
+                                .is_some_and(|c| policy.alerts(c.score)),
+                        )
+                    },
+                )
                 .sum()
         });
         let throughput = travellers.len() as f64 / started.elapsed().as_secs_f64();
@@ -99,8 +119,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let flight = &travellers[start..(start + FLIGHT_SIZE).min(travellers.len())];
                 let started = Instant::now();
                 pool.install(|| {
-                    let _: Vec<_> =
-                        flight.par_iter().map_init(|| index.scratch(), |s, t| index.screen(t, &policy, s)).collect();
+                    let _: Vec<_> = flight
+                        .par_iter()
+                        .map_init(|| index.scratch(), |s, t| index.screen(t, &policy, s))
+                        .collect();
                 });
                 started.elapsed()
             })
@@ -118,13 +140,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let _ = best_sum;
 
         println!();
-        println!("list: {} names ({} entries, vocabulary {} tokens)", names, index.entries().len(), index.vocabulary_size());
+        println!(
+            "list: {} names ({} entries, vocabulary {} tokens)",
+            names,
+            index.entries().len(),
+            index.vocabulary_size()
+        );
         println!("  index build            {:>10.2} s", build.as_secs_f64());
         println!("  throughput             {:>10.0} travellers/s on {} threads ({} screened, {} alerted)", throughput, args.threads, travellers.len(), alerts);
-        println!("  single traveller p50   {:>10.3} ms", ms(percentile(&latencies, 0.50)));
-        println!("  single traveller p99   {:>10.3} ms", ms(percentile(&latencies, 0.99)));
-        println!("  flight of {FLIGHT_SIZE} median  {:>10.1} ms (worst of {FLIGHTS}: {:.1} ms)", ms(percentile(&flights, 0.5)), ms(percentile(&flights, 1.0)));
-        println!("  peak RSS so far        {:>10.0} MiB (VmHWM)", peak_rss_kib().unwrap_or(0) as f64 / 1024.0);
+        println!(
+            "  single traveller p50   {:>10.3} ms",
+            ms(percentile(&latencies, 0.50))
+        );
+        println!(
+            "  single traveller p99   {:>10.3} ms",
+            ms(percentile(&latencies, 0.99))
+        );
+        println!(
+            "  flight of {FLIGHT_SIZE} median  {:>10.1} ms (worst of {FLIGHTS}: {:.1} ms)",
+            ms(percentile(&flights, 0.5)),
+            ms(percentile(&flights, 1.0))
+        );
+        println!(
+            "  peak RSS so far        {:>10.0} MiB (VmHWM)",
+            peak_rss_kib().unwrap_or(0) as f64 / 1024.0
+        );
         println!(
             "  baseline brute-force Jaro-Winkler: {:.1} travellers/s on {} threads (extrapolated from {} travellers timed on one thread: {:.1} ms each)",
             baseline_throughput,
@@ -151,12 +191,18 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 /// Peak resident set size of this process in KiB (Linux `VmHWM`).
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 /// The brute-force baseline's view of a name: folded words, sorted, joined.
 fn folded_name(name: &str) -> String {
-    let mut words: Vec<String> = matcher::fold::fold_words(name).into_iter().map(|w| w.text).collect();
+    let mut words: Vec<String> = matcher::fold::fold_words(name)
+        .into_iter()
+        .map(|w| w.text)
+        .collect();
     words.sort_unstable();
     words.join(" ")
 }
@@ -177,23 +223,35 @@ fn brute_force_best(t: &TravellerQuery, names: &[String]) -> f64 {
 
 /// Syllables per script for generated names.
 const LATIN: &[&str] = &[
-    "ka", "ri", "mo", "sa", "len", "dor", "vi", "ta", "nu", "bel", "gar", "shi", "ro", "al", "mi", "tek", "zan", "po",
-    "lo", "ve", "ha", "ru", "din", "ser", "ko", "na", "ya", "fe", "lu", "mar", "is", "ten", "gu", "bra", "chi", "ol",
+    "ka", "ri", "mo", "sa", "len", "dor", "vi", "ta", "nu", "bel", "gar", "shi", "ro", "al", "mi",
+    "tek", "zan", "po", "lo", "ve", "ha", "ru", "din", "ser", "ko", "na", "ya", "fe", "lu", "mar",
+    "is", "ten", "gu", "bra", "chi", "ol",
 ];
 const CYRILLIC: &[&str] = &[
-    "ка", "ри", "мо", "са", "лен", "дор", "ви", "та", "ну", "бел", "гар", "ши", "ро", "ал", "ми", "зан", "по", "ло",
-    "ве", "ха", "ру", "дин", "сер", "ко", "на", "я", "фе", "лу", "ев", "ич", "ов", "ей", "ю", "щ",
+    "ка", "ри", "мо", "са", "лен", "дор", "ви", "та", "ну", "бел", "гар", "ши", "ро", "ал", "ми",
+    "зан", "по", "ло", "ве", "ха", "ру", "дин", "сер", "ко", "на", "я", "фе", "лу", "ев", "ич",
+    "ов", "ей", "ю", "щ",
 ];
 const ARABIC: &[&str] = &[
-    "ب", "ت", "ج", "ح", "خ", "د", "ر", "ز", "س", "ش", "ص", "ط", "ع", "غ", "ف", "ق", "ك", "ل", "م", "ن", "ه", "و", "ي",
-    "ا",
+    "ب", "ت", "ج", "ح", "خ", "د", "ر", "ز", "س", "ش", "ص", "ط", "ع", "غ", "ف", "ق", "ك", "ل", "م",
+    "ن", "ه", "و", "ي", "ا",
 ];
-const HAN: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "明", "华", "建", "国", "伟", "芳", "军", "平"];
-const GREEK: &[&str] = &["κα", "ρι", "μο", "σα", "λε", "ντ", "βι", "τα", "νυ", "πα", "γι", "ωρ", "ης", "ος"];
-const NATIONALITIES: &[&str] = &["RUS", "IRN", "SYR", "IRQ", "AFG", "CHN", "PRK", "VEN", "MMR", "LBY", "GBR", "FRA", "DEU", "USA"];
+const HAN: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "明", "华", "建", "国", "伟", "芳",
+    "军", "平",
+];
+const GREEK: &[&str] = &[
+    "κα", "ρι", "μο", "σα", "λε", "ντ", "βι", "τα", "νυ", "πα", "γι", "ωρ", "ης", "ος",
+];
+const NATIONALITIES: &[&str] = &[
+    "RUS", "IRN", "SYR", "IRQ", "AFG", "CHN", "PRK", "VEN", "MMR", "LBY", "GBR", "FRA", "DEU",
+    "USA",
+];
 
 fn word(rng: &mut fastrand::Rng, syllables: &[&str], min: usize, max: usize) -> String {
-    (0..rng.usize(min..=max)).map(|_| syllables[rng.usize(..syllables.len())]).collect()
+    (0..rng.usize(min..=max))
+        .map(|_| syllables[rng.usize(..syllables.len())])
+        .collect()
 }
 
 /// A generated full name in a random script (about 70% Latin).
@@ -206,7 +264,10 @@ fn generated_name(rng: &mut fastrand::Rng) -> String {
         _ => (GREEK, 2, 4),
     };
     let parts = rng.usize(2..=3);
-    (0..parts).map(|_| word(rng, syllables, min, max)).collect::<Vec<_>>().join(" ")
+    (0..parts)
+        .map(|_| word(rng, syllables, min, max))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The base list, padded with generated entries (1–3 names each) up to `target_names` names.
@@ -224,11 +285,23 @@ fn padded_list(base: &[Entry], target_names: usize) -> Vec<Entry> {
             id: format!("gen-{n}"),
             list: "GENERATED".to_string(),
             names: entry_names,
-            birth_dates: if rng.u8(0..10) < 8 { vec![random_date(&mut rng)] } else { Vec::new() },
+            birth_dates: if rng.u8(0..10) < 8 {
+                vec![random_date(&mut rng)]
+            } else {
+                Vec::new()
+            },
             nationalities: vec![NATIONALITIES[rng.usize(..NATIONALITIES.len())].to_string()],
-            gender: Some(if rng.bool() { Gender::Male } else { Gender::Female }),
+            gender: Some(if rng.bool() {
+                Gender::Male
+            } else {
+                Gender::Female
+            }),
             documents: if rng.u8(0..10) < 3 {
-                vec![ListedDocument { kind: "P".to_string(), number: format!("{:09}", rng.u32(..1_000_000_000)), country: None }]
+                vec![ListedDocument {
+                    kind: "P".to_string(),
+                    number: format!("{:09}", rng.u32(..1_000_000_000)),
+                    country: None,
+                }]
             } else {
                 Vec::new()
             },
@@ -238,7 +311,11 @@ fn padded_list(base: &[Entry], target_names: usize) -> Vec<Entry> {
 }
 
 fn random_date(rng: &mut fastrand::Rng) -> PartialDate {
-    PartialDate { year: rng.u16(1940..2006), month: Some(rng.u8(1..=12)), day: Some(rng.u8(1..=28)) }
+    PartialDate {
+        year: rng.u16(1940..2006),
+        month: Some(rng.u8(1..=12)),
+        day: Some(rng.u8(1..=28)),
+    }
 }
 
 /// Travellers: 99% generated people, 1% listed names (so the alert path is exercised too).
@@ -257,7 +334,11 @@ fn generated_travellers(base: &[Entry], count: usize) -> Vec<TravellerQuery> {
                 surname: surname.to_string(),
                 given_names: given.to_string(),
                 birth_date: Some(random_date(&mut rng)),
-                gender: Some(if rng.bool() { Gender::Male } else { Gender::Female }),
+                gender: Some(if rng.bool() {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                }),
                 nationality: Some(NATIONALITIES[rng.usize(..NATIONALITIES.len())].to_string()),
                 document_number: Some(format!("X{:08}", rng.u32(..100_000_000))),
             }
