@@ -219,3 +219,50 @@ pub fn explain(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcomes(birth_date: BirthDateOutcome, document: DocumentOutcome) -> FieldOutcomes {
+        FieldOutcomes {
+            birth_date,
+            document,
+            nationality: NationalityOutcome::Unknown,
+            gender: GenderOutcome::Unknown,
+        }
+    }
+
+    #[test]
+    fn each_field_moves_the_score_its_way() {
+        let w = FieldWeights::default();
+        let base = outcomes(BirthDateOutcome::Unknown, DocumentOutcome::Unknown).combine(0.7, &w);
+        assert!((base - 0.7).abs() < 1e-6);
+        assert!(
+            outcomes(BirthDateOutcome::Exact, DocumentOutcome::Unknown).combine(0.7, &w) > base
+        );
+        assert!(
+            outcomes(BirthDateOutcome::Conflict, DocumentOutcome::Unknown).combine(0.7, &w) < base
+        );
+        assert!(
+            outcomes(BirthDateOutcome::Unknown, DocumentOutcome::OneEdit).combine(0.7, &w) > base
+        );
+        let mut conflicting = outcomes(BirthDateOutcome::Unknown, DocumentOutcome::Unknown);
+        conflicting.nationality = NationalityOutcome::Conflict;
+        conflicting.gender = GenderOutcome::Conflict;
+        assert!(conflicting.combine(0.7, &w) < base);
+    }
+
+    #[test]
+    fn scores_stay_in_the_unit_interval() {
+        let w = FieldWeights::default();
+        assert_eq!(
+            outcomes(BirthDateOutcome::Exact, DocumentOutcome::Exact).combine(1.0, &w),
+            1.0
+        );
+        assert_eq!(
+            outcomes(BirthDateOutcome::Conflict, DocumentOutcome::Different).combine(0.1, &w),
+            0.0
+        );
+    }
+}

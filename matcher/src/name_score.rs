@@ -270,6 +270,13 @@ mod tests {
     }
 
     #[test]
+    fn regression_a_given_name_and_a_surname_do_not_join_into_one_listed_word() {
+        // Jaro-Winkler's prefix bonus once made `ALEXANDER ISIN` a compound of `ALEKSANDER`.
+        let s = score("ALEXANDER ISIN", "Aleksander");
+        assert!(s < 0.85, "{s}");
+    }
+
+    #[test]
     fn joined_compound_matches_split_one() {
         let s = score("VANDERBERG JAN", "VAN DER BERG, Jan");
         assert!(s > 0.8, "{s}");
