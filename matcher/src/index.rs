@@ -24,6 +24,9 @@ use std::hash::Hasher;
 /// (`MUHAMMAD` in a million-name list); other tokens of the traveller find the candidates.
 const COMMON_TOKEN_POSTINGS: usize = 2_000;
 
+/// Postings read per traveller at most (after the first, rarest token's).
+const POSTINGS_BUDGET: usize = 20_000;
+
 /// Added to a voted name's rank when its entry's birth year is within a year of the traveller's.
 const BIRTH_YEAR_BONUS: f32 = 0.3;
 
@@ -291,6 +294,32 @@ impl WatchlistIndex {
         scored
     }
 
+    /// Screens many travellers on the current rayon pool, one working memory per worker thread
+    /// (rayon may split the work into many more jobs than threads). Results keep input order.
+    pub fn screen_many(
+        &self,
+        queries: &[TravellerQuery],
+        policy: &MatchPolicy,
+    ) -> Vec<Vec<Candidate>> {
+        use rayon::prelude::*;
+        let threads = rayon::current_num_threads().max(1);
+        let pool: Vec<std::sync::Mutex<Option<Scratch>>> =
+            (0..threads).map(|_| std::sync::Mutex::new(None)).collect();
+        queries
+            .par_iter()
+            .map(|query| {
+                let slot = rayon::current_thread_index().unwrap_or(0) % threads;
+                // A poisoned slot only means another traveller's screening panicked; its scratch
+                // is reset on the next use, so carry on with it.
+                let mut guard = pool[slot]
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let scratch = guard.get_or_insert_with(|| self.scratch());
+                self.screen(query, policy, scratch)
+            })
+            .collect()
+    }
+
     /// The explanation of the score of `entry` (an index into [`Self::entries`]) for the traveller.
     pub fn explain(
         &self,
@@ -412,6 +441,11 @@ impl WatchlistIndex {
         policy: &MatchPolicy,
         scratch: &mut Scratch,
     ) -> Vec<usize> {
+        // Leftovers of a screening that did not finish (it panicked): clear them first.
+        for &n in &scratch.touched {
+            scratch.votes[n as usize] = 0.0;
+        }
+        scratch.touched.clear();
         // (vocabulary id, vote) for every listed token reached by a key of a traveller token and
         // really similar to it; the similarity is cached for full scoring.
         let mut hits: Vec<(u32, f32)> = Vec::new();
@@ -441,11 +475,19 @@ impl WatchlistIndex {
         let any_rare = hits
             .iter()
             .any(|(v, _)| self.postings[*v as usize].len() <= COMMON_TOKEN_POSTINGS);
+        // Rarest tokens first, within a budget of postings per traveller: rare tokens say most
+        // about who this is, and the budget bounds the worst case on huge lists.
+        hits.sort_by_key(|&(v, _)| self.postings[v as usize].len());
+        let mut spent = 0usize;
         for &(vocab_id, vote) in &hits {
             let postings = &self.postings[vocab_id as usize];
             if any_rare && postings.len() > COMMON_TOKEN_POSTINGS {
                 continue;
             }
+            if spent > 0 && spent + postings.len() > POSTINGS_BUDGET {
+                break;
+            }
+            spent += postings.len();
             for &name_id in postings {
                 let slot = &mut scratch.votes[name_id as usize];
                 if *slot == 0.0 {

@@ -6,7 +6,6 @@
 
 use anyhow::Context;
 use matcher::{MatchPolicy, TravellerQuery, WatchlistIndex};
-use rayon::prelude::*;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -94,13 +93,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if batch.is_empty() {
             break;
         }
-        let results: Vec<Vec<matcher::Candidate>> = batch
-            .par_iter()
-            .map_init(
-                || index.scratch(),
-                |scratch, row| index.screen(&row.query, &policy, scratch),
-            )
-            .collect();
+        let queries: Vec<TravellerQuery> = batch.iter().map(|row| row.query.clone()).collect();
+        let results = index.screen_many(&queries, &policy);
         for (row, candidates) in batch.iter().zip(&results) {
             if args.explain {
                 let mut scratch = index.scratch();

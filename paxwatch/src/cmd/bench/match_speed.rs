@@ -9,7 +9,6 @@
 use anyhow::Context;
 use matcher::{MatchPolicy, TravellerQuery, WatchlistIndex};
 use model::watchlist::{Entry, Gender, ListedDocument, PartialDate};
-use rayon::prelude::*;
 use std::fs::File;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -83,22 +82,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let travellers = generated_travellers(&base, args.travellers);
 
         let started = Instant::now();
-        let alerts: usize = pool.install(|| {
-            travellers
-                .par_iter()
-                .map_init(
-                    || index.scratch(),
-                    |scratch, t| {
-                        usize::from(
-                            index
-                                .screen(t, &policy, scratch)
-                                .first()
-                                .is_some_and(|c| policy.alerts(c.score)),
-                        )
-                    },
-                )
-                .sum()
-        });
+        let alerts = pool
+            .install(|| index.screen_many(&travellers, &policy))
+            .iter()
+            .filter(|candidates| candidates.first().is_some_and(|c| policy.alerts(c.score)))
+            .count();
         let throughput = travellers.len() as f64 / started.elapsed().as_secs_f64();
 
         let mut scratch = index.scratch();
@@ -118,12 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let start = (f * FLIGHT_SIZE) % travellers.len().max(1);
                 let flight = &travellers[start..(start + FLIGHT_SIZE).min(travellers.len())];
                 let started = Instant::now();
-                pool.install(|| {
-                    let _: Vec<_> = flight
-                        .par_iter()
-                        .map_init(|| index.scratch(), |s, t| index.screen(t, &policy, s))
-                        .collect();
-                });
+                let _ = pool.install(|| index.screen_many(flight, &policy));
                 started.elapsed()
             })
             .collect();
