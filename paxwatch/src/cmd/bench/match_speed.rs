@@ -1,9 +1,330 @@
+//! `paxwatch bench match`: screening throughput and latency against the evaluation list and
+//! against lists padded to 100k and 1M names with generated multi-script names, beside a
+//! brute-force Jaro-Winkler pass over the same list in the same run.
+//!
+//! The generator is deterministic (fixed seed), so runs are comparable. The brute-force baseline
+//! is timed on a sample of travellers and extrapolated to travellers/s on the same thread count;
+//! the report says so.
+
+use anyhow::Context;
+use matcher::{MatchPolicy, TravellerQuery, WatchlistIndex};
+use model::watchlist::{Entry, Gender, ListedDocument, PartialDate};
+use std::fs::File;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The evaluation watchlist (paxwatch CSV); its names are the base of every list size.
+    #[arg(long, default_value = "../shared/eval/watchlist.csv")]
+    pub watchlist: PathBuf,
+    /// List sizes in names, comma-separated; `real` is the watchlist as it is.
+    #[arg(long, default_value = "real,100000,1000000", value_delimiter = ',')]
+    pub sizes: Vec<String>,
+    /// Generated travellers screened for the throughput figure.
+    #[arg(long, default_value_t = 100_000)]
+    pub travellers: usize,
+    /// Worker threads for throughput and flight latency.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    /// Travellers timed one by one for the single-traveller latency.
+    #[arg(long, default_value_t = 2_000)]
+    pub latency_sample: usize,
+    /// Travellers screened by brute force for the baseline (extrapolated).
+    #[arg(long, default_value_t = 100)]
+    pub baseline_sample: usize,
+}
+
+/// Travellers on one flight, for the flight-latency figure.
+const FLIGHT_SIZE: usize = 300;
+/// Flights timed; the median and worst are reported.
+const FLIGHTS: usize = 20;
+const SEED: u64 = 0x5eed_7a11_0000_0001;
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let _ = args;
-    anyhow::bail!("not implemented yet")
+    let file = File::open(&args.watchlist)
+        .with_context(|| format!("opening {}", args.watchlist.display()))?;
+    let base = watchlists::paxwatch_csv::read(std::io::BufReader::new(file))
+        .with_context(|| format!("reading {}", args.watchlist.display()))?
+        .entries;
+    let base_names: usize = base.iter().map(|e| e.names.len()).sum();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads)
+        .build()
+        .context("starting workers")?;
+    let policy = MatchPolicy::default();
+    println!(
+        "paxwatch bench match: {} generated travellers, {} threads, base list {} entries / {} names",
+        args.travellers,
+        args.threads,
+        base.len(),
+        base_names
+    );
+    for size in &args.sizes {
+        let target_names = if size == "real" {
+            base_names
+        } else {
+            size.parse().with_context(|| format!("list size {size}"))?
+        };
+        let entries = padded_list(&base, target_names);
+        let names: usize = entries.iter().map(|e| e.names.len()).sum();
+        let brute_force_names: Vec<String> = entries
+            .iter()
+            .flat_map(|e| e.names.iter().map(|n| folded_name(n)))
+            .collect();
+
+        let started = Instant::now();
+        let index = WatchlistIndex::build(entries.clone());
+        let build = started.elapsed();
+        drop(entries);
+
+        let travellers = generated_travellers(&base, args.travellers);
+
+        let started = Instant::now();
+        let alerts = pool
+            .install(|| index.screen_many(&travellers, &policy))
+            .iter()
+            .filter(|candidates| candidates.first().is_some_and(|c| policy.alerts(c.score)))
+            .count();
+        let throughput = travellers.len() as f64 / started.elapsed().as_secs_f64();
+
+        let mut scratch = index.scratch();
+        let mut latencies: Vec<Duration> = travellers
+            .iter()
+            .take(args.latency_sample)
+            .map(|t| {
+                let started = Instant::now();
+                let _ = index.screen(t, &policy, &mut scratch);
+                started.elapsed()
+            })
+            .collect();
+        latencies.sort_unstable();
+
+        let mut flights: Vec<Duration> = (0..FLIGHTS)
+            .map(|f| {
+                let start = (f * FLIGHT_SIZE) % travellers.len().max(1);
+                let flight = &travellers[start..(start + FLIGHT_SIZE).min(travellers.len())];
+                let started = Instant::now();
+                let _ = pool.install(|| index.screen_many(flight, &policy));
+                started.elapsed()
+            })
+            .collect();
+        flights.sort_unstable();
+
+        let sample = &travellers[..args.baseline_sample.min(travellers.len())];
+        let started = Instant::now();
+        let mut best_sum = 0.0f64;
+        for t in sample {
+            best_sum += brute_force_best(t, &brute_force_names);
+        }
+        let per_traveller = started.elapsed().as_secs_f64() / sample.len().max(1) as f64;
+        let baseline_throughput = args.threads as f64 / per_traveller;
+        let _ = best_sum;
+
+        println!();
+        println!(
+            "list: {} names ({} entries, vocabulary {} tokens)",
+            names,
+            index.entries().len(),
+            index.vocabulary_size()
+        );
+        println!("  index build            {:>10.2} s", build.as_secs_f64());
+        println!("  throughput             {:>10.0} travellers/s on {} threads ({} screened, {} alerted)", throughput, args.threads, travellers.len(), alerts);
+        println!(
+            "  single traveller p50   {:>10.3} ms",
+            ms(percentile(&latencies, 0.50))
+        );
+        println!(
+            "  single traveller p99   {:>10.3} ms",
+            ms(percentile(&latencies, 0.99))
+        );
+        println!(
+            "  flight of {FLIGHT_SIZE} median  {:>10.1} ms (worst of {FLIGHTS}: {:.1} ms)",
+            ms(percentile(&flights, 0.5)),
+            ms(percentile(&flights, 1.0))
+        );
+        println!(
+            "  peak RSS so far        {:>10.0} MiB (VmHWM)",
+            peak_rss_kib().unwrap_or(0) as f64 / 1024.0
+        );
+        println!(
+            "  baseline brute-force Jaro-Winkler: {:.1} travellers/s on {} threads (extrapolated from {} travellers timed on one thread: {:.1} ms each)",
+            baseline_throughput,
+            args.threads,
+            sample.len(),
+            per_traveller * 1000.0
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// Peak resident set size of this process in KiB (Linux `VmHWM`).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// The brute-force baseline's view of a name: folded words, sorted, joined.
+fn folded_name(name: &str) -> String {
+    let mut words: Vec<String> = matcher::fold::fold_words(name)
+        .into_iter()
+        .map(|w| w.text)
+        .collect();
+    words.sort_unstable();
+    words.join(" ")
+}
+
+/// Brute force: Jaro-Winkler of the traveller's folded name against every listed name, top 5 kept.
+fn brute_force_best(t: &TravellerQuery, names: &[String]) -> f64 {
+    let query = folded_name(&format!("{} {}", t.surname, t.given_names));
+    let mut top = [0.0f64; 5];
+    for name in names {
+        let s = strsim::jaro_winkler(&query, name);
+        if s > top[4] {
+            top[4] = s;
+            top.sort_unstable_by(|a, b| b.total_cmp(a));
+        }
+    }
+    top[0]
+}
+
+/// Syllables per script for generated names.
+const LATIN: &[&str] = &[
+    "ka", "ri", "mo", "sa", "len", "dor", "vi", "ta", "nu", "bel", "gar", "shi", "ro", "al", "mi",
+    "tek", "zan", "po", "lo", "ve", "ha", "ru", "din", "ser", "ko", "na", "ya", "fe", "lu", "mar",
+    "is", "ten", "gu", "bra", "chi", "ol",
+];
+const CYRILLIC: &[&str] = &[
+    "ка", "ри", "мо", "са", "лен", "дор", "ви", "та", "ну", "бел", "гар", "ши", "ро", "ал", "ми",
+    "зан", "по", "ло", "ве", "ха", "ру", "дин", "сер", "ко", "на", "я", "фе", "лу", "ев", "ич",
+    "ов", "ей", "ю", "щ",
+];
+const ARABIC: &[&str] = &[
+    "ب", "ت", "ج", "ح", "خ", "د", "ر", "ز", "س", "ش", "ص", "ط", "ع", "غ", "ف", "ق", "ك", "ل", "م",
+    "ن", "ه", "و", "ي", "ا",
+];
+const HAN: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "明", "华", "建", "国", "伟", "芳",
+    "军", "平",
+];
+const GREEK: &[&str] = &[
+    "κα", "ρι", "μο", "σα", "λε", "ντ", "βι", "τα", "νυ", "πα", "γι", "ωρ", "ης", "ος",
+];
+const NATIONALITIES: &[&str] = &[
+    "RUS", "IRN", "SYR", "IRQ", "AFG", "CHN", "PRK", "VEN", "MMR", "LBY", "GBR", "FRA", "DEU",
+    "USA",
+];
+
+fn word(rng: &mut fastrand::Rng, syllables: &[&str], min: usize, max: usize) -> String {
+    (0..rng.usize(min..=max))
+        .map(|_| syllables[rng.usize(..syllables.len())])
+        .collect()
+}
+
+/// A generated full name in a random script (about 70% Latin).
+fn generated_name(rng: &mut fastrand::Rng) -> String {
+    let (syllables, min, max) = match rng.u8(0..100) {
+        0..70 => (LATIN, 2, 4),
+        70..82 => (CYRILLIC, 2, 4),
+        82..92 => (ARABIC, 3, 5),
+        92..97 => (HAN, 1, 2),
+        _ => (GREEK, 2, 4),
+    };
+    let parts = rng.usize(2..=3);
+    (0..parts)
+        .map(|_| word(rng, syllables, min, max))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The base list, padded with generated entries (1–3 names each) up to `target_names` names.
+fn padded_list(base: &[Entry], target_names: usize) -> Vec<Entry> {
+    let mut rng = fastrand::Rng::with_seed(SEED);
+    let mut entries = base.to_vec();
+    let mut names: usize = base.iter().map(|e| e.names.len()).sum();
+    let mut n = 0usize;
+    while names < target_names {
+        n += 1;
+        let count = rng.usize(1..=3).min(target_names - names);
+        let entry_names: Vec<String> = (0..count).map(|_| generated_name(&mut rng)).collect();
+        names += entry_names.len();
+        entries.push(Entry {
+            id: format!("gen-{n}"),
+            list: "GENERATED".to_string(),
+            names: entry_names,
+            birth_dates: if rng.u8(0..10) < 8 {
+                vec![random_date(&mut rng)]
+            } else {
+                Vec::new()
+            },
+            nationalities: vec![NATIONALITIES[rng.usize(..NATIONALITIES.len())].to_string()],
+            gender: Some(if rng.bool() {
+                Gender::Male
+            } else {
+                Gender::Female
+            }),
+            documents: if rng.u8(0..10) < 3 {
+                vec![ListedDocument {
+                    kind: "P".to_string(),
+                    number: format!("{:09}", rng.u32(..1_000_000_000)),
+                    country: None,
+                }]
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    entries
+}
+
+fn random_date(rng: &mut fastrand::Rng) -> PartialDate {
+    PartialDate {
+        year: rng.u16(1940..2006),
+        month: Some(rng.u8(1..=12)),
+        day: Some(rng.u8(1..=28)),
+    }
+}
+
+/// Travellers: 99% generated people, 1% listed names (so the alert path is exercised too).
+fn generated_travellers(base: &[Entry], count: usize) -> Vec<TravellerQuery> {
+    let mut rng = fastrand::Rng::with_seed(SEED ^ 0xff);
+    (0..count)
+        .map(|_| {
+            let full = if rng.u8(0..100) == 0 && !base.is_empty() {
+                let entry = &base[rng.usize(..base.len())];
+                entry.names.first().cloned().unwrap_or_default()
+            } else {
+                generated_name(&mut rng)
+            };
+            let (given, surname) = full.rsplit_once(' ').unwrap_or(("", full.as_str()));
+            TravellerQuery {
+                surname: surname.to_string(),
+                given_names: given.to_string(),
+                birth_date: Some(random_date(&mut rng)),
+                gender: Some(if rng.bool() {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                }),
+                nationality: Some(NATIONALITIES[rng.usize(..NATIONALITIES.len())].to_string()),
+                document_number: Some(format!("X{:08}", rng.u32(..100_000_000))),
+            }
+        })
+        .collect()
 }

@@ -1,0 +1,131 @@
+//! Birth-date evidence: exact, partial, swapped, off by one year, or in conflict.
+
+use model::watchlist::PartialDate;
+use serde::Serialize;
+
+/// The best relation between the traveller's date and any listed date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BirthDateOutcome {
+    /// Every listed date is 4 or more years away.
+    Conflict,
+    /// The closest listed date is 2–3 years away.
+    NearConflict,
+    /// Nothing to compare (no date on one side).
+    Unknown,
+    /// Year ±1 (list "circa" dates, clerical errors).
+    YearOffByOne,
+    /// Same year; day or month unknown on one side (or the traveller's `01-01` placeholder).
+    SameYear,
+    /// Same year and month; day unknown on one side.
+    SameMonth,
+    /// Day and month exchanged.
+    DayMonthSwapped,
+    /// Same full date.
+    Exact,
+}
+
+/// Compares the traveller's date with each listed date and keeps the strongest relation.
+pub fn compare_birth_dates(
+    traveller: Option<&PartialDate>,
+    listed: &[PartialDate],
+) -> BirthDateOutcome {
+    let Some(t) = traveller else {
+        return BirthDateOutcome::Unknown;
+    };
+    if listed.is_empty() {
+        return BirthDateOutcome::Unknown;
+    }
+    listed
+        .iter()
+        .map(|l| compare_one(t, l))
+        .max()
+        .unwrap_or(BirthDateOutcome::Unknown)
+}
+
+fn compare_one(t: &PartialDate, l: &PartialDate) -> BirthDateOutcome {
+    use BirthDateOutcome::*;
+    let year_gap = (i32::from(t.year) - i32::from(l.year)).abs();
+    if year_gap == 0 {
+        // `YYYY-01-01` is the common placeholder for an unknown day and month.
+        let placeholder = t.month == Some(1) && t.day == Some(1);
+        return match (t.month, t.day, l.month, l.day) {
+            (Some(tm), Some(td), Some(lm), Some(ld)) if tm == lm && td == ld => Exact,
+            (Some(tm), Some(td), Some(lm), Some(ld)) if tm == ld && td == lm => DayMonthSwapped,
+            _ if placeholder => SameYear,
+            (Some(tm), _, Some(lm), _) if tm == lm => SameMonth,
+            (Some(_), _, Some(_), _) => YearOffByOne,
+            _ => SameYear,
+        };
+    }
+    match year_gap {
+        1 => YearOffByOne,
+        2 | 3 => NearConflict,
+        _ => Conflict,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use BirthDateOutcome::*;
+
+    fn d(year: u16, month: Option<u8>, day: Option<u8>) -> PartialDate {
+        PartialDate { year, month, day }
+    }
+
+    #[test]
+    fn outcomes() {
+        let listed = [d(1985, Some(3), Some(12))];
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, Some(3), Some(12))), &listed),
+            Exact
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, Some(12), Some(3))), &listed),
+            DayMonthSwapped
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, None, None)), &listed),
+            SameYear
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, Some(1), Some(1))), &listed),
+            SameYear
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, Some(3), None)), &listed),
+            SameMonth
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1986, Some(3), Some(12))), &listed),
+            YearOffByOne
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1988, Some(3), Some(12))), &listed),
+            NearConflict
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1995, Some(3), Some(12))), &listed),
+            Conflict
+        );
+        assert_eq!(compare_birth_dates(None, &listed), Unknown);
+        assert_eq!(
+            compare_birth_dates(Some(&d(1985, None, None)), &[]),
+            Unknown
+        );
+    }
+
+    #[test]
+    fn the_best_of_several_listed_dates_counts() {
+        let listed = [
+            d(1960, None, None),
+            d(1961, None, None),
+            d(1962, None, None),
+        ];
+        assert_eq!(
+            compare_birth_dates(Some(&d(1962, Some(5), Some(1))), &listed),
+            SameYear
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! Script folding: any Unicode name text to upper-case ASCII words, keeping note of the script.
+//!
+//! Latin, Cyrillic, Greek, Hebrew, CJK and the rest go through `any_ascii` after the diacritics are
+//! stripped (canonical decomposition, combining marks dropped). Arabic-script letters are not
+//! vowelled in the lists, so they are mapped straight to the consonant skeleton of
+//! [`crate::phonetic::skeleton`] by [`crate::arabic`], which is what a Latin romanisation of the same
+//! name reduces to.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// The script family a word was written in, as far as matching cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Script {
+    /// Latin or anything folded to Latin letters by `any_ascii` (Cyrillic, Greek, CJK, ...).
+    Latin,
+    /// Arabic or Persian letters, reduced to a consonant skeleton.
+    Arabic,
+    /// Han, Kana or Hangul, romanised by `any_ascii`: one romanisation of many homophones, so a
+    /// match against a Latin listed name is weaker evidence than a Latin-to-Latin match.
+    Cjk,
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// One word after folding: upper-case ASCII letters and digits only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoldedWord {
+    pub text: String,
+    pub script: Script,
+    /// For Arabic script, the consonants as Persian romanisation reads them (`ض` Z, `ق` GH→G,
+    /// `ث` S, a leading `و` V); empty otherwise.
+    pub persian: String,
+}
+
+/// Apostrophe-like characters: they join the letters around them (`MA'ALA` is one word).
+fn is_apostrophe(c: char) -> bool {
+    matches!(
+        c,
+        '\'' | '`'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{02BC}'
+            | '\u{02BB}'
+            | '\u{02BF}'
+            | '\u{02BE}'
+            | '\u{00B4}'
+    )
+}
+
+/// Splits `text` into folded words. Separators are whitespace, hyphens, MRZ fillers `<`, commas and
+/// any other punctuation; apostrophes and Arabic diacritics vanish without splitting.
+pub fn fold_words(text: &str) -> Vec<FoldedWord> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut arabic = false;
+    let mut cjk = false;
+    let mut persian = String::new();
+    let flush = |current: &mut String,
+                 persian: &mut String,
+                 arabic: &mut bool,
+                 cjk: &mut bool,
+                 words: &mut Vec<FoldedWord>| {
+        if !current.is_empty() {
+            let script = if *arabic {
+                Script::Arabic
+            } else if *cjk {
+                Script::Cjk
+            } else {
+                Script::Latin
+            };
+            let persian = if *arabic {
+                std::mem::take(persian)
+            } else {
+                String::new()
+            };
+            words.push(FoldedWord {
+                text: std::mem::take(current),
+                script,
+                persian,
+            });
+        }
+        persian.clear();
+        *arabic = false;
+        *cjk = false;
+    };
+    // NFKC first folds Arabic presentation forms and full-width letters to their plain letters.
+    let composed: String = text.nfkc().collect();
+    let mut chars = composed.chars().peekable();
+    while let Some(c) = chars.next() {
+        if crate::arabic::is_arabic_letter(c) {
+            // An Arabic word that starts with the article ال: drop it, as Latin `AL-` is dropped.
+            if current.is_empty()
+                && (c == 'ا' || c == 'إ' || c == 'أ')
+                && chars.peek() == Some(&'ل')
+            {
+                let rest: String = chars
+                    .clone()
+                    .skip(1)
+                    .take_while(|c| crate::arabic::is_arabic_letter(*c))
+                    .collect();
+                if rest.chars().count() >= 3 {
+                    chars.next();
+                    arabic = true;
+                    continue;
+                }
+            }
+            arabic = true;
+            if current.is_empty() && crate::arabic::is_initial_vowel_carrier(c) {
+                // A word-initial alif, ain, waw or ya is the leading vowel of the romanisation
+                // (in Persian a leading waw is the consonant V, which skeletons drop).
+                current.push('A');
+                if c != 'و' {
+                    persian.push('A');
+                }
+            } else {
+                current.push_str(crate::arabic::skeleton_letters(c));
+                persian.push_str(crate::arabic::persian_skeleton_letters(c));
+            }
+            continue;
+        }
+        if crate::arabic::is_arabic_mark(c) || is_apostrophe(c) {
+            continue;
+        }
+        if c.is_ascii_alphanumeric() {
+            current.push(c.to_ascii_uppercase());
+            continue;
+        }
+        if c.is_ascii() {
+            flush(
+                &mut current,
+                &mut persian,
+                &mut arabic,
+                &mut cjk,
+                &mut words,
+            );
+            continue;
+        }
+        if c.is_whitespace() || c == '\u{200C}' {
+            // ZWNJ separates the parts of Persian compound names (زارعی‌کوشا).
+            flush(
+                &mut current,
+                &mut persian,
+                &mut arabic,
+                &mut cjk,
+                &mut words,
+            );
+            continue;
+        }
+        cjk |= is_cjk(c);
+        let mut any_letter = false;
+        for d in c.nfd().filter(|d| !is_combining_mark(*d)) {
+            for a in any_ascii::any_ascii_char(d).chars() {
+                if a.is_ascii_alphanumeric() {
+                    current.push(a.to_ascii_uppercase());
+                    any_letter = true;
+                }
+            }
+        }
+        if !any_letter && !c.is_alphanumeric() && !is_combining_mark(c) {
+            // Non-ASCII punctuation (dashes, NBSP-like spaces, dots) separates words.
+            flush(
+                &mut current,
+                &mut persian,
+                &mut arabic,
+                &mut cjk,
+                &mut words,
+            );
+        }
+    }
+    flush(
+        &mut current,
+        &mut persian,
+        &mut arabic,
+        &mut cjk,
+        &mut words,
+    );
+    words
+}
+
+/// Name words never hold digits: the ones seen are OCR confusions of letters (`VLADIMIR0VICH`).
+pub fn digits_to_letters(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            '0' => 'O',
+            '1' => 'I',
+            '2' => 'Z',
+            '5' => 'S',
+            '6' => 'G',
+            '8' => 'B',
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        fold_words(s).into_iter().map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn diacritics_are_stripped_and_case_folded() {
+        assert_eq!(texts("Ramírez Müller"), ["RAMIREZ", "MULLER"]);
+        assert_eq!(texts("José Peñaloza"), ["JOSE", "PENALOZA"]);
+    }
+
+    #[test]
+    fn apostrophes_join_and_hyphens_split() {
+        assert_eq!(
+            texts("Ma’ala 'Abd-al-Qadir"),
+            ["MAALA", "ABD", "AL", "QADIR"]
+        );
+    }
+
+    #[test]
+    fn mrz_fillers_separate_words() {
+        assert_eq!(texts("AL<TIKRITI<<QUSAY"), ["AL", "TIKRITI", "QUSAY"]);
+    }
+
+    #[test]
+    fn cyrillic_is_romanised() {
+        assert_eq!(
+            texts("Юрий Павлович Дорошенко"),
+            ["YURII", "PAVLOVICH", "DOROSHENKO"]
+        );
+        assert_eq!(texts("Евгеньевич"), ["EVGENEVICH"]);
+    }
+
+    #[test]
+    fn greek_and_cjk_are_romanised() {
+        assert_eq!(texts("ΓΙΑΝΝΗΣ"), ["GIANNIS"]);
+        assert_eq!(texts("近藤"), ["JINTENG"]);
+    }
+
+    #[test]
+    fn arabic_is_reduced_to_consonants_and_the_article_dropped() {
+        let words = fold_words("محمد الشكوى");
+        assert!(words.iter().all(|w| w.script == Script::Arabic));
+        assert_eq!(words[0].text, "MHMD");
+        assert_eq!(fold_words("احمد")[0].text, "AHMD");
+        assert_eq!(words[1].text, "SK");
+    }
+
+    #[test]
+    fn zwnj_splits_persian_compounds() {
+        assert_eq!(fold_words("زارعی\u{200C}کوشا").len(), 2);
+    }
+}

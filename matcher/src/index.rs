@@ -1,0 +1,648 @@
+//! The screening index: built once per list version, immutable, shareable behind an `Arc`.
+//!
+//! Candidate generation never scans the list. Distinct name tokens form a vocabulary; each
+//! vocabulary token is reachable from hashed keys (phonetic form, consonant skeleton, their
+//! one-deletion variants in the SymSpell manner, the stem without an attached particle, a 4-letter
+//! prefix for MRZ-truncated words), and lists the names holding it. A traveller's tokens look up
+//! their keys, keep the vocabulary tokens that really are similar, and vote for names; the best
+//! voted names, plus entries whose document number is near the traveller's (also by key), are
+//! scored in full.
+
+use crate::document::{normalize_document, ocr_class, MIN_DOCUMENT_LENGTH};
+use crate::evidence::{explain, Explanation, FieldOutcomes};
+use crate::fold::Script;
+use crate::name::{tokenize, Token, TokenKind};
+use crate::name_score::{align, pair_credit, token_weight, NameAlignment, MIN_TOKEN_SIMILARITY};
+use crate::policy::MatchPolicy;
+use crate::query::TravellerQuery;
+use crate::token_similarity::{token_similarity, TokenSimilarity};
+use model::watchlist::Entry;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use std::hash::Hasher;
+
+/// Vocabulary tokens held by more names than this are too common to vote on their own
+/// (`MUHAMMAD` in a million-name list); other tokens of the traveller find the candidates.
+const COMMON_TOKEN_POSTINGS: usize = 2_000;
+
+/// Postings read per traveller at most (after the first, rarest token's).
+const POSTINGS_BUDGET: usize = 20_000;
+
+/// Added to a voted name's rank when its entry's birth year is within a year of the traveller's.
+const BIRTH_YEAR_BONUS: f32 = 0.3;
+
+/// Key families, mixed into the key hash so equal strings of different kinds do not meet.
+#[derive(Clone, Copy)]
+enum KeyKind {
+    Phonetic = 1,
+    PhoneticDeletion = 2,
+    Skeleton = 3,
+    SkeletonDeletion = 4,
+    Prefix = 5,
+    Document = 6,
+    DocumentDeletion = 7,
+}
+
+fn key(kind: KeyKind, text: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u8(kind as u8);
+    h.write(text.as_bytes());
+    h.finish()
+}
+
+/// Hashed keys to ids, as one sorted array: a few bytes per pair where a hash map of vectors
+/// costs tens, which matters with ten keys per word and a million names.
+struct KeyTable(Box<[(u64, u32)]>);
+
+impl KeyTable {
+    fn new(mut pairs: Vec<(u64, u32)>) -> KeyTable {
+        pairs.sort_unstable();
+        pairs.dedup();
+        KeyTable(pairs.into_boxed_slice())
+    }
+
+    /// The pairs holding `key`.
+    fn get(&self, key: u64) -> &[(u64, u32)] {
+        let start = self.0.partition_point(|&(k, _)| k < key);
+        let end = start + self.0[start..].partition_point(|&(k, _)| k == key);
+        &self.0[start..end]
+    }
+}
+
+/// One-character deletions of an ASCII string.
+fn deletions(text: &str) -> impl Iterator<Item = String> + '_ {
+    (0..text.len()).map(move |i| {
+        let mut s = String::with_capacity(text.len());
+        s.push_str(&text[..i]);
+        s.push_str(&text[i + 1..]);
+        s
+    })
+}
+
+struct IndexedName {
+    entry: u32,
+    /// Position of the name in `Entry::names`.
+    position: u32,
+    tokens: Box<[u32]>,
+}
+
+/// A scored candidate entry for one traveller.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Index into [`WatchlistIndex::entries`].
+    pub entry: usize,
+    pub score: f32,
+}
+
+/// Per-thread working memory for screening; reuse one per worker thread.
+pub struct Scratch {
+    votes: Vec<f32>,
+    touched: Vec<u32>,
+    similarity_cache: FxHashMap<u64, TokenSimilarity>,
+    seen_vocab: FxHashSet<u32>,
+}
+
+/// A traveller prepared for screening.
+struct PreparedQuery<'q> {
+    query: &'q TravellerQuery,
+    tokens: Vec<Token>,
+    /// The index of the token that may have been cut at the MRZ length limit.
+    truncated: Option<usize>,
+    document: Option<String>,
+}
+
+/// MRZ name fields hold 39 (TD3) or 31 (TD2) characters; a name this long may have been cut.
+const MRZ_TRUNCATION_LENGTH: usize = 30;
+
+impl<'q> PreparedQuery<'q> {
+    fn new(query: &'q TravellerQuery) -> Self {
+        let tokens = tokenize(&format!("{} {}", query.surname, query.given_names));
+        let mrz_length = query.surname.chars().count() + 2 + query.given_names.chars().count();
+        let truncated =
+            (mrz_length >= MRZ_TRUNCATION_LENGTH && !tokens.is_empty()).then(|| tokens.len() - 1);
+        let document = query
+            .document_number
+            .as_deref()
+            .map(normalize_document)
+            .filter(|d| d.len() >= MIN_DOCUMENT_LENGTH);
+        PreparedQuery {
+            query,
+            tokens,
+            truncated,
+            document,
+        }
+    }
+}
+
+/// The immutable screening index over one list version.
+pub struct WatchlistIndex {
+    entries: Vec<Entry>,
+    /// Normalized document numbers per entry.
+    documents: Vec<Vec<String>>,
+    /// Name ids per entry.
+    entry_names: Vec<Vec<u32>>,
+    names: Vec<IndexedName>,
+    vocabulary: Vec<Token>,
+    postings: Vec<Vec<u32>>,
+    token_keys: KeyTable,
+    document_keys: KeyTable,
+}
+
+impl WatchlistIndex {
+    /// Builds the index. Entries keep their order; candidates refer to them by position.
+    pub fn build(entries: Vec<Entry>) -> WatchlistIndex {
+        let mut vocabulary: Vec<Token> = Vec::new();
+        let mut vocabulary_ids: FxHashMap<(Script, TokenKind, String), u32> = FxHashMap::default();
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut names = Vec::new();
+        let mut entry_names = Vec::with_capacity(entries.len());
+        let mut documents = Vec::with_capacity(entries.len());
+        let mut document_keys: Vec<(u64, u32)> = Vec::new();
+
+        for (entry_index, entry) in entries.iter().enumerate() {
+            // Invariant: lists hold far fewer than 4 billion entries or names.
+            let entry_id = entry_index as u32;
+            let mut own_names: Vec<u32> = Vec::new();
+            let mut seen_token_sets: Vec<Vec<u32>> = Vec::new();
+            let spellings = entry.names.iter().enumerate().flat_map(|(position, name)| {
+                // `DIKIY (DIKY), Aleksey`: a bracketed remark or alternative is indexed both ways.
+                let without = name.contains('(').then(|| without_brackets(name));
+                std::iter::once((position, name.clone())).chain(without.map(|w| (position, w)))
+            });
+            for (position, name) in spellings {
+                let tokens = tokenize(&name);
+                if tokens.is_empty() {
+                    continue;
+                }
+                let mut ids = Vec::with_capacity(tokens.len());
+                for token in tokens {
+                    let k = (token.script, token.kind, token.folded.clone());
+                    let id = *vocabulary_ids.entry(k).or_insert_with(|| {
+                        vocabulary.push(token);
+                        postings.push(Vec::new());
+                        (vocabulary.len() - 1) as u32
+                    });
+                    ids.push(id);
+                }
+                let mut sorted = ids.clone();
+                sorted.sort_unstable();
+                if seen_token_sets.contains(&sorted) {
+                    continue;
+                }
+                seen_token_sets.push(sorted.clone());
+                let name_id = names.len() as u32;
+                sorted.dedup();
+                for id in sorted {
+                    postings[id as usize].push(name_id);
+                }
+                names.push(IndexedName {
+                    entry: entry_id,
+                    position: position as u32,
+                    tokens: ids.into_boxed_slice(),
+                });
+                own_names.push(name_id);
+            }
+            entry_names.push(own_names);
+
+            let normalized: Vec<String> = entry
+                .documents
+                .iter()
+                .map(|d| normalize_document(&d.number))
+                .filter(|d| d.len() >= MIN_DOCUMENT_LENGTH)
+                .collect();
+            for number in &normalized {
+                let class = ocr_class(number);
+                let mut keys = vec![key(KeyKind::Document, &class)];
+                keys.extend(deletions(&class).map(|d| key(KeyKind::DocumentDeletion, &d)));
+                for k in keys {
+                    document_keys.push((k, entry_id));
+                }
+            }
+            documents.push(normalized);
+        }
+
+        let mut token_keys: Vec<(u64, u32)> = Vec::new();
+        for (id, token) in vocabulary.iter().enumerate() {
+            if token.kind != TokenKind::Word {
+                continue;
+            }
+            for k in index_keys(token) {
+                token_keys.push((k, id as u32));
+            }
+        }
+        let token_keys = KeyTable::new(token_keys);
+        let document_keys = KeyTable::new(document_keys);
+        WatchlistIndex {
+            entries,
+            documents,
+            entry_names,
+            names,
+            vocabulary,
+            postings,
+            token_keys,
+            document_keys,
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Number of indexed (distinct per entry) names.
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Number of distinct name tokens.
+    pub fn vocabulary_size(&self) -> usize {
+        self.vocabulary.len()
+    }
+
+    /// Working memory sized for this index.
+    pub fn scratch(&self) -> Scratch {
+        Scratch {
+            votes: vec![0.0; self.names.len()],
+            touched: Vec::new(),
+            similarity_cache: FxHashMap::default(),
+            seen_vocab: FxHashSet::default(),
+        }
+    }
+
+    /// Scores the traveller against its candidate entries: best first, at most
+    /// `policy.max_reported`, each at least `policy.report_threshold`.
+    pub fn screen(
+        &self,
+        query: &TravellerQuery,
+        policy: &MatchPolicy,
+        scratch: &mut Scratch,
+    ) -> Vec<Candidate> {
+        if scratch.votes.len() != self.names.len() {
+            *scratch = self.scratch();
+        }
+        let prepared = PreparedQuery::new(query);
+        scratch.similarity_cache.clear();
+        let candidate_entries = self.candidate_entries(&prepared, policy, scratch);
+        let mut scored: Vec<Candidate> = candidate_entries
+            .into_iter()
+            .map(|entry| {
+                let (score, _, _) = self.assess(&prepared, entry, policy, scratch);
+                Candidate { entry, score }
+            })
+            .filter(|c| c.score >= policy.report_threshold)
+            .collect();
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        scored.truncate(policy.max_reported);
+        scored
+    }
+
+    /// Screens many travellers on the current rayon pool, one working memory per worker thread
+    /// (rayon may split the work into many more jobs than threads). Results keep input order.
+    pub fn screen_many(
+        &self,
+        queries: &[TravellerQuery],
+        policy: &MatchPolicy,
+    ) -> Vec<Vec<Candidate>> {
+        use rayon::prelude::*;
+        let threads = rayon::current_num_threads().max(1);
+        let pool: Vec<std::sync::Mutex<Option<Scratch>>> =
+            (0..threads).map(|_| std::sync::Mutex::new(None)).collect();
+        queries
+            .par_iter()
+            .map(|query| {
+                let slot = rayon::current_thread_index().unwrap_or(0) % threads;
+                // A poisoned slot only means another traveller's screening panicked; its scratch
+                // is reset on the next use, so carry on with it.
+                let mut guard = pool[slot]
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let scratch = guard.get_or_insert_with(|| self.scratch());
+                self.screen(query, policy, scratch)
+            })
+            .collect()
+    }
+
+    /// The explanation of the score of `entry` (an index into [`Self::entries`]) for the traveller.
+    pub fn explain(
+        &self,
+        query: &TravellerQuery,
+        entry: usize,
+        policy: &MatchPolicy,
+        scratch: &mut Scratch,
+    ) -> Option<Explanation> {
+        let prepared = PreparedQuery::new(query);
+        scratch.similarity_cache.clear();
+        let listed_entry = self.entries.get(entry)?;
+        let (_, name_id, alignment) = self.assess(&prepared, entry, policy, scratch);
+        let outcomes = FieldOutcomes::compare(
+            query,
+            prepared.document.as_deref(),
+            listed_entry,
+            &self.documents[entry],
+        );
+        let (listed_name, listed_tokens): (&str, &[u32]) = match name_id {
+            Some(id) => {
+                let name = &self.names[id as usize];
+                (
+                    listed_entry
+                        .names
+                        .get(name.position as usize)
+                        .map(String::as_str)
+                        .unwrap_or(""),
+                    &name.tokens,
+                )
+            }
+            None => ("", &[]),
+        };
+        Some(explain(
+            listed_entry,
+            listed_name,
+            &alignment,
+            |i| {
+                prepared
+                    .tokens
+                    .get(i)
+                    .map(|t| t.folded.clone())
+                    .unwrap_or_default()
+            },
+            |j| {
+                listed_tokens
+                    .get(j)
+                    .map(|&v| self.vocabulary[v as usize].folded.clone())
+                    .unwrap_or_default()
+            },
+            &outcomes,
+            &policy.weights,
+        ))
+    }
+
+    /// Full score of one entry: the best of its names, then the other fields.
+    fn assess(
+        &self,
+        prepared: &PreparedQuery,
+        entry: usize,
+        policy: &MatchPolicy,
+        scratch: &mut Scratch,
+    ) -> (f32, Option<u32>, NameAlignment) {
+        let query_refs: Vec<&Token> = prepared.tokens.iter().collect();
+        let mut best: Option<(u32, NameAlignment)> = None;
+        for &name_id in &self.entry_names[entry] {
+            let name = &self.names[name_id as usize];
+            let listed_refs: Vec<&Token> = name
+                .tokens
+                .iter()
+                .map(|&v| &self.vocabulary[v as usize])
+                .collect();
+            let alignment = align(&query_refs, &listed_refs, |i, j| {
+                let vocab_id = name.tokens[j];
+                let cache_key = ((i as u64) << 32) | u64::from(vocab_id);
+                *scratch
+                    .similarity_cache
+                    .entry(cache_key)
+                    .or_insert_with(|| {
+                        token_similarity(
+                            query_refs[i],
+                            listed_refs[j],
+                            prepared.truncated == Some(i),
+                        )
+                    })
+            });
+            if best.as_ref().is_none_or(|(_, b)| alignment.score > b.score) {
+                best = Some((name_id, alignment));
+            }
+        }
+        let (name_id, alignment) = match best {
+            Some((id, a)) => (Some(id), a),
+            None => (
+                None,
+                NameAlignment {
+                    score: 0.0,
+                    pairs: Vec::new(),
+                    unmatched_query: Vec::new(),
+                    unmatched_listed: Vec::new(),
+                },
+            ),
+        };
+        let outcomes = FieldOutcomes::compare(
+            prepared.query,
+            prepared.document.as_deref(),
+            &self.entries[entry],
+            &self.documents[entry],
+        );
+        (
+            outcomes.combine(alignment.score, &policy.weights),
+            name_id,
+            alignment,
+        )
+    }
+
+    /// Entries worth scoring in full: those of the best-voted names and of near document numbers.
+    fn candidate_entries(
+        &self,
+        prepared: &PreparedQuery,
+        policy: &MatchPolicy,
+        scratch: &mut Scratch,
+    ) -> Vec<usize> {
+        // Leftovers of a screening that did not finish (it panicked): clear them first.
+        for &n in &scratch.touched {
+            scratch.votes[n as usize] = 0.0;
+        }
+        scratch.touched.clear();
+        // (vocabulary id, vote) for every listed token reached by a key of a traveller token and
+        // really similar to it; the similarity is cached for full scoring.
+        let mut hits: Vec<(u32, f32)> = Vec::new();
+        for (i, token) in prepared.tokens.iter().enumerate() {
+            if token.kind != TokenKind::Word {
+                continue;
+            }
+            let truncated = prepared.truncated == Some(i);
+            scratch.seen_vocab.clear();
+            for k in query_keys(token, truncated) {
+                scratch
+                    .seen_vocab
+                    .extend(self.token_keys.get(k).iter().map(|&(_, id)| id));
+            }
+            let weight = token_weight(token);
+            for &vocab_id in &scratch.seen_vocab {
+                let similarity =
+                    token_similarity(token, &self.vocabulary[vocab_id as usize], truncated);
+                scratch
+                    .similarity_cache
+                    .insert(((i as u64) << 32) | u64::from(vocab_id), similarity);
+                if similarity.score >= MIN_TOKEN_SIMILARITY {
+                    hits.push((vocab_id, weight * pair_credit(similarity.score).max(0.05)));
+                }
+            }
+        }
+        let any_rare = hits
+            .iter()
+            .any(|(v, _)| self.postings[*v as usize].len() <= COMMON_TOKEN_POSTINGS);
+        // Rarest tokens first, within a budget of postings per traveller: rare tokens say most
+        // about who this is, and the budget bounds the worst case on huge lists.
+        hits.sort_by_key(|&(v, _)| self.postings[v as usize].len());
+        let mut spent = 0usize;
+        for &(vocab_id, vote) in &hits {
+            let postings = &self.postings[vocab_id as usize];
+            if any_rare && postings.len() > COMMON_TOKEN_POSTINGS {
+                continue;
+            }
+            if spent > 0 && spent + postings.len() > POSTINGS_BUDGET {
+                break;
+            }
+            spent += postings.len();
+            for &name_id in postings {
+                let slot = &mut scratch.votes[name_id as usize];
+                if *slot == 0.0 {
+                    scratch.touched.push(name_id);
+                }
+                *slot += vote;
+            }
+        }
+        // Rank voted names by a Dice-like overlap (a name of about the traveller's length first),
+        // with a bonus when the entry's birth year is within a year of the traveller's: with a
+        // common surname, the date is what tells the right one among thousands.
+        let query_weight: f32 = prepared
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(token_weight)
+            .sum::<f32>()
+            .max(1.0);
+        let year = prepared.query.birth_date.map(|d| i32::from(d.year));
+        // Names with under half the best vote cannot reach the top: skip ranking them.
+        let best_vote = scratch
+            .touched
+            .iter()
+            .map(|&n| scratch.votes[n as usize])
+            .fold(0.0f32, f32::max);
+        let mut voted: Vec<(f32, u32)> = scratch
+            .touched
+            .iter()
+            .filter(|&&n| scratch.votes[n as usize] >= 0.5 * best_vote)
+            .map(|&n| {
+                let name = &self.names[n as usize];
+                let overlap =
+                    2.0 * scratch.votes[n as usize] / (query_weight + name.tokens.len() as f32);
+                let dated = year.is_some_and(|y| {
+                    self.entries[name.entry as usize]
+                        .birth_dates
+                        .iter()
+                        .any(|d| (i32::from(d.year) - y).abs() <= 1)
+                });
+                (overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 }, n)
+            })
+            .collect();
+        for &n in &scratch.touched {
+            scratch.votes[n as usize] = 0.0;
+        }
+        scratch.touched.clear();
+        let keep = policy.max_candidate_names;
+        if voted.len() > keep {
+            voted.select_nth_unstable_by(keep, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            voted.truncate(keep);
+        }
+        let mut entries: Vec<usize> = voted
+            .iter()
+            .map(|&(_, n)| self.names[n as usize].entry as usize)
+            .collect();
+        if let Some(number) = &prepared.document {
+            let class = ocr_class(number);
+            let mut keys = vec![
+                key(KeyKind::Document, &class),
+                key(KeyKind::DocumentDeletion, &class),
+            ];
+            for d in deletions(&class) {
+                keys.push(key(KeyKind::Document, &d));
+                keys.push(key(KeyKind::DocumentDeletion, &d));
+            }
+            for k in keys {
+                entries.extend(self.document_keys.get(k).iter().map(|&(_, e)| e as usize));
+            }
+        }
+        entries.sort_unstable();
+        entries.dedup();
+        entries
+    }
+}
+
+/// The name with bracketed parts removed.
+fn without_brackets(name: &str) -> String {
+    let mut depth = 0usize;
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Keys under which a listed vocabulary word is found.
+fn index_keys(token: &Token) -> Vec<u64> {
+    let mut keys = Vec::new();
+    if token.script != Script::Arabic {
+        keys.push(key(KeyKind::Phonetic, &token.phonetic));
+        if token.phonetic.len() >= 4 {
+            keys.extend(deletions(&token.phonetic).map(|d| key(KeyKind::PhoneticDeletion, &d)));
+        }
+        if let Some(stem) = &token.stem {
+            keys.push(key(KeyKind::Phonetic, stem));
+        }
+        if token.phonetic.len() >= 5 {
+            keys.push(key(KeyKind::Prefix, &token.phonetic[..4]));
+        }
+    }
+    for skeleton in std::iter::once(&token.skeleton).chain(token.skeleton_alternative.as_ref()) {
+        if skeleton.len() >= 2 {
+            keys.push(key(KeyKind::Skeleton, skeleton));
+        }
+        if skeleton.len() >= 3 {
+            keys.extend(deletions(skeleton).map(|d| key(KeyKind::SkeletonDeletion, &d)));
+        }
+    }
+    keys
+}
+
+/// Keys a traveller word looks up: its own keys and its deletions against listed words and their
+/// deletions (one edit either way), the stem, and the prefix when the word may be truncated.
+fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
+    let mut keys = Vec::new();
+    if token.script != Script::Arabic {
+        keys.push(key(KeyKind::Phonetic, &token.phonetic));
+        keys.push(key(KeyKind::PhoneticDeletion, &token.phonetic));
+        if token.phonetic.len() >= 4 {
+            for d in deletions(&token.phonetic) {
+                keys.push(key(KeyKind::Phonetic, &d));
+                keys.push(key(KeyKind::PhoneticDeletion, &d));
+            }
+        }
+        if let Some(stem) = &token.stem {
+            keys.push(key(KeyKind::Phonetic, stem));
+        }
+        if truncated && token.phonetic.len() >= 4 {
+            keys.push(key(KeyKind::Prefix, &token.phonetic[..4]));
+        }
+    }
+    if token.skeleton.len() >= 2 {
+        keys.push(key(KeyKind::Skeleton, &token.skeleton));
+    }
+    if token.script == Script::Arabic {
+        for skeleton in std::iter::once(&token.skeleton).chain(token.skeleton_alternative.as_ref())
+        {
+            if skeleton.len() < 3 {
+                if skeleton.len() == 2 {
+                    keys.push(key(KeyKind::Skeleton, skeleton));
+                }
+                continue;
+            }
+            keys.push(key(KeyKind::Skeleton, skeleton));
+            keys.push(key(KeyKind::SkeletonDeletion, skeleton));
+            for d in deletions(skeleton) {
+                keys.push(key(KeyKind::Skeleton, &d));
+                keys.push(key(KeyKind::SkeletonDeletion, &d));
+            }
+        }
+    }
+    keys
+}

@@ -1,0 +1,112 @@
+//! Edit distance that knows how people mistype: a key next to the intended one, a doubled or
+//! neighbouring key pressed twice, two letters swapped, cost half of an arbitrary edit.
+//!
+//! Hand-written because the usual crates (`strsim`, `rapidfuzz`) offer unit or uniform weights only.
+
+/// QWERTY rows with their horizontal offset in key widths.
+const ROWS: [(&[u8], f32); 3] = [
+    (b"QWERTYUIOP", 0.0),
+    (b"ASDFGHJKL", 0.25),
+    (b"ZXCVBNM", 0.75),
+];
+
+fn key_position(c: u8) -> Option<(usize, f32)> {
+    ROWS.iter().enumerate().find_map(|(row, (keys, offset))| {
+        keys.iter()
+            .position(|&k| k == c)
+            .map(|col| (row, col as f32 + offset))
+    })
+}
+
+/// Neighbouring keys on a QWERTY keyboard (same key included).
+pub fn adjacent_keys(a: u8, b: u8) -> bool {
+    if a == b {
+        return true;
+    }
+    match (key_position(a), key_position(b)) {
+        (Some((ra, ca)), Some((rb, cb))) => match ra.abs_diff(rb) {
+            0 => (ca - cb).abs() <= 1.0,
+            1 => (ca - cb).abs() <= 0.75,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Cost of a typing slip (adjacent key, doubled key, transposition) relative to a plain edit.
+const SLIP_COST: f32 = 0.5;
+
+/// Optimal-string-alignment distance over ASCII upper-case words with slip-aware costs.
+pub fn typing_distance(a: &str, b: &str) -> f32 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (n, m) = (a.len(), b.len());
+    // Row-major (n+1) x (m+1) table; words are short.
+    let width = m + 1;
+    let mut d = vec![0.0f32; (n + 1) * width];
+    let insertion_cost = |word: &[u8], at: usize| {
+        // The inserted letter repeats or neighbours the letter before or after it.
+        let c = word[at];
+        let near = |k: Option<&u8>| k.is_some_and(|&k| adjacent_keys(c, k));
+        if near(at.checked_sub(1).and_then(|p| word.get(p))) || near(word.get(at + 1)) {
+            SLIP_COST
+        } else {
+            1.0
+        }
+    };
+    for i in 1..=n {
+        d[i * width] = d[(i - 1) * width] + insertion_cost(a, i - 1);
+    }
+    for j in 1..=m {
+        d[j] = d[j - 1] + insertion_cost(b, j - 1);
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let substitution = if a[i - 1] == b[j - 1] {
+                0.0
+            } else if adjacent_keys(a[i - 1], b[j - 1]) {
+                SLIP_COST
+            } else {
+                1.0
+            };
+            let mut best = (d[(i - 1) * width + j - 1] + substitution)
+                .min(d[(i - 1) * width + j] + insertion_cost(a, i - 1))
+                .min(d[i * width + j - 1] + insertion_cost(b, j - 1));
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + SLIP_COST);
+            }
+            d[i * width + j] = best;
+        }
+    }
+    d[n * width + m]
+}
+
+/// `1 - distance / longer length`, in [0, 1].
+pub fn typing_similarity(a: &str, b: &str) -> f32 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    (1.0 - typing_distance(a, b) / longest as f32).max(0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn neighbouring_keys() {
+        assert!(adjacent_keys(b'S', b'Z'));
+        assert!(adjacent_keys(b'K', b'O'));
+        assert!(!adjacent_keys(b'Q', b'P'));
+    }
+
+    #[test]
+    fn slips_cost_half() {
+        assert_eq!(typing_distance("SADR", "ZADR"), 0.5);
+        assert_eq!(typing_distance("IGOR", "IGKOR"), 0.5);
+        assert_eq!(typing_distance("MALEKI", "MALEKKI"), 0.5);
+        assert_eq!(typing_distance("THITSAR", "THITSRA"), 0.5);
+        assert_eq!(typing_distance("SADR", "PADR"), 1.0);
+        assert_eq!(typing_distance("", "AB"), 2.0);
+    }
+}

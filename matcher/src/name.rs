@@ -1,0 +1,416 @@
+//! A name as a bag of comparable tokens: titles removed, particles recognised, initials marked.
+//!
+//! Order is not kept on purpose: API data splits and orders names badly, so matching treats a
+//! name as a set of parts (see [`crate::name_score`]).
+
+use crate::fold::{digits_to_letters, fold_words, FoldedWord, Script};
+use crate::phonetic::{arabic_skeleton, phonetic, skeleton};
+
+/// What role a token plays in a name; it decides its weight and how it may match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    /// An ordinary name part.
+    Word,
+    /// A connective or family particle (`BIN`, `ABU`, `ABD`, `VAN`, `DE`...), folded to one spelling.
+    Particle,
+    /// A single letter standing for a given name.
+    Initial,
+}
+
+/// One comparable name part with its precomputed keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Token {
+    /// Upper-case ASCII (for Arabic script: the consonant classes).
+    pub folded: String,
+    /// [`phonetic`] form; equal to `folded` for Arabic script.
+    pub phonetic: String,
+    /// Consonant skeleton.
+    pub skeleton: String,
+    /// A second consonant skeleton: the Persian reading of an Arabic-script word, or a Latin
+    /// skeleton without `V` (Persian `و` is written `V`, `W` or `OU`, and vowels are dropped).
+    pub skeleton_alternative: Option<String>,
+    /// Phonetic form without an attached particle (`ALTIKRITI` → `TIKRITI`, `VANDERBERG` → `BERG`).
+    pub stem: Option<String>,
+    pub kind: TokenKind,
+    pub script: Script,
+}
+
+/// Honorifics, ranks and titles that lists and travellers add or leave out freely.
+const TITLES: &[&str] = &[
+    "MR",
+    "MRS",
+    "MS",
+    "MISS",
+    "MX",
+    "SIR",
+    "DAME",
+    "LORD",
+    "LADY",
+    "DR",
+    "DOCTOR",
+    "PROF",
+    "PROFESSOR",
+    "ENG",
+    "ENGINEER",
+    "GENERAL",
+    "GEN",
+    "COLONEL",
+    "COL",
+    "MAJOR",
+    "CAPTAIN",
+    "CAPT",
+    "LIEUTENANT",
+    "LT",
+    "BRIGADIER",
+    "ADMIRAL",
+    "SERGEANT",
+    "SHEIKH",
+    "SHEIK",
+    "SHAIKH",
+    "SHAYKH",
+    "SHEKH",
+    "CHEIKH",
+    "HAJI",
+    "HAJJI",
+    "HADJI",
+    "HAJ",
+    "HAJJ",
+    "ALHAJI",
+    "ALHAJ",
+    "ALHAJJ",
+    "MULLAH",
+    "MULLA",
+    "MOLLAH",
+    "MOLLA",
+    "MAULANA",
+    "MAWLANA",
+    "MOULANA",
+    "MAULVI",
+    "MAWLAWI",
+    "MOULVI",
+    "MAULAWI",
+    "MUFTI",
+    "IMAM",
+    "USTADH",
+    "USTAZ",
+    "USTAD",
+    "AYATOLLAH",
+    "HOJATOLESLAM",
+    "EMIR",
+    "REV",
+    "REVEREND",
+    "FATHER",
+];
+
+/// Arabic articles: dropped when detached, stripped into a stem when attached.
+const ARTICLES: &[&str] = &[
+    "AL", "EL", "UL", "AD", "AR", "AS", "ASH", "AT", "AZ", "ADH", "ATH",
+];
+
+/// Particles folded to one canonical spelling each.
+const PARTICLES: &[(&str, &str)] = &[
+    ("BIN", "BIN"),
+    ("BINT", "BIN"),
+    ("BINTI", "BIN"),
+    ("IBN", "BIN"),
+    ("BEN", "BIN"),
+    ("BENT", "BIN"),
+    ("BI", "BIN"),
+    ("ABU", "ABU"),
+    ("ABOU", "ABU"),
+    ("ABO", "ABU"),
+    ("ABI", "ABU"),
+    ("UMM", "UMM"),
+    ("UM", "UMM"),
+    ("OUM", "UMM"),
+    ("ABD", "ABD"),
+    ("ABDUL", "ABD"),
+    ("ABDEL", "ABD"),
+    ("ABDOUL", "ABD"),
+    ("ABDAL", "ABD"),
+    ("ABDUR", "ABD"),
+    ("ABDER", "ABD"),
+    ("ABDOL", "ABD"),
+    ("ABDU", "ABD"),
+    ("VAN", "VAN"),
+    ("VON", "VAN"),
+    ("DER", "DER"),
+    ("DEN", "DER"),
+    ("TER", "DER"),
+    ("DE", "DE"),
+    ("DA", "DE"),
+    ("DI", "DE"),
+    ("DU", "DE"),
+    ("DEL", "DE"),
+    ("DELA", "DE"),
+    ("DELLA", "DE"),
+    ("DOS", "DE"),
+    ("DAS", "DE"),
+];
+
+/// Arabic-script particles after folding to consonant classes (بن ابن أبو عبد).
+/// A word-initial alif or ain folds to `A` (see [`crate::arabic::is_initial_vowel_carrier`]).
+const ARABIC_PARTICLES: &[(&str, &str)] =
+    &[("BN", "BIN"), ("ABN", "BIN"), ("AB", "ABU"), ("ABD", "ABD")];
+
+/// `الله` after folding. It is nearly always the second half of a compound written apart
+/// (`عبد الله`, `هدايت الله` = `HIDAYATULLAH`), whose Latin skeleton ends in a single `L`.
+const ARABIC_ALLAH: &str = "ALLH";
+
+/// Prefixes that attach to a name part without a space: the remainder becomes the stem.
+const ATTACHED_PREFIXES: &[&str] = &[
+    "VANDER", "VANDEN", "VANDE", "VAN", "VON", "DELA", "AL", "EL", "UL",
+];
+
+/// Attached `ABD` forms that split off as their own particle (`ABDULRAHMAN` → `ABD` `RAHMAN`).
+const ATTACHED_ABD: &[&str] = &[
+    "ABDOUL", "ABDUL", "ABDEL", "ABDAL", "ABDUR", "ABDER", "ABDOL", "ABDU",
+];
+
+/// Spellings of `ALLAH` after an attached `ABD`.
+const ABD_ALLAH_ENDINGS: &[&str] = &[
+    "ULLAH", "ALLAH", "OLLAH", "ELLAH", "ULAH", "ALAH", "OLAH", "ELAH", "LLAH", "LAH",
+];
+
+fn canonical_particle(word: &str) -> Option<&'static str> {
+    PARTICLES
+        .iter()
+        .find(|(spelling, _)| *spelling == word)
+        .map(|(_, canonical)| *canonical)
+}
+
+impl Token {
+    /// A token romanised to Latin letters (Latin, Cyrillic, Greek, CJK...) from a folded word.
+    fn latin(folded: String, kind: TokenKind, script: Script) -> Token {
+        let phonetic = phonetic(&folded);
+        let skeleton = skeleton(&phonetic);
+        let stem = if kind == TokenKind::Word {
+            ATTACHED_PREFIXES
+                .iter()
+                .find(|prefix| folded.starts_with(*prefix) && folded.len() >= prefix.len() + 3)
+                .map(|prefix| crate::phonetic::phonetic(&folded[prefix.len()..]))
+        } else {
+            None
+        };
+        let without_v: String = skeleton.chars().filter(|&c| c != 'V').collect();
+        let skeleton_alternative =
+            (without_v.len() != skeleton.len() && !without_v.is_empty()).then_some(without_v);
+        Token {
+            folded,
+            phonetic,
+            skeleton,
+            skeleton_alternative,
+            stem,
+            kind,
+            script,
+        }
+    }
+
+    fn arabic(folded: String, kind: TokenKind) -> Token {
+        let skeleton = arabic_skeleton(&folded);
+        Token {
+            phonetic: folded.clone(),
+            folded,
+            skeleton,
+            skeleton_alternative: None,
+            stem: None,
+            kind,
+            script: Script::Arabic,
+        }
+    }
+
+    /// An Arabic-script word with its Persian reading as the alternative skeleton.
+    fn arabic_word(folded: String, persian: &str) -> Token {
+        let mut token = Token::arabic(folded, TokenKind::Word);
+        let persian = arabic_skeleton(persian);
+        if persian != token.skeleton && !persian.is_empty() {
+            token.skeleton_alternative = Some(persian);
+        }
+        token
+    }
+
+    /// The first letter, for initials.
+    pub fn initial(&self) -> Option<char> {
+        self.folded.chars().next()
+    }
+}
+
+/// Tokens of a full name string in any script and order.
+pub fn tokenize(name: &str) -> Vec<Token> {
+    let words = fold_words(name);
+    let count = words.len();
+    let mut tokens = Vec::with_capacity(count);
+    for (
+        position,
+        FoldedWord {
+            text,
+            script,
+            persian,
+        },
+    ) in words.into_iter().enumerate()
+    {
+        let is_last = position + 1 == count;
+        match script {
+            Script::Arabic => {
+                if text.is_empty() {
+                    continue;
+                }
+                if text == ARABIC_ALLAH {
+                    tokens.push(Token::arabic("L".to_string(), TokenKind::Word));
+                    continue;
+                }
+                match ARABIC_PARTICLES.iter().find(|(skel, _)| *skel == text) {
+                    Some((_, canonical)) if !is_last => {
+                        tokens.push(Token::arabic(canonical.to_string(), TokenKind::Particle))
+                    }
+                    Some(_) => tokens.push(Token::arabic_word(text, &persian)),
+                    None if text.starts_with("ABD") && text.len() >= 5 => {
+                        // Attached `عبد` (`عبدالمنان`): split like Latin `ABDULMANAN`, dropping the
+                        // article's `L` that follows it.
+                        tokens.push(Token::arabic("ABD".to_string(), TokenKind::Particle));
+                        let rest = &text[3..];
+                        let rest = if rest.starts_with('L') && rest.len() >= 3 {
+                            &rest[1..]
+                        } else {
+                            rest
+                        };
+                        tokens.push(Token::arabic(rest.to_string(), TokenKind::Word));
+                    }
+                    None => tokens.push(Token::arabic_word(text, &persian)),
+                }
+            }
+            Script::Latin | Script::Cjk => {
+                let text = digits_to_letters(&text);
+                if TITLES.contains(&text.as_str()) && count > 1 {
+                    continue;
+                }
+                if ARTICLES.contains(&text.as_str()) && !is_last {
+                    continue;
+                }
+                if let Some(canonical) = canonical_particle(&text) {
+                    if count > 1 {
+                        tokens.push(Token::latin(
+                            canonical.to_string(),
+                            TokenKind::Particle,
+                            script,
+                        ));
+                        continue;
+                    }
+                }
+                if ABD_ALLAH_ENDINGS.iter().any(|ending| {
+                    text.len() == 3 + ending.len()
+                        && text.starts_with("ABD")
+                        && text.ends_with(ending)
+                }) {
+                    // ABDULLAH, ABDALLAH, ABDALAH, ABDOLLAH: one name, `ABD` + `ALLAH`.
+                    tokens.push(Token::latin("ABD".to_string(), TokenKind::Particle, script));
+                    tokens.push(Token::latin("LAH".to_string(), TokenKind::Word, script));
+                    continue;
+                }
+                if let Some(prefix) = ATTACHED_ABD
+                    .iter()
+                    .find(|p| text.starts_with(*p) && text.len() >= p.len() + 3)
+                {
+                    tokens.push(Token::latin("ABD".to_string(), TokenKind::Particle, script));
+                    tokens.push(Token::latin(
+                        text[prefix.len()..].to_string(),
+                        TokenKind::Word,
+                        script,
+                    ));
+                    continue;
+                }
+                let kind = if text.len() == 1 {
+                    TokenKind::Initial
+                } else {
+                    TokenKind::Word
+                };
+                tokens.push(Token::latin(text, kind, script));
+            }
+        }
+    }
+    // Titles removed everything (a name that is only `GENERAL`): keep the words as written.
+    if tokens.is_empty() {
+        for word in fold_words(name) {
+            match word.script {
+                Script::Arabic => tokens.push(Token::arabic_word(word.text, &word.persian)),
+                script => tokens.push(Token::latin(
+                    digits_to_letters(&word.text),
+                    TokenKind::Word,
+                    script,
+                )),
+            }
+        }
+    }
+    tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folded(name: &str) -> Vec<String> {
+        tokenize(name).into_iter().map(|t| t.folded).collect()
+    }
+
+    #[test]
+    fn titles_are_removed() {
+        assert_eq!(folded("AL ZAWAHIRI, Dr. Ayman"), ["ZAWAHIRI", "AYMAN"]);
+        assert_eq!(folded("MURAT MAGOMEDOVICH MR"), ["MURAT", "MAGOMEDOVICH"]);
+        assert_eq!(folded("SHEIKH SHAFI"), ["SHAFI"]);
+    }
+
+    #[test]
+    fn a_name_that_is_only_a_title_is_kept() {
+        assert_eq!(folded("General"), ["GENERAL"]);
+    }
+
+    #[test]
+    fn detached_articles_drop_and_particles_fold() {
+        assert_eq!(folded("AL-TIKRITI"), ["TIKRITI"]);
+        assert_eq!(folded("Usama bin Laden"), ["USAMA", "BIN", "LADEN"]);
+        assert_eq!(folded("USAMA IBN LADEN"), ["USAMA", "BIN", "LADEN"]);
+        assert_eq!(folded("ABOU BAKR"), ["ABU", "BAKR"]);
+    }
+
+    #[test]
+    fn abd_forms_meet() {
+        assert_eq!(folded("ABD AL-RAHIM"), ["ABD", "RAHIM"]);
+        assert_eq!(folded("ABDEL RAHIM"), ["ABD", "RAHIM"]);
+        assert_eq!(folded("ABDULRAHIM"), ["ABD", "RAHIM"]);
+        assert_eq!(folded("ABDALAH"), ["ABD", "LAH"]);
+        assert_eq!(folded("ABDULLAH"), ["ABD", "LAH"]);
+    }
+
+    #[test]
+    fn attached_prefixes_give_a_stem() {
+        let t = tokenize("ALTIKRITI");
+        assert_eq!(t[0].stem.as_deref(), Some("TIKRITI"));
+        let t = tokenize("VANDERBERG");
+        assert_eq!(t[0].stem.as_deref(), Some("BERG"));
+    }
+
+    #[test]
+    fn single_letters_are_initials() {
+        let t = tokenize("SAKHAROVA T. A.");
+        assert_eq!(t[1].kind, TokenKind::Initial);
+        assert_eq!(t[2].kind, TokenKind::Initial);
+    }
+
+    #[test]
+    fn arabic_particles_and_compounds() {
+        assert_eq!(folded("عبدالمنان محمد"), ["ABD", "MNN", "MHMD"]);
+        assert_eq!(folded("محمد بن بلقاسم"), ["MHMD", "BIN", "BLKSM"]);
+        assert_eq!(folded("هدايت الله"), ["HDT", "L"]);
+        let persian = tokenize("رضوانی");
+        assert_eq!(persian[0].skeleton, "RDN");
+        assert_eq!(persian[0].skeleton_alternative.as_deref(), Some("RZN"));
+        let latin = tokenize("REZVANI");
+        assert_eq!(latin[0].skeleton_alternative.as_deref(), Some("RZN"));
+    }
+
+    #[test]
+    fn ocr_digits_in_names_read_as_letters() {
+        assert_eq!(folded("VLADIMIR0VICH"), ["VLADIMIROVICH"]);
+    }
+}

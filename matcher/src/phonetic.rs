@@ -1,0 +1,149 @@
+//! Phonetic keys for folded Latin words, built for the variation romanisations produce.
+//!
+//! [`phonetic`] keeps the vowels but merges what the romanisation systems of Arabic (UN, French,
+//! Persian usage) and Cyrillic (ICAO 9303, BGN/PCGN, GOST) spell differently: `KH`/`H`,
+//! `OU`/`U`/`W`, `Y`/`I`/`J`-less palatals, `Q`/`K`, doubled letters, `IE`/`E` (`YEVGENYEVICH` and
+//! `EVGENEVICH` meet), ICAO umlaut spellings `UE`/`OE`/`AE`. [`skeleton`] then drops the vowels: it is
+//! what an unvowelled Arabic-script name reduces to, and it absorbs `MUHAMMAD`/`MOHAMED`.
+
+/// Ordered rewrite rules applied left to right at each position (longest first where they overlap).
+const REWRITES: &[(&str, &str)] = &[
+    ("TCH", "CH"),
+    // OCR reads `M` as `RN`; a real `RN` becomes `M` on both sides alike.
+    ("RN", "M"),
+    ("DZH", "J"),
+    ("DJ", "J"),
+    ("ZH", "J"),
+    ("KH", "H"),
+    ("GH", "G"),
+    ("PH", "F"),
+    ("DH", "D"),
+    ("TH", "T"),
+    ("CK", "K"),
+    ("CH", "C"),
+    // French and Spanish `C` before `E`/`I` is `S` (`HACEN` for `HASAN`, `YOUCEF` for `YUSUF`).
+    ("CE", "SE"),
+    ("CI", "SI"),
+    ("OU", "U"),
+    ("OO", "U"),
+    ("EE", "I"),
+    ("AE", "A"),
+    ("OE", "O"),
+    ("UE", "U"),
+    ("EI", "I"),
+    ("C", "K"),
+    ("Q", "K"),
+    ("X", "KS"),
+    ("W", "U"),
+    ("Y", "I"),
+];
+
+/// The vowel-keeping phonetic form of a folded Latin word.
+pub fn phonetic(word: &str) -> String {
+    let bytes = word.as_bytes();
+    let mut out = String::with_capacity(word.len() + 2);
+    let mut i = 0;
+    'outer: while i < bytes.len() {
+        for (from, to) in REWRITES {
+            if bytes[i..].starts_with(from.as_bytes()) {
+                // `CH` is kept as one sound (`C` after the rewrite); a lone `C` becomes `K`.
+                out.push_str(to);
+                i += from.len();
+                continue 'outer;
+            }
+        }
+        out.push(bytes[i] as char);
+        i += 1;
+    }
+    // Second pass: `IE` → `E` once `Y` is `I` (Cyrillic `е` after a vowel or soft sign), then
+    // collapse doubled letters (`MUHAMMAD`, `DMITRII`, `ABBAS`).
+    let merged = out.replace("IE", "E");
+    let mut collapsed = String::with_capacity(merged.len());
+    let mut last = '\0';
+    for c in merged.chars() {
+        if c != last {
+            collapsed.push(c);
+        }
+        last = c;
+    }
+    collapsed
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'A' | 'E' | 'I' | 'O' | 'U')
+}
+
+/// The consonant skeleton of a phonetic form: `SH` → `S`, vowels dropped except that a leading
+/// vowel becomes `A` (Arabic writes it with an alif or ain: `EHSAN` `احسان` against `HASAN` `حسن`),
+/// a final `H` dropped (`FATIMAH`/`FATIMA`, Persian `ZADEH` and `زاده`).
+pub fn skeleton(phonetic_form: &str) -> String {
+    let replaced = phonetic_form.replace("SH", "S");
+    let mut s = String::with_capacity(replaced.len());
+    if replaced.starts_with(is_vowel) {
+        s.push('A');
+    }
+    s.extend(replaced.chars().filter(|c| !is_vowel(*c)));
+    final_devoicing(s)
+}
+
+/// Drops a final `H` (`FATIMAH`/`FATIMA`, Persian `ZADEH` and `زاده`) and writes a final `D` as
+/// `T` (Turkish `AHMET`/`MEHMET` for `AHMAD`/`MUHAMMAD`).
+fn final_devoicing(mut s: String) -> String {
+    if s.len() > 1 && s.ends_with('H') {
+        s.pop();
+    }
+    if s.len() > 1 && s.ends_with('D') {
+        s.pop();
+        s.push('T');
+    }
+    s
+}
+
+/// Skeleton of an Arabic-script word, already reduced to consonant classes by folding.
+pub fn arabic_skeleton(folded: &str) -> String {
+    final_devoicing(folded.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_romanisations_share_a_skeleton() {
+        let keys: Vec<String> = ["MUHAMMAD", "MOHAMMED", "MOHAMAD", "MOHAMED", "MEHMET"]
+            .iter()
+            .map(|w| skeleton(&phonetic(w)))
+            .collect();
+        assert!(keys.iter().all(|k| k == "MHMT"), "{keys:?}");
+        assert_eq!(skeleton(&phonetic("EHSAN")), "AHSN");
+        assert_eq!(skeleton(&phonetic("AHMET")), skeleton(&phonetic("AHMAD")));
+        assert_eq!(phonetic("HACEN"), phonetic("HASEN"));
+        assert_eq!(skeleton(&phonetic("YOUSEF")), skeleton(&phonetic("YUSUF")));
+        assert_eq!(phonetic("OUALID"), phonetic("WALID"));
+        assert_eq!(skeleton(&phonetic("KHALID")), skeleton(&phonetic("HALID")));
+        assert_eq!(phonetic("QASIM"), phonetic("KASIM"));
+    }
+
+    #[test]
+    fn cyrillic_romanisations_share_a_phonetic_form() {
+        assert_eq!(phonetic("YEVGENYEVICH"), phonetic("EVGENEVICH"));
+        assert_eq!(phonetic("DMITRY"), phonetic("DMITRII"));
+        assert_eq!(phonetic("VALERY"), phonetic("VALERII"));
+        assert_eq!(phonetic("ANATOLYEVNA"), phonetic("ANATOLEVNA"));
+        assert_eq!(phonetic("ALEKSANDR"), phonetic("ALEXANDR"));
+    }
+
+    #[test]
+    fn icao_umlaut_spelling_meets_the_plain_letter() {
+        assert_eq!(phonetic("MUELLER"), phonetic("MULLER"));
+    }
+
+    #[test]
+    fn arabic_script_meets_latin_romanisation() {
+        let arabic = crate::fold::fold_words("محمد");
+        assert_eq!(
+            arabic_skeleton(&arabic[0].text),
+            skeleton(&phonetic("MOHAMMED"))
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! Scoring weights and the alert threshold: configuration, not code.
+//!
+//! The matcher only scores; whoever owns the policy decides what score raises an alert. The
+//! defaults were set on the synthetic development set of the evaluation (see ARCHITECTURE.md):
+//! they are the shipped starting point, meant to be overridden per deployment.
+
+use serde::{Deserialize, Serialize};
+
+/// How much each field's outcome moves the name score (additive, the sum is clamped to [0, 1]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FieldWeights {
+    pub birth_date_exact: f32,
+    pub birth_date_day_month_swapped: f32,
+    pub birth_date_same_month: f32,
+    pub birth_date_same_year: f32,
+    pub birth_date_year_off_by_one: f32,
+    /// Listed and travelling dates 2–3 years apart.
+    pub birth_date_near_conflict: f32,
+    /// Every listed date 4 or more years away.
+    pub birth_date_conflict: f32,
+    pub document_exact: f32,
+    /// Same number after OCR confusion classes, or one substitution/transposition away.
+    pub document_close: f32,
+    pub nationality_match: f32,
+    pub nationality_conflict: f32,
+    pub gender_conflict: f32,
+}
+
+impl Default for FieldWeights {
+    fn default() -> Self {
+        FieldWeights {
+            birth_date_exact: 0.12,
+            birth_date_day_month_swapped: 0.08,
+            birth_date_same_month: 0.08,
+            birth_date_same_year: 0.06,
+            birth_date_year_off_by_one: 0.0,
+            birth_date_near_conflict: -0.15,
+            birth_date_conflict: -0.30,
+            document_exact: 0.40,
+            document_close: 0.32,
+            nationality_match: 0.03,
+            nationality_conflict: -0.08,
+            gender_conflict: -0.08,
+        }
+    }
+}
+
+/// The scoring and alerting policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MatchPolicy {
+    pub weights: FieldWeights,
+    /// A (traveller, entry) pair at or above this score is raised for human review.
+    pub alert_threshold: f32,
+    /// Candidates below this score are not reported.
+    pub report_threshold: f32,
+    /// At most this many entries are reported per traveller.
+    pub max_reported: usize,
+    /// Names kept from candidate generation for full scoring.
+    pub max_candidate_names: usize,
+}
+
+impl Default for MatchPolicy {
+    fn default() -> Self {
+        MatchPolicy {
+            weights: FieldWeights::default(),
+            alert_threshold: 0.905,
+            report_threshold: 0.30,
+            max_reported: 5,
+            max_candidate_names: 40,
+        }
+    }
+}
+
+impl MatchPolicy {
+    /// Whether a score should be raised for review under this policy.
+    pub fn alerts(&self, score: f32) -> bool {
+        score >= self.alert_threshold
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_fields_take_defaults() {
+        let policy: MatchPolicy =
+            serde_json::from_str(r#"{"alert_threshold": 0.9}"#).expect("valid policy JSON");
+        assert_eq!(policy.alert_threshold, 0.9);
+        assert_eq!(policy.weights, FieldWeights::default());
+        assert!(policy.alerts(0.95));
+        assert!(!policy.alerts(0.85));
+    }
+}

@@ -1,0 +1,323 @@
+//! Similarity of two name tokens in [0, 1], with the reason it holds.
+
+use crate::fold::Script;
+use crate::name::{Token, TokenKind};
+use strsim::jaro_winkler;
+
+/// How two tokens were found to correspond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenMatchKind {
+    /// Same folded spelling.
+    Exact,
+    /// Same phonetic form (romanisation variant).
+    Phonetic,
+    /// Same consonant skeleton (vowel variants, Arabic script against Latin).
+    Skeleton,
+    /// Close spelling (Jaro-Winkler on spelling or phonetic form): typos, OCR, variants.
+    Fuzzy,
+    /// One side is an initial of the other.
+    Initial,
+    /// One side is the start of the other (name cut at the MRZ length limit).
+    Truncated,
+    /// Equal once an attached particle is set aside (`ALTIKRITI` / `TIKRITI`).
+    Stem,
+    /// Two particles of the same canonical form (`IBN` / `BIN`).
+    Particle,
+    /// One word spells two consecutive words of the other name (hyphenated compounds).
+    Compound,
+}
+
+/// Similarity with its reason; `score` is 0 when the tokens do not correspond.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TokenSimilarity {
+    pub score: f32,
+    pub kind: TokenMatchKind,
+}
+
+const NONE: TokenSimilarity = TokenSimilarity {
+    score: 0.0,
+    kind: TokenMatchKind::Fuzzy,
+};
+
+/// Compares a traveller token with a listed token. `query_may_be_truncated` allows prefix matches
+/// for the last query token of a name that reached the MRZ length limit.
+pub fn token_similarity(
+    query: &Token,
+    listed: &Token,
+    query_may_be_truncated: bool,
+) -> TokenSimilarity {
+    use TokenKind::*;
+    match (query.kind, listed.kind) {
+        (Particle, Particle) => {
+            return if query.phonetic == listed.phonetic || query.skeleton == listed.skeleton {
+                TokenSimilarity {
+                    score: 1.0,
+                    kind: TokenMatchKind::Particle,
+                }
+            } else {
+                NONE
+            };
+        }
+        (Particle, _) | (_, Particle) => return NONE,
+        (Initial, _) | (_, Initial) => {
+            return if query.initial() == listed.initial() && query.script == listed.script {
+                TokenSimilarity {
+                    score: 1.0,
+                    kind: TokenMatchKind::Initial,
+                }
+            } else {
+                NONE
+            };
+        }
+        (Word, Word) => {}
+    }
+    if query.script == Script::Arabic || listed.script == Script::Arabic {
+        // Best over both readings of each side (Arabic/Persian; Latin with and without `V`).
+        let readings = |t: &Token| [Some(t.skeleton.clone()), t.skeleton_alternative.clone()];
+        let mut best = NONE;
+        for q in readings(query).into_iter().flatten() {
+            for l in readings(listed).into_iter().flatten() {
+                let s = skeleton_similarity(&q, &l);
+                if s.score > best.score {
+                    best = s;
+                }
+            }
+        }
+        return best;
+    }
+    if (query.script == Script::Cjk) != (listed.script == Script::Cjk) {
+        let mut s = romanised_similarity(query, listed, query_may_be_truncated);
+        s.score = s.score.min(MAX_CJK_TO_LATIN);
+        return s;
+    }
+    romanised_similarity(query, listed, query_may_be_truncated)
+}
+
+/// A romanised Han/Hangul/Kana word against a Latin listed word is at most this similar: one
+/// romanisation stands for many homophones and list spellings follow other systems.
+const MAX_CJK_TO_LATIN: f32 = 0.9;
+
+/// Words both written in (or romanised to) Latin letters.
+fn romanised_similarity(
+    query: &Token,
+    listed: &Token,
+    query_may_be_truncated: bool,
+) -> TokenSimilarity {
+    if query.folded == listed.folded {
+        return TokenSimilarity {
+            score: 1.0,
+            kind: TokenMatchKind::Exact,
+        };
+    }
+    let (shorter, longer) = (
+        query.folded.len().min(listed.folded.len()),
+        query.folded.len().max(listed.folded.len()),
+    );
+    if longer > 2 * shorter + 2
+        && !query_may_be_truncated
+        && query.stem.is_none()
+        && listed.stem.is_none()
+    {
+        // Lengths this far apart: no spelling variant, only a truncation or attached particle.
+        return NONE;
+    }
+    if query.phonetic == listed.phonetic {
+        return TokenSimilarity {
+            score: 0.97,
+            kind: TokenMatchKind::Phonetic,
+        };
+    }
+    let mut best = TokenSimilarity {
+        score: fuzzy_similarity(query, listed),
+        kind: TokenMatchKind::Fuzzy,
+    };
+    if query.skeleton.len() >= 3 && query.skeleton == listed.skeleton && best.score < 0.9 {
+        // Same consonants, different vowels: strong for Arabic-origin names (MUHAMAD/MOHAMED),
+        // weaker the more the vowels differ (GUILLAUME/GHOLAMI).
+        let vowels = edit_similarity(&query.phonetic, &listed.phonetic);
+        let score = 0.8 + 0.12 * vowels;
+        if score > best.score {
+            best = TokenSimilarity {
+                score,
+                kind: TokenMatchKind::Skeleton,
+            };
+        }
+    }
+    let stem_pair = match (&query.stem, &listed.stem) {
+        (Some(q), _) if *q == listed.phonetic => true,
+        (_, Some(l)) if *l == query.phonetic => true,
+        (Some(q), Some(l)) => q == l,
+        _ => false,
+    };
+    if stem_pair && best.score < 0.95 {
+        best = TokenSimilarity {
+            score: 0.95,
+            kind: TokenMatchKind::Stem,
+        };
+    }
+    if query_may_be_truncated
+        && query.folded.len() >= 2
+        && listed.folded.len() > query.folded.len()
+        && (listed.folded.starts_with(&query.folded)
+            || listed.phonetic.starts_with(&query.phonetic))
+        && best.score < 0.97
+    {
+        best = TokenSimilarity {
+            score: 0.97,
+            kind: TokenMatchKind::Truncated,
+        };
+    }
+    best
+}
+
+/// Spelling similarity: the mean of Jaro-Winkler (kind to typos near the end) and normalized
+/// Damerau-Levenshtein (not fooled by a shared prefix: `JUNJIE`/`JUNZHENG`), best of spelling and
+/// phonetic form.
+fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
+    let blend = |a: &str, b: &str| (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0;
+    let jaro = jaro_winkler(&query.folded, &listed.folded)
+        .max(jaro_winkler(&query.phonetic, &listed.phonetic)) as f32;
+    if jaro < FAR_APART {
+        // Far apart already: the edit distances below could not lift it to a match.
+        return jaro * 0.9;
+    }
+    let best = blend(&query.folded, &listed.folded).max(blend(&query.phonetic, &listed.phonetic));
+    if best >= 0.95 {
+        return best;
+    }
+    let (q, l) = (ocr_form(&query.folded), ocr_form(&listed.folded));
+    if q == l {
+        return best.max(OCR_EQUIVALENT);
+    }
+    let best = best.max(blend(&q, &l) - 0.02);
+    if best >= MAX_TYPING_SIMILARITY || query.folded.len().abs_diff(listed.folded.len()) > 2 {
+        return best;
+    }
+    best.max(
+        crate::keyboard::typing_similarity(&query.folded, &listed.folded)
+            .min(MAX_TYPING_SIMILARITY),
+    )
+}
+
+/// A keyboard slip never makes two words more alike than this.
+const MAX_TYPING_SIMILARITY: f32 = 0.92;
+
+/// Jaro-Winkler below this means no edit-based measure will find a match.
+const FAR_APART: f32 = 0.7;
+
+/// `1 - OSA distance / longer length` (words here are ASCII, so bytes are characters).
+pub fn edit_similarity(a: &str, b: &str) -> f32 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    1.0 - strsim::osa_distance(a, b) as f32 / longest as f32
+}
+
+/// Similarity of words that differ only by characters OCR confuses.
+const OCR_EQUIVALENT: f32 = 0.95;
+
+/// Merges letters that OCR of the MRZ confuses (`I`/`L`, `O`/`D`/`Q`, `E`/`F`, `RN`/`M`).
+fn ocr_form(word: &str) -> String {
+    word.replace("RN", "M")
+        .chars()
+        .map(|c| match c {
+            'L' => 'I',
+            'D' | 'Q' => 'O',
+            'F' => 'E',
+            other => other,
+        })
+        .collect()
+}
+
+/// Arabic script against a romanisation, same consonants: strong but never certain, since the
+/// skeleton drops the vowels that tell `HASAN` from `HUSAYN` apart.
+const SAME_SKELETON: f32 = 0.9;
+
+fn skeleton_similarity(a: &str, b: &str) -> TokenSimilarity {
+    if a.is_empty() || b.is_empty() {
+        return NONE;
+    }
+    if a == b {
+        return TokenSimilarity {
+            score: SAME_SKELETON,
+            kind: TokenMatchKind::Skeleton,
+        };
+    }
+    if a.len() < 2 || b.len() < 2 {
+        return NONE;
+    }
+    let blend = (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0;
+    TokenSimilarity {
+        score: blend * (SAME_SKELETON - 0.02),
+        kind: TokenMatchKind::Skeleton,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::name::tokenize;
+
+    fn sim(a: &str, b: &str) -> TokenSimilarity {
+        token_similarity(&tokenize(a)[0], &tokenize(b)[0], false)
+    }
+
+    #[test]
+    fn exact_and_phonetic_variants() {
+        assert_eq!(sim("IVANOV", "Ivanov").kind, TokenMatchKind::Exact);
+        let s = sim("DMITRII", "DMITRY");
+        assert_eq!(s.kind, TokenMatchKind::Phonetic);
+        assert!(s.score > 0.95);
+    }
+
+    #[test]
+    fn typos_stay_close_and_strangers_stay_far() {
+        assert!(sim("MALDEKI", "MALEKI").score > 0.9);
+        assert!(sim("PETROV", "KARIMI").score < 0.6);
+        assert!(
+            sim("JUNJIE", "JUNZHENG").score < 0.85,
+            "a shared prefix alone is not a close match"
+        );
+    }
+
+    #[test]
+    fn ocr_confusions_are_near_equal() {
+        assert!(sim("RUDFNKO", "RUDENKO").score >= 0.95);
+        assert!(sim("AII", "ALI").score >= 0.95);
+        assert!(sim("HUSARN", "HUSAM").score >= 0.95);
+    }
+
+    #[test]
+    fn arabic_script_meets_latin() {
+        let s = sim("محمد", "MOHAMMED");
+        assert_eq!(s.kind, TokenMatchKind::Skeleton);
+        assert!(s.score >= 0.9);
+    }
+
+    #[test]
+    fn attached_article_matches_by_stem() {
+        assert_eq!(sim("ALTIKRITI", "TIKRITI").kind, TokenMatchKind::Stem);
+    }
+
+    #[test]
+    fn truncated_token_matches_by_prefix_only_when_allowed() {
+        let q = &tokenize("VYACHESLA")[0];
+        let l = &tokenize("VYACHESLAVOVICH")[0];
+        assert_eq!(token_similarity(q, l, true).kind, TokenMatchKind::Truncated);
+        assert_ne!(
+            token_similarity(q, l, false).kind,
+            TokenMatchKind::Truncated
+        );
+    }
+
+    #[test]
+    fn initials_match_first_letters() {
+        let q = &tokenize("SMITH T")[1];
+        let l = &tokenize("TATIANA")[0];
+        assert_eq!(token_similarity(q, l, false).kind, TokenMatchKind::Initial);
+        let other = &tokenize("OLGA")[0];
+        assert_eq!(token_similarity(q, other, false).score, 0.0);
+    }
+}

@@ -1,0 +1,237 @@
+//! Screening through the index on a small synthetic list: candidates, scores, explanations.
+
+use matcher::{parse_birth_date, MatchPolicy, TravellerQuery, WatchlistIndex};
+use model::watchlist::{Entry, Gender, ListedDocument, PartialDate};
+use std::sync::Arc;
+
+fn entry(
+    id: &str,
+    names: &[&str],
+    birth: Option<(u16, u8, u8)>,
+    nationality: &str,
+    document: Option<&str>,
+) -> Entry {
+    Entry {
+        id: id.to_string(),
+        list: "TEST".to_string(),
+        names: names.iter().map(|n| n.to_string()).collect(),
+        birth_dates: birth
+            .map(|(y, m, d)| PartialDate {
+                year: y,
+                month: Some(m),
+                day: Some(d),
+            })
+            .into_iter()
+            .collect(),
+        nationalities: vec![nationality.to_string()],
+        gender: Some(Gender::Male),
+        documents: document
+            .map(|n| ListedDocument {
+                kind: "P".to_string(),
+                number: n.to_string(),
+                country: None,
+            })
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn synthetic_list() -> WatchlistIndex {
+    WatchlistIndex::build(vec![
+        entry(
+            "t-1",
+            &["PETROVSKY, Ivan Sergeevich", "Иван Сергеевич Петровский"],
+            Some((1970, 3, 12)),
+            "RUS",
+            None,
+        ),
+        entry(
+            "t-2",
+            &["AL-QASIMI, Muhammad Abd al-Rahman"],
+            Some((1965, 7, 1)),
+            "SYR",
+            Some("N0123456"),
+        ),
+        entry(
+            "t-3",
+            &["KOWALCZYK, Anna Maria"],
+            Some((1980, 1, 30)),
+            "POL",
+            None,
+        ),
+        entry(
+            "t-4",
+            &["OSTERHAGEN, Lukas"],
+            None,
+            "DEU",
+            Some("C7X9K2LM4"),
+        ),
+    ])
+}
+
+fn traveller(surname: &str, given: &str, birth: &str, nationality: &str) -> TravellerQuery {
+    TravellerQuery {
+        surname: surname.to_string(),
+        given_names: given.to_string(),
+        birth_date: parse_birth_date(birth).expect("test dates are valid"),
+        gender: Some(Gender::Male),
+        nationality: Some(nationality.to_string()),
+        document_number: None,
+    }
+}
+
+fn top(index: &WatchlistIndex, query: &TravellerQuery) -> Option<(String, f32)> {
+    let policy = MatchPolicy::default();
+    let mut scratch = index.scratch();
+    index
+        .screen(query, &policy, &mut scratch)
+        .first()
+        .map(|c| (index.entries()[c.entry].id.clone(), c.score))
+}
+
+#[test]
+fn exact_name_and_date_scores_top() {
+    let index = synthetic_list();
+    let (id, score) = top(
+        &index,
+        &traveller("PETROVSKY", "IVAN SERGEEVICH", "1970-03-12", "RUS"),
+    )
+    .expect("found");
+    assert_eq!(id, "t-1");
+    assert!(score > 0.99, "{score}");
+}
+
+#[test]
+fn typo_transliteration_and_order_swap_are_found() {
+    let index = synthetic_list();
+    for (surname, given) in [
+        ("PETROVSKII", "IVAN SERGEYEVICH"),
+        ("IVAN SERGEEVICH", "PETROVSKY"),
+        ("PETRPVSKY", "IVAN"),
+        ("ПЕТРОВСКИЙ", "ИВАН СЕРГЕЕВИЧ"),
+    ] {
+        let found = top(&index, &traveller(surname, given, "1970-03-12", "RUS"));
+        assert_eq!(
+            found.map(|f| f.0).as_deref(),
+            Some("t-1"),
+            "{surname} {given}"
+        );
+    }
+}
+
+#[test]
+fn arabic_name_variants_meet() {
+    let index = synthetic_list();
+    for (surname, given) in [
+        ("AL QASIMI", "MOHAMMED ABDEL RAHMAN"),
+        ("ALQASSIMI", "MUHAMAD ABDULRAHMAN"),
+    ] {
+        let (id, score) =
+            top(&index, &traveller(surname, given, "1965-07-01", "SYR")).expect("found");
+        assert_eq!(id, "t-2", "{surname} {given}");
+        assert!(score > 0.9, "{surname} {given}: {score}");
+    }
+}
+
+#[test]
+fn a_conflicting_birth_year_lowers_the_score() {
+    let index = synthetic_list();
+    let (_, same) = top(
+        &index,
+        &traveller("KOWALCZYK", "ANNA MARIA", "1980-01-30", "POL"),
+    )
+    .expect("found");
+    let (_, other) = top(
+        &index,
+        &traveller("KOWALCZYK", "ANNA MARIA", "1955-06-02", "POL"),
+    )
+    .expect("found");
+    assert!(other < same - 0.25, "same {same}, other {other}");
+}
+
+#[test]
+fn document_typo_is_found_with_a_weak_name() {
+    let index = synthetic_list();
+    let mut query = traveller("OSTERHAGEN", "L", "1990-05-05", "DEU");
+    query.document_number = Some("C7X9K2IM4".to_string());
+    let policy = MatchPolicy::default();
+    let mut scratch = index.scratch();
+    let candidates = index.screen(&query, &policy, &mut scratch);
+    let best = candidates.first().expect("found");
+    assert_eq!(index.entries()[best.entry].id, "t-4");
+    let explanation = index
+        .explain(&query, best.entry, &policy, &mut scratch)
+        .expect("explained");
+    let json = serde_json::to_value(&explanation).expect("serialisable");
+    assert_eq!(json["document"]["outcome"], "ocr_equivalent");
+    assert!(json["document"]["adjustment"].as_f64().expect("number") > 0.0);
+}
+
+#[test]
+fn an_unrelated_traveller_gets_no_candidate() {
+    let index = synthetic_list();
+    assert_eq!(
+        top(
+            &index,
+            &traveller("NAKAMURA", "HARUTO", "1992-02-02", "JPN")
+        ),
+        None
+    );
+}
+
+#[test]
+fn explanation_names_each_field() {
+    let index = synthetic_list();
+    let query = traveller("PETROVSKY", "IVAN", "1970-12-03", "RUS");
+    let policy = MatchPolicy::default();
+    let mut scratch = index.scratch();
+    let best = index.screen(&query, &policy, &mut scratch)[0];
+    let explanation = index
+        .explain(&query, best.entry, &policy, &mut scratch)
+        .expect("explained");
+    assert_eq!(explanation.entry_id, "t-1");
+    assert!((explanation.score - best.score).abs() < 1e-6);
+    let json = serde_json::to_value(&explanation).expect("serialisable");
+    assert_eq!(json["birth_date"]["outcome"], "day_month_swapped");
+    assert_eq!(json["nationality"]["outcome"], "match");
+    assert_eq!(json["name"]["unmatched_listed"][0], "SERGEEVICH");
+    assert!(json["name"]["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .any(|p| p["how"] == "exact"));
+}
+
+#[test]
+fn the_index_is_shared_across_threads() {
+    let index = Arc::new(synthetic_list());
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let index = Arc::clone(&index);
+            std::thread::spawn(move || {
+                top(&index, &traveller("KOWALCZYK", "ANNA", "1980-01-30", "POL")).map(|t| t.0)
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().expect("thread finished").as_deref(), Some("t-3"));
+    }
+}
+
+#[test]
+fn mrz_truncated_given_name_matches_by_prefix() {
+    let index = WatchlistIndex::build(vec![entry(
+        "t-9",
+        &["GRESHNEVIKOVSKY, Anatoly Nikolaevich"],
+        Some((1956, 8, 29)),
+        "RUS",
+        None,
+    )]);
+    let (id, score) = top(
+        &index,
+        &traveller("GRESHNEVIKOVSKY", "ANATOLY NIKOLAE", "1956-08-29", "RUS"),
+    )
+    .expect("found");
+    assert_eq!(id, "t-9");
+    assert!(score > 0.95, "{score}");
+}
