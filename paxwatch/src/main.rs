@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     /// Parse one EDIFACT file (PAXLST, PNRGOV, CUSRES, CONTRL) and print what it holds.
     Parse(cmd::parse::Args),
+    /// Read airline messages and screen every traveller in them against a watchlist.
+    Screen(cmd::screen::Args),
     /// Screen a travellers CSV against a watchlist CSV (the evaluation contract).
     Match(cmd::match_travellers::Args),
     /// Watchlist management.
@@ -38,6 +40,7 @@ fn main() -> ExitCode {
     init_tracing(cli.log_json);
     let result = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
+        Command::Screen(args) => cmd::screen::run(args),
         Command::Match(args) => cmd::match_travellers::run(args),
         Command::Watchlist(command) => cmd::watchlist::run(command),
         Command::Bench(command) => cmd::bench::run(command),

@@ -3,4 +3,5 @@
 pub mod bench;
 pub mod match_travellers;
 pub mod parse;
+pub mod screen;
 pub mod watchlist;
