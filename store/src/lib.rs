@@ -28,6 +28,7 @@
 //!   and nothing else.
 
 mod content_hash;
+mod durability;
 mod error;
 mod postgres;
 mod processing;
@@ -40,6 +41,7 @@ use model::watchlist::Entry;
 use time::OffsetDateTime;
 
 pub use content_hash::ContentHash;
+pub use durability::Durability;
 pub use error::StoreError;
 pub use processing::{
     ErrorClass, ProcessingRecord, ProcessingState, Quarantine, StateKind, MAX_ERROR_CLASS_LEN,
@@ -118,6 +120,12 @@ impl Store {
             Backend::Sqlite(_) => BackendKind::Sqlite,
             Backend::Postgres(_) => BackendKind::Postgres,
         }
+    }
+
+    /// The durability settings in force on the database, for the service to log at start and to refuse to
+    /// acknowledge messages on a database that would not keep them.
+    pub async fn durability(&self) -> Result<Durability, StoreError> {
+        on_backend!(self, backend => backend.durability().await)
     }
 
     /// Waits for in-flight calls and closes every connection. Further calls fail.

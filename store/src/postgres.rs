@@ -11,6 +11,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use time::OffsetDateTime;
 
 use crate::content_hash::ContentHash;
+use crate::durability::Durability;
 use crate::error::StoreError;
 use crate::processing::{attempts_from_stored, ProcessingRecord, ProcessingState, StateKind};
 use crate::raw::{
@@ -59,6 +60,25 @@ impl PgStore {
             .await
             .map_err(StoreError::Migrate)?;
         Ok(PgStore { pool })
+    }
+
+    /// Reads the settings back from a pooled connection: what is in force, not what was asked for.
+    pub(crate) async fn durability(&self) -> Result<Durability, StoreError> {
+        let (synchronous_commit, fsync): (String, String) = sqlx::query_as(
+            "SELECT current_setting('synchronous_commit'), current_setting('fsync')",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::database("read durability settings"))?;
+        // `remote_write`/`remote_apply` also wait for the local flush; `local` too. Only `off` does not.
+        let durable_commits = synchronous_commit != "off" && fsync == "on";
+        Ok(Durability {
+            settings: vec![
+                ("synchronous_commit".into(), synchronous_commit),
+                ("fsync".into(), fsync),
+            ],
+            durable_commits,
+        })
     }
 
     pub(crate) async fn close(&self) {

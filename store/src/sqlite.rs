@@ -12,6 +12,7 @@ use sqlx::sqlite::{
 use time::OffsetDateTime;
 
 use crate::content_hash::ContentHash;
+use crate::durability::Durability;
 use crate::error::StoreError;
 use crate::processing::{attempts_from_stored, ProcessingRecord, ProcessingState, StateKind};
 use crate::raw::{
@@ -64,6 +65,32 @@ impl SqliteStore {
             .await
             .map_err(StoreError::Migrate)?;
         Ok(SqliteStore { pool })
+    }
+
+    /// Reads the settings back from a pooled connection: what is in force, not what was asked for.
+    pub(crate) async fn durability(&self) -> Result<Durability, StoreError> {
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(StoreError::database("acquire connection"))?;
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(StoreError::database("read journal mode"))?;
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(StoreError::database("read synchronous"))?;
+        // 2 = FULL, 3 = EXTRA: the WAL is synced at every commit.
+        let durable_commits = journal_mode.eq_ignore_ascii_case("wal") && synchronous >= 2;
+        Ok(Durability {
+            settings: vec![
+                ("journal_mode".into(), journal_mode),
+                ("synchronous".into(), synchronous.to_string()),
+            ],
+            durable_commits,
+        })
     }
 
     pub(crate) async fn close(&self) {
