@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use model::watchlist::Entry;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
+use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
 use crate::content_hash::ContentHash;
@@ -32,6 +34,8 @@ const MAX_CONNECTIONS: u32 = 8;
 /// Takes the write lock at BEGIN: a deferred transaction that reads first and writes later can fail with
 /// SQLITE_BUSY at once instead of waiting for the lock.
 const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+/// 4 parameters a row: 2 000 per statement, well under SQLite's limit of 32 766.
+const ENTRY_ROWS_PER_INSERT: usize = 500;
 
 type RawRow = (i64, String, Vec<u8>, i64, Vec<u8>);
 type SummaryRow = (i64, String, Vec<u8>, i64, i64);
@@ -339,19 +343,28 @@ impl SqliteStore {
             });
         };
 
-        // One prepared statement (sqlx caches it per connection) inside one transaction: SQLite is in-process,
-        // so per-row execution costs no round trip.
-        for (ordinal, entry) in (0_i64..).zip(entries) {
-            sqlx::query(
-                "INSERT INTO watchlist_entry (version_id, ordinal, entry_id, entry_json) VALUES (?1, ?2, ?3, ?4)",
-            )
-            .bind(version_id)
-            .bind(ordinal)
-            .bind(&entry.id)
-            .bind(encode_entry(entry)?)
-            .execute(&mut *tx)
-            .await
-            .map_err(StoreError::database("insert watchlist entry"))?;
+        // Many rows per statement: each statement is a round trip to sqlx's SQLite worker thread, which costs
+        // more than SQLite's own work for a row.
+        let mut ordinals = 0_i64..;
+        for batch in entries.chunks(ENTRY_ROWS_PER_INSERT) {
+            let mut rows = Vec::with_capacity(batch.len());
+            for (ordinal, entry) in ordinals.by_ref().zip(batch) {
+                rows.push((ordinal, entry.id.as_str(), encode_entry(entry)?));
+            }
+            let mut insert: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+                "INSERT INTO watchlist_entry (version_id, ordinal, entry_id, entry_json) ",
+            );
+            insert.push_values(rows, |mut row, (ordinal, entry_id, json)| {
+                row.push_bind(version_id)
+                    .push_bind(ordinal)
+                    .push_bind(entry_id)
+                    .push_bind(json);
+            });
+            insert
+                .build()
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::database("insert watchlist entries"))?;
         }
         tx.commit()
             .await

@@ -12,14 +12,14 @@ CREATE TABLE raw_message (
 
 CREATE INDEX raw_message_by_sender_time ON raw_message (sender, received_at, id);
 
-CREATE FUNCTION reject_update() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION reject_update_of_immutable_row() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION '% is append-only / immutable', TG_TABLE_NAME;
 END
 $$;
 
 CREATE TRIGGER raw_message_is_append_only BEFORE UPDATE ON raw_message
-    FOR EACH ROW EXECUTE FUNCTION reject_update();
+    FOR EACH ROW EXECUTE FUNCTION reject_update_of_immutable_row();
 
 CREATE TABLE message_state (
     message_id  BIGINT      PRIMARY KEY REFERENCES raw_message (id) ON DELETE CASCADE,
@@ -46,7 +46,7 @@ CREATE TABLE watchlist_version (
 );
 
 CREATE TRIGGER watchlist_version_is_immutable BEFORE UPDATE ON watchlist_version
-    FOR EACH ROW EXECUTE FUNCTION reject_update();
+    FOR EACH ROW EXECUTE FUNCTION reject_update_of_immutable_row();
 
 -- One row per entry, model::watchlist::Entry as JSON, in import order.
 CREATE TABLE watchlist_entry (
@@ -61,4 +61,4 @@ CREATE TABLE watchlist_entry (
 CREATE INDEX watchlist_entry_by_entry_id ON watchlist_entry (version_id, entry_id);
 
 CREATE TRIGGER watchlist_entry_is_immutable BEFORE UPDATE ON watchlist_entry
-    FOR EACH ROW EXECUTE FUNCTION reject_update();
+    FOR EACH ROW EXECUTE FUNCTION reject_update_of_immutable_row();
