@@ -1,7 +1,8 @@
 //! Measures the store on the database given by URL (default: a fresh SQLite file in a temp dir):
 //! durable raw inserts (sequential and concurrent), duplicate deliveries, and a watchlist import and reload.
 //!
-//! `cargo run --release -p store --example store_throughput -- [URL] [MESSAGES] [ENTRIES]`
+//! `cargo run --release -p store --example store_throughput -- [URL] [MESSAGES] [ENTRIES]` (an empty URL
+//! means the default)
 //!
 //! Use an empty database: the run inserts into it and does not clean up.
 
@@ -17,6 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let url = args
         .next()
+        .filter(|url| !url.is_empty())
         .unwrap_or_else(|| format!("sqlite://{}/throughput.db?mode=rwc", dir.path().display()));
     let messages: u32 = args.next().map(|n| n.parse()).transpose()?.unwrap_or(2_000);
     let entries: u32 = args

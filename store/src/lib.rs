@@ -301,10 +301,11 @@ impl Store {
         &self,
         id: WatchlistVersionId,
     ) -> Result<Vec<Entry>, StoreError> {
-        if self.watchlist_version(id).await?.is_none() {
-            return Err(StoreError::WatchlistVersionNotFound(id));
-        }
-        on_backend!(self, backend => backend.watchlist_entries(id).await)
+        let version = self
+            .watchlist_version(id)
+            .await?
+            .ok_or(StoreError::WatchlistVersionNotFound(id))?;
+        on_backend!(self, backend => backend.watchlist_entries(id, version.entry_count).await)
     }
 
     /// One entry of a version by its list id (the first, should a list repeat an id).

@@ -20,7 +20,7 @@ use crate::raw::{
 };
 use crate::stored_time::to_storage_precision;
 use crate::watchlist_version::{
-    decode_entry, encode_entry, entry_count_from_stored, NewWatchlistVersion,
+    check_batch_complete, decode_entry, encode_entry, entry_count_from_stored, NewWatchlistVersion,
     StoredWatchlistVersion, WatchlistVersion, WatchlistVersionId, ENTRY_BATCH,
 };
 
@@ -405,33 +405,36 @@ impl PgStore {
         row.map(version_from_row).transpose()
     }
 
-    /// Entries in import order, read in batches so a million-entry list never sits in one result set.
+    /// Entries in import order, read in ordinal ranges so a million-entry list never sits in one result set.
+    /// Ranges, not "after the last ordinal ... LIMIT": right after a bulk import the planner has no statistics,
+    /// and an open-ended range made every batch sort all remaining rows.
     pub(crate) async fn watchlist_entries(
         &self,
         id: WatchlistVersionId,
+        entry_count: u64,
     ) -> Result<Vec<Entry>, StoreError> {
-        let mut entries = Vec::new();
-        let mut after: i64 = -1;
-        loop {
-            let rows: Vec<(i64, String)> = sqlx::query_as(
-                "SELECT ordinal, entry_json FROM watchlist_entry WHERE version_id = $1 AND ordinal > $2 \
-                 ORDER BY ordinal LIMIT $3",
+        let count = i64::try_from(entry_count).map_err(|_| StoreError::CorruptRow {
+            what: format!("entry count is {entry_count}"),
+        })?;
+        let mut entries = Vec::with_capacity(usize::try_from(entry_count).unwrap_or(0));
+        for start in (0..count).step_by(ENTRY_BATCH) {
+            let end = count.min(start + ENTRY_BATCH as i64);
+            let rows: Vec<String> = sqlx::query_scalar(
+                "SELECT entry_json FROM watchlist_entry WHERE version_id = $1 AND ordinal >= $2 AND ordinal < $3 \
+                 ORDER BY ordinal",
             )
             .bind(id.get())
-            .bind(after)
-            .bind(ENTRY_BATCH as i64)
+            .bind(start)
+            .bind(end)
             .fetch_all(&self.pool)
             .await
             .map_err(StoreError::database("read watchlist entries"))?;
-            let batch_len = rows.len();
-            for (ordinal, json) in rows {
+            check_batch_complete(rows.len(), end - start)?;
+            for json in rows {
                 entries.push(decode_entry(&json)?);
-                after = ordinal;
-            }
-            if batch_len < ENTRY_BATCH {
-                return Ok(entries);
             }
         }
+        Ok(entries)
     }
 
     pub(crate) async fn watchlist_entry(

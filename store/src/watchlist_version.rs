@@ -109,6 +109,17 @@ pub(crate) fn decode_entry(json: &str) -> Result<model::watchlist::Entry, StoreE
     })
 }
 
+/// Ordinals are dense (0..entry_count), so a short batch means rows went missing outside the store.
+pub(crate) fn check_batch_complete(read: usize, expected: i64) -> Result<(), StoreError> {
+    if i64::try_from(read).ok() == Some(expected) {
+        Ok(())
+    } else {
+        Err(StoreError::CorruptRow {
+            what: format!("a watchlist version has {read} of {expected} entries in a batch"),
+        })
+    }
+}
+
 pub(crate) fn entry_count_from_stored(count: i64) -> Result<u64, StoreError> {
     u64::try_from(count).map_err(|_| StoreError::CorruptRow {
         what: format!("entry count is {count}"),

@@ -96,6 +96,30 @@ impl TestDb {
         }
     }
 
+    /// Reads one integer outside the store.
+    async fn scalar_directly(&self, sql: &str) -> i64 {
+        match self.kind {
+            BackendKind::Sqlite => {
+                let mut conn = sqlx::SqliteConnection::connect(&self.url)
+                    .await
+                    .expect("connect");
+                sqlx::query_scalar(sql)
+                    .fetch_one(&mut conn)
+                    .await
+                    .expect("query")
+            }
+            BackendKind::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.url)
+                    .await
+                    .expect("connect");
+                sqlx::query_scalar(sql)
+                    .fetch_one(&mut conn)
+                    .await
+                    .expect("query")
+            }
+        }
+    }
+
     /// Runs one statement outside the store, as an operator with database access could.
     async fn execute_directly(&self, sql: &str) -> Result<u64, sqlx::Error> {
         match self.kind {
@@ -152,6 +176,7 @@ on_both_backends!(
     raw_rows_cannot_be_updated_even_with_direct_sql,
     watchlist_version_round_trip,
     watchlist_entries_beyond_one_batch_keep_import_order,
+    watchlist_entry_ordinals_have_no_gaps_between_insert_batches,
     reopening_keeps_everything,
     acknowledged_messages_survive_kill_9_of_the_writer,
     invalid_input_is_refused_before_touching_the_database,
@@ -716,6 +741,27 @@ async fn watchlist_entries_beyond_one_batch_keep_import_order(db: &TestDb) {
             .entry_count,
         12_345
     );
+    assert_eq!(store.watchlist_entries(stored.id).await.unwrap(), entries);
+}
+
+/// Regression: the SQLite import skipped one ordinal after every 500-row insert statement, which the reader
+/// then reported as missing entries.
+async fn watchlist_entry_ordinals_have_no_gaps_between_insert_batches(db: &TestDb) {
+    let store = db.open().await;
+    let entries: Vec<Entry> = (0..1_501u32)
+        .map(|i| listed_person(&format!("gap-{i}"), "JOHN EXAMPLE"))
+        .collect();
+    let stored = store
+        .import_watchlist_version(&new_version("GAPS", "1", b"gaps", t0()), &entries)
+        .await
+        .unwrap();
+    let max_ordinal = db
+        .scalar_directly(&format!(
+            "SELECT max(ordinal) FROM watchlist_entry WHERE version_id = {}",
+            stored.id.get()
+        ))
+        .await;
+    assert_eq!(max_ordinal, 1_500, "ordinals are exactly 0..entry_count");
     assert_eq!(store.watchlist_entries(stored.id).await.unwrap(), entries);
 }
 
