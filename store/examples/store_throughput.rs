@@ -20,7 +20,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .filter(|url| !url.is_empty())
         .unwrap_or_else(|| format!("sqlite://{}/throughput.db?mode=rwc", dir.path().display()));
-    let messages: u32 = args.next().map(|n| n.parse()).transpose()?.unwrap_or(2_000);
+    let messages: u32 = args
+        .next()
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(2_000)
+        .max(16);
     let entries: u32 = args
         .next()
         .map(|n| n.parse())

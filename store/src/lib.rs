@@ -6,7 +6,8 @@
 //! - **Durable before acknowledged.** Every write returns only after its transaction has committed: on SQLite
 //!   in WAL mode with `synchronous=FULL` (the WAL is fsynced at commit), on PostgreSQL with
 //!   `synchronous_commit=on` forced for the session. The service acknowledges a message only after
-//!   [`Store::insert_raw`] returned, so an acknowledged message survives `kill -9` and power loss.
+//!   [`Store::insert_raw`] returned, so an acknowledged message survives `kill -9` and, on a disk that honours
+//!   fsync, power loss. [`Store::durability`] reads the settings back so the service can check them at start.
 //! - **Append-only raw store.** Raw rows are never changed (a trigger rejects `UPDATE` on both backends) and
 //!   this API has no way to change or delete one. Duplicates (same sender, same bytes) are stored once; every
 //!   delivery gets the first one's id back.
@@ -147,6 +148,15 @@ impl Store {
         raw::validate_sender(sender)?;
         let hash = ContentHash::of(bytes);
         let received_at = to_storage_precision(received_at)?;
+        // Re-deliveries are answered from a read, without queueing for the write lock (one writer at a time on
+        // SQLite). A row once stored stays, so the answer cannot go stale before the caller acknowledges it; two
+        // first deliveries racing each other are settled inside the insert transaction.
+        if let Some(id) = on_backend!(self, backend => backend.find_raw(sender, &hash).await)? {
+            return Ok(StoredRaw {
+                id,
+                outcome: InsertOutcome::Duplicate,
+            });
+        }
         on_backend!(self, backend => backend.insert_raw(sender, bytes, &hash, received_at).await)
     }
 

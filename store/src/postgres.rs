@@ -151,6 +151,23 @@ impl PgStore {
         Ok(stored)
     }
 
+    /// The id of the message with these bytes from this sender, if stored.
+    pub(crate) async fn find_raw(
+        &self,
+        sender: &str,
+        hash: &ContentHash,
+    ) -> Result<Option<MessageId>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM raw_message WHERE sender = $1 AND content_sha256 = $2",
+        )
+        .bind(sender)
+        .bind(&hash.as_bytes()[..])
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database("find raw message"))?;
+        Ok(id.map(MessageId::new))
+    }
+
     pub(crate) async fn raw_message(
         &self,
         id: MessageId,
