@@ -1,0 +1,510 @@
+//! The SQLite backend: one file, WAL, `synchronous=FULL`, writes in `BEGIN IMMEDIATE` transactions.
+//!
+//! Times are integer microseconds (see `stored_time`). Placeholders are `?N` so each binds by its number.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use model::watchlist::Entry;
+use sqlx::sqlite::{
+    Sqlite, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
+};
+use sqlx::QueryBuilder;
+use time::OffsetDateTime;
+
+use crate::content_hash::ContentHash;
+use crate::durability::Durability;
+use crate::error::StoreError;
+use crate::processing::{attempts_from_stored, ProcessingRecord, ProcessingState, StateKind};
+use crate::raw::{
+    byte_len_from_stored, page_from_rows, InsertOutcome, MessageId, RawMessage, RawMessageSummary,
+    RawPage, RawQuery, StoredRaw,
+};
+use crate::stored_time::{from_unix_micros, unix_micros};
+use crate::watchlist_version::{
+    check_batch_complete, decode_entry, encode_entry, entry_count_from_stored, NewWatchlistVersion,
+    StoredWatchlistVersion, WatchlistVersion, WatchlistVersionId, ENTRY_BATCH,
+};
+
+/// Writers wait this long for the file's single write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Readers run concurrently under WAL; writers queue on the lock.
+const MAX_CONNECTIONS: u32 = 8;
+/// Takes the write lock at BEGIN: a deferred transaction that reads first and writes later can fail with
+/// SQLITE_BUSY at once instead of waiting for the lock.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+/// 4 parameters a row: 2 000 per statement, well under SQLite's limit of 32 766.
+const ENTRY_ROWS_PER_INSERT: usize = 500;
+
+type RawRow = (i64, String, Vec<u8>, i64, Vec<u8>);
+type SummaryRow = (i64, String, Vec<u8>, i64, i64);
+type StateRow = (i64, String, Option<String>, Option<String>, i64, i64);
+type VersionRow = (i64, String, String, String, Vec<u8>, i64, i64);
+
+#[derive(Debug, Clone)]
+pub(crate) struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub(crate) async fn open(url: &str) -> Result<SqliteStore, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(StoreError::InvalidUrl)?
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a commit is on disk (WAL fsynced) before the call returns; NORMAL could lose the last
+            // acknowledged messages on power loss.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT)
+            // Deleted rows (the retention purge) are overwritten with zeros in the file, not just unlinked.
+            .pragma("secure_delete", "ON");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(options)
+            .await
+            .map_err(StoreError::Connect)?;
+        sqlx::migrate!("migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(StoreError::Migrate)?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Reads the settings back from a pooled connection: what is in force, not what was asked for.
+    pub(crate) async fn durability(&self) -> Result<Durability, StoreError> {
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(StoreError::database("acquire connection"))?;
+        let journal_mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(StoreError::database("read journal mode"))?;
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(StoreError::database("read synchronous"))?;
+        // 2 = FULL, 3 = EXTRA: the WAL is synced at every commit.
+        let durable_commits = journal_mode.eq_ignore_ascii_case("wal") && synchronous >= 2;
+        Ok(Durability {
+            settings: vec![
+                ("journal_mode".into(), journal_mode),
+                ("synchronous".into(), synchronous.to_string()),
+            ],
+            durable_commits,
+        })
+    }
+
+    pub(crate) async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) async fn insert_raw(
+        &self,
+        sender: &str,
+        bytes: &[u8],
+        hash: &ContentHash,
+        received_at: OffsetDateTime,
+    ) -> Result<StoredRaw, StoreError> {
+        let received_us = unix_micros(received_at)?;
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(StoreError::database("begin raw insert"))?;
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO raw_message (sender, content_sha256, received_at_us, content) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (sender, content_sha256) DO NOTHING RETURNING id",
+        )
+        .bind(sender)
+        .bind(&hash.as_bytes()[..])
+        .bind(received_us)
+        .bind(bytes)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::database("insert raw message"))?;
+
+        let stored = match inserted {
+            Some(id) => {
+                sqlx::query(
+                    "INSERT INTO message_state (message_id, state, attempts, updated_at_us) \
+                     VALUES (?1, 'received', 0, ?2)",
+                )
+                .bind(id)
+                .bind(received_us)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::database("insert processing state"))?;
+                StoredRaw {
+                    id: MessageId::new(id),
+                    outcome: InsertOutcome::Inserted,
+                }
+            }
+            None => {
+                let existing: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM raw_message WHERE sender = ?1 AND content_sha256 = ?2",
+                )
+                .bind(sender)
+                .bind(&hash.as_bytes()[..])
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(StoreError::database("find duplicate raw message"))?;
+                let id = existing.ok_or_else(|| StoreError::CorruptRow {
+                    what: "a duplicate raw message conflicted but cannot be found".into(),
+                })?;
+                StoredRaw {
+                    id: MessageId::new(id),
+                    outcome: InsertOutcome::Duplicate,
+                }
+            }
+        };
+        tx.commit()
+            .await
+            .map_err(StoreError::database("commit raw insert"))?;
+        Ok(stored)
+    }
+
+    /// The id of the message with these bytes from this sender, if stored.
+    pub(crate) async fn find_raw(
+        &self,
+        sender: &str,
+        hash: &ContentHash,
+    ) -> Result<Option<MessageId>, StoreError> {
+        let id: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM raw_message WHERE sender = ?1 AND content_sha256 = ?2",
+        )
+        .bind(sender)
+        .bind(&hash.as_bytes()[..])
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database("find raw message"))?;
+        Ok(id.map(MessageId::new))
+    }
+
+    pub(crate) async fn raw_message(
+        &self,
+        id: MessageId,
+    ) -> Result<Option<RawMessage>, StoreError> {
+        let row: Option<RawRow> = sqlx::query_as(
+            "SELECT id, sender, content_sha256, received_at_us, content FROM raw_message WHERE id = ?1",
+        )
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database("read raw message"))?;
+        row.map(|(id, sender, hash, received_us, bytes)| {
+            Ok(RawMessage {
+                id: MessageId::new(id),
+                sender,
+                received_at: from_unix_micros(received_us)?,
+                content_hash: ContentHash::from_stored(&hash)?,
+                bytes,
+            })
+        })
+        .transpose()
+    }
+
+    /// `start` is the exclusive `(received_at, id)` position the page begins after.
+    pub(crate) async fn list_raw(
+        &self,
+        query: &RawQuery,
+        start: (OffsetDateTime, i64),
+    ) -> Result<RawPage, StoreError> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(
+            "SELECT id, sender, content_sha256, received_at_us, length(content) FROM raw_message \
+             WHERE sender = ?1 AND (received_at_us, id) > (?2, ?3) AND received_at_us < ?4 \
+             ORDER BY received_at_us, id LIMIT ?5",
+        )
+        .bind(&query.sender)
+        .bind(unix_micros(start.0)?)
+        .bind(start.1)
+        .bind(unix_micros(query.until)?)
+        .bind(i64::from(query.limit) + 1)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database("list raw messages"))?;
+        let items = rows
+            .into_iter()
+            .map(|(id, sender, hash, received_us, len)| {
+                Ok(RawMessageSummary {
+                    id: MessageId::new(id),
+                    sender,
+                    received_at: from_unix_micros(received_us)?,
+                    content_hash: ContentHash::from_stored(&hash)?,
+                    byte_len: byte_len_from_stored(len)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(page_from_rows(items, query.limit))
+    }
+
+    pub(crate) async fn processing_state(
+        &self,
+        id: MessageId,
+    ) -> Result<Option<ProcessingRecord>, StoreError> {
+        let row: Option<StateRow> = sqlx::query_as(
+            "SELECT message_id, state, reason, error_class, attempts, updated_at_us FROM message_state \
+             WHERE message_id = ?1",
+        )
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database("read processing state"))?;
+        row.map(record_from_row).transpose()
+    }
+
+    pub(crate) async fn record_outcome(
+        &self,
+        id: MessageId,
+        outcome: &ProcessingState,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let (state, reason, class) = outcome.to_stored();
+        let result = sqlx::query(
+            "UPDATE message_state SET state = ?1, reason = ?2, error_class = ?3, attempts = attempts + 1, \
+             updated_at_us = ?4 WHERE message_id = ?5",
+        )
+        .bind(state)
+        .bind(reason)
+        .bind(class)
+        .bind(unix_micros(at)?)
+        .bind(id.get())
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database("record parse outcome"))?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub(crate) async fn requeue_quarantined(
+        &self,
+        id: MessageId,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE message_state SET state = 'received', reason = NULL, error_class = NULL, updated_at_us = ?1 \
+             WHERE message_id = ?2 AND state = 'quarantined'",
+        )
+        .bind(unix_micros(at)?)
+        .bind(id.get())
+        .execute(&self.pool)
+        .await
+        .map_err(StoreError::database("re-queue quarantined message"))?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub(crate) async fn list_in_state(
+        &self,
+        kind: StateKind,
+        after: Option<MessageId>,
+        limit: u32,
+    ) -> Result<Vec<ProcessingRecord>, StoreError> {
+        let rows: Vec<StateRow> = sqlx::query_as(
+            "SELECT message_id, state, reason, error_class, attempts, updated_at_us FROM message_state \
+             WHERE state = ?1 AND message_id > ?2 ORDER BY message_id LIMIT ?3",
+        )
+        .bind(kind.as_stored())
+        .bind(after.map_or(0, MessageId::get))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database("list messages by state"))?;
+        rows.into_iter().map(record_from_row).collect()
+    }
+
+    pub(crate) async fn import_watchlist_version(
+        &self,
+        version: &NewWatchlistVersion,
+        entries: &[Entry],
+    ) -> Result<StoredWatchlistVersion, StoreError> {
+        let entry_count = i64::try_from(entries.len()).map_err(|_| StoreError::InvalidInput {
+            field: "watchlist entries",
+            problem: "too many".into(),
+        })?;
+        let mut tx = self
+            .pool
+            .begin_with(BEGIN_WRITE)
+            .await
+            .map_err(StoreError::database("begin watchlist import"))?;
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO watchlist_version \
+             (list_name, source_format, version_label, source_sha256, entry_count, imported_at_us) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (list_name, source_sha256) DO NOTHING RETURNING id",
+        )
+        .bind(&version.list_name)
+        .bind(&version.source_format)
+        .bind(&version.version_label)
+        .bind(&version.source_sha256.as_bytes()[..])
+        .bind(entry_count)
+        .bind(unix_micros(version.imported_at)?)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(StoreError::database("insert watchlist version"))?;
+
+        let Some(version_id) = inserted else {
+            let existing: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM watchlist_version WHERE list_name = ?1 AND source_sha256 = ?2",
+            )
+            .bind(&version.list_name)
+            .bind(&version.source_sha256.as_bytes()[..])
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(StoreError::database("find duplicate watchlist version"))?;
+            let id = existing.ok_or_else(|| StoreError::CorruptRow {
+                what: "a duplicate watchlist version conflicted but cannot be found".into(),
+            })?;
+            return Ok(StoredWatchlistVersion {
+                id: WatchlistVersionId::new(id),
+                outcome: InsertOutcome::Duplicate,
+            });
+        };
+
+        // Many rows per statement: each statement is a round trip to sqlx's SQLite worker thread, which costs
+        // more than SQLite's own work for a row.
+        let mut next_ordinal: i64 = 0;
+        for batch in entries.chunks(ENTRY_ROWS_PER_INSERT) {
+            let mut rows = Vec::with_capacity(batch.len());
+            for entry in batch {
+                rows.push((next_ordinal, entry.id.as_str(), encode_entry(entry)?));
+                next_ordinal += 1;
+            }
+            let mut insert: QueryBuilder<'_, Sqlite> = QueryBuilder::new(
+                "INSERT INTO watchlist_entry (version_id, ordinal, entry_id, entry_json) ",
+            );
+            insert.push_values(rows, |mut row, (ordinal, entry_id, json)| {
+                row.push_bind(version_id)
+                    .push_bind(ordinal)
+                    .push_bind(entry_id)
+                    .push_bind(json);
+            });
+            insert
+                .build()
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::database("insert watchlist entries"))?;
+        }
+        tx.commit()
+            .await
+            .map_err(StoreError::database("commit watchlist import"))?;
+        Ok(StoredWatchlistVersion {
+            id: WatchlistVersionId::new(version_id),
+            outcome: InsertOutcome::Inserted,
+        })
+    }
+
+    pub(crate) async fn watchlist_versions(
+        &self,
+        list_name: Option<&str>,
+    ) -> Result<Vec<WatchlistVersion>, StoreError> {
+        let rows: Vec<VersionRow> = sqlx::query_as(
+            "SELECT id, list_name, source_format, version_label, source_sha256, entry_count, imported_at_us \
+             FROM watchlist_version WHERE ?1 IS NULL OR list_name = ?1 ORDER BY id",
+        )
+        .bind(list_name)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database("list watchlist versions"))?;
+        rows.into_iter().map(version_from_row).collect()
+    }
+
+    pub(crate) async fn latest_watchlist_versions(
+        &self,
+    ) -> Result<Vec<WatchlistVersion>, StoreError> {
+        let rows: Vec<VersionRow> = sqlx::query_as(
+            "SELECT id, list_name, source_format, version_label, source_sha256, entry_count, imported_at_us \
+             FROM watchlist_version \
+             WHERE id IN (SELECT max(id) FROM watchlist_version GROUP BY list_name) ORDER BY list_name",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database("list latest watchlist versions"))?;
+        rows.into_iter().map(version_from_row).collect()
+    }
+
+    pub(crate) async fn watchlist_version(
+        &self,
+        id: WatchlistVersionId,
+    ) -> Result<Option<WatchlistVersion>, StoreError> {
+        let row: Option<VersionRow> = sqlx::query_as(
+            "SELECT id, list_name, source_format, version_label, source_sha256, entry_count, imported_at_us \
+             FROM watchlist_version WHERE id = ?1",
+        )
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database("read watchlist version"))?;
+        row.map(version_from_row).transpose()
+    }
+
+    /// Entries in import order, read in ordinal ranges so a million-entry list never sits in one result set.
+    /// Ranges, not "after the last ordinal ... LIMIT": right after a bulk import the planner has no statistics,
+    /// and an open-ended range made every batch sort all remaining rows.
+    pub(crate) async fn watchlist_entries(
+        &self,
+        id: WatchlistVersionId,
+        entry_count: u64,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let count = i64::try_from(entry_count).map_err(|_| StoreError::CorruptRow {
+            what: format!("entry count is {entry_count}"),
+        })?;
+        let mut entries = Vec::with_capacity(usize::try_from(entry_count).unwrap_or(0));
+        for start in (0..count).step_by(ENTRY_BATCH) {
+            let end = count.min(start + ENTRY_BATCH as i64);
+            let rows: Vec<String> = sqlx::query_scalar(
+                "SELECT entry_json FROM watchlist_entry WHERE version_id = ?1 AND ordinal >= ?2 AND ordinal < ?3 \
+                 ORDER BY ordinal",
+            )
+            .bind(id.get())
+            .bind(start)
+            .bind(end)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::database("read watchlist entries"))?;
+            check_batch_complete(rows.len(), end - start)?;
+            for json in rows {
+                entries.push(decode_entry(&json)?);
+            }
+        }
+        Ok(entries)
+    }
+
+    pub(crate) async fn watchlist_entry(
+        &self,
+        id: WatchlistVersionId,
+        entry_id: &str,
+    ) -> Result<Option<Entry>, StoreError> {
+        let json: Option<String> = sqlx::query_scalar(
+            "SELECT entry_json FROM watchlist_entry WHERE version_id = ?1 AND entry_id = ?2 ORDER BY ordinal LIMIT 1",
+        )
+        .bind(id.get())
+        .bind(entry_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(StoreError::database("read watchlist entry"))?;
+        json.as_deref().map(decode_entry).transpose()
+    }
+}
+
+fn record_from_row(row: StateRow) -> Result<ProcessingRecord, StoreError> {
+    let (message_id, state, reason, class, attempts, updated_us) = row;
+    Ok(ProcessingRecord {
+        message_id: MessageId::new(message_id),
+        state: ProcessingState::from_stored(&state, reason, class)?,
+        attempts: attempts_from_stored(attempts)?,
+        updated_at: from_unix_micros(updated_us)?,
+    })
+}
+
+fn version_from_row(row: VersionRow) -> Result<WatchlistVersion, StoreError> {
+    let (id, list_name, source_format, version_label, sha, entry_count, imported_us) = row;
+    Ok(WatchlistVersion {
+        id: WatchlistVersionId::new(id),
+        list_name,
+        source_format,
+        version_label,
+        source_sha256: ContentHash::from_stored(&sha)?,
+        entry_count: entry_count_from_stored(entry_count)?,
+        imported_at: from_unix_micros(imported_us)?,
+    })
+}
