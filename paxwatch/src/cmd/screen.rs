@@ -79,9 +79,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let list_file = File::open(&args.watchlist)
         .with_context(|| format!("opening {}", args.watchlist.display()))?;
-    let (version, import) =
-        watchlists::import(list_file, format, format.default_list(), None)
-            .with_context(|| format!("importing {}", args.watchlist.display()))?;
+    let (version, import) = watchlists::import(list_file, format, format.default_list(), None)
+        .with_context(|| format!("importing {}", args.watchlist.display()))?;
     let index = WatchlistIndex::build(import.entries);
     eprintln!(
         "watchlist {} version {}: {} entries, {} names indexed in {:.2?}",
@@ -209,7 +208,12 @@ fn print_table(
             let pairs: Vec<String> = name
                 .pairs
                 .iter()
-                .map(|p| format!("{}~{} {:.2} {:?}", p.traveller, p.listed, p.similarity, p.how))
+                .map(|p| {
+                    format!(
+                        "{}~{} {:.2} {:?}",
+                        p.traveller, p.listed, p.similarity, p.how
+                    )
+                })
                 .collect();
             writeln!(
                 out,
@@ -275,10 +279,7 @@ fn collect_travellers(file: &str, reading: &Reading, out: &mut Vec<ScreenedTrave
                             surname: surname.clone(),
                             given_names: given_names.clone(),
                             birth_date: traveller.birth_date.map(partial_date),
-                            gender: traveller
-                                .gender
-                                .as_deref()
-                                .and_then(matcher::parse_gender),
+                            gender: traveller.gender.as_deref().and_then(matcher::parse_gender),
                             nationality: traveller
                                 .nationality
                                 .as_deref()
@@ -324,10 +325,7 @@ fn collect_travellers(file: &str, reading: &Reading, out: &mut Vec<ScreenedTrave
                                 surname: surname.clone(),
                                 given_names: given_names.clone(),
                                 birth_date: traveller.birth_date.map(partial_date),
-                                gender: traveller
-                                    .gender
-                                    .as_deref()
-                                    .and_then(matcher::parse_gender),
+                                gender: traveller.gender.as_deref().and_then(matcher::parse_gender),
                                 nationality: traveller
                                     .nationality
                                     .as_deref()
