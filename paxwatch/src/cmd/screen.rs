@@ -239,6 +239,47 @@ fn print_table(
     Ok(())
 }
 
+/// The fields of one traveller as a message carries them, whatever the message type.
+struct TravellerFields<'a> {
+    message: &'static str,
+    role: String,
+    surname: &'a str,
+    given_names: String,
+    birth_date: Option<chrono::NaiveDate>,
+    gender: Option<&'a str>,
+    nationality: Option<&'a str>,
+    document_number: Option<&'a str>,
+}
+
+impl TravellerFields<'_> {
+    fn into_screened(self, file: &str, flight: &Option<String>) -> ScreenedTraveller {
+        let document = self.document_number.map(str::to_string);
+        ScreenedTraveller {
+            file: file.to_string(),
+            message: self.message,
+            flight: flight.clone(),
+            role: self.role,
+            surname: self.surname.to_string(),
+            given_names: self.given_names.clone(),
+            birth_date: self.birth_date.map(|d| d.to_string()),
+            nationality: self.nationality.map(str::to_string),
+            document_number: document.clone(),
+            query: TravellerQuery {
+                surname: self.surname.to_string(),
+                given_names: self.given_names,
+                birth_date: self.birth_date.map(partial_date),
+                gender: self.gender.and_then(matcher::parse_gender),
+                nationality: self.nationality.and_then(matcher::parse_nationality),
+                document_number: document,
+            },
+        }
+    }
+}
+
+fn flight_label(carrier: Option<&str>, number: Option<&str>) -> String {
+    format!("{}{}", carrier.unwrap_or(""), number.unwrap_or(""))
+}
+
 fn collect_travellers(file: &str, reading: &Reading, out: &mut Vec<ScreenedTraveller>) {
     for content in reading.contents.iter().flatten() {
         match content {
@@ -247,95 +288,54 @@ fn collect_travellers(file: &str, reading: &Reading, out: &mut Vec<ScreenedTrave
                     .legs
                     .iter()
                     .find(|leg| leg.carrier.is_some() || leg.number.is_some())
-                    .map(|leg| {
-                        format!(
-                            "{}{}",
-                            leg.carrier.as_deref().unwrap_or(""),
-                            leg.number.as_deref().unwrap_or("")
-                        )
-                    });
+                    .map(|leg| flight_label(leg.carrier.as_deref(), leg.number.as_deref()));
                 for traveller in &list.travellers {
-                    let surname = traveller.surname.as_deref().unwrap_or("").to_string();
-                    let given_names = traveller
-                        .given_names
-                        .iter()
-                        .map(|name| &**name)
-                        .collect::<Vec<&str>>()
-                        .join(" ");
-                    let document = traveller
-                        .documents
-                        .iter()
-                        .find_map(|d| d.number.as_deref())
-                        .map(str::to_string);
-                    out.push(ScreenedTraveller {
-                        file: file.to_string(),
+                    let fields = TravellerFields {
                         message: "PAXLST",
-                        flight: flight.clone(),
                         role: format!("{:?}", traveller.role).to_lowercase(),
-                        birth_date: traveller.birth_date.map(|d| d.to_string()),
-                        nationality: traveller.nationality.as_deref().map(str::to_string),
-                        document_number: document.clone(),
-                        query: TravellerQuery {
-                            surname: surname.clone(),
-                            given_names: given_names.clone(),
-                            birth_date: traveller.birth_date.map(partial_date),
-                            gender: traveller.gender.as_deref().and_then(matcher::parse_gender),
-                            nationality: traveller
-                                .nationality
-                                .as_deref()
-                                .and_then(matcher::parse_nationality),
-                            document_number: document,
-                        },
-                        surname,
-                        given_names,
-                    });
+                        surname: traveller.surname.as_deref().unwrap_or(""),
+                        given_names: traveller
+                            .given_names
+                            .iter()
+                            .map(|name| &**name)
+                            .collect::<Vec<&str>>()
+                            .join(" "),
+                        birth_date: traveller.birth_date,
+                        gender: traveller.gender.as_deref(),
+                        nationality: traveller.nationality.as_deref(),
+                        document_number: traveller
+                            .documents
+                            .iter()
+                            .find_map(|d| d.number.as_deref()),
+                    };
+                    out.push(fields.into_screened(file, &flight));
                 }
             }
             MessageContent::Pnrgov(push) => {
-                let flight = push.flight.as_ref().map(|f| {
-                    format!(
-                        "{}{}",
-                        f.carrier.as_deref().unwrap_or(""),
-                        f.number.as_deref().unwrap_or("")
-                    )
-                });
-                for pnr in &push.pnrs {
-                    for traveller in &pnr.travellers {
-                        let surname = traveller.name.surname.to_string();
-                        let given_names = traveller
+                let flight = push
+                    .flight
+                    .as_ref()
+                    .map(|f| flight_label(f.carrier.as_deref(), f.number.as_deref()));
+                for traveller in push.pnrs.iter().flat_map(|pnr| &pnr.travellers) {
+                    let fields = TravellerFields {
+                        message: "PNRGOV",
+                        role: "passenger".to_string(),
+                        surname: &traveller.name.surname,
+                        given_names: traveller
                             .name
                             .given_names
                             .as_deref()
                             .unwrap_or("")
-                            .to_string();
-                        let document = traveller
+                            .to_string(),
+                        birth_date: traveller.birth_date,
+                        gender: traveller.gender.as_deref(),
+                        nationality: traveller.nationality.as_deref(),
+                        document_number: traveller
                             .documents
                             .iter()
-                            .find_map(|d| d.number.as_deref())
-                            .map(str::to_string);
-                        out.push(ScreenedTraveller {
-                            file: file.to_string(),
-                            message: "PNRGOV",
-                            flight: flight.clone(),
-                            role: "passenger".to_string(),
-                            birth_date: traveller.birth_date.map(|d| d.to_string()),
-                            nationality: traveller.nationality.as_deref().map(str::to_string),
-                            document_number: document.clone(),
-                            query: TravellerQuery {
-                                surname: surname.clone(),
-                                given_names: given_names.clone(),
-                                birth_date: traveller.birth_date.map(partial_date),
-                                gender: traveller.gender.as_deref().and_then(matcher::parse_gender),
-                                nationality: traveller
-                                    .nationality
-                                    .as_deref()
-                                    .and_then(matcher::parse_nationality),
-                                document_number: document,
-                            },
-                            surname,
-                            given_names,
-                        });
-                    }
+                            .find_map(|d| d.number.as_deref()),
+                    };
+                    out.push(fields.into_screened(file, &flight));
                 }
             }
             MessageContent::Cusres(_) | MessageContent::Contrl(_) | MessageContent::Unsupported => {
