@@ -6,6 +6,7 @@ use model::pnr::{
     AddressDetails, ContactKind, DocumentDetails, IdentificationDetails, InfantDetails,
     OtherDocumentDetails, TicketNumberDetails,
 };
+use model::CompactString;
 
 use super::dates::{parse_ddmmmyy, Century};
 
@@ -28,11 +29,11 @@ fn fields(text: &str) -> Vec<&str> {
     fields
 }
 
-fn field(fields: &[&str], index: usize) -> Option<String> {
+fn field(fields: &[&str], index: usize) -> Option<CompactString> {
     fields
         .get(index)
         .filter(|value| !value.is_empty())
-        .map(|value| value.to_string())
+        .map(|value| CompactString::from(*value))
 }
 
 fn date_field(
@@ -144,7 +145,7 @@ pub fn parse_inft(text: &str, dates: DateRules) -> (InfantDetails, Vec<FieldProb
         }
         _ => (rest, None),
     };
-    let given_names = (!given.is_empty()).then(|| given.join(" "));
+    let given_names = (!given.is_empty()).then(|| given.join(" ").into());
     let details = InfantDetails {
         surname,
         given_names,
@@ -164,12 +165,12 @@ pub fn parse_foid(text: &str) -> Option<IdentificationDetails> {
         .filter(|k| k.bytes().all(|b| b.is_ascii_alphabetic()));
     match kind {
         Some(kind) if text.len() > 2 => Some(IdentificationDetails {
-            kind: Some(kind.to_string()),
-            number: text[2..].trim().to_string(),
+            kind: Some(kind.into()),
+            number: text[2..].trim().into(),
         }),
         _ => Some(IdentificationDetails {
             kind: None,
-            number: text.to_string(),
+            number: text.into(),
         }),
     }
 }
@@ -186,13 +187,13 @@ pub fn parse_tkne(text: &str) -> Option<TicketNumberDetails> {
         Some((number, coupon))
             if !coupon.is_empty() && coupon.bytes().all(|b| b.is_ascii_digit()) =>
         {
-            (number, Some(coupon.to_string()))
+            (number, Some(CompactString::from(coupon)))
         }
         _ => (rest, None),
     };
     let is_ticket_number = number.len() >= 3 && number.bytes().all(|b| b.is_ascii_digit());
     is_ticket_number.then(|| TicketNumberDetails {
-        number: number.to_string(),
+        number: number.into(),
         coupon,
         infant,
     })
@@ -200,25 +201,32 @@ pub fn parse_tkne(text: &str) -> Option<TicketNumberDetails> {
 
 /// An AIRIMP e-mail address with its escapes resolved: `//` is `@`, `..` is `_`
 /// (`STACY..CHENNAPRAGADA//GMAIL.COM` is `STACY_CHENNAPRAGADA@GMAIL.COM`).
-pub fn resolve_email(text: &str) -> String {
+pub fn resolve_email(text: &str) -> CompactString {
     let text = text.trim();
     // The free text may start with the field slash: `/A//B.COM`; `//` at the start would be an `@`.
     let text = match text.strip_prefix('/') {
         Some(rest) if !rest.starts_with('/') => rest,
         _ => text,
     };
-    text.replace("//", "@")
-        .replace("..", "_")
-        .trim()
-        .to_string()
+    // One pass, into an inline string: addresses are mostly short.
+    let mut resolved = CompactString::default();
+    let mut rest = text;
+    while let Some(at) = rest.find("//").into_iter().chain(rest.find("..")).min() {
+        let (before, escape) = rest.split_at(at);
+        resolved.push_str(before);
+        resolved.push(if escape.starts_with("//") { '@' } else { '_' });
+        rest = escape.get(2..).unwrap_or_default();
+    }
+    resolved.push_str(rest);
+    CompactString::from(resolved.trim())
 }
 
 /// SSR CTCM: `/15551234567/US` or `15551234567`: the number is the first field.
-pub fn parse_phone(text: &str) -> Option<String> {
+pub fn parse_phone(text: &str) -> Option<CompactString> {
     fields(text)
         .into_iter()
         .find(|f| !f.is_empty())
-        .map(str::to_string)
+        .map(CompactString::from)
 }
 
 /// The contact kind of an AIRIMP `CTCx` code.
@@ -235,7 +243,7 @@ pub fn contact_kind(code: &str) -> Option<ContactKind> {
                 && other.starts_with("CTC")
                 && other.as_bytes().get(3).is_some_and(u8::is_ascii_alphabetic) =>
         {
-            ContactKind::Other(other.to_string())
+            ContactKind::Other(other.into())
         }
         _ => return None,
     };
@@ -244,7 +252,7 @@ pub fn contact_kind(code: &str) -> Option<ContactKind> {
 
 /// A contact written as OSI text: `CTCE A..B//EXAMPLE.COM`, `AM CTCP MEX1800 002 5200` (airline first).
 /// The code must be a word of its own; the value is the rest of the text.
-pub fn contact_in_text(text: &str) -> Option<(ContactKind, String)> {
+pub fn contact_in_text(text: &str) -> Option<(ContactKind, CompactString)> {
     let mut rest = text.trim_start();
     while !rest.is_empty() {
         let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
@@ -252,7 +260,7 @@ pub fn contact_in_text(text: &str) -> Option<(ContactKind, String)> {
         if let Some(kind) = contact_kind(word) {
             let value = match kind {
                 ContactKind::Email => resolve_email(after),
-                _ => after.trim().to_string(),
+                _ => after.trim().into(),
             };
             return (!value.is_empty()).then_some((kind, value));
         }

@@ -2,18 +2,26 @@
 //! side; watchlists and the canonical view use alpha-3.
 
 use isocountry::CountryCode;
+use model::CompactString;
 
 /// The alpha-3 code for a known alpha-2 or alpha-3 code; anything else (ICAO `D`, `XXA`, typos) as sent.
-pub fn to_alpha3(code: &str) -> String {
-    let upper = code.trim().to_ascii_uppercase();
-    let known = match upper.len() {
-        2 => CountryCode::for_alpha2(&upper).ok(),
-        3 => CountryCode::for_alpha3(&upper).ok(),
+pub fn to_alpha3(code: &str) -> CompactString {
+    let code = code.trim();
+    // Upper-cased on the stack: only 2- and 3-letter codes can be ISO codes.
+    let mut buffer = [0u8; 3];
+    let upper = buffer.get_mut(..code.len()).and_then(|upper| {
+        upper.copy_from_slice(code.as_bytes());
+        upper.make_ascii_uppercase();
+        std::str::from_utf8(upper).ok()
+    });
+    let known = match upper {
+        Some(upper) if upper.len() == 2 => CountryCode::for_alpha2(upper).ok(),
+        Some(upper) if upper.len() == 3 => CountryCode::for_alpha3(upper).ok(),
         _ => None,
     };
     match known {
-        Some(country) => country.alpha3().to_string(),
-        None => code.trim().to_string(),
+        Some(country) => CompactString::const_new(country.alpha3()),
+        None => CompactString::from(code),
     }
 }
 

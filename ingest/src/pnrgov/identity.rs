@@ -11,6 +11,7 @@ use model::pnr::{
     DocumentDetails, InfantDetails, LapInfant, OtherDocumentDetails, Pnr, PnrTraveller,
     ServiceDetails, TravelDocument,
 };
+use model::CompactString;
 
 use super::country::to_alpha3;
 use super::reader::{contact, IdentityEvent, PnrInProgress, Scope};
@@ -119,7 +120,7 @@ fn name_fits(traveller: &PnrTraveller, surname: Option<&str>, given: Option<&str
 }
 
 /// The travellers whose 9944 reference is among `references`.
-fn named_by(travellers: &[PnrTraveller], references: &[String]) -> Vec<usize> {
+fn named_by(travellers: &[PnrTraveller], references: &[CompactString]) -> Vec<usize> {
     travellers
         .iter()
         .enumerate()

@@ -3,6 +3,8 @@
 //! The reader is written against this trait rather than a concrete tokenizer type so that it reads the
 //! segments of the syntax layer and, in tests, hand-made segments alike.
 
+use model::CompactString;
+
 /// One segment of a message body, with release characters already resolved.
 pub trait SegmentFields {
     /// The three-letter tag (`TVL`, `SSR` ...).
@@ -34,18 +36,24 @@ pub fn text<S: SegmentFields + ?Sized>(
     segment: &S,
     element: usize,
     component: usize,
-) -> Option<String> {
-    value(segment, element, component).map(str::to_owned)
+) -> Option<CompactString> {
+    value(segment, element, component).map(CompactString::from)
 }
 
 /// All components of one element joined with `:`, for free text that may itself hold the separator.
-pub fn element_text<S: SegmentFields + ?Sized>(segment: &S, element: usize) -> Option<String> {
-    let parts: Vec<String> = (0..segment.component_count(element))
-        .map(|c| text(segment, element, c).unwrap_or_default())
-        .collect();
-    let joined = parts.join(":");
+pub fn element_text<S: SegmentFields + ?Sized>(
+    segment: &S,
+    element: usize,
+) -> Option<CompactString> {
+    let mut joined = CompactString::default();
+    for c in 0..segment.component_count(element) {
+        if c > 0 {
+            joined.push(':');
+        }
+        joined.push_str(value(segment, element, c).unwrap_or_default());
+    }
     let trimmed = joined.trim_end_matches(':').trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    (!trimmed.is_empty()).then(|| CompactString::from(trimmed))
 }
 
 /// Whether every element of the segment is empty.
