@@ -4,10 +4,10 @@ use chrono::{Duration, NaiveDateTime};
 use rand::Rng;
 
 use model::pnr::{
-    CheckIn, CheckedInTraveller, Contact, ContactKind, DateAndTime, DocumentDetails, FormOfPayment,
-    InfantDetails, ItineraryLeg, Organisation, Pnr, PnrDate, PnrPush, PnrTraveller, PushKind,
-    RecordLocator, ServiceDetails, SpecialService, Ticket, TicketNumberDetails, TravelDocument,
-    TravelSegment, TravellerName,
+    Address, CheckIn, CheckedInTraveller, Contact, ContactKind, DateAndTime, DocumentDetails,
+    FormOfPayment, InfantDetails, ItineraryLeg, Organisation, Pnr, PnrDate, PnrPush, PnrTraveller,
+    PushKind, RecordLocator, ServiceDetails, SpecialService, Ticket, TicketNumberDetails,
+    TravelDocument, TravelSegment, TravellerName,
 };
 
 use super::{Generator, SyntheticFlight, SyntheticPerson};
@@ -278,8 +278,36 @@ impl Generator {
                 ..ItineraryLeg::default()
             });
         }
+        // A third of the PNRs carry the booker's address; street names hold release-needing characters.
+        let addresses = if self.rng.random_bool(0.3) {
+            let street = format!(
+                "{} {}",
+                self.rng.random_range(1..200),
+                self.pick(&[
+                    "ST. JOHN'S ROAD",
+                    "RUE DE L'EGLISE",
+                    "HAUPTSTR. 5+7",
+                    "CALLE 10: PISO 2"
+                ])
+            );
+            vec![Address {
+                purpose: Some("700".to_owned()),
+                street: Some(street),
+                city: Some(
+                    self.pick(&["DUBLIN", "PARIS", "BERLIN", "BOGOTA"])
+                        .to_string(),
+                ),
+                region: None,
+                country: Some(people[0].residence_country.to_owned()),
+                postcode: Some(self.digits(5)),
+                phone: None,
+            }]
+        } else {
+            Vec::new()
+        };
         Pnr {
             locators: vec![locator],
+            addresses,
             dates: vec![PnrDate {
                 qualifier: Some("700".into()),
                 at: Some(at(created + Duration::minutes(30))),

@@ -8,8 +8,8 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use model::pnr::{
-    Baggage, CheckIn, ContactKind, DateAndTime, FormOfPayment, ItineraryLeg, Organisation, Pnr,
-    PnrDate, PnrPush, PnrTraveller, PushKind, RecordLocator, Remark, ServiceDetails,
+    Address, Baggage, CheckIn, ContactKind, DateAndTime, FormOfPayment, ItineraryLeg, Organisation,
+    Pnr, PnrDate, PnrPush, PnrTraveller, PushKind, RecordLocator, Remark, ServiceDetails,
     SpecialService, Ticket, TravelSegment, TravellerName,
 };
 use model::CompactString;
@@ -186,6 +186,26 @@ fn write_tvl(encoder: &mut Encoder, flight: &TravelSegment) -> Result<(), WriteE
         }
     }
     Ok(())
+}
+
+/// ADD: `ADD++purpose:street:city:region::country:postcode:phone`.
+fn write_address(encoder: &mut Encoder, address: &Address) -> Result<(), WriteError> {
+    encoder.segment(
+        "ADD",
+        &[
+            &[],
+            &[
+                opt(&address.purpose),
+                opt(&address.street),
+                opt(&address.city),
+                opt(&address.region),
+                "",
+                opt(&address.country),
+                opt(&address.postcode),
+                opt(&address.phone),
+            ],
+        ],
+    )
 }
 
 fn write_rci(encoder: &mut Encoder, locators: &[RecordLocator]) -> Result<(), WriteError> {
@@ -414,6 +434,9 @@ fn write_traveller(
             &contact.value,
         )?;
     }
+    for address in &traveller.addresses {
+        write_address(encoder, address)?;
+    }
     for ticket in &traveller.tickets {
         write_ticket(encoder, ticket)?;
     }
@@ -510,6 +533,9 @@ fn write_payment(encoder: &mut Encoder, payment: &FormOfPayment) -> Result<(), W
     )?;
     for remark in &payment.remarks {
         write_remark(encoder, remark)?;
+    }
+    for address in &payment.addresses {
+        write_address(encoder, address)?;
     }
     Ok(())
 }
@@ -624,6 +650,9 @@ fn write_pnr(encoder: &mut Encoder, pnr: &Pnr) -> Result<(), WriteError> {
     }
     if let Some(agent) = &pnr.booking_agent {
         write_org(encoder, agent)?;
+    }
+    for address in &pnr.addresses {
+        write_address(encoder, address)?;
     }
     for (index, traveller) in pnr.travellers.iter().enumerate() {
         write_traveller(encoder, pnr, index, traveller)?;
