@@ -291,15 +291,16 @@ impl Generator {
                 ])
             );
             vec![Address {
-                purpose: Some("700".to_owned()),
-                street: Some(street),
+                purpose: Some("700".into()),
+                street: Some(street.into()),
                 city: Some(
                     self.pick(&["DUBLIN", "PARIS", "BERLIN", "BOGOTA"])
-                        .to_string(),
+                        .to_string()
+                        .into(),
                 ),
                 region: None,
-                country: Some(people[0].residence_country.to_owned()),
-                postcode: Some(self.digits(5)),
+                country: Some(people[0].residence_country.into()),
+                postcode: Some(self.digits(5).into()),
                 phone: None,
             }]
         } else {

@@ -7,6 +7,11 @@ use model::CompactString;
 /// The alpha-3 code for a known alpha-2 or alpha-3 code; anything else (ICAO `D`, `XXA`, typos) as sent.
 pub fn to_alpha3(code: &str) -> CompactString {
     let code = code.trim();
+    // A known alpha-3 code sent in capitals maps to itself and an unknown one is kept as sent: either
+    // way the answer is the code, without the (linear) table lookup.
+    if code.len() == 3 && !code.bytes().any(|b| b.is_ascii_lowercase()) {
+        return CompactString::from(code);
+    }
     // Upper-cased on the stack: only 2- and 3-letter codes can be ISO codes.
     let mut buffer = [0u8; 3];
     let upper = buffer.get_mut(..code.len()).and_then(|upper| {

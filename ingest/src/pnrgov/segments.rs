@@ -27,7 +27,12 @@ pub fn value<S: SegmentFields + ?Sized>(
     element: usize,
     component: usize,
 ) -> Option<&str> {
-    let trimmed = segment.raw(element, component)?.trim();
+    let raw = segment.raw(element, component)?;
+    // Most values have no surrounding blanks: the check of both ends is cheaper than `trim`.
+    let trimmed = match (raw.as_bytes().first(), raw.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => raw,
+        _ => raw.trim(),
+    };
     (!trimmed.is_empty()).then_some(trimmed)
 }
 
