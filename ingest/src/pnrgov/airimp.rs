@@ -9,6 +9,7 @@ use model::pnr::{
 use model::CompactString;
 
 use super::dates::{parse_ddmmmyy, Century};
+use super::segments;
 
 /// A field of the free text that was present but could not be read (reported as an issue; the rest of
 /// the request is kept).
@@ -21,11 +22,11 @@ pub struct FieldProblem {
 /// The `/`-separated fields of an AIRIMP text. The text normally starts with `/` (`/P/GBR/...`); some
 /// senders leave it out (` HERE VA/V/...`), so one leading slash is dropped when present.
 fn fields(text: &str) -> Vec<&str> {
-    let text = text.trim();
+    let text = segments::trim(text);
     let text = text.strip_prefix('/').unwrap_or(text);
     // DOCS has up to 11 fields: one allocation rather than a growing vector.
     let mut fields = Vec::with_capacity(12);
-    fields.extend(text.split('/').map(str::trim));
+    fields.extend(text.split('/').map(segments::trim));
     fields
 }
 

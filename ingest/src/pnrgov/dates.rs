@@ -90,8 +90,12 @@ pub fn parse_ddmmmyy(text: &str, century: Century) -> Option<NaiveDate> {
         return None;
     }
     let day = digits(text.get(0..2)?)?;
-    let month_name = text.get(2..5)?.to_ascii_uppercase();
-    let month = MONTHS.iter().position(|m| *m == month_name)? as u32 + 1;
+    // Compared without upper-casing into a new string.
+    let month_name = text.get(2..5)?.as_bytes();
+    let month = MONTHS
+        .iter()
+        .position(|m| m.as_bytes().eq_ignore_ascii_case(month_name))? as u32
+        + 1;
     let year = text.get(5..)?;
     match year.len() {
         2 => century.resolve(digits(year)?, month, day),

@@ -27,13 +27,17 @@ pub fn value<S: SegmentFields + ?Sized>(
     element: usize,
     component: usize,
 ) -> Option<&str> {
-    let raw = segment.raw(element, component)?;
-    // Most values have no surrounding blanks: the check of both ends is cheaper than `trim`.
-    let trimmed = match (raw.as_bytes().first(), raw.as_bytes().last()) {
+    let trimmed = trim(segment.raw(element, component)?);
+    (!trimmed.is_empty()).then_some(trimmed)
+}
+
+/// `str::trim`, faster for the usual value without surrounding blanks: checking both ends is
+/// cheaper than the Unicode-aware trim.
+pub fn trim(raw: &str) -> &str {
+    match (raw.as_bytes().first(), raw.as_bytes().last()) {
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => raw,
         _ => raw.trim(),
-    };
-    (!trimmed.is_empty()).then_some(trimmed)
+    }
 }
 
 /// [`value`], owned: for values the model keeps.
