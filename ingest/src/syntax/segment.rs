@@ -465,7 +465,15 @@ impl Open {
 
 /// The tag without surrounding blanks or folded line breaks (`UNG *...` is read as UNG).
 pub(crate) fn lenient_tag(raw_tag: &str) -> &str {
-    raw_tag.trim_matches(|c: char| c == ' ' || c == '\r' || c == '\n' || c == '\t')
+    let blank = |c: char| c == ' ' || c == '\r' || c == '\n' || c == '\t';
+    // Nearly every tag has no blank at either end: two byte checks instead of the trim.
+    let bytes = raw_tag.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(&first), Some(&last)) if !blank(char::from(first)) && !blank(char::from(last)) => {
+            raw_tag
+        }
+        _ => raw_tag.trim_matches(blank),
+    }
 }
 
 /// Offsets are stored as u32 to keep segments small; a message is far below 4 GiB (the
