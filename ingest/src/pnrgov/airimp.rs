@@ -274,6 +274,31 @@ pub fn contact_in_text(text: &str) -> Option<(ContactKind, CompactString)> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn email_escapes_resolve_as_the_replace_chain_did() {
+        // The single pass must give what `replace("//", "@").replace("..", "_")` gave.
+        for text in [
+            "STACY..CHENNAPRAGADA//GMAIL.COM",
+            "/A//B.COM",
+            "//A.COM",
+            "A///B",
+            "A...B",
+            "..//..",
+            "A.//.B",
+            " /X..Y//Z ",
+            "PLAIN",
+            "",
+        ] {
+            let trimmed = text.trim();
+            let body = match trimmed.strip_prefix('/') {
+                Some(rest) if !rest.starts_with('/') => rest,
+                _ => trimmed,
+            };
+            let expected = body.replace("//", "@").replace("..", "_");
+            assert_eq!(resolve_email(text), expected.trim(), "{text:?}");
+        }
+    }
+
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
     }

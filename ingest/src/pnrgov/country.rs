@@ -50,5 +50,9 @@ mod tests {
         assert_eq!(to_alpha3("D"), "D");
         assert_eq!(to_alpha3("XXA"), "XXA");
         assert_eq!(to_alpha3("0"), "0");
+        // Lower-case known codes are upper-cased, lower-case unknown ones kept as sent.
+        assert_eq!(to_alpha3("gbr"), "GBR");
+        assert_eq!(to_alpha3("xxa"), "xxa");
+        assert_eq!(to_alpha3(" GBR "), "GBR");
     }
 }

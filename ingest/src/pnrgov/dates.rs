@@ -123,6 +123,19 @@ pub fn parse_time(text: &str) -> Option<NaiveTime> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn month_names_are_read_in_any_case() {
+        let sent = day(2013, 5, 23);
+        for text in ["12JUL64", "12jul64", "12Jul64"] {
+            assert_eq!(
+                parse_ddmmmyy(text, Century::NotAfter(sent)),
+                Some(day(1964, 7, 12)),
+                "{text}"
+            );
+        }
+        assert_eq!(parse_ddmmmyy("12JLY64", Century::NotAfter(sent)), None);
+    }
+
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
     }

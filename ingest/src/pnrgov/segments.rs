@@ -176,6 +176,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fast_trim_is_str_trim() {
+        for raw in [
+            "GBR",
+            " GBR",
+            "GBR ",
+            "\tX\r\n",
+            "",
+            " ",
+            "\u{a0}NBSP\u{a0}",
+            "ÜBER",
+            "X\u{2003}",
+            "A B",
+        ] {
+            assert_eq!(trim(raw), raw.trim(), "{raw:?}");
+        }
+    }
+
+    #[test]
     fn default_split_keeps_empty_positions_and_releases() {
         let s = OwnedSegment::parse_default("TIF+BELT:I+ISABELLE MRS:A:2:1");
         assert_eq!(s.tag, "TIF");

@@ -486,6 +486,21 @@ fn len32(n: usize) -> u32 {
 mod tests {
     use super::*;
 
+    #[test]
+    fn lenient_tag_trims_only_blanks_and_line_breaks() {
+        for (raw, tag) in [
+            ("NAD", "NAD"),
+            (" NAD", "NAD"),
+            ("NAD\r\n", "NAD"),
+            ("\t\nUNH ", "UNH"),
+            ("  ", ""),
+            ("", ""),
+            ("\u{a0}NAD", "\u{a0}NAD"),
+        ] {
+            assert_eq!(lenient_tag(raw), tag, "{raw:?}");
+        }
+    }
+
     fn build(raw: &str, chars: ServiceChars) -> Segment {
         SegmentBuilder::new(chars).build(raw, 1, 0)
     }
