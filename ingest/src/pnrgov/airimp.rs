@@ -219,15 +219,25 @@ pub fn resolve_email(text: &str) -> CompactString {
         _ => text,
     };
     // One pass, into an inline string: addresses are mostly short.
+    let bytes = text.as_bytes();
     let mut resolved = CompactString::default();
-    let mut rest = text;
-    while let Some(at) = rest.find("//").into_iter().chain(rest.find("..")).min() {
-        let (before, escape) = rest.split_at(at);
-        resolved.push_str(before);
-        resolved.push(if escape.starts_with("//") { '@' } else { '_' });
-        rest = escape.get(2..).unwrap_or_default();
+    // Escapes are ASCII pairs, so every cut below is on a character boundary.
+    let (mut copied, mut at) = (0, 0);
+    while let (Some(&first), Some(&second)) = (bytes.get(at), bytes.get(at + 1)) {
+        let escape = match (first, second) {
+            (b'/', b'/') => '@',
+            (b'.', b'.') => '_',
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        resolved.push_str(text.get(copied..at).unwrap_or_default());
+        resolved.push(escape);
+        at += 2;
+        copied = at;
     }
-    resolved.push_str(rest);
+    resolved.push_str(text.get(copied..).unwrap_or_default());
     CompactString::from(resolved.trim())
 }
 
