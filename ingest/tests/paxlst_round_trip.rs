@@ -166,8 +166,8 @@ proptest! {
         let mut list = generator.passenger_list(&flight, count, crew);
         // Overwrite some names with release-needing ones.
         for (traveller, (surname, given)) in list.travellers.iter_mut().zip(awkward) {
-            traveller.surname = Some(surname);
-            traveller.given_names = vec![given];
+            traveller.surname = Some(surname.into());
+            traveller.given_names = vec![given.into()];
         }
         let parts = round_trip(&generator, &flight, &list, set, line_break, per_part);
         let expected_parts = per_part.map_or(1, |n| count.div_ceil(n));

@@ -105,6 +105,7 @@ fn assert_same_pnrs(written: &PnrPush, parts: &[PnrPush]) {
     }
     for (expected, actual) in written.pnrs.iter().zip(read) {
         assert_eq!(actual.locators, expected.locators);
+        assert_eq!(actual.addresses, expected.addresses);
         assert_eq!(actual.travellers.len(), expected.travellers.len());
         for (e, a) in expected.travellers.iter().zip(&actual.travellers) {
             assert_eq!(a.name, e.name);

@@ -5,6 +5,7 @@
 //! years; anything a sender may leave out is an `Option` or an empty list.
 
 use chrono::{NaiveDate, NaiveTime};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// A local date, with the time of day when the sender gave one (PAXLST times are local airport
@@ -27,7 +28,7 @@ pub enum ListKind {
     /// 336: US master crew list (crew and conveyance).
     CrewAndConveyance,
     /// Anything else, as sent.
-    Other(String),
+    Other(CompactString),
 }
 
 impl ListKind {
@@ -37,7 +38,7 @@ impl ListKind {
             "250" => ListKind::Crew,
             "266" => ListKind::FlightStatus,
             "336" => ListKind::CrewAndConveyance,
-            other => ListKind::Other(other.to_owned()),
+            other => ListKind::Other(other.into()),
         }
     }
 }
@@ -50,11 +51,11 @@ pub enum ListFunction {
     /// `CP`: change of passenger data.
     Change,
     /// `CLOB`, `CL`, `CLNB`: flight closed (on board / not on board).
-    CloseOut(String),
+    CloseOut(CompactString),
     /// `XF`: flight cancelled.
     Cancel,
     /// Any other code, as sent (`C`, US MCL `G`/`H`/`I` ...).
-    Other(String),
+    Other(CompactString),
 }
 
 impl ListFunction {
@@ -62,9 +63,9 @@ impl ListFunction {
         match code {
             None => ListFunction::Original,
             Some("CP") => ListFunction::Change,
-            Some(c @ ("CLOB" | "CL" | "CLNB")) => ListFunction::CloseOut(c.to_owned()),
+            Some(c @ ("CLOB" | "CL" | "CLNB")) => ListFunction::CloseOut(c.into()),
             Some("XF") => ListFunction::Cancel,
-            Some(other) => ListFunction::Other(other.to_owned()),
+            Some(other) => ListFunction::Other(other.into()),
         }
     }
 }
@@ -73,19 +74,19 @@ impl ListFunction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PassengerList {
     /// UNH 0062.
-    pub reference: String,
+    pub reference: CompactString,
     /// UNH S009 version and release (`D:05B`).
-    pub version: String,
+    pub version: CompactString,
     /// BGM 1001 as sent (`745`, `250`, `266`, `336`, `10` ...).
-    pub document_code: Option<String>,
+    pub document_code: Option<CompactString>,
     pub kind: Option<ListKind>,
     /// BGM 1004 as sent (`CP`, `CLOB`, `XF` ...).
-    pub document_id: Option<String>,
+    pub document_id: Option<CompactString>,
     pub function: ListFunction,
     /// RFF+TN: iAPI transaction reference.
-    pub transaction_reference: Option<String>,
+    pub transaction_reference: Option<CompactString>,
     /// UNH 0068 (airlines put a flight key here; not parsed).
-    pub common_access_reference: Option<String>,
+    pub common_access_reference: Option<CompactString>,
     /// UNH S010: part number (1-based) and whether it is the last part.
     pub part: Part,
     pub reporting_party: Option<ReportingParty>,
@@ -105,17 +106,17 @@ pub struct Part {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeclaredCount {
     /// 6069: `42` passengers, `41` crew.
-    pub qualifier: String,
+    pub qualifier: CompactString,
     pub value: u64,
 }
 
 /// SG1: who reports (NAD+MS with COM).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportingParty {
-    pub name: Option<String>,
-    pub phone: Option<String>,
-    pub fax: Option<String>,
-    pub email: Option<String>,
+    pub name: Option<CompactString>,
+    pub phone: Option<CompactString>,
+    pub fax: Option<CompactString>,
+    pub email: Option<CompactString>,
 }
 
 /// Whether a leg is the one crossing into the reporting state.
@@ -131,13 +132,13 @@ pub enum LegRole {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlightLeg {
     /// TDT 8028 as sent (`UA0989`).
-    pub journey_id: Option<String>,
+    pub journey_id: Option<CompactString>,
     /// Carrier: TDT C040 when sent, else the designator at the start of 8028.
-    pub carrier: Option<String>,
+    pub carrier: Option<CompactString>,
     /// Flight number as sent (`0989` stays `0989`).
-    pub number: Option<String>,
-    pub origin: Option<String>,
-    pub destination: Option<String>,
+    pub number: Option<CompactString>,
+    pub origin: Option<CompactString>,
+    pub destination: Option<CompactString>,
     /// DTM 189, local time at the origin.
     pub departure: Option<LocalDateTime>,
     /// DTM 232, local time at the destination.
@@ -157,7 +158,7 @@ pub enum TravellerRole {
     /// DDT.
     TransitCrew,
     /// COT and any other code, as sent.
-    Other(String),
+    Other(CompactString),
 }
 
 impl TravellerRole {
@@ -167,7 +168,7 @@ impl TravellerRole {
             "FM" => TravellerRole::Crew,
             "DDU" => TravellerRole::TransitPassenger,
             "DDT" => TravellerRole::TransitCrew,
-            other => TravellerRole::Other(other.to_owned()),
+            other => TravellerRole::Other(other.into()),
         }
     }
 
@@ -188,39 +189,39 @@ impl TravellerRole {
 pub struct Traveller {
     pub role: TravellerRole,
     /// NAD C080 first component, as sent (case kept).
-    pub surname: Option<String>,
+    pub surname: Option<CompactString>,
     /// The non-empty C080 components after the surname (given and middle names), as sent.
-    pub given_names: Vec<String>,
+    pub given_names: Vec<CompactString>,
     /// NAD street, city, subdivision, postcode, country.
     pub address: Option<Address>,
     /// ATT gender as sent (`M`, `F`, `U`, `X`).
-    pub gender: Option<String>,
+    pub gender: Option<CompactString>,
     /// DTM 329.
     pub birth_date: Option<NaiveDate>,
     /// NAT 2.
-    pub nationality: Option<String>,
+    pub nationality: Option<CompactString>,
     /// LOC 174.
-    pub residence_country: Option<String>,
+    pub residence_country: Option<CompactString>,
     /// LOC 180: country, and the place name when sent.
-    pub birth_country: Option<String>,
-    pub birth_place_name: Option<String>,
+    pub birth_country: Option<CompactString>,
+    pub birth_place_name: Option<CompactString>,
     /// LOC 178 / 179: where the traveller's journey starts and ends.
-    pub embarkation: Option<String>,
-    pub debarkation: Option<String>,
+    pub embarkation: Option<CompactString>,
+    pub debarkation: Option<CompactString>,
     /// LOC 22: customs office of clearance.
-    pub clearance_place: Option<String>,
+    pub clearance_place: Option<CompactString>,
     /// RFF AVF.
-    pub pnr_locator: Option<String>,
+    pub pnr_locator: Option<CompactString>,
     /// RFF SEA, leading zeros removed (`056F` → `56F`).
-    pub seat: Option<String>,
+    pub seat: Option<CompactString>,
     /// RFF ABO: the airline's passenger id.
-    pub airline_passenger_id: Option<String>,
+    pub airline_passenger_id: Option<CompactString>,
     /// RFF YZY.
-    pub ticket_number: Option<String>,
+    pub ticket_number: Option<CompactString>,
     /// Other RFF qualifiers and values (`AEA`, `CR` ...).
-    pub other_references: Vec<(String, String)>,
+    pub other_references: Vec<(CompactString, CompactString)>,
     /// EMP: crew function code (`CR1` cockpit, `CR2` cabin ...).
-    pub crew_function: Option<String>,
+    pub crew_function: Option<CompactString>,
     /// GEI+4+173: the carrier verified the document data.
     pub documents_verified: Option<bool>,
     pub bags: Bags,
@@ -258,11 +259,11 @@ impl Traveller {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
-    pub street: Option<String>,
-    pub city: Option<String>,
-    pub subdivision: Option<String>,
-    pub postcode: Option<String>,
-    pub country: Option<String>,
+    pub street: Option<CompactString>,
+    pub city: Option<CompactString>,
+    pub subdivision: Option<CompactString>,
+    pub postcode: Option<CompactString>,
+    pub country: Option<CompactString>,
 }
 
 /// Checked bags: MEA CT / WT and FTX BAG.
@@ -270,15 +271,15 @@ pub struct Address {
 pub struct Bags {
     pub count: Option<u32>,
     /// Weight as sent, with its unit (`KGM`).
-    pub weight: Option<String>,
-    pub weight_unit: Option<String>,
+    pub weight: Option<CompactString>,
+    pub weight_unit: Option<CompactString>,
     pub tags: Vec<BagTag>,
 }
 
 /// FTX+BAG+++tag:n — a tag number and how many consecutive tags follow it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BagTag {
-    pub tag: String,
+    pub tag: CompactString,
     pub consecutive: Option<u32>,
 }
 
@@ -286,10 +287,10 @@ pub struct BagTag {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TravelDocument {
     /// DOC 1001 as sent (`P`, `V`, `I`, `C`, `T`, `5K`, `39` ...).
-    pub doc_type: Option<String>,
-    pub number: Option<String>,
+    pub doc_type: Option<CompactString>,
+    pub number: Option<CompactString>,
     /// LOC 91.
-    pub issuing_country: Option<String>,
+    pub issuing_country: Option<CompactString>,
     /// DTM 36.
     pub expiry: Option<NaiveDate>,
     /// DTM 182.

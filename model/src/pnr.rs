@@ -6,6 +6,7 @@
 //! airline sent is lost, even where the structure is not modelled.
 
 use chrono::{NaiveDate, NaiveTime};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// What a push contains (MSG 1225 / C302 business function).
@@ -16,7 +17,7 @@ pub enum PushKind {
     /// `MSG+:141`: only the PNRs that changed since the previous push.
     Changes,
     /// Any other function code, as sent.
-    Other(String),
+    Other(CompactString),
 }
 
 /// A date, with the time of day when the sender gave one. Local time of the place, as sent, unless the
@@ -31,19 +32,19 @@ pub struct DateAndTime {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Organisation {
     /// Airline or system code (`1A`, `SQ`).
-    pub airline: Option<String>,
+    pub airline: Option<CompactString>,
     /// City or airport of the airline/system (`MUC`).
-    pub location: Option<String>,
+    pub location: Option<CompactString>,
     /// Agent or office id (`32393340`).
-    pub agent: Option<String>,
+    pub agent: Option<CompactString>,
     /// Agent's own location code (`SINSQ08AA`).
-    pub agent_location: Option<String>,
+    pub agent_location: Option<CompactString>,
     /// Originator type: `A` airline, `T` travel agent, `E` ...
-    pub originator_type: Option<String>,
+    pub originator_type: Option<CompactString>,
     /// Country of the originator (ISO 3166 as sent).
-    pub country: Option<String>,
+    pub country: Option<CompactString>,
     /// Currency of the originator.
-    pub currency: Option<String>,
+    pub currency: Option<CompactString>,
 }
 
 /// One TVL: a flight (or, in a non-air group, a hotel/car/rail service) with its places and times.
@@ -53,14 +54,14 @@ pub struct TravelSegment {
     pub departure: Option<DateAndTime>,
     /// Local arrival date/time at `destination` (the departure date when only a time was sent).
     pub arrival: Option<DateAndTime>,
-    pub origin: Option<String>,
-    pub destination: Option<String>,
+    pub origin: Option<CompactString>,
+    pub destination: Option<CompactString>,
     /// Marketing carrier (the only carrier when the flight is not a codeshare).
-    pub carrier: Option<String>,
+    pub carrier: Option<CompactString>,
     /// Flight number as sent (`0006` stays `0006`).
-    pub number: Option<String>,
+    pub number: Option<CompactString>,
     /// Booking class / reservation booking designator.
-    pub booking_class: Option<String>,
+    pub booking_class: Option<CompactString>,
     /// Set for a codeshare: the carrier that flies it and its own flight number (from `AC:LH` and the
     /// following operating `TVL+++++474`).
     pub operating: Option<OperatingFlight>,
@@ -69,19 +70,19 @@ pub struct TravelSegment {
 /// The operating side of a codeshare flight.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatingFlight {
-    pub carrier: Option<String>,
-    pub number: Option<String>,
-    pub booking_class: Option<String>,
+    pub carrier: Option<CompactString>,
+    pub number: Option<CompactString>,
+    pub booking_class: Option<CompactString>,
 }
 
 /// A record locator (RCI): the PNR's own, or another airline's for the same booking.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordLocator {
     /// Airline or reservation system holding the record (`1A`, `AC`).
-    pub airline: Option<String>,
-    pub locator: String,
+    pub airline: Option<CompactString>,
+    pub locator: CompactString,
     /// Reservation control type, when sent.
-    pub control_type: Option<String>,
+    pub control_type: Option<CompactString>,
     /// When the record was created (UTC per the IG).
     pub created: Option<DateAndTime>,
 }
@@ -90,7 +91,7 @@ pub struct RecordLocator {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PnrDate {
     /// DAT qualifier as sent.
-    pub qualifier: Option<String>,
+    pub qualifier: Option<CompactString>,
     pub at: Option<DateAndTime>,
 }
 
@@ -98,43 +99,43 @@ pub struct PnrDate {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Remark {
     /// Text subject qualifier (`4`).
-    pub qualifier: Option<String>,
+    pub qualifier: Option<CompactString>,
     /// Information type (`28` OSI, `15` fare calculation, `43` sponsor, `19` history text ...).
-    pub kind: Option<String>,
+    pub kind: Option<CompactString>,
     /// Airline the text is addressed to or from.
-    pub airline: Option<String>,
+    pub airline: Option<CompactString>,
     /// The text lines, as sent.
-    pub lines: Vec<String>,
+    pub lines: Vec<CompactString>,
 }
 
 /// An address (ADD).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Address {
     /// Address purpose code (`700`, `702` ...).
-    pub purpose: Option<String>,
-    pub street: Option<String>,
-    pub city: Option<String>,
-    pub region: Option<String>,
-    pub country: Option<String>,
-    pub postcode: Option<String>,
-    pub phone: Option<String>,
+    pub purpose: Option<CompactString>,
+    pub street: Option<CompactString>,
+    pub city: Option<CompactString>,
+    pub region: Option<CompactString>,
+    pub country: Option<CompactString>,
+    pub postcode: Option<CompactString>,
+    pub phone: Option<CompactString>,
 }
 
 /// A special service request (SSR) with its AIRIMP free text parsed when the code is one we know.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpecialService {
     /// SSR code (`DOCS`, `INFT`, `TKNE` ...).
-    pub code: String,
+    pub code: CompactString,
     /// Action/status code (`HK`, `NN`).
-    pub status: Option<String>,
-    pub quantity: Option<String>,
-    pub airline: Option<String>,
-    pub board_point: Option<String>,
-    pub off_point: Option<String>,
+    pub status: Option<CompactString>,
+    pub quantity: Option<CompactString>,
+    pub airline: Option<CompactString>,
+    pub board_point: Option<CompactString>,
+    pub off_point: Option<CompactString>,
     /// The AIRIMP free text, as sent (line breaks inside it removed).
-    pub text: Option<String>,
+    pub text: Option<CompactString>,
     /// Traveller references (9944) the request applies to; empty means all travellers of its scope.
-    pub traveller_references: Vec<String>,
+    pub traveller_references: Vec<CompactString>,
     /// Seats named in the request (SSR SEAT and seat-bearing requests).
     pub seats: Vec<SeatAssignment>,
     /// The free text parsed, for the codes listed in [`ServiceDetails`].
@@ -144,10 +145,10 @@ pub struct SpecialService {
 /// A seat for one traveller.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeatAssignment {
-    pub seat: String,
-    pub traveller_reference: Option<String>,
+    pub seat: CompactString,
+    pub traveller_reference: Option<CompactString>,
     /// Seat characteristics (`N` non-smoking, `W` window ...), as sent.
-    pub characteristics: Option<String>,
+    pub characteristics: Option<CompactString>,
 }
 
 /// The parsed AIRIMP free text of the SSR codes screening relies on.
@@ -166,28 +167,28 @@ pub enum ServiceDetails {
     /// SSR TKNE: electronic ticket number.
     Ticket(TicketNumberDetails),
     /// SSR CTCE: e-mail address with AIRIMP escapes resolved (`//` is `@`, `..` is `_`).
-    Email(String),
+    Email(CompactString),
     /// SSR CTCM: mobile phone number.
-    Phone(String),
+    Phone(CompactString),
 }
 
 /// SSR DOCS: `/P/GBR/509229987/GBR/01JUL78/F/12NOV22/BELT/ISABELLE RUTH/`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentDetails {
     /// `P` passport, `I` identity card, ... as sent.
-    pub document_type: Option<String>,
+    pub document_type: Option<CompactString>,
     /// Issuing state as sent (2 or 3 letters).
-    pub issuing_country: Option<String>,
-    pub number: Option<String>,
+    pub issuing_country: Option<CompactString>,
+    pub number: Option<CompactString>,
     /// Nationality as sent (2 or 3 letters).
-    pub nationality: Option<String>,
+    pub nationality: Option<CompactString>,
     pub birth_date: Option<NaiveDate>,
     /// `M`, `F`, `U`, `X`, and `MI`/`FI` for infants, as sent.
-    pub gender: Option<String>,
+    pub gender: Option<CompactString>,
     pub expiry: Option<NaiveDate>,
-    pub surname: Option<String>,
-    pub given_names: Option<String>,
-    pub middle_names: Option<String>,
+    pub surname: Option<CompactString>,
+    pub given_names: Option<CompactString>,
+    pub middle_names: Option<CompactString>,
     /// `H`: the holder of a passport that covers several travellers.
     pub multi_passenger_holder: bool,
 }
@@ -202,14 +203,14 @@ impl DocumentDetails {
 /// SSR DOCO: `/PARIS FR/V/12345123/NEW YORK CITY/12OCT07/US/I`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtherDocumentDetails {
-    pub birth_place: Option<String>,
+    pub birth_place: Option<CompactString>,
     /// `V` visa, ... as sent.
-    pub document_type: Option<String>,
-    pub number: Option<String>,
-    pub issue_place: Option<String>,
+    pub document_type: Option<CompactString>,
+    pub number: Option<CompactString>,
+    pub issue_place: Option<CompactString>,
     pub issued: Option<NaiveDate>,
     /// Country the document is valid for.
-    pub applicable_country: Option<String>,
+    pub applicable_country: Option<CompactString>,
     pub infant: bool,
 }
 
@@ -217,20 +218,20 @@ pub struct OtherDocumentDetails {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddressDetails {
     /// `R` residence, `D` destination.
-    pub address_type: Option<String>,
-    pub country: Option<String>,
-    pub street: Option<String>,
-    pub city: Option<String>,
-    pub region: Option<String>,
-    pub postcode: Option<String>,
+    pub address_type: Option<CompactString>,
+    pub country: Option<CompactString>,
+    pub street: Option<CompactString>,
+    pub city: Option<CompactString>,
+    pub region: Option<CompactString>,
+    pub postcode: Option<CompactString>,
     pub infant: bool,
 }
 
 /// SSR INFT: `BELT/SOPHY 20SEP12` or `SURNAME/GIVEN/10AUG11`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InfantDetails {
-    pub surname: Option<String>,
-    pub given_names: Option<String>,
+    pub surname: Option<CompactString>,
+    pub given_names: Option<CompactString>,
     pub birth_date: Option<NaiveDate>,
 }
 
@@ -238,34 +239,34 @@ pub struct InfantDetails {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentificationDetails {
     /// `PP` passport, `NI` national id, `CC` credit card, `FF` frequent flyer, ... as sent.
-    pub kind: Option<String>,
-    pub number: String,
+    pub kind: Option<CompactString>,
+    pub number: CompactString,
 }
 
 /// SSR TKNE: `1392178947000C2`, `INF1392178947000C2` for the infant's ticket.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketNumberDetails {
-    pub number: String,
-    pub coupon: Option<String>,
+    pub number: CompactString,
+    pub coupon: Option<CompactString>,
     pub infant: bool,
 }
 
 /// A frequent-flyer membership (FTI).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrequentFlyer {
-    pub airline: Option<String>,
-    pub number: String,
+    pub airline: Option<CompactString>,
+    pub number: CompactString,
     /// Tier or status as sent (`ELITE`).
-    pub tier: Option<String>,
+    pub tier: Option<CompactString>,
 }
 
 /// A ticket (TKT group with its fare, taxes and payments).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {
-    pub number: Option<String>,
+    pub number: Option<CompactString>,
     /// Document type (`T` ticket, ...) as sent.
-    pub document_type: Option<String>,
-    pub booklets: Option<String>,
+    pub document_type: Option<CompactString>,
+    pub booklets: Option<CompactString>,
     /// MON amounts: (qualifier, amount, currency) as sent.
     pub amounts: Vec<MonetaryAmount>,
     /// Issue date (DAT 710 of the group, else PTK).
@@ -277,21 +278,21 @@ pub struct Ticket {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonetaryAmount {
     /// `B` base fare, `T` total, ... as sent.
-    pub qualifier: Option<String>,
+    pub qualifier: Option<CompactString>,
     /// Amount as sent (decimal text).
-    pub amount: Option<String>,
-    pub currency: Option<String>,
+    pub amount: Option<CompactString>,
+    pub currency: Option<CompactString>,
 }
 
 /// A form of payment (FOP group), card numbers as sent (airlines mask them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormOfPayment {
     /// `CC` card, `CA` cash, `MS` miscellaneous, ... as sent.
-    pub kind: Option<String>,
-    pub amount: Option<String>,
-    pub vendor: Option<String>,
-    pub account: Option<String>,
-    pub expiry: Option<String>,
+    pub kind: Option<CompactString>,
+    pub amount: Option<CompactString>,
+    pub vendor: Option<CompactString>,
+    pub account: Option<CompactString>,
+    pub expiry: Option<CompactString>,
     /// Sponsor or payer details (IFT in the group).
     pub remarks: Vec<Remark>,
     pub addresses: Vec<Address>,
@@ -300,13 +301,13 @@ pub struct FormOfPayment {
 /// A traveller's name as TIF carries it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TravellerName {
-    pub surname: String,
+    pub surname: CompactString,
     /// Given name element as sent, titles included (`ISABELLE MRS`, `JOHNMR`).
-    pub given_names: Option<String>,
+    pub given_names: Option<CompactString>,
     /// `A` adult, `C` child, `IN` infant, `G` group ... as sent.
-    pub traveller_type: Option<String>,
+    pub traveller_type: Option<CompactString>,
     /// Traveller reference (9944), the key SSRs and check-in records use.
-    pub reference: Option<String>,
+    pub reference: Option<CompactString>,
 }
 
 /// One traveller of a PNR (one TIF of a traveller group).
@@ -316,15 +317,15 @@ pub struct PnrTraveller {
     /// `1` in TIF: this adult travels with an infant.
     pub accompanied_by_infant: bool,
     /// From the traveller's own SSR DOCS (never from an infant's DOCS filed under them).
-    pub gender: Option<String>,
+    pub gender: Option<CompactString>,
     pub birth_date: Option<NaiveDate>,
     /// ISO 3166-1 alpha-3 when the sent code is a known alpha-2 or alpha-3 code, else as sent.
-    pub nationality: Option<String>,
+    pub nationality: Option<CompactString>,
     /// Travel documents: SSR DOCS first, then SSR DOCO, in message order, without repeats.
     pub documents: Vec<TravelDocument>,
     pub frequent_flyers: Vec<FrequentFlyer>,
     /// Unique passenger reference (REF).
-    pub unique_reference: Option<String>,
+    pub unique_reference: Option<CompactString>,
     /// SSRs of the traveller group, and the PNR- and segment-level ones that name this traveller.
     pub special_services: Vec<SpecialService>,
     pub remarks: Vec<Remark>,
@@ -337,25 +338,25 @@ pub struct PnrTraveller {
 /// An infant known only from SSRs filed under the accompanying adult.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LapInfant {
-    pub surname: Option<String>,
-    pub given_names: Option<String>,
+    pub surname: Option<CompactString>,
+    pub given_names: Option<CompactString>,
     pub birth_date: Option<NaiveDate>,
-    pub gender: Option<String>,
-    pub nationality: Option<String>,
+    pub gender: Option<CompactString>,
+    pub nationality: Option<CompactString>,
     pub documents: Vec<TravelDocument>,
 }
 
 /// A travel document held by a traveller, from SSR DOCS or DOCO.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TravelDocument {
-    pub document_type: Option<String>,
-    pub number: Option<String>,
+    pub document_type: Option<CompactString>,
+    pub number: Option<CompactString>,
     /// ISO 3166-1 alpha-3 when the sent code is known, else as sent.
-    pub issuing_country: Option<String>,
+    pub issuing_country: Option<CompactString>,
     pub expiry: Option<NaiveDate>,
     pub issued: Option<NaiveDate>,
     /// DOCO: the country the document is for.
-    pub applicable_country: Option<String>,
+    pub applicable_country: Option<CompactString>,
 }
 
 /// A contact of the PNR: from SSR CTCE/CTCM or from an OSI text (`CTCE ...`, `CTCM ...`).
@@ -363,7 +364,7 @@ pub struct TravelDocument {
 pub struct Contact {
     pub kind: ContactKind,
     /// The address or number; e-mail escapes resolved.
-    pub value: String,
+    pub value: CompactString,
     /// Index into [`Pnr::travellers`] when the contact was given for one traveller.
     pub traveller: Option<usize>,
 }
@@ -384,7 +385,7 @@ pub enum ContactKind {
     /// CTCT / CTCA: travel agent or agency.
     Agency,
     /// Any other CTC code, as sent (`CTCR`).
-    Other(String),
+    Other(CompactString),
 }
 
 impl ContactKind {
@@ -402,11 +403,11 @@ impl ContactKind {
 pub struct ItineraryLeg {
     pub flight: TravelSegment,
     /// RPI: number in party.
-    pub party_size: Option<String>,
+    pub party_size: Option<CompactString>,
     /// RPI: booking status (`HK`).
-    pub status: Option<String>,
+    pub status: Option<CompactString>,
     /// APD: aircraft type.
-    pub aircraft: Option<String>,
+    pub aircraft: Option<CompactString>,
     pub special_services: Vec<SpecialService>,
     /// RCI in the group: the locator of the operating/other airline.
     pub locators: Vec<RecordLocator>,
@@ -427,15 +428,15 @@ pub struct CheckIn {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckedInTraveller {
     /// Boarding/check-in sequence as sent (`SIN-168`).
-    pub sequence: Option<String>,
+    pub sequence: Option<CompactString>,
     /// Traveller reference (9944) linking to [`PnrTraveller`].
-    pub traveller_reference: Option<String>,
+    pub traveller_reference: Option<CompactString>,
     /// TIF of the group (a repeat of the traveller's name, not a new traveller).
     pub name: Option<TravellerName>,
     /// SSD seat, leading zeros as sent.
-    pub seat: Option<String>,
+    pub seat: Option<CompactString>,
     /// SSD cabin/compartment.
-    pub cabin: Option<String>,
+    pub cabin: Option<CompactString>,
     pub baggage: Option<Baggage>,
 }
 
@@ -444,12 +445,12 @@ pub struct CheckedInTraveller {
 pub struct Baggage {
     pub count: Option<u32>,
     /// Weight as sent (decimal text).
-    pub weight: Option<String>,
+    pub weight: Option<CompactString>,
     /// Unit code as sent (`700` kilograms, `701` pounds).
-    pub weight_unit: Option<String>,
+    pub weight_unit: Option<CompactString>,
     /// `HP` head of pool, `MP` member of pool.
-    pub pool: Option<String>,
-    pub pool_reference: Option<String>,
+    pub pool: Option<CompactString>,
+    pub pool_reference: Option<CompactString>,
     pub tags: Vec<BagTag>,
 }
 
@@ -457,11 +458,11 @@ pub struct Baggage {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BagTag {
     /// Issuing airline (numeric `618` or letters `UA`), as sent.
-    pub airline: Option<String>,
-    pub number: Option<String>,
+    pub airline: Option<CompactString>,
+    pub number: Option<CompactString>,
     /// Number of consecutive tags, as sent.
-    pub count: Option<String>,
-    pub destination: Option<String>,
+    pub count: Option<CompactString>,
+    pub destination: Option<CompactString>,
 }
 
 /// A split (divided) PNR referenced from this one (EQN + RCI group).
@@ -476,7 +477,7 @@ pub struct SplitPnr {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NonAirService {
     /// Business function code (`8` hotel ...), as sent.
-    pub function: Option<String>,
+    pub function: Option<CompactString>,
     pub segments: Vec<TravelSegment>,
 }
 
@@ -484,10 +485,10 @@ pub struct NonAirService {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRecord {
     /// ABI fields as sent (qualifier, agent, location, airline).
-    pub qualifier: Option<String>,
-    pub agent: Option<String>,
-    pub location: Option<String>,
-    pub airline: Option<String>,
+    pub qualifier: Option<CompactString>,
+    pub agent: Option<CompactString>,
+    pub location: Option<CompactString>,
+    pub airline: Option<CompactString>,
     pub changed: Option<PnrDate>,
     pub changes: Vec<HistoryChange>,
 }
@@ -496,7 +497,7 @@ pub struct HistoryRecord {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryChange {
     /// SAC action: `A` added, `X` cancelled, `C` changed ... as sent.
-    pub action: Option<String>,
+    pub action: Option<CompactString>,
     pub traveller: Option<TravellerName>,
     pub special_service: Option<SpecialService>,
     pub remark: Option<Remark>,
@@ -508,8 +509,8 @@ pub struct HistoryChange {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryFlight {
     pub flight: TravelSegment,
-    pub party_size: Option<String>,
-    pub status: Option<String>,
+    pub party_size: Option<CompactString>,
+    pub status: Option<CompactString>,
 }
 
 /// One PNR (SRC group).
@@ -533,7 +534,7 @@ pub struct Pnr {
     pub non_air_services: Vec<NonAirService>,
     pub history: Vec<HistoryRecord>,
     /// LTS free-text history lines, as sent.
-    pub history_text: Vec<String>,
+    pub history_text: Vec<CompactString>,
 }
 
 impl Pnr {

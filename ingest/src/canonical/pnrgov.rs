@@ -31,7 +31,7 @@ pub(super) fn extend(out: &mut Map<String, Value>, push: &PnrPush) {
 fn pnr(pnr: &Pnr) -> Value {
     let mut out = Map::new();
     if let Some(own) = pnr.own_locator() {
-        out.insert("locator".into(), own.locator.clone().into());
+        out.insert("locator".into(), own.locator.as_str().into());
         insert_opt(&mut out, "airline", own.airline.as_deref());
         if let Some(created) = &own.created {
             out.insert("created".into(), date_time(created).into());
@@ -49,14 +49,14 @@ fn pnr(pnr: &Pnr) -> Value {
         .contacts
         .iter()
         .filter(|c| c.kind == ContactKind::Email)
-        .map(|c| c.value.clone().into())
+        .map(|c| c.value.as_str().into())
         .collect();
     out.insert("emails".into(), emails.into());
     let phones: Vec<Value> = pnr
         .contacts
         .iter()
         .filter(|c| c.kind.is_traveller_phone())
-        .map(|c| c.value.clone().into())
+        .map(|c| c.value.as_str().into())
         .collect();
     out.insert("phones".into(), phones.into());
     Value::Object(out)
@@ -64,7 +64,7 @@ fn pnr(pnr: &Pnr) -> Value {
 
 fn traveller(t: &PnrTraveller) -> Value {
     let mut out = Map::new();
-    out.insert("surname".into(), t.name.surname.clone().into());
+    out.insert("surname".into(), t.name.surname.as_str().into());
     insert_opt(&mut out, "given_names", t.name.given_names.as_deref());
     insert_opt(&mut out, "type", t.name.traveller_type.as_deref());
     insert_opt(&mut out, "reference", t.name.reference.as_deref());
@@ -78,7 +78,7 @@ fn traveller(t: &PnrTraveller) -> Value {
     if let Some(membership) = t.frequent_flyers.first() {
         let value = match &membership.airline {
             Some(airline) => format!("{airline}:{}", membership.number),
-            None => membership.number.clone(),
+            None => membership.number.to_string(),
         };
         out.insert("frequent_flyer".into(), value.into());
     }

@@ -1,6 +1,7 @@
 //! Synthetic API passenger and crew lists (PAXLST) for one flight.
 
 use chrono::Duration;
+use model::CompactString;
 use rand::Rng;
 
 use model::api::{
@@ -20,11 +21,11 @@ fn local(moment: chrono::NaiveDateTime) -> LocalDateTime {
 /// The border-crossing leg of a synthetic flight.
 pub fn border_leg(flight: &SyntheticFlight) -> FlightLeg {
     FlightLeg {
-        journey_id: Some(format!("{}{}", flight.carrier, flight.number)),
-        carrier: Some(flight.carrier.to_owned()),
-        number: Some(flight.number.clone()),
-        origin: Some(flight.origin.to_owned()),
-        destination: Some(flight.destination.to_owned()),
+        journey_id: Some(format!("{}{}", flight.carrier, flight.number).into()),
+        carrier: Some(flight.carrier.into()),
+        number: Some(flight.number.as_str().into()),
+        origin: Some(flight.origin.into()),
+        destination: Some(flight.destination.into()),
         departure: Some(local(flight.departure)),
         arrival: Some(local(flight.arrival)),
         role: LegRole::Border,
@@ -42,43 +43,50 @@ impl Generator {
     ) -> Traveller {
         let crew = role.is_crew();
         let mut traveller = Traveller::new(role);
-        traveller.surname = Some(person.surname.clone());
+        traveller.surname = Some(person.surname.as_str().into());
         // Half of the senders put each given name in its own C080 component, half send them together.
         traveller.given_names = if self.rng.random_bool(0.5) {
-            person.given_names.split(' ').map(str::to_owned).collect()
+            person
+                .given_names
+                .split(' ')
+                .map(CompactString::from)
+                .collect()
         } else {
-            vec![person.given_names.clone()]
+            vec![person.given_names.as_str().into()]
         };
-        traveller.gender = Some(person.gender.code().to_owned());
+        traveller.gender = Some(person.gender.code().into());
         traveller.birth_date = Some(person.birth_date);
-        traveller.nationality = Some(person.nationality.to_owned());
-        traveller.residence_country = Some(person.residence_country.to_owned());
-        traveller.embarkation = Some(flight.origin.to_owned());
-        traveller.debarkation = Some(flight.destination.to_owned());
+        traveller.nationality = Some(person.nationality.into());
+        traveller.residence_country = Some(person.residence_country.into());
+        traveller.embarkation = Some(flight.origin.into());
+        traveller.debarkation = Some(flight.destination.into());
         traveller.documents_verified = Some(true);
         if crew {
-            traveller.crew_function = Some(self.pick(&["CR1", "CR2"]).to_string());
+            traveller.crew_function = Some(self.pick(&["CR1", "CR2"]).to_string().into());
         } else {
-            traveller.pnr_locator = Some(self.alphanumeric(6));
-            traveller.seat = Some(format!(
-                "{}{}",
-                self.rng.random_range(1..60),
-                self.pick(&["A", "B", "C", "D", "E", "F"])
-            ));
+            traveller.pnr_locator = Some(self.alphanumeric(6).into());
+            traveller.seat = Some(
+                format!(
+                    "{}{}",
+                    self.rng.random_range(1..60),
+                    self.pick(&["A", "B", "C", "D", "E", "F"])
+                )
+                .into(),
+            );
             if self.rng.random_bool(0.4) {
                 let count = self.rng.random_range(1..3u32);
                 traveller.bags = Bags {
                     count: Some(count),
-                    weight: Some((count * self.rng.random_range(8..23u32)).to_string()),
-                    weight_unit: Some("KGM".to_owned()),
+                    weight: Some((count * self.rng.random_range(8..23u32)).to_string().into()),
+                    weight_unit: Some("KGM".into()),
                     tags: Vec::new(),
                 };
             }
         }
         traveller.documents = vec![TravelDocument {
-            doc_type: Some(person.document.kind.to_owned()),
-            number: Some(person.document.number.clone()),
-            issuing_country: Some(person.document.issuing_country.to_owned()),
+            doc_type: Some(person.document.kind.into()),
+            number: Some(person.document.number.as_str().into()),
+            issuing_country: Some(person.document.issuing_country.into()),
             expiry: Some(person.document.expiry),
             issued: None,
         }];
@@ -110,9 +118,9 @@ impl Generator {
             flight.departure.format("%y%m%d/%H%M")
         );
         PassengerList {
-            reference: format!("{}{}", if crew { "CRW" } else { "PAX" }, self.digits(6)),
-            version: "D:05B".to_owned(),
-            document_code: Some(if crew { "250" } else { "745" }.to_owned()),
+            reference: format!("{}{}", if crew { "CRW" } else { "PAX" }, self.digits(6)).into(),
+            version: "D:05B".into(),
+            document_code: Some(if crew { "250" } else { "745" }.into()),
             kind: Some(if crew {
                 ListKind::Crew
             } else {
@@ -121,21 +129,21 @@ impl Generator {
             document_id: None,
             function: ListFunction::Original,
             transaction_reference: None,
-            common_access_reference: Some(key),
+            common_access_reference: Some(key.into()),
             part: Part {
                 number: 1,
                 last: true,
             },
             reporting_party: Some(ReportingParty {
-                name: Some(format!("{} API DESK", flight.carrier)),
-                phone: Some(format!("49{}", self.digits(9))),
+                name: Some(format!("{} API DESK", flight.carrier).into()),
+                phone: Some(format!("49{}", self.digits(9)).into()),
                 fax: None,
                 email: None,
             }),
             legs: vec![border_leg(flight)],
             travellers,
             declared_count: Some(DeclaredCount {
-                qualifier: if crew { "41" } else { "42" }.to_owned(),
+                qualifier: if crew { "41" } else { "42" }.into(),
                 value: u64::try_from(count).unwrap_or(u64::MAX),
             }),
         }

@@ -4,10 +4,10 @@ use chrono::{Duration, NaiveDateTime};
 use rand::Rng;
 
 use model::pnr::{
-    CheckIn, CheckedInTraveller, Contact, ContactKind, DateAndTime, DocumentDetails, FormOfPayment,
-    InfantDetails, ItineraryLeg, Organisation, Pnr, PnrDate, PnrPush, PnrTraveller, PushKind,
-    RecordLocator, ServiceDetails, SpecialService, Ticket, TicketNumberDetails, TravelDocument,
-    TravelSegment, TravellerName,
+    Address, CheckIn, CheckedInTraveller, Contact, ContactKind, DateAndTime, DocumentDetails,
+    FormOfPayment, InfantDetails, ItineraryLeg, Organisation, Pnr, PnrDate, PnrPush, PnrTraveller,
+    PushKind, RecordLocator, ServiceDetails, SpecialService, Ticket, TicketNumberDetails,
+    TravelDocument, TravelSegment, TravellerName,
 };
 
 use super::{Generator, SyntheticFlight, SyntheticPerson};
@@ -24,10 +24,10 @@ pub fn travel_segment(flight: &SyntheticFlight) -> TravelSegment {
     TravelSegment {
         departure: Some(at(flight.departure)),
         arrival: Some(at(flight.arrival)),
-        origin: Some(flight.origin.to_owned()),
-        destination: Some(flight.destination.to_owned()),
-        carrier: Some(flight.carrier.to_owned()),
-        number: Some(flight.number.clone()),
+        origin: Some(flight.origin.into()),
+        destination: Some(flight.destination.into()),
+        carrier: Some(flight.carrier.into()),
+        number: Some(flight.number.as_str().into()),
         booking_class: None,
         operating: None,
     }
@@ -36,20 +36,20 @@ pub fn travel_segment(flight: &SyntheticFlight) -> TravelSegment {
 /// SSR DOCS of a synthetic person, with the parsed details the reader produces.
 pub fn docs_service(person: &SyntheticPerson, airline: &str) -> SpecialService {
     SpecialService {
-        code: "DOCS".to_owned(),
-        status: Some("HK".to_owned()),
-        quantity: Some("1".to_owned()),
-        airline: Some(airline.to_owned()),
+        code: "DOCS".into(),
+        status: Some("HK".into()),
+        quantity: Some("1".into()),
+        airline: Some(airline.into()),
         details: Some(ServiceDetails::Document(DocumentDetails {
-            document_type: Some(person.document.kind.to_owned()),
-            issuing_country: Some(person.document.issuing_country.to_owned()),
-            number: Some(person.document.number.clone()),
-            nationality: Some(person.nationality.to_owned()),
+            document_type: Some(person.document.kind.into()),
+            issuing_country: Some(person.document.issuing_country.into()),
+            number: Some(person.document.number.as_str().into()),
+            nationality: Some(person.nationality.into()),
             birth_date: Some(person.birth_date),
-            gender: Some(person.gender.code().to_owned()),
+            gender: Some(person.gender.code().into()),
             expiry: Some(person.document.expiry),
-            surname: Some(person.surname.clone()),
-            given_names: Some(person.given_names.clone()),
+            surname: Some(person.surname.as_str().into()),
+            given_names: Some(person.given_names.as_str().into()),
             middle_names: None,
             multi_passenger_holder: false,
         })),
@@ -64,7 +64,7 @@ impl Generator {
         PnrPush {
             kind: Some(PushKind::Full),
             sender: Some(Organisation {
-                airline: Some(flight.carrier.to_owned()),
+                airline: Some(flight.carrier.into()),
                 ..Organisation::default()
             }),
             flight: Some(travel_segment(flight)),
@@ -79,8 +79,8 @@ impl Generator {
         let people: Vec<SyntheticPerson> = (0..traveller_count).map(|_| self.person()).collect();
         let created = flight.departure - Duration::minutes(self.rng.random_range(3_000..200_000));
         let locator = RecordLocator {
-            airline: Some(flight.carrier.to_owned()),
-            locator: self.alphanumeric(6),
+            airline: Some(flight.carrier.into()),
+            locator: self.alphanumeric(6).into(),
             control_type: None,
             created: Some(DateAndTime {
                 date: created.date(),
@@ -98,18 +98,18 @@ impl Generator {
             let ticket_number = format!("{}{}", self.digits(3), self.digits(10));
             travellers.push(PnrTraveller {
                 name: TravellerName {
-                    surname: person.surname.clone(),
-                    given_names: Some(format!("{} {title}", person.given_names)),
-                    traveller_type: Some("A".to_owned()),
-                    reference: Some(reference.clone()),
+                    surname: person.surname.as_str().into(),
+                    given_names: Some(format!("{} {title}", person.given_names).into()),
+                    traveller_type: Some("A".into()),
+                    reference: Some(reference.as_str().into()),
                 },
-                gender: Some(person.gender.code().to_owned()),
+                gender: Some(person.gender.code().into()),
                 birth_date: Some(person.birth_date),
-                nationality: Some(person.nationality.to_owned()),
+                nationality: Some(person.nationality.into()),
                 documents: vec![TravelDocument {
-                    document_type: Some(person.document.kind.to_owned()),
-                    number: Some(person.document.number.clone()),
-                    issuing_country: Some(person.document.issuing_country.to_owned()),
+                    document_type: Some(person.document.kind.into()),
+                    number: Some(person.document.number.as_str().into()),
+                    issuing_country: Some(person.document.issuing_country.into()),
                     expiry: Some(person.document.expiry),
                     issued: None,
                     applicable_country: None,
@@ -117,31 +117,31 @@ impl Generator {
                 special_services: vec![
                     docs_service(person, flight.carrier),
                     SpecialService {
-                        code: "TKNE".to_owned(),
-                        status: Some("HK".to_owned()),
-                        quantity: Some("1".to_owned()),
-                        airline: Some(flight.carrier.to_owned()),
-                        board_point: Some(flight.origin.to_owned()),
-                        off_point: Some(flight.destination.to_owned()),
+                        code: "TKNE".into(),
+                        status: Some("HK".into()),
+                        quantity: Some("1".into()),
+                        airline: Some(flight.carrier.into()),
+                        board_point: Some(flight.origin.into()),
+                        off_point: Some(flight.destination.into()),
                         details: Some(ServiceDetails::Ticket(TicketNumberDetails {
-                            number: ticket_number.clone(),
-                            coupon: Some("1".to_owned()),
+                            number: ticket_number.as_str().into(),
+                            coupon: Some("1".into()),
                             infant: false,
                         })),
                         ..SpecialService::default()
                     },
                 ],
                 tickets: vec![Ticket {
-                    number: Some(ticket_number),
-                    document_type: Some("T".to_owned()),
+                    number: Some(ticket_number.into()),
+                    document_type: Some("T".into()),
                     issued: Some(DateAndTime {
                         date: created.date(),
                         time: None,
                     }),
                     payments: vec![FormOfPayment {
-                        kind: Some("CC".to_owned()),
-                        vendor: Some("VI".to_owned()),
-                        account: Some(format!("XXXXXXXXXXXX{}", self.digits(4))),
+                        kind: Some("CC".into()),
+                        vendor: Some("VI".into()),
+                        account: Some(format!("XXXXXXXXXXXX{}", self.digits(4)).into()),
                         ..FormOfPayment::default()
                     }],
                     ..Ticket::default()
@@ -153,12 +153,12 @@ impl Generator {
                 let local = person.surname.replace(['\'', ' ', '.'], "_");
                 contacts.push(Contact {
                     kind: ContactKind::Email,
-                    value: format!("{}_{}@EXAMPLE.COM", local, self.digits(2)),
+                    value: format!("{}_{}@EXAMPLE.COM", local, self.digits(2)).into(),
                     traveller: None,
                 });
                 contacts.push(Contact {
                     kind: ContactKind::Mobile,
-                    value: format!("49{}", self.digits(9)),
+                    value: format!("49{}", self.digits(9)).into(),
                     traveller: Some(0),
                 });
             }
@@ -172,17 +172,17 @@ impl Generator {
                 adult.accompanied_by_infant = true;
                 let mut infant_docs = docs_service(&infant, flight.carrier);
                 if let Some(ServiceDetails::Document(details)) = infant_docs.details.as_mut() {
-                    details.gender = Some(format!("{}I", infant.gender.code()));
+                    details.gender = Some(format!("{}I", infant.gender.code()).into());
                 }
                 adult.special_services.push(infant_docs);
                 adult.special_services.push(SpecialService {
-                    code: "INFT".to_owned(),
-                    status: Some("HK".to_owned()),
-                    quantity: Some("1".to_owned()),
-                    airline: Some(flight.carrier.to_owned()),
+                    code: "INFT".into(),
+                    status: Some("HK".into()),
+                    quantity: Some("1".into()),
+                    airline: Some(flight.carrier.into()),
                     details: Some(ServiceDetails::Infant(InfantDetails {
-                        surname: Some(infant.surname.clone()),
-                        given_names: Some(infant.given_names.clone()),
+                        surname: Some(infant.surname.as_str().into()),
+                        given_names: Some(infant.given_names.as_str().into()),
                         birth_date: Some(infant.birth_date),
                     })),
                     ..SpecialService::default()
@@ -190,18 +190,18 @@ impl Generator {
             }
             travellers.push(PnrTraveller {
                 name: TravellerName {
-                    surname: infant.surname.clone(),
-                    given_names: Some(infant.given_names.clone()),
-                    traveller_type: Some("IN".to_owned()),
-                    reference: Some(reference),
+                    surname: infant.surname.as_str().into(),
+                    given_names: Some(infant.given_names.as_str().into()),
+                    traveller_type: Some("IN".into()),
+                    reference: Some(reference.into()),
                 },
-                gender: Some(format!("{}I", infant.gender.code())),
+                gender: Some(format!("{}I", infant.gender.code()).into()),
                 birth_date: Some(infant.birth_date),
-                nationality: Some(infant.nationality.to_owned()),
+                nationality: Some(infant.nationality.into()),
                 documents: vec![TravelDocument {
-                    document_type: Some(infant.document.kind.to_owned()),
-                    number: Some(infant.document.number.clone()),
-                    issuing_country: Some(infant.document.issuing_country.to_owned()),
+                    document_type: Some(infant.document.kind.into()),
+                    number: Some(infant.document.number.as_str().into()),
+                    issuing_country: Some(infant.document.issuing_country.into()),
                     expiry: Some(infant.document.expiry),
                     issued: None,
                     applicable_country: None,
@@ -211,12 +211,12 @@ impl Generator {
         }
         let mut itinerary = vec![ItineraryLeg {
             flight: TravelSegment {
-                booking_class: Some(self.pick(&["Y", "M", "J", "C"]).to_string()),
+                booking_class: Some(self.pick(&["Y", "M", "J", "C"]).to_string().into()),
                 ..travel_segment(flight)
             },
-            party_size: Some(traveller_count.to_string()),
-            status: Some("HK".to_owned()),
-            aircraft: Some(self.pick(&["320", "333", "77W", "738"]).to_string()),
+            party_size: Some(traveller_count.to_string().into()),
+            status: Some("HK".into()),
+            aircraft: Some(self.pick(&["320", "333", "77W", "738"]).to_string().into()),
             ..ItineraryLeg::default()
         }];
         // Half of the PNRs are checked in: seats and bags for each traveller.
@@ -225,31 +225,32 @@ impl Generator {
                 flight.departure - Duration::minutes(self.rng.random_range(60..1440));
             let travellers = (0..traveller_count)
                 .map(|index| CheckedInTraveller {
-                    sequence: Some(format!(
-                        "{}-{}",
-                        flight.origin,
-                        self.rng.random_range(1..400)
-                    )),
-                    traveller_reference: Some((index + 1).to_string()),
+                    sequence: Some(
+                        format!("{}-{}", flight.origin, self.rng.random_range(1..400)).into(),
+                    ),
+                    traveller_reference: Some((index + 1).to_string().into()),
                     name: None,
-                    seat: Some(format!(
-                        "{}{}",
-                        self.rng.random_range(1..60),
-                        self.pick(&["A", "B", "C", "D", "E", "F"])
-                    )),
-                    cabin: Some("Y".to_owned()),
+                    seat: Some(
+                        format!(
+                            "{}{}",
+                            self.rng.random_range(1..60),
+                            self.pick(&["A", "B", "C", "D", "E", "F"])
+                        )
+                        .into(),
+                    ),
+                    cabin: Some("Y".into()),
                     baggage: None,
                 })
                 .collect();
             if let Some(leg) = itinerary.first_mut() {
                 leg.check_ins.push(CheckIn {
                     date: Some(PnrDate {
-                        qualifier: Some("2".to_owned()),
+                        qualifier: Some("2".into()),
                         at: Some(at(check_in_time)),
                     }),
                     agent: Some(Organisation {
-                        airline: Some(flight.carrier.to_owned()),
-                        originator_type: Some("A".to_owned()),
+                        airline: Some(flight.carrier.into()),
+                        originator_type: Some("A".into()),
                         ..Organisation::default()
                     }),
                     travellers,
@@ -263,7 +264,7 @@ impl Generator {
             }
             itinerary.push(ItineraryLeg {
                 flight: TravelSegment {
-                    origin: Some(flight.destination.to_owned()),
+                    origin: Some(flight.destination.into()),
                     ..travel_segment(&SyntheticFlight {
                         departure: flight.arrival + Duration::hours(3),
                         arrival: flight.arrival
@@ -272,20 +273,49 @@ impl Generator {
                         ..onward
                     })
                 },
-                party_size: Some(traveller_count.to_string()),
-                status: Some("HK".to_owned()),
+                party_size: Some(traveller_count.to_string().into()),
+                status: Some("HK".into()),
                 ..ItineraryLeg::default()
             });
         }
+        // A third of the PNRs carry the booker's address; street names hold release-needing characters.
+        let addresses = if self.rng.random_bool(0.3) {
+            let street = format!(
+                "{} {}",
+                self.rng.random_range(1..200),
+                self.pick(&[
+                    "ST. JOHN'S ROAD",
+                    "RUE DE L'EGLISE",
+                    "HAUPTSTR. 5+7",
+                    "CALLE 10: PISO 2"
+                ])
+            );
+            vec![Address {
+                purpose: Some("700".into()),
+                street: Some(street.into()),
+                city: Some(
+                    self.pick(&["DUBLIN", "PARIS", "BERLIN", "BOGOTA"])
+                        .to_string()
+                        .into(),
+                ),
+                region: None,
+                country: Some(people[0].residence_country.into()),
+                postcode: Some(self.digits(5).into()),
+                phone: None,
+            }]
+        } else {
+            Vec::new()
+        };
         Pnr {
             locators: vec![locator],
+            addresses,
             dates: vec![PnrDate {
-                qualifier: Some("700".to_owned()),
+                qualifier: Some("700".into()),
                 at: Some(at(created + Duration::minutes(30))),
             }],
             booking_agent: Some(Organisation {
-                airline: Some(flight.carrier.to_owned()),
-                location: Some(flight.origin.to_owned()),
+                airline: Some(flight.carrier.into()),
+                location: Some(flight.origin.into()),
                 ..Organisation::default()
             }),
             travellers,

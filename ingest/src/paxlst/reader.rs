@@ -10,6 +10,7 @@ use model::api::{
     Address, BagTag, DeclaredCount, FlightLeg, LegRole, ListFunction, ListKind, Part,
     PassengerList, ReportingParty, TravelDocument, Traveller, TravellerRole,
 };
+use model::CompactString;
 
 use crate::dtm::{self, Century};
 use crate::syntax::{Issue, IssueCode, Message, Segment};
@@ -47,14 +48,17 @@ pub fn read(message: &Message, message_index: usize, reference_date: NaiveDate) 
     let (number, last) = message.part();
     let mut reader = ListReader {
         list: PassengerList {
-            reference: message.reference.clone(),
-            version: message.identifier.version_release(),
+            reference: message.reference.as_str().into(),
+            version: message.identifier.version_release().into(),
             document_code: None,
             kind: None,
             document_id: None,
             function: ListFunction::Original,
             transaction_reference: None,
-            common_access_reference: message.common_access_reference.clone(),
+            common_access_reference: message
+                .common_access_reference
+                .as_deref()
+                .map(CompactString::from),
             part: Part { number, last },
             reporting_party: None,
             legs: Vec::new(),
@@ -130,9 +134,9 @@ impl ListReader {
 
     fn bgm(&mut self, s: &Segment) {
         self.place = Place::Header;
-        self.list.document_code = s.component(0, 0).map(str::to_owned);
+        self.list.document_code = s.component(0, 0).map(CompactString::from);
         self.list.kind = self.list.document_code.as_deref().map(ListKind::from_code);
-        self.list.document_id = s.component(1, 0).map(str::to_owned);
+        self.list.document_id = s.component(1, 0).map(CompactString::from);
         self.list.function = ListFunction::from_code(self.list.document_id.as_deref());
     }
 
@@ -140,7 +144,7 @@ impl ListReader {
         let (Some(qualifier), value) = (s.component(0, 0), s.component(0, 1)) else {
             return;
         };
-        let owned = || value.map(str::to_owned);
+        let owned = || value.map(CompactString::from);
         if let Some(t) = self.traveller() {
             match qualifier {
                 "AVF" => t.pnr_locator = owned(),
@@ -149,7 +153,7 @@ impl ListReader {
                 "YZY" => t.ticket_number = owned(),
                 other => {
                     if let Some(v) = value {
-                        t.other_references.push((other.to_owned(), v.to_owned()));
+                        t.other_references.push((other.into(), v.into()));
                     }
                 }
             }
@@ -231,7 +235,7 @@ impl ListReader {
             self.place = Place::ReportingParty;
             let name = s.component(3, 0).or_else(|| s.component(2, 0));
             self.list.reporting_party = Some(ReportingParty {
-                name: name.map(str::to_owned),
+                name: name.map(CompactString::from),
                 ..ReportingParty::default()
             });
             return;
@@ -244,22 +248,22 @@ impl ListReader {
         let Some(traveller) = self.list.travellers.last_mut() else {
             return; // just pushed
         };
-        traveller.surname = s.component(3, 0).map(str::to_owned);
+        traveller.surname = s.component(3, 0).map(CompactString::from);
         // C080: 3036 ×5 (surname, given names), then 3045 name format code, which is not a name.
         traveller.given_names = s
             .components(3)
             .skip(1)
             .take(4)
             .filter(|c| !c.is_empty())
-            .map(str::to_owned)
+            .map(CompactString::from)
             .collect();
         if s.element_count() > 4 {
             let address = Address {
-                street: s.component(4, 0).map(str::to_owned),
-                city: s.element(5).map(str::to_owned),
-                subdivision: s.component(6, 0).map(str::to_owned),
-                postcode: s.element(7).map(str::to_owned),
-                country: s.element(8).map(str::to_owned),
+                street: s.component(4, 0).map(CompactString::from),
+                city: s.element(5).map(CompactString::from),
+                subdivision: s.component(6, 0).map(CompactString::from),
+                postcode: s.element(7).map(CompactString::from),
+                country: s.element(8).map(CompactString::from),
             };
             if address != Address::default() {
                 traveller.address = Some(address);
@@ -288,7 +292,7 @@ impl ListReader {
                     _ => continue,
                 };
                 if slot.is_none() {
-                    *slot = number.map(str::to_owned);
+                    *slot = number.map(CompactString::from);
                 }
             }
         }
@@ -296,7 +300,7 @@ impl ListReader {
 
     fn tdt(&mut self, s: &Segment) {
         self.place = Place::Leg;
-        let journey_id = s.element(1).map(str::to_owned);
+        let journey_id = s.element(1).map(CompactString::from);
         let carrier_id = s.component(4, 0);
         let (carrier, number) = split_flight(journey_id.as_deref(), carrier_id);
         self.list.legs.push(FlightLeg {
@@ -313,7 +317,7 @@ impl ListReader {
 
     fn loc(&mut self, s: &Segment) {
         let qualifier = s.element(0).unwrap_or_default();
-        let place = s.component(1, 0).map(str::to_owned);
+        let place = s.component(1, 0).map(CompactString::from);
         match self.place {
             Place::Leg => {
                 let Some(leg) = self.list.legs.last_mut() else {
@@ -359,7 +363,7 @@ impl ListReader {
                     "179" => t.debarkation = place,
                     "180" => {
                         t.birth_country = place;
-                        t.birth_place_name = birth_place_name.map(str::to_owned);
+                        t.birth_place_name = birth_place_name.map(CompactString::from);
                     }
                     _ => {}
                 }
@@ -377,7 +381,7 @@ impl ListReader {
             // Kept as sent; the code list is the guide's, and screening treats unknown as absent.
             self.warn(IssueCode::InvalidValue, s, "gender is not M, F, U or X");
         }
-        let gender = gender.map(str::to_owned);
+        let gender = gender.map(CompactString::from);
         if let Some(t) = self.traveller() {
             t.gender = gender;
         }
@@ -385,8 +389,8 @@ impl ListReader {
 
     fn mea(&mut self, s: &Segment) {
         let purpose = s.element(0);
-        let unit = s.component(2, 0).map(str::to_owned);
-        let value = s.component(2, 1).map(str::to_owned);
+        let unit = s.component(2, 0).map(CompactString::from);
+        let value = s.component(2, 1).map(CompactString::from);
         let bad_count = match (purpose, self.traveller()) {
             (Some("CT"), Some(t)) => match value.as_deref().map(|v| v.trim().parse::<u32>()) {
                 Some(Ok(n)) => {
@@ -423,7 +427,7 @@ impl ListReader {
         if s.element(0) != Some("BAG") {
             return;
         }
-        let Some(tag) = s.component(3, 0).map(str::to_owned) else {
+        let Some(tag) = s.component(3, 0).map(CompactString::from) else {
             return;
         };
         let consecutive = s.component(3, 1).and_then(|n| n.trim().parse().ok());
@@ -433,7 +437,7 @@ impl ListReader {
     }
 
     fn emp(&mut self, s: &Segment) {
-        let function = s.component(1, 0).map(str::to_owned);
+        let function = s.component(1, 0).map(CompactString::from);
         if let Some(t) = self.traveller() {
             t.crew_function = function;
         }
@@ -448,7 +452,7 @@ impl ListReader {
                 "nationality is not a 2- or 3-letter code",
             );
         }
-        let nationality = nationality.map(str::to_owned);
+        let nationality = nationality.map(CompactString::from);
         if let Some(t) = self.traveller() {
             t.nationality = nationality;
         }
@@ -456,8 +460,8 @@ impl ListReader {
 
     fn doc(&mut self, s: &Segment) {
         let document = TravelDocument {
-            doc_type: s.component(0, 0).map(str::to_owned),
-            number: s.component(1, 0).map(str::to_owned),
+            doc_type: s.component(0, 0).map(CompactString::from),
+            number: s.component(1, 0).map(CompactString::from),
             ..TravelDocument::default()
         };
         let Some(t) = self.traveller() else {
@@ -474,7 +478,7 @@ impl ListReader {
 
     fn cnt(&mut self, s: &Segment) {
         self.place = Place::Trailer;
-        let qualifier = s.component(0, 0).unwrap_or_default().to_owned();
+        let qualifier = CompactString::from(s.component(0, 0).unwrap_or_default());
         match s.component(0, 1).map(|v| v.trim().parse::<u64>()) {
             Some(Ok(value)) => self.list.declared_count = Some(DeclaredCount { qualifier, value }),
             _ => self.warn(
@@ -551,10 +555,10 @@ impl ListReader {
 }
 
 /// `056F` → `56F`; a seat of zeros only is kept as sent.
-fn without_leading_zeros(seat: &str) -> String {
+fn without_leading_zeros(seat: &str) -> CompactString {
     match seat.trim_start_matches('0') {
-        "" => seat.to_owned(),
-        trimmed => trimmed.to_owned(),
+        "" => seat.into(),
+        trimmed => trimmed.into(),
     }
 }
 
@@ -566,16 +570,19 @@ fn is_country_code(code: &str) -> bool {
 /// Splits TDT 8028 (`UA0989`, `W46118`) into carrier and flight number. The carrier of C040,
 /// when sent, decides; otherwise the airline designator is two characters, or three letters
 /// (ICAO) when a digit follows them.
-fn split_flight(journey: Option<&str>, carrier: Option<&str>) -> (Option<String>, Option<String>) {
+fn split_flight(
+    journey: Option<&str>,
+    carrier: Option<&str>,
+) -> (Option<CompactString>, Option<CompactString>) {
     let Some(journey) = journey.map(str::trim).filter(|j| !j.is_empty()) else {
-        return (carrier.map(str::to_owned), None);
+        return (carrier.map(CompactString::from), None);
     };
     if let Some(carrier) = carrier {
         if let Some(number) = journey.strip_prefix(carrier) {
-            return (Some(carrier.to_owned()), non_empty(number));
+            return (Some(carrier.into()), non_empty(number));
         }
         if journey.bytes().all(|b| b.is_ascii_digit()) {
-            return (Some(carrier.to_owned()), Some(journey.to_owned()));
+            return (Some(carrier.into()), Some(journey.into()));
         }
     }
     let bytes = journey.as_bytes();
@@ -584,14 +591,14 @@ fn split_flight(journey: Option<&str>, carrier: Option<&str>) -> (Option<String>
         && bytes.get(3).is_some_and(u8::is_ascii_digit);
     let split = if three_letters { 3 } else { 2 };
     match (journey.get(..split), journey.get(split..)) {
-        (Some(c), Some(n)) if journey.len() > split => (Some(c.to_owned()), non_empty(n)),
-        _ => (carrier.map(str::to_owned), Some(journey.to_owned())),
+        (Some(c), Some(n)) if journey.len() > split => (Some(c.into()), non_empty(n)),
+        _ => (carrier.map(CompactString::from), Some(journey.into())),
     }
 }
 
-fn non_empty(value: &str) -> Option<String> {
+fn non_empty(value: &str) -> Option<CompactString> {
     let value = value.trim();
-    (!value.is_empty()).then(|| value.to_owned())
+    (!value.is_empty()).then(|| value.into())
 }
 
 #[cfg(test)]
@@ -608,7 +615,7 @@ mod tests {
 
     #[test]
     fn flight_designators() {
-        let s = |a: &str| Some(a.to_owned());
+        let s = |a: &str| Some(CompactString::from(a));
         assert_eq!(
             split_flight(Some("UA0989"), Some("UA")),
             (s("UA"), s("0989"))

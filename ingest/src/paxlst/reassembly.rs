@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use model::api::{Part, PassengerList};
+use model::CompactString;
 
 /// What identifies one split list.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -16,10 +17,10 @@ pub struct SeriesKey {
     pub sender: String,
     pub recipient: String,
     /// UNH 0068.
-    pub common_access_reference: Option<String>,
+    pub common_access_reference: Option<CompactString>,
     /// BGM 1001 and the message version: a crew list and a passenger list of the same flight
     /// are different series.
-    pub document_code: Option<String>,
+    pub document_code: Option<CompactString>,
     pub version: String,
 }
 
@@ -30,7 +31,7 @@ impl SeriesKey {
             recipient: recipient.to_owned(),
             common_access_reference: list.common_access_reference.clone(),
             document_code: list.document_code.clone(),
-            version: list.version.clone(),
+            version: list.version.to_string(),
         }
     }
 }
@@ -154,8 +155,8 @@ fn merge(parts: impl Iterator<Item = PassengerList>) -> PassengerList {
 
 fn empty_list() -> PassengerList {
     PassengerList {
-        reference: String::new(),
-        version: String::new(),
+        reference: String::new().into(),
+        version: String::new().into(),
         document_code: None,
         kind: None,
         document_id: None,
@@ -188,7 +189,7 @@ mod tests {
             .iter()
             .map(|n| {
                 let mut t = Traveller::new(TravellerRole::Passenger);
-                t.surname = Some((*n).to_owned());
+                t.surname = Some((*n).into());
                 t
             })
             .collect();

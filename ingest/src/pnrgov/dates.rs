@@ -36,15 +36,19 @@ impl Century {
 }
 
 fn digits(text: &str) -> Option<u32> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.is_empty() {
         return None;
     }
-    text.parse().ok()
+    // Folded by hand: `str::parse` re-validates what is checked here, for two-digit fields.
+    text.bytes().try_fold(0u32, |number, b| {
+        let digit = b.is_ascii_digit().then(|| u32::from(b - b'0'))?;
+        number.checked_mul(10)?.checked_add(digit)
+    })
 }
 
 /// `DDMMYY` (or `DDMMCCYY`), as in TVL, RCI and DAT.
 pub fn parse_ddmmyy(text: &str, century: Century) -> Option<NaiveDate> {
-    let text = text.trim();
+    let text = super::segments::trim(text);
     // Indexing below is on ASCII digits only, checked first.
     if !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -85,13 +89,17 @@ const MONTHS: [&str; 12] = [
 
 /// `DDMMMYY` (or `DDMMMCCYY`), as in SSR DOCS/DOCO/INFT free text: `12JUL64`.
 pub fn parse_ddmmmyy(text: &str, century: Century) -> Option<NaiveDate> {
-    let text = text.trim();
+    let text = super::segments::trim(text);
     if !text.is_ascii() {
         return None;
     }
     let day = digits(text.get(0..2)?)?;
-    let month_name = text.get(2..5)?.to_ascii_uppercase();
-    let month = MONTHS.iter().position(|m| *m == month_name)? as u32 + 1;
+    // Compared without upper-casing into a new string.
+    let month_name = text.get(2..5)?.as_bytes();
+    let month = MONTHS
+        .iter()
+        .position(|m| m.as_bytes().eq_ignore_ascii_case(month_name))? as u32
+        + 1;
     let year = text.get(5..)?;
     match year.len() {
         2 => century.resolve(digits(year)?, month, day),
@@ -102,7 +110,7 @@ pub fn parse_ddmmmyy(text: &str, century: Century) -> Option<NaiveDate> {
 
 /// `HHMM` or `HHMMSS`.
 pub fn parse_time(text: &str) -> Option<NaiveTime> {
-    let text = text.trim();
+    let text = super::segments::trim(text);
     if !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -118,6 +126,41 @@ pub fn parse_time(text: &str) -> Option<NaiveTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_read_as_str_parse_did() {
+        for text in [
+            "0",
+            "07",
+            "12",
+            "2024",
+            "4294967295",
+            "4294967296",
+            "",
+            "1a",
+            "+1",
+            " 1",
+            "١",
+        ] {
+            let parsed = (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| text.parse::<u32>().ok())
+                .flatten();
+            assert_eq!(digits(text), parsed, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn month_names_are_read_in_any_case() {
+        let sent = day(2013, 5, 23);
+        for text in ["12JUL64", "12jul64", "12Jul64"] {
+            assert_eq!(
+                parse_ddmmmyy(text, Century::NotAfter(sent)),
+                Some(day(1964, 7, 12)),
+                "{text}"
+            );
+        }
+        assert_eq!(parse_ddmmmyy("12JLY64", Century::NotAfter(sent)), None);
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")

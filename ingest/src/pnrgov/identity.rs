@@ -11,6 +11,7 @@ use model::pnr::{
     DocumentDetails, InfantDetails, LapInfant, OtherDocumentDetails, Pnr, PnrTraveller,
     ServiceDetails, TravelDocument,
 };
+use model::CompactString;
 
 use super::country::to_alpha3;
 use super::reader::{contact, IdentityEvent, PnrInProgress, Scope};
@@ -40,6 +41,22 @@ pub(super) fn finish(progress: PnrInProgress) -> (Pnr, Vec<Issue>) {
     // details are taken out of their SSR while travellers are updated, then put back.
     for pass in [Pass::Documents, Pass::OtherDocuments, Pass::Infants] {
         for event in &identity {
+            // Only the SSRs of this pass are taken out (a take and put back moves a large value).
+            let of_this_pass = event
+                .slot
+                .service_mut(&mut pnr)
+                .and_then(|s| s.details.as_ref())
+                .is_some_and(|details| {
+                    matches!(
+                        (details, pass),
+                        (ServiceDetails::Document(_), Pass::Documents)
+                            | (ServiceDetails::OtherDocument(_), Pass::OtherDocuments)
+                            | (ServiceDetails::Infant(_), Pass::Infants)
+                    )
+                });
+            if !of_this_pass {
+                continue;
+            }
             let Some(details) = event
                 .slot
                 .service_mut(&mut pnr)
@@ -111,15 +128,17 @@ fn name_fits(traveller: &PnrTraveller, surname: Option<&str>, given: Option<&str
     }
     let first_given = given.and_then(|g| g.split_whitespace().next());
     match (first_given, traveller.name.given_names.as_deref()) {
+        // ASCII case-insensitive prefix, compared in place.
         (Some(want), Some(have)) => have
-            .to_ascii_uppercase()
-            .starts_with(&want.to_ascii_uppercase()),
+            .as_bytes()
+            .get(..want.len())
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(want.as_bytes())),
         _ => true,
     }
 }
 
 /// The travellers whose 9944 reference is among `references`.
-fn named_by(travellers: &[PnrTraveller], references: &[String]) -> Vec<usize> {
+fn named_by(travellers: &[PnrTraveller], references: &[CompactString]) -> Vec<usize> {
     travellers
         .iter()
         .enumerate()

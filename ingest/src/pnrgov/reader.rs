@@ -15,6 +15,7 @@ use model::pnr::{
     RecordLocator, Remark, SeatAssignment, ServiceDetails, SpecialService, SplitPnr, Ticket,
     TravelSegment, TravellerName,
 };
+use model::CompactString;
 
 use super::airimp::{self, DateRules, FieldProblem};
 use super::dates::{parse_ddmmyy, parse_time, parse_yymmdd, Century};
@@ -99,10 +100,10 @@ pub(super) enum Scope {
     /// names: it belongs to the group's traveller unless it names other travellers only.
     Traveller {
         index: usize,
-        references: Vec<String>,
+        references: Vec<CompactString>,
     },
     /// Filed at PNR or segment level: the travellers whose 9944 references are listed (all when none).
-    References(Vec<String>),
+    References(Vec<CompactString>),
 }
 
 /// A parsed SSR that says who a traveller is (DOCS, DOCO, INFT), kept in message order.
@@ -137,7 +138,7 @@ impl SsrSlot {
 pub(super) struct ContactEvent {
     pub scope: Scope,
     pub kind: ContactKind,
-    pub value: String,
+    pub value: CompactString,
 }
 
 /// One PNR being read, with what can only be placed once all its travellers are known.
@@ -880,10 +881,14 @@ impl Reader {
     }
 
     fn lts<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
-        let line: Vec<String> = (0..segment.element_count())
-            .map(|e| element_text(segment, e).unwrap_or_default())
-            .collect();
-        let line = line.join("+").trim_end_matches('+').to_string();
+        let mut joined = CompactString::default();
+        for e in 0..segment.element_count() {
+            if e > 0 {
+                joined.push('+');
+            }
+            joined.push_str(&element_text(segment, e).unwrap_or_default());
+        }
+        let line = CompactString::from(joined.trim_end_matches('+'));
         let Some(pnr) = self.pnr_or_report(segment) else {
             return;
         };
@@ -1088,11 +1093,8 @@ impl Reader {
         segment: &S,
     ) -> (SpecialService, Vec<FieldProblem>) {
         let sent_code = value(segment, 0, 0).unwrap_or_default();
-        let code = if sent_code.bytes().any(|b| b.is_ascii_lowercase()) {
-            sent_code.to_ascii_uppercase()
-        } else {
-            sent_code.to_owned()
-        };
+        let mut code = CompactString::from(sent_code);
+        code.as_mut_str().make_ascii_uppercase();
         let free_text = text(segment, 0, 8);
         let mut service = SpecialService {
             code: code.clone(),
@@ -1101,7 +1103,7 @@ impl Reader {
             airline: text(segment, 0, 3),
             board_point: text(segment, 0, 6),
             off_point: text(segment, 0, 7),
-            text: free_text.clone(),
+            text: None,
             ..SpecialService::default()
         };
         let is_seat_request = code == "SEAT" || code.starts_with("NSS") || code == "RQST";
@@ -1121,31 +1123,33 @@ impl Reader {
             }
         }
         let mut problems = Vec::new();
-        if let Some(free_text) = free_text {
+        if let Some(free_text) = &free_text {
             service.details = match code.as_str() {
                 "DOCS" => {
-                    let (details, p) = airimp::parse_docs(&free_text, self.dates);
+                    let (details, p) = airimp::parse_docs(free_text, self.dates);
                     problems = p;
                     Some(ServiceDetails::Document(details))
                 }
                 "DOCO" => {
-                    let (details, p) = airimp::parse_doco(&free_text, self.dates);
+                    let (details, p) = airimp::parse_doco(free_text, self.dates);
                     problems = p;
                     Some(ServiceDetails::OtherDocument(details))
                 }
-                "DOCA" => Some(ServiceDetails::Address(airimp::parse_doca(&free_text))),
+                "DOCA" => Some(ServiceDetails::Address(airimp::parse_doca(free_text))),
                 "INFT" => {
-                    let (details, p) = airimp::parse_inft(&free_text, self.dates);
+                    let (details, p) = airimp::parse_inft(free_text, self.dates);
                     problems = p;
                     Some(ServiceDetails::Infant(details))
                 }
-                "FOID" => airimp::parse_foid(&free_text).map(ServiceDetails::Identification),
-                "TKNE" => airimp::parse_tkne(&free_text).map(ServiceDetails::Ticket),
-                "CTCE" => Some(ServiceDetails::Email(airimp::resolve_email(&free_text))),
-                "CTCM" => airimp::parse_phone(&free_text).map(ServiceDetails::Phone),
+                "FOID" => airimp::parse_foid(free_text).map(ServiceDetails::Identification),
+                "TKNE" => airimp::parse_tkne(free_text).map(ServiceDetails::Ticket),
+                "CTCE" => Some(ServiceDetails::Email(airimp::resolve_email(free_text))),
+                "CTCM" => airimp::parse_phone(free_text).map(ServiceDetails::Phone),
                 _ => None,
             };
         }
+        // Moved in last: the details above were read from it.
+        service.text = free_text;
         (service, problems)
     }
 }

@@ -3,6 +3,8 @@
 //! The reader is written against this trait rather than a concrete tokenizer type so that it reads the
 //! segments of the syntax layer and, in tests, hand-made segments alike.
 
+use model::CompactString;
+
 /// One segment of a message body, with release characters already resolved.
 pub trait SegmentFields {
     /// The three-letter tag (`TVL`, `SSR` ...).
@@ -25,8 +27,17 @@ pub fn value<S: SegmentFields + ?Sized>(
     element: usize,
     component: usize,
 ) -> Option<&str> {
-    let trimmed = segment.raw(element, component)?.trim();
+    let trimmed = trim(segment.raw(element, component)?);
     (!trimmed.is_empty()).then_some(trimmed)
+}
+
+/// `str::trim`, faster for the usual value without surrounding blanks: checking both ends is
+/// cheaper than the Unicode-aware trim.
+pub fn trim(raw: &str) -> &str {
+    match (raw.as_bytes().first(), raw.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => raw,
+        _ => raw.trim(),
+    }
 }
 
 /// [`value`], owned: for values the model keeps.
@@ -34,18 +45,24 @@ pub fn text<S: SegmentFields + ?Sized>(
     segment: &S,
     element: usize,
     component: usize,
-) -> Option<String> {
-    value(segment, element, component).map(str::to_owned)
+) -> Option<CompactString> {
+    value(segment, element, component).map(CompactString::from)
 }
 
 /// All components of one element joined with `:`, for free text that may itself hold the separator.
-pub fn element_text<S: SegmentFields + ?Sized>(segment: &S, element: usize) -> Option<String> {
-    let parts: Vec<String> = (0..segment.component_count(element))
-        .map(|c| text(segment, element, c).unwrap_or_default())
-        .collect();
-    let joined = parts.join(":");
+pub fn element_text<S: SegmentFields + ?Sized>(
+    segment: &S,
+    element: usize,
+) -> Option<CompactString> {
+    let mut joined = CompactString::default();
+    for c in 0..segment.component_count(element) {
+        if c > 0 {
+            joined.push(':');
+        }
+        joined.push_str(value(segment, element, c).unwrap_or_default());
+    }
     let trimmed = joined.trim_end_matches(':').trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    (!trimmed.is_empty()).then(|| CompactString::from(trimmed))
 }
 
 /// Whether every element of the segment is empty.
@@ -157,6 +174,24 @@ impl SegmentFields for crate::syntax::Segment {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_trim_is_str_trim() {
+        for raw in [
+            "GBR",
+            " GBR",
+            "GBR ",
+            "\tX\r\n",
+            "",
+            " ",
+            "\u{a0}NBSP\u{a0}",
+            "ÜBER",
+            "X\u{2003}",
+            "A B",
+        ] {
+            assert_eq!(trim(raw), raw.trim(), "{raw:?}");
+        }
+    }
 
     #[test]
     fn default_split_keeps_empty_positions_and_releases() {

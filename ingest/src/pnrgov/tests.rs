@@ -244,7 +244,7 @@ fn history_tif_and_tvl_are_history_not_travellers_or_legs() {
     );
     assert_eq!(
         record.changes[3].remark.as_ref().map(|r| r.lines.clone()),
-        Some(vec!["GN FROM NONE TO TEAM".to_string()])
+        Some(vec![model::CompactString::from("GN FROM NONE TO TEAM")])
     );
     assert_eq!(pnr.history_text, vec!["0/O/NM/DOE/JANE(ADT)".to_string()]);
     assert!(reading.issues.is_empty(), "{:?}", reading.issues);
@@ -473,7 +473,7 @@ fn docs_of_every_traveller_filed_in_the_first_group_follow_their_references() {
     let reading = read(&body);
     let travellers = &reading.push.pnrs[0].travellers;
     assert_eq!(travellers[0].birth_date, Some(day(1980, 1, 1)));
-    let numbers = |t: &model::pnr::PnrTraveller| -> Vec<String> {
+    let numbers = |t: &model::pnr::PnrTraveller| -> Vec<model::CompactString> {
         t.documents
             .iter()
             .filter_map(|d| d.number.clone())

@@ -280,7 +280,16 @@ fn ends_with_unpaired_release(text: &str, release: Option<u8>) -> bool {
 /// The tag of a raw segment: the characters before the first non-alphanumeric one, ignoring
 /// leading blanks.
 fn raw_tag(raw: &str) -> &str {
-    let trimmed = raw.trim_start_matches(|c: char| c.is_whitespace() || c.is_control());
+    // An ASCII letter or digit first (nearly always) is neither blank nor control: nothing to trim.
+    let trimmed = if raw
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        raw
+    } else {
+        raw.trim_start_matches(|c: char| c.is_whitespace() || c.is_control())
+    };
     let len = trimmed
         .bytes()
         .take_while(|b| b.is_ascii_alphanumeric())

@@ -465,7 +465,15 @@ impl Open {
 
 /// The tag without surrounding blanks or folded line breaks (`UNG *...` is read as UNG).
 pub(crate) fn lenient_tag(raw_tag: &str) -> &str {
-    raw_tag.trim_matches(|c: char| c == ' ' || c == '\r' || c == '\n' || c == '\t')
+    let blank = |c: char| c == ' ' || c == '\r' || c == '\n' || c == '\t';
+    // Nearly every tag has no blank at either end: two byte checks instead of the trim.
+    let bytes = raw_tag.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(&first), Some(&last)) if !blank(char::from(first)) && !blank(char::from(last)) => {
+            raw_tag
+        }
+        _ => raw_tag.trim_matches(blank),
+    }
 }
 
 /// Offsets are stored as u32 to keep segments small; a message is far below 4 GiB (the
@@ -477,6 +485,21 @@ fn len32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lenient_tag_trims_only_blanks_and_line_breaks() {
+        for (raw, tag) in [
+            ("NAD", "NAD"),
+            (" NAD", "NAD"),
+            ("NAD\r\n", "NAD"),
+            ("\t\nUNH ", "UNH"),
+            ("  ", ""),
+            ("", ""),
+            ("\u{a0}NAD", "\u{a0}NAD"),
+        ] {
+            assert_eq!(lenient_tag(raw), tag, "{raw:?}");
+        }
+    }
 
     fn build(raw: &str, chars: ServiceChars) -> Segment {
         SegmentBuilder::new(chars).build(raw, 1, 0)

@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate, Timelike};
 use model::api::{
     FlightLeg, LegRole, LocalDateTime, PassengerList, TravelDocument, Traveller, TravellerRole,
 };
+use model::CompactString;
 
 use super::encoder::{
     Encoder, EncodingOptions, InterchangeHeader, MessageHeader, MessageIdentifier, TransferStatus,
@@ -54,7 +55,7 @@ fn dtm_value(at: &LocalDateTime) -> (String, &'static str) {
     }
 }
 
-fn opt(value: &Option<String>) -> &str {
+fn opt(value: &Option<CompactString>) -> &str {
     value.as_deref().unwrap_or("")
 }
 
@@ -90,9 +91,12 @@ pub fn write_paxlst_messages(
     for (index, travellers) in parts.iter().enumerate() {
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         encoder.begin_message(&MessageHeader {
-            reference: list.reference.clone(),
+            reference: list.reference.to_string(),
             identifier: identifier.clone(),
-            common_access_reference: list.common_access_reference.clone(),
+            common_access_reference: list
+                .common_access_reference
+                .as_ref()
+                .map(ToString::to_string),
             transfer: Some(TransferStatus::part(number, total)),
         })?;
         write_header(encoder, list)?;
@@ -139,7 +143,7 @@ fn write_header(encoder: &mut Encoder, list: &PassengerList) -> Result<(), Write
 fn write_leg(encoder: &mut Encoder, leg: &FlightLeg) -> Result<(), WriteError> {
     let journey = match &leg.journey_id {
         Some(id) => id.clone(),
-        None => format!("{}{}", opt(&leg.carrier), opt(&leg.number)),
+        None => format!("{}{}", opt(&leg.carrier), opt(&leg.number)).into(),
     };
     encoder.segment(
         "TDT",
@@ -176,7 +180,7 @@ fn role_code(role: &TravellerRole) -> &str {
 
 fn write_traveller(encoder: &mut Encoder, traveller: &Traveller) -> Result<(), WriteError> {
     let mut name: Vec<&str> = vec![opt(&traveller.surname)];
-    name.extend(traveller.given_names.iter().map(String::as_str));
+    name.extend(traveller.given_names.iter().map(CompactString::as_str));
     let address = traveller.address.clone().unwrap_or_default();
     encoder.segment(
         "NAD",
@@ -292,20 +296,20 @@ mod tests {
 
     fn traveller(surname: &str, given: &str) -> Traveller {
         let mut t = Traveller::new(TravellerRole::Passenger);
-        t.surname = Some(surname.to_owned());
-        t.given_names = vec![given.to_owned()];
-        t.gender = Some("F".to_owned());
+        t.surname = Some(surname.into());
+        t.given_names = vec![given.into()];
+        t.gender = Some("F".into());
         t.birth_date = Some(date(1980, 1, 31));
-        t.nationality = Some("IRL".to_owned());
-        t.seat = Some("12A".to_owned());
+        t.nationality = Some("IRL".into());
+        t.seat = Some("12A".into());
         t.bags = Bags {
             count: Some(1),
             ..Bags::default()
         };
         t.documents = vec![TravelDocument {
-            doc_type: Some("P".to_owned()),
-            number: Some("PX1234567".to_owned()),
-            issuing_country: Some("IRL".to_owned()),
+            doc_type: Some("P".into()),
+            number: Some("PX1234567".into()),
+            issuing_country: Some("IRL".into()),
             expiry: Some(date(2031, 9, 10)),
             issued: None,
         }];
@@ -314,29 +318,29 @@ mod tests {
 
     fn list(travellers: Vec<Traveller>) -> PassengerList {
         PassengerList {
-            reference: "PAX001".to_owned(),
-            version: "D:05B".to_owned(),
-            document_code: Some("745".to_owned()),
+            reference: "PAX001".into(),
+            version: "D:05B".into(),
+            document_code: Some("745".into()),
             kind: Some(ListKind::Passengers),
             document_id: None,
             function: ListFunction::Original,
             transaction_reference: None,
-            common_access_reference: Some("EI0119/060925/1600".to_owned()),
+            common_access_reference: Some("EI0119/060925/1600".into()),
             part: Part {
                 number: 1,
                 last: true,
             },
             reporting_party: Some(ReportingParty {
-                name: Some("API DESK".to_owned()),
-                phone: Some("35312345".to_owned()),
+                name: Some("API DESK".into()),
+                phone: Some("35312345".into()),
                 ..ReportingParty::default()
             }),
             legs: vec![FlightLeg {
-                journey_id: Some("EI0119".to_owned()),
-                carrier: Some("EI".to_owned()),
-                number: Some("0119".to_owned()),
-                origin: Some("DUB".to_owned()),
-                destination: Some("JFK".to_owned()),
+                journey_id: Some("EI0119".into()),
+                carrier: Some("EI".into()),
+                number: Some("0119".into()),
+                origin: Some("DUB".into()),
+                destination: Some("JFK".into()),
                 departure: Some(LocalDateTime {
                     date: date(2025, 9, 6),
                     time: NaiveTime::from_hms_opt(16, 0, 0),
@@ -346,7 +350,7 @@ mod tests {
             }],
             travellers,
             declared_count: Some(DeclaredCount {
-                qualifier: "42".to_owned(),
+                qualifier: "42".into(),
                 value: 2,
             }),
         }

@@ -8,10 +8,11 @@
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use model::pnr::{
-    Baggage, CheckIn, ContactKind, DateAndTime, FormOfPayment, ItineraryLeg, Organisation, Pnr,
-    PnrDate, PnrPush, PnrTraveller, PushKind, RecordLocator, Remark, ServiceDetails,
+    Address, Baggage, CheckIn, ContactKind, DateAndTime, FormOfPayment, ItineraryLeg, Organisation,
+    Pnr, PnrDate, PnrPush, PnrTraveller, PushKind, RecordLocator, Remark, ServiceDetails,
     SpecialService, Ticket, TravelSegment, TravellerName,
 };
+use model::CompactString;
 
 use super::encoder::{
     Encoder, EncodingOptions, InterchangeHeader, MessageHeader, MessageIdentifier, TransferStatus,
@@ -75,7 +76,7 @@ fn write_header(encoder: &mut Encoder, push: &PnrPush, pnr_count: usize) -> Resu
     let function = match &push.kind {
         Some(PushKind::Full) | None => "22".to_owned(),
         Some(PushKind::Changes) => "141".to_owned(),
-        Some(PushKind::Other(code)) => code.clone(),
+        Some(PushKind::Other(code)) => code.to_string(),
     };
     encoder.segment("MSG", &[&["", &function]])?;
     if let Some(sender) = &push.sender {
@@ -127,7 +128,7 @@ fn date_time_parts(at: Option<&DateAndTime>) -> (String, String) {
     }
 }
 
-fn opt(value: &Option<String>) -> &str {
+fn opt(value: &Option<CompactString>) -> &str {
     value.as_deref().unwrap_or("")
 }
 
@@ -187,6 +188,26 @@ fn write_tvl(encoder: &mut Encoder, flight: &TravelSegment) -> Result<(), WriteE
     Ok(())
 }
 
+/// ADD: `ADD++purpose:street:city:region::country:postcode:phone`.
+fn write_address(encoder: &mut Encoder, address: &Address) -> Result<(), WriteError> {
+    encoder.segment(
+        "ADD",
+        &[
+            &[],
+            &[
+                opt(&address.purpose),
+                opt(&address.street),
+                opt(&address.city),
+                opt(&address.region),
+                "",
+                opt(&address.country),
+                opt(&address.postcode),
+                opt(&address.phone),
+            ],
+        ],
+    )
+}
+
 fn write_rci(encoder: &mut Encoder, locators: &[RecordLocator]) -> Result<(), WriteError> {
     if locators.is_empty() {
         return Ok(());
@@ -197,7 +218,7 @@ fn write_rci(encoder: &mut Encoder, locators: &[RecordLocator]) -> Result<(), Wr
             let (date, time) = date_time_parts(l.created.as_ref());
             [
                 opt(&l.airline).to_owned(),
-                l.locator.clone(),
+                l.locator.to_string(),
                 opt(&l.control_type).to_owned(),
                 date,
                 time,
@@ -248,7 +269,7 @@ fn write_remark(encoder: &mut Encoder, remark: &Remark) -> Result<(), WriteError
 /// The AIRIMP free text of an SSR: as sent when known, otherwise rendered from its parsed details.
 pub fn ssr_text(service: &SpecialService) -> String {
     if let Some(text) = &service.text {
-        return text.clone();
+        return text.to_string();
     }
     let Some(details) = &service.details else {
         return String::new();
@@ -315,7 +336,7 @@ pub fn ssr_text(service: &SpecialService) -> String {
                 .unwrap_or_default()
         ),
         ServiceDetails::Email(address) => airimp_email(address),
-        ServiceDetails::Phone(number) => number.clone(),
+        ServiceDetails::Phone(number) => number.to_string(),
     }
 }
 
@@ -413,6 +434,9 @@ fn write_traveller(
             &contact.value,
         )?;
     }
+    for address in &traveller.addresses {
+        write_address(encoder, address)?;
+    }
     for ticket in &traveller.tickets {
         write_ticket(encoder, ticket)?;
     }
@@ -452,10 +476,10 @@ fn write_contact_ssr(
     write_ssr(
         encoder,
         &SpecialService {
-            code: code.to_owned(),
-            status: Some("HK".to_owned()),
-            quantity: Some("1".to_owned()),
-            text: Some(text),
+            code: code.into(),
+            status: Some("HK".into()),
+            quantity: Some("1".into()),
+            text: Some(text.into()),
             ..SpecialService::default()
         },
     )
@@ -484,7 +508,7 @@ fn write_ticket(encoder: &mut Encoder, ticket: &Ticket) -> Result<(), WriteError
         write_dates(
             encoder,
             &[PnrDate {
-                qualifier: Some("710".to_owned()),
+                qualifier: Some("710".into()),
                 at: Some(*issued),
             }],
         )?;
@@ -509,6 +533,9 @@ fn write_payment(encoder: &mut Encoder, payment: &FormOfPayment) -> Result<(), W
     )?;
     for remark in &payment.remarks {
         write_remark(encoder, remark)?;
+    }
+    for address in &payment.addresses {
+        write_address(encoder, address)?;
     }
     Ok(())
 }
@@ -624,6 +651,9 @@ fn write_pnr(encoder: &mut Encoder, pnr: &Pnr) -> Result<(), WriteError> {
     if let Some(agent) = &pnr.booking_agent {
         write_org(encoder, agent)?;
     }
+    for address in &pnr.addresses {
+        write_address(encoder, address)?;
+    }
     for (index, traveller) in pnr.travellers.iter().enumerate() {
         write_traveller(encoder, pnr, index, traveller)?;
     }
@@ -655,17 +685,17 @@ mod tests {
     #[test]
     fn docs_text_rendered_from_details() {
         let service = SpecialService {
-            code: "DOCS".to_owned(),
+            code: "DOCS".into(),
             details: Some(ServiceDetails::Document(DocumentDetails {
-                document_type: Some("P".to_owned()),
-                issuing_country: Some("GBR".to_owned()),
-                number: Some("509229987".to_owned()),
-                nationality: Some("GBR".to_owned()),
+                document_type: Some("P".into()),
+                issuing_country: Some("GBR".into()),
+                number: Some("509229987".into()),
+                nationality: Some("GBR".into()),
                 birth_date: Some(date(1978, 7, 1)),
-                gender: Some("F".to_owned()),
+                gender: Some("F".into()),
                 expiry: Some(date(2022, 11, 12)),
-                surname: Some("BELT".to_owned()),
-                given_names: Some("ISABELLE RUTH".to_owned()),
+                surname: Some("BELT".into()),
+                given_names: Some("ISABELLE RUTH".into()),
                 ..DocumentDetails::default()
             })),
             ..SpecialService::default()
@@ -680,23 +710,23 @@ mod tests {
     fn push_layout_with_two_parts() {
         let pnr = |locator: &str| Pnr {
             locators: vec![RecordLocator {
-                airline: Some("SQ".to_owned()),
-                locator: locator.to_owned(),
+                airline: Some("SQ".into()),
+                locator: locator.into(),
                 control_type: None,
                 created: None,
             }],
             travellers: vec![PnrTraveller {
                 name: TravellerName {
-                    surname: "DOE".to_owned(),
-                    given_names: Some("JANE MRS".to_owned()),
-                    traveller_type: Some("A".to_owned()),
-                    reference: Some("1".to_owned()),
+                    surname: "DOE".into(),
+                    given_names: Some("JANE MRS".into()),
+                    traveller_type: Some("A".into()),
+                    reference: Some("1".into()),
                 },
                 ..PnrTraveller::default()
             }],
             contacts: vec![Contact {
                 kind: ContactKind::Email,
-                value: "J_D@EXAMPLE.COM".to_owned(),
+                value: "J_D@EXAMPLE.COM".into(),
                 traveller: None,
             }],
             ..Pnr::default()
@@ -704,7 +734,7 @@ mod tests {
         let push = PnrPush {
             kind: Some(PushKind::Full),
             sender: Some(Organisation {
-                airline: Some("SQ".to_owned()),
+                airline: Some("SQ".into()),
                 ..Organisation::default()
             }),
             flight: Some(TravelSegment {
@@ -712,10 +742,10 @@ mod tests {
                     date: date(2013, 5, 27),
                     time: NaiveTime::from_hms_opt(14, 30, 0),
                 }),
-                origin: Some("SIN".to_owned()),
-                destination: Some("ICN".to_owned()),
-                carrier: Some("SQ".to_owned()),
-                number: Some("602".to_owned()),
+                origin: Some("SIN".into()),
+                destination: Some("ICN".into()),
+                carrier: Some("SQ".into()),
+                number: Some("602".into()),
                 ..TravelSegment::default()
             }),
             declared_pnr_count: Some(2),
