@@ -469,7 +469,7 @@ impl Reader {
             return;
         };
         let counts_for_identity = !matches!(place, Place::History | Place::HistoryChange);
-        if let (true, Some(details)) = (counts_for_identity, &service.details) {
+        if let (true, Some(details)) = (counts_for_identity, service.details.as_deref()) {
             let scope = || match (place, pnr_last_traveller(&pnr.pnr)) {
                 (Place::Traveller | Place::Ticket | Place::Payment, Some(index)) => {
                     Scope::Traveller {
@@ -1150,7 +1150,8 @@ impl Reader {
                 "CTCE" => Some(ServiceDetails::Email(airimp::resolve_email(free_text))),
                 "CTCM" => airimp::parse_phone(free_text).map(ServiceDetails::Phone),
                 _ => None,
-            };
+            }
+            .map(Box::new);
         }
         // Moved in last: the details above were read from it.
         service.text = free_text;
