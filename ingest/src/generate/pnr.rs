@@ -171,7 +171,8 @@ impl Generator {
             if let Some(adult) = travellers.first_mut() {
                 adult.accompanied_by_infant = true;
                 let mut infant_docs = docs_service(&infant, flight.carrier);
-                if let Some(ServiceDetails::Document(details)) = infant_docs.details.as_deref_mut() {
+                if let Some(ServiceDetails::Document(details)) = infant_docs.details.as_deref_mut()
+                {
                     details.gender = Some(format!("{}I", infant.gender.code()).into());
                 }
                 adult.special_services.push(infant_docs);
