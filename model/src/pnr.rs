@@ -138,8 +138,9 @@ pub struct SpecialService {
     pub traveller_references: Vec<CompactString>,
     /// Seats named in the request (SSR SEAT and seat-bearing requests).
     pub seats: Vec<SeatAssignment>,
-    /// The free text parsed, for the codes listed in [`ServiceDetails`].
-    pub details: Option<ServiceDetails>,
+    /// The free text parsed, for the codes listed in [`ServiceDetails`]. Boxed: the details are
+    /// several times the size of the rest of the request, and requests are moved into place.
+    pub details: Option<Box<ServiceDetails>>,
 }
 
 /// A seat for one traveller.

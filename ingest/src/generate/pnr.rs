@@ -40,7 +40,7 @@ pub fn docs_service(person: &SyntheticPerson, airline: &str) -> SpecialService {
         status: Some("HK".into()),
         quantity: Some("1".into()),
         airline: Some(airline.into()),
-        details: Some(ServiceDetails::Document(DocumentDetails {
+        details: Some(Box::new(ServiceDetails::Document(DocumentDetails {
             document_type: Some(person.document.kind.into()),
             issuing_country: Some(person.document.issuing_country.into()),
             number: Some(person.document.number.as_str().into()),
@@ -52,7 +52,7 @@ pub fn docs_service(person: &SyntheticPerson, airline: &str) -> SpecialService {
             given_names: Some(person.given_names.as_str().into()),
             middle_names: None,
             multi_passenger_holder: false,
-        })),
+        }))),
         ..SpecialService::default()
     }
 }
@@ -123,11 +123,11 @@ impl Generator {
                         airline: Some(flight.carrier.into()),
                         board_point: Some(flight.origin.into()),
                         off_point: Some(flight.destination.into()),
-                        details: Some(ServiceDetails::Ticket(TicketNumberDetails {
+                        details: Some(Box::new(ServiceDetails::Ticket(TicketNumberDetails {
                             number: ticket_number.as_str().into(),
                             coupon: Some("1".into()),
                             infant: false,
-                        })),
+                        }))),
                         ..SpecialService::default()
                     },
                 ],
@@ -171,7 +171,8 @@ impl Generator {
             if let Some(adult) = travellers.first_mut() {
                 adult.accompanied_by_infant = true;
                 let mut infant_docs = docs_service(&infant, flight.carrier);
-                if let Some(ServiceDetails::Document(details)) = infant_docs.details.as_mut() {
+                if let Some(ServiceDetails::Document(details)) = infant_docs.details.as_deref_mut()
+                {
                     details.gender = Some(format!("{}I", infant.gender.code()).into());
                 }
                 adult.special_services.push(infant_docs);
@@ -180,11 +181,11 @@ impl Generator {
                     status: Some("HK".into()),
                     quantity: Some("1".into()),
                     airline: Some(flight.carrier.into()),
-                    details: Some(ServiceDetails::Infant(InfantDetails {
+                    details: Some(Box::new(ServiceDetails::Infant(InfantDetails {
                         surname: Some(infant.surname.as_str().into()),
                         given_names: Some(infant.given_names.as_str().into()),
                         birth_date: Some(infant.birth_date),
-                    })),
+                    }))),
                     ..SpecialService::default()
                 });
             }

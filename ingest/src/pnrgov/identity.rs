@@ -45,7 +45,7 @@ pub(super) fn finish(progress: PnrInProgress) -> (Pnr, Vec<Issue>) {
             let of_this_pass = event
                 .slot
                 .service_mut(&mut pnr)
-                .and_then(|s| s.details.as_ref())
+                .and_then(|s| s.details.as_deref())
                 .is_some_and(|details| {
                     matches!(
                         (details, pass),
@@ -64,7 +64,7 @@ pub(super) fn finish(progress: PnrInProgress) -> (Pnr, Vec<Issue>) {
             else {
                 continue;
             };
-            match (&details, pass) {
+            match (&*details, pass) {
                 (ServiceDetails::Document(d), Pass::Documents) => {
                     place_document(&mut pnr.travellers, event, d, &mut issues)
                 }

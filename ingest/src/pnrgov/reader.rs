@@ -162,9 +162,6 @@ struct Reader {
     eqn_position: Option<usize>,
 }
 
-/// Segments of the guide that carry nothing screening or the model uses; read without an issue.
-const KNOWN_UNMODELLED: &[&str] = &["EBD", "FAR", "TXD", "TRA", "ERC"];
-
 impl Reader {
     fn new(prepared: NaiveDate) -> Self {
         Reader {
@@ -196,48 +193,55 @@ impl Reader {
     }
 
     fn segment<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
-        let sent = segment.tag();
-        let upper;
-        let tag = if sent.bytes().any(|b| b.is_ascii_lowercase()) {
-            upper = sent.to_ascii_uppercase();
-            upper.as_str()
-        } else {
-            sent
+        // Tags are compared as three upper-cased bytes: a fixed-size key compares in a few
+        // integer operations, where string arms compared byte slices one arm after another.
+        let key = match segment.tag().as_bytes() {
+            &[a, b, c] => [
+                a.to_ascii_uppercase(),
+                b.to_ascii_uppercase(),
+                c.to_ascii_uppercase(),
+            ],
+            _ => [0; 3],
         };
-        match tag {
-            "UNH" | "UNT" => {}
-            "SRC" => self.start_pnr(segment),
-            "MSG" => self.msg(segment),
-            "ORG" => self.org(segment),
-            "TVL" => self.tvl(segment),
-            "EQN" => self.eqn(segment),
-            "RCI" => self.rci(segment),
-            "SSR" => self.ssr(segment),
-            "DAT" => self.dat(segment),
-            "IFT" => self.ift(segment),
-            "ADD" => self.add(segment),
-            "TIF" => self.tif(segment),
-            "FTI" => self.fti(segment),
-            "REF" => self.unique_reference(segment),
-            "TKT" => self.tkt(segment),
-            "MON" => self.mon(segment),
-            "PTK" => self.ptk(segment),
-            "FOP" => self.fop(segment),
-            "RPI" => self.rpi(segment),
-            "APD" => self.apd(segment),
-            "TRI" => self.tri(segment),
-            "SSD" => self.ssd(segment),
-            "TBD" => self.tbd(segment),
-            "ABI" => self.abi(segment),
-            "SAC" => self.sac(segment),
-            "LTS" => self.lts(segment),
-            known if KNOWN_UNMODELLED.contains(&known) => {
+        match &key {
+            b"UNH" | b"UNT" => {}
+            b"SRC" => self.start_pnr(segment),
+            b"MSG" => self.msg(segment),
+            b"ORG" => self.org(segment),
+            b"TVL" => self.tvl(segment),
+            b"EQN" => self.eqn(segment),
+            b"RCI" => self.rci(segment),
+            b"SSR" => self.ssr(segment),
+            b"DAT" => self.dat(segment),
+            b"IFT" => self.ift(segment),
+            b"ADD" => self.add(segment),
+            b"TIF" => self.tif(segment),
+            b"FTI" => self.fti(segment),
+            b"REF" => self.unique_reference(segment),
+            b"TKT" => self.tkt(segment),
+            b"MON" => self.mon(segment),
+            b"PTK" => self.ptk(segment),
+            b"FOP" => self.fop(segment),
+            b"RPI" => self.rpi(segment),
+            b"APD" => self.apd(segment),
+            b"TRI" => self.tri(segment),
+            b"SSD" => self.ssd(segment),
+            b"TBD" => self.tbd(segment),
+            b"ABI" => self.abi(segment),
+            b"SAC" => self.sac(segment),
+            b"LTS" => self.lts(segment),
+            // Segments of the guide that carry nothing screening or the model uses: read
+            // without an issue.
+            b"EBD" | b"FAR" | b"TXD" | b"TRA" | b"ERC" => {
                 if self.current.is_none() {
                     self.out_of_place(segment);
                 }
             }
-            other => {
-                let text = format!("{other} is not a PNRGOV segment; ignored");
+            _ => {
+                let text = format!(
+                    "{} is not a PNRGOV segment; ignored",
+                    segment.tag().to_ascii_uppercase()
+                );
                 self.issue(segment, IssueCode::UnknownSegment, text);
             }
         }
@@ -465,7 +469,7 @@ impl Reader {
             return;
         };
         let counts_for_identity = !matches!(place, Place::History | Place::HistoryChange);
-        if let (true, Some(details)) = (counts_for_identity, &service.details) {
+        if let (true, Some(details)) = (counts_for_identity, service.details.as_deref()) {
             let scope = || match (place, pnr_last_traveller(&pnr.pnr)) {
                 (Place::Traveller | Place::Ticket | Place::Payment, Some(index)) => {
                     Scope::Traveller {
@@ -1146,7 +1150,8 @@ impl Reader {
                 "CTCE" => Some(ServiceDetails::Email(airimp::resolve_email(free_text))),
                 "CTCM" => airimp::parse_phone(free_text).map(ServiceDetails::Phone),
                 _ => None,
-            };
+            }
+            .map(Box::new);
         }
         // Moved in last: the details above were read from it.
         service.text = free_text;

@@ -90,13 +90,36 @@ impl Segment {
         repetition: usize,
         component: usize,
     ) -> Option<&str> {
-        let (first, end) = self.components_of(element, repetition)?;
-        let index = first + component;
-        if index >= end {
+        // The hot path of every reader: one bounds-checked pair read per index level, through
+        // one borrow of the store, rather than the general range helpers below.
+        if element >= self.element_count as usize {
             return None;
         }
-        let value = self.component_text(index);
-        (!value.is_empty()).then_some(value)
+        let store = &*self.store;
+        let at = self.elements_start as usize + element;
+        let &[first_rep, end_rep] = store.elements.get(at..at + 2)? else {
+            return None;
+        };
+        let rep = first_rep as usize + repetition;
+        if rep >= end_rep as usize {
+            return None;
+        }
+        let &[first_comp, end_comp] = store.repetitions.get(rep..rep + 2)? else {
+            return None;
+        };
+        let index = first_comp as usize + component;
+        if index >= end_comp as usize {
+            return None;
+        }
+        let &[start, next] = store.starts.get(index..index + 2)? else {
+            return None;
+        };
+        // One separator character follows every component in the store text.
+        let (start, end) = (start as usize, (next as usize).saturating_sub(1));
+        if end <= start {
+            return None;
+        }
+        store.text.get(start..end)
     }
 
     /// Every component of the first repetition of `element`, empty ones included (as "").

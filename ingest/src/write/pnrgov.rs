@@ -271,7 +271,7 @@ pub fn ssr_text(service: &SpecialService) -> String {
     if let Some(text) = &service.text {
         return text.to_string();
     }
-    let Some(details) = &service.details else {
+    let Some(details) = service.details.as_deref() else {
         return String::new();
     };
     let date = |d: Option<NaiveDate>| d.map(format_ddmmmyy).unwrap_or_default();
@@ -686,7 +686,7 @@ mod tests {
     fn docs_text_rendered_from_details() {
         let service = SpecialService {
             code: "DOCS".into(),
-            details: Some(ServiceDetails::Document(DocumentDetails {
+            details: Some(Box::new(ServiceDetails::Document(DocumentDetails {
                 document_type: Some("P".into()),
                 issuing_country: Some("GBR".into()),
                 number: Some("509229987".into()),
@@ -697,7 +697,7 @@ mod tests {
                 surname: Some("BELT".into()),
                 given_names: Some("ISABELLE RUTH".into()),
                 ..DocumentDetails::default()
-            })),
+            }))),
             ..SpecialService::default()
         };
         assert_eq!(
