@@ -1,6 +1,7 @@
 //! The one binary: wires the crates into commands.
 
 mod cmd;
+mod demo;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -35,6 +36,8 @@ enum Command {
     /// Watchlist management.
     #[command(subcommand)]
     Watchlist(cmd::watchlist::Command),
+    /// The demo: a fictional watchlist and generated airline traffic with planted matches.
+    Demo(cmd::demo::Args),
     /// Benchmarks with their baselines measured in the same run.
     #[command(subcommand)]
     Bench(cmd::bench::Command),
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Screen(args) => cmd::screen::run(args),
         Command::Match(args) => cmd::match_travellers::run(args),
         Command::Watchlist(command) => cmd::watchlist::run(command),
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Bench(command) => cmd::bench::run(command),
     };
     match result {

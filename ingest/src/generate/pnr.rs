@@ -77,6 +77,20 @@ impl Generator {
     pub fn pnr(&mut self, flight: &SyntheticFlight) -> Pnr {
         let traveller_count = self.rng.random_range(1..=4usize);
         let people: Vec<SyntheticPerson> = (0..traveller_count).map(|_| self.person()).collect();
+        self.pnr_for(flight, &people)
+    }
+
+    /// One PNR booked on `flight` for the given people (at least one), so that a PNR push and an API
+    /// list of the same flight can carry the same travellers.
+    pub fn pnr_for(&mut self, flight: &SyntheticFlight, people: &[SyntheticPerson]) -> Pnr {
+        let generated;
+        let people = if people.is_empty() {
+            generated = [self.person()];
+            &generated[..]
+        } else {
+            people
+        };
+        let traveller_count = people.len();
         let created = flight.departure - Duration::minutes(self.rng.random_range(3_000..200_000));
         let locator = RecordLocator {
             airline: Some(flight.carrier.into()),

@@ -1,0 +1,5 @@
+//! The demo scenario: a fictional watchlist with planted listed people and generated airline traffic
+//! that carries them under the spelling variations the matcher bridges.
+
+pub mod planted;
+pub mod traffic;
