@@ -7,5 +7,6 @@ pub mod generate;
 pub mod paxlst;
 pub mod pnrgov;
 pub mod reading;
+pub mod spool;
 pub mod syntax;
 pub mod write;
