@@ -1,1 +1,15 @@
-//! privacy crate (see ARCHITECTURE.md).
+//! Data protection by construction (DESIGN.md, `../shared/reference/privacy.md`): the retention
+//! policy and its clock, the sensitive-data filter applied before anything is stored, and the
+//! hash-chained audit log. Pure logic, no I/O: the store and the service apply it.
+
+pub mod audit;
+pub mod clock;
+pub mod retention;
+pub mod sensitive;
+
+pub use audit::{AuditEvent, ChainBreak, ChainedRecord, Checkpoint, Verified};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use retention::{
+    Anchor, Deadlines, Period, RecordClock, Regime, RegimePolicy, RetentionAction, RetentionPolicy,
+};
+pub use sensitive::{filter_pnr, filter_push, Redactions};

@@ -1,0 +1,292 @@
+//! The tamper-evident audit log (privacy.md PNR-17, LED-1): every read and write of personal data
+//! is one record — who, when, what (identifiers, never the data), why — chained by SHA-256 to the record
+//! before it. Changing, removing or reordering any record breaks the chain at that point; rewriting the
+//! whole tail is caught by checkpoints, the head hash sealed with a key kept outside the database
+//! (HMAC-SHA-256) at intervals.
+//!
+//! This module is the pure part: hashing, sealing and verification. Storage appends records in the
+//! same transaction as the event they record.
+
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+
+/// One auditable event. Fields are identifiers and codes: a user name, `traveller:123`, a purpose code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub at: OffsetDateTime,
+    /// The account (user name, `carrier:LH`, `system`).
+    pub actor: String,
+    /// What was done: `collect`, `consult`, `disclose`, `alter`, `erase`, `unmask`, `decide` ...
+    pub action: String,
+    /// What it was done to, as identifiers (`message:17`, `alert:4`, `search`).
+    pub object: String,
+    /// Why (a purpose code from the closed set, or a request id); `None` only for system actions.
+    pub purpose: Option<String>,
+}
+
+/// An event with its place in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainedRecord {
+    /// 1 for the first record; no gaps.
+    pub seq: u64,
+    pub event: AuditEvent,
+    pub prev_hash: [u8; 32],
+    pub hash: [u8; 32],
+}
+
+/// The `prev_hash` of the first record.
+pub const GENESIS: [u8; 32] = [0; 32];
+
+/// Length-prefixed fields, so that no two different events hash the same bytes.
+fn put_field(hasher: &mut Sha256, bytes: &[u8]) {
+    hasher.update(u64::try_from(bytes.len()).unwrap_or(u64::MAX).to_be_bytes());
+    hasher.update(bytes);
+}
+
+/// Timestamps are hashed at microsecond precision, the precision the store keeps.
+fn micros(at: OffsetDateTime) -> i128 {
+    at.unix_timestamp_nanos().div_euclid(1_000)
+}
+
+/// The hash of record `seq` holding `event` after a record whose hash is `prev_hash`.
+pub fn record_hash(seq: u64, prev_hash: &[u8; 32], event: &AuditEvent) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"paxwatch-audit-v1");
+    hasher.update(seq.to_be_bytes());
+    hasher.update(prev_hash);
+    hasher.update(micros(event.at).to_be_bytes());
+    put_field(&mut hasher, event.actor.as_bytes());
+    put_field(&mut hasher, event.action.as_bytes());
+    put_field(&mut hasher, event.object.as_bytes());
+    match &event.purpose {
+        Some(purpose) => {
+            hasher.update([1]);
+            put_field(&mut hasher, purpose.as_bytes());
+        }
+        None => hasher.update([0]),
+    }
+    hasher.finalize().into()
+}
+
+/// The record that follows `previous` (or starts the chain).
+pub fn append(previous: Option<&ChainedRecord>, event: AuditEvent) -> ChainedRecord {
+    let (seq, prev_hash) = match previous {
+        Some(previous) => (previous.seq + 1, previous.hash),
+        None => (1, GENESIS),
+    };
+    let hash = record_hash(seq, &prev_hash, &event);
+    ChainedRecord {
+        seq,
+        event,
+        prev_hash,
+        hash,
+    }
+}
+
+/// The head of the chain at some record, sealed with a key the database never holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub seq: u64,
+    pub hash: [u8; 32],
+    pub seal: [u8; 32],
+}
+
+fn seal(key: &[u8], seq: u64, hash: &[u8; 32]) -> Option<[u8; 32]> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
+    mac.update(b"paxwatch-audit-checkpoint-v1");
+    mac.update(&seq.to_be_bytes());
+    mac.update(hash);
+    Some(mac.finalize().into_bytes().into())
+}
+
+impl Checkpoint {
+    /// Seals the head `record` with `key`.
+    pub fn seal(key: &[u8], record: &ChainedRecord) -> Option<Checkpoint> {
+        Some(Checkpoint {
+            seq: record.seq,
+            hash: record.hash,
+            seal: seal(key, record.seq, &record.hash)?,
+        })
+    }
+
+    fn is_genuine(&self, key: &[u8]) -> bool {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(key) else {
+            return false;
+        };
+        mac.update(b"paxwatch-audit-checkpoint-v1");
+        mac.update(&self.seq.to_be_bytes());
+        mac.update(&self.hash);
+        mac.verify_slice(&self.seal).is_ok()
+    }
+}
+
+/// Where and how the chain is broken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainBreak {
+    #[error("audit record {seq}: its contents do not match its hash (the record was changed)")]
+    ContentChanged { seq: u64 },
+    #[error("audit record {seq}: it does not follow the record before it (records removed or reordered)")]
+    BrokenLink { seq: u64 },
+    #[error("audit record {found}: expected record {expected} (records missing)")]
+    Gap { expected: u64, found: u64 },
+    #[error("checkpoint at record {seq}: its seal is not genuine")]
+    ForgedCheckpoint { seq: u64 },
+    #[error(
+        "checkpoint at record {seq}: the chain there has another hash (the log was rewritten)"
+    )]
+    CheckpointMismatch { seq: u64 },
+    #[error("checkpoint at record {seq}: the log ends before it (records removed from the end)")]
+    Truncated { seq: u64 },
+}
+
+/// What a successful verification covered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub records: u64,
+    pub head: [u8; 32],
+    pub checkpoints: usize,
+}
+
+/// Verifies records in `seq` order from the first, and every checkpoint against them.
+pub fn verify<'a>(
+    records: impl IntoIterator<Item = &'a ChainedRecord>,
+    checkpoints: &[Checkpoint],
+    key: &[u8],
+) -> Result<Verified, ChainBreak> {
+    for checkpoint in checkpoints {
+        if !checkpoint.is_genuine(key) {
+            return Err(ChainBreak::ForgedCheckpoint {
+                seq: checkpoint.seq,
+            });
+        }
+    }
+    let mut expected_seq = 1u64;
+    let mut prev_hash = GENESIS;
+    let mut checked = 0usize;
+    for record in records {
+        if record.seq != expected_seq {
+            return Err(ChainBreak::Gap {
+                expected: expected_seq,
+                found: record.seq,
+            });
+        }
+        if record.prev_hash != prev_hash {
+            return Err(ChainBreak::BrokenLink { seq: record.seq });
+        }
+        if record_hash(record.seq, &record.prev_hash, &record.event) != record.hash {
+            return Err(ChainBreak::ContentChanged { seq: record.seq });
+        }
+        for checkpoint in checkpoints.iter().filter(|c| c.seq == record.seq) {
+            if checkpoint.hash != record.hash {
+                return Err(ChainBreak::CheckpointMismatch { seq: record.seq });
+            }
+            checked += 1;
+        }
+        prev_hash = record.hash;
+        expected_seq += 1;
+    }
+    if let Some(beyond) = checkpoints.iter().find(|c| c.seq >= expected_seq) {
+        return Err(ChainBreak::Truncated { seq: beyond.seq });
+    }
+    Ok(Verified {
+        records: expected_seq - 1,
+        head: prev_hash,
+        checkpoints: checked,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const KEY: &[u8] = b"checkpoint key kept outside the database";
+
+    fn event(n: u32) -> AuditEvent {
+        AuditEvent {
+            at: datetime!(2026-12-02 10:00 UTC) + time::Duration::seconds(i64::from(n)),
+            actor: format!("officer{}", n % 3),
+            action: "consult".into(),
+            object: format!("alert:{n}"),
+            purpose: Some("pre_arrival_assessment".into()),
+        }
+    }
+
+    fn chain(n: u32) -> Vec<ChainedRecord> {
+        let mut records: Vec<ChainedRecord> = Vec::new();
+        for i in 0..n {
+            let next = append(records.last(), event(i));
+            records.push(next);
+        }
+        records
+    }
+
+    #[test]
+    fn an_untouched_chain_verifies_with_its_checkpoints() {
+        let records = chain(50);
+        let checkpoints = vec![
+            Checkpoint::seal(KEY, &records[19]).expect("seals"),
+            Checkpoint::seal(KEY, &records[49]).expect("seals"),
+        ];
+        let verified = verify(&records, &checkpoints, KEY).expect("verifies");
+        assert_eq!(verified.records, 50);
+        assert_eq!(verified.checkpoints, 2);
+    }
+
+    #[test]
+    fn a_changed_field_is_reported_at_its_record() {
+        let mut records = chain(10);
+        records[6].event.object = "alert:999".into();
+        assert_eq!(
+            verify(&records, &[], KEY),
+            Err(ChainBreak::ContentChanged { seq: 7 })
+        );
+    }
+
+    #[test]
+    fn a_removed_record_is_reported() {
+        let mut records = chain(10);
+        records.remove(3);
+        assert_eq!(
+            verify(&records, &[], KEY),
+            Err(ChainBreak::Gap {
+                expected: 4,
+                found: 5
+            })
+        );
+    }
+
+    #[test]
+    fn a_rewritten_tail_is_caught_by_the_checkpoint() {
+        let records = chain(10);
+        let checkpoint = Checkpoint::seal(KEY, &records[7]).expect("seals");
+        // Rewrite from record 5 on with a consistent chain: the links hold, the checkpoint does not.
+        let mut forged: Vec<ChainedRecord> = records[..4].to_vec();
+        for i in 4..10 {
+            let mut changed = event(i);
+            changed.actor = "intruder".into();
+            let next = append(forged.last(), changed);
+            forged.push(next);
+        }
+        assert_eq!(
+            verify(&forged, std::slice::from_ref(&checkpoint), KEY),
+            Err(ChainBreak::CheckpointMismatch { seq: 8 })
+        );
+        assert_eq!(
+            verify(&records[..6], &[checkpoint], KEY),
+            Err(ChainBreak::Truncated { seq: 8 })
+        );
+    }
+
+    #[test]
+    fn a_checkpoint_sealed_with_another_key_is_refused() {
+        let records = chain(3);
+        let checkpoint = Checkpoint::seal(b"not the key", &records[2]).expect("seals");
+        assert_eq!(
+            verify(&records, &[checkpoint], KEY),
+            Err(ChainBreak::ForgedCheckpoint { seq: 3 })
+        );
+    }
+}
