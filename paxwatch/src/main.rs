@@ -1,15 +1,15 @@
 //! The one binary: wires the crates into commands.
 
+mod allocator;
 mod cmd;
 mod demo;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// Parsing allocates many small values (names, codes, dates as sent); mimalloc serves them from
-/// thread-local pages, much faster than the system allocator.
+/// mimalloc (see `allocator` for why it is called directly).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: allocator::Mimalloc = allocator::Mimalloc;
 
 #[derive(Parser)]
 #[command(
