@@ -4,11 +4,13 @@
 
 pub mod audit;
 pub mod clock;
+pub mod raw_redaction;
 pub mod retention;
 pub mod sensitive;
 
 pub use audit::{AuditEvent, ChainBreak, ChainedRecord, Checkpoint, Verified};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use raw_redaction::{redact_raw, RedactedRaw, RedactedSegment};
 pub use retention::{
     Anchor, Deadlines, Period, RecordClock, Regime, RegimePolicy, RetentionAction, RetentionPolicy,
 };

@@ -35,12 +35,20 @@ const KNOWN_SENSITIVE_SSR_CODES: &[&str] = &[
 
 /// Remark kinds that may carry unaccompanied-minor information, the only general remark Annex I
 /// keeps; within them only lines mentioning UM/UMNR are kept.
-fn is_unaccompanied_minor_text(line: &str) -> bool {
+pub fn is_unaccompanied_minor_text(line: &str) -> bool {
     let upper = line.to_ascii_uppercase();
     upper.contains("UMNR")
         || upper
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|w| w == "UM")
+}
+
+/// Whether `code` is one of the meal, medical or assistance codes named in redaction reports.
+pub fn is_known_sensitive_code(code: &str) -> bool {
+    let code = code.trim();
+    KNOWN_SENSITIVE_SSR_CODES
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(code))
 }
 
 /// Whether an SSR with this code may be stored.
@@ -66,9 +74,8 @@ impl Redactions {
     }
 
     fn removed_ssr(&mut self, code: &str) {
-        let code = code.trim().to_ascii_uppercase();
-        let key = if KNOWN_SENSITIVE_SSR_CODES.contains(&code.as_str()) {
-            code
+        let key = if is_known_sensitive_code(code) {
+            code.trim().to_ascii_uppercase()
         } else {
             "OTHER".to_owned()
         };
