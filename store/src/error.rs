@@ -43,6 +43,15 @@ pub enum StoreError {
         required: StateKind,
     },
 
+    #[error("flight {0} not found")]
+    FlightNotFound(crate::travel::FlightId),
+
+    #[error("traveller {0} not found")]
+    TravellerNotFound(crate::travel::TravellerId),
+
+    #[error("alert {0} not found")]
+    AlertNotFound(crate::travel::AlertId),
+
     #[error("watchlist version {0} not found")]
     WatchlistVersionNotFound(WatchlistVersionId),
 

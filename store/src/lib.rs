@@ -99,6 +99,16 @@ macro_rules! on_backend {
     };
 }
 
+// After the macro, which it uses.
+mod travel;
+
+pub use travel::{
+    Alert, AlertDetail, AlertId, AlertOutcome, AlertQuery, AlertStatus, Decision, DecisionOutcome,
+    Flight, FlightId, FlightQuery, MessageKind, NewAlert, NewDecision, NewFlight,
+    NewTravellerVersion, RecordedTraveller, TravellerHistory, TravellerId, TravellerVersion,
+    TravellerVersionId, UpsertedAlert, VersionOutcome, MAX_DECISION_REASON_LEN, MAX_KEY_LEN,
+};
+
 /// A handle on the database: cheap to clone (it is a connection pool), safe to share between tasks.
 #[derive(Debug, Clone)]
 pub struct Store {

@@ -10,6 +10,8 @@ use model::watchlist::Entry;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use time::OffsetDateTime;
 
+mod travel;
+
 use crate::content_hash::ContentHash;
 use crate::durability::Durability;
 use crate::error::StoreError;

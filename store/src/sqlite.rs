@@ -13,6 +13,8 @@ use sqlx::sqlite::{
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
+mod travel;
+
 use crate::content_hash::ContentHash;
 use crate::durability::Durability;
 use crate::error::StoreError;

@@ -1,0 +1,15 @@
+//! The pipeline's error type. Messages carry ids and classes only, never message content.
+
+use store::{MessageId, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+
+    #[error("message {0} not found")]
+    MessageNotFound(MessageId),
+
+    #[error("a background task failed: {0}")]
+    Task(String),
+}

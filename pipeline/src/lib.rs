@@ -1,0 +1,37 @@
+//! From a stored raw message to flights, versioned travellers, screening and alerts.
+//!
+//! ```text
+//! Store::raw_message ─▶ ingest::reading::read ─▶ mapping (one shape for PAXLST and PNRGOV)
+//!   ─▶ Store::upsert_flight, Store::record_traveller (a version when the data changed)
+//!   ─▶ screening (every published list, MatchPolicy from config) ─▶ Store::upsert_alert ─▶ record_parsed
+//! ```
+//!
+//! # Invariants
+//!
+//! - A message is marked `parsed` only after its travellers and alerts are committed; processing is
+//!   idempotent per message, so a crash anywhere is repaired by processing it again
+//!   ([`Pipeline::process_pending`] at start).
+//! - A message that cannot be read is quarantined with its error class and a reason that carries no
+//!   personal data; one bad traveller never costs the others of its message.
+//! - Logs carry ids and counts only.
+//! - Alerts are one per (traveller, list, entry): updated, never duplicated; a dismissed pair stays
+//!   dismissed while the screened data (its fingerprint) is unchanged.
+
+mod error;
+pub mod identity;
+pub mod lists;
+pub mod mapping;
+mod processing;
+pub mod record;
+pub mod screening;
+mod stats;
+pub mod worker;
+
+pub use error::PipelineError;
+pub use lists::{ListIndex, Lists};
+pub use mapping::{map_reading, MappedMessage, MappedTraveller};
+pub use processing::{
+    AlertCounts, BatchReport, ParsedCounts, Pipeline, ProcessOutcome, RescreenReport,
+};
+pub use record::{FlightRecord, TravellerRecord};
+pub use stats::{PipelineStats, StatsSnapshot};

@@ -1,0 +1,464 @@
+//! [`Pipeline`]: one stored message → flights, traveller versions, screening, alerts, then `parsed`.
+
+use std::sync::Arc;
+
+use ingest::reading::{self, ReadError};
+use matcher::MatchPolicy;
+use store::{
+    AlertOutcome, ErrorClass, MessageId, NewTravellerVersion, Quarantine, StateKind, Store,
+    StoreError, TravellerVersion, VersionOutcome, WatchlistVersionId,
+};
+use time::OffsetDateTime;
+
+use crate::error::PipelineError;
+use crate::lists::{self, Lists};
+use crate::mapping::{map_reading, MappedMessage};
+use crate::record::TravellerRecord;
+use crate::screening::{screen, ScreeningSubject};
+use crate::stats::{Counter, PipelineStats, StatsSnapshot};
+
+/// Messages listed per page when walking the `received` or `quarantined` state.
+const STATE_PAGE: u32 = 500;
+/// Travellers read per page when re-screening.
+const RESCREEN_PAGE: u32 = 1_000;
+/// Airports carry no time zone here, so a flight's stored departure may be up to 14 h off its UTC time.
+const LOCAL_TIME_SLACK: time::Duration = time::Duration::hours(14);
+/// Flights that departed up to this long ago may still be in the air (the longest scheduled flights).
+const LONGEST_FLIGHT: time::Duration = time::Duration::hours(20);
+
+/// What processing one message did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProcessOutcome {
+    Parsed(ParsedCounts),
+    Quarantined {
+        error_class: String,
+    },
+    /// The message was not `received` (already parsed, or quarantined and not re-queued): nothing done.
+    Skipped(StateKind),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ParsedCounts {
+    pub travellers: usize,
+    /// New or changed traveller versions.
+    pub versions: usize,
+    /// Travellers the store refused; the others were kept.
+    pub rejected: usize,
+    pub screened: usize,
+    pub alerts: AlertCounts,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AlertCounts {
+    pub raised: usize,
+    pub updated: usize,
+    pub reopened: usize,
+    pub unchanged: usize,
+    pub suppressed: usize,
+}
+
+impl AlertCounts {
+    fn count(&mut self, outcome: AlertOutcome) {
+        match outcome {
+            AlertOutcome::Raised => self.raised += 1,
+            AlertOutcome::Updated => self.updated += 1,
+            AlertOutcome::Reopened => self.reopened += 1,
+            AlertOutcome::Unchanged => self.unchanged += 1,
+            AlertOutcome::Suppressed => self.suppressed += 1,
+        }
+    }
+}
+
+/// Totals of a batch (pending messages, re-processed quarantine).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    pub parsed: usize,
+    pub quarantined: usize,
+    pub skipped: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RescreenReport {
+    pub screened: usize,
+    /// Stored records that no longer decode (written by an incompatible version); skipped.
+    pub unreadable: usize,
+    pub alerts: AlertCounts,
+}
+
+/// The pipeline. Cheap to share behind an `Arc`; every method may run concurrently with the others.
+pub struct Pipeline {
+    store: Store,
+    lists: Arc<Lists>,
+    policy: Arc<MatchPolicy>,
+    stats: Arc<PipelineStats>,
+}
+
+/// Why a message cannot be stored: quarantined with this class and reason (never message content).
+struct Unreadable {
+    class: &'static str,
+    reason: String,
+}
+
+impl Pipeline {
+    /// A pipeline screening with `policy` against no list yet: call [`Pipeline::load_lists`].
+    pub fn new(store: Store, policy: MatchPolicy) -> Pipeline {
+        Pipeline {
+            store,
+            lists: Arc::new(Lists::new()),
+            policy: Arc::new(policy),
+            stats: Arc::new(PipelineStats::default()),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The lists screening reads (to withdraw one, or to see what is published).
+    pub fn lists(&self) -> &Arc<Lists> {
+        &self.lists
+    }
+
+    pub fn stats(&self) -> StatsSnapshot {
+        self.stats.snapshot()
+    }
+
+    /// The counters themselves, for a server that reads them while the pipeline runs.
+    pub fn shared_stats(&self) -> Arc<PipelineStats> {
+        Arc::clone(&self.stats)
+    }
+
+    /// Publishes the latest stored version of every list (those not published yet); returns how many.
+    pub async fn load_lists(&self) -> Result<usize, PipelineError> {
+        lists::load_latest(&self.store, &self.lists).await
+    }
+
+    /// Publishes one stored list version (after an import) for screening.
+    pub async fn publish_list_version(&self, id: WatchlistVersionId) -> Result<(), PipelineError> {
+        let version = self
+            .store
+            .watchlist_version(id)
+            .await?
+            .ok_or(StoreError::WatchlistVersionNotFound(id))?;
+        lists::publish_version(&self.store, &self.lists, &version).await
+    }
+
+    /// Processes one stored message: read it, store its flights and travellers, screen the travellers whose
+    /// data changed, upsert their alerts, then mark it parsed — or quarantine it when it cannot be read.
+    /// Idempotent: a message that is not `received` is skipped, and running again after a crash part-way
+    /// records nothing twice.
+    pub async fn process(&self, id: MessageId) -> Result<ProcessOutcome, PipelineError> {
+        let raw = self
+            .store
+            .raw_message(id)
+            .await?
+            .ok_or(PipelineError::MessageNotFound(id))?;
+        let state = self
+            .store
+            .processing_state(id)
+            .await?
+            .ok_or(PipelineError::MessageNotFound(id))?;
+        if state.state.kind() != StateKind::Received {
+            return Ok(ProcessOutcome::Skipped(state.state.kind()));
+        }
+        // Two-digit years resolve against the day the message arrived, so re-processing reads it the same.
+        let received_on = chrono::DateTime::from_timestamp(raw.received_at.unix_timestamp(), 0)
+            .map(|at| at.date_naive())
+            .unwrap_or_else(reading::today_utc);
+        let bytes = raw.bytes;
+        let mapped = tokio::task::spawn_blocking(move || read_and_map(&bytes, received_on))
+            .await
+            .map_err(|err| PipelineError::Task(err.to_string()))?;
+        let messages = match mapped {
+            Ok(messages) => messages,
+            Err(unreadable) => return self.quarantine(id, unreadable).await,
+        };
+
+        let mut counts = ParsedCounts::default();
+        let mut subjects = Vec::new();
+        for message in &messages {
+            let Some(flight) = message.flight.as_ref().and_then(|f| f.to_new_flight()) else {
+                continue; // read_and_map quarantined messages with travellers but no flight
+            };
+            let flight_id = self.store.upsert_flight(&flight).await?;
+            for traveller in &message.travellers {
+                counts.travellers += 1;
+                let record_json = match serde_json::to_value(&traveller.record) {
+                    Ok(json) => json,
+                    Err(_) => {
+                        counts.rejected += 1;
+                        continue;
+                    }
+                };
+                let new = NewTravellerVersion {
+                    flight_id,
+                    identity_key: traveller.identity_key.clone(),
+                    record: record_json,
+                    message_id: id,
+                    message_kind: message.kind,
+                    received_at: raw.received_at,
+                };
+                let recorded = match self.store.record_traveller(&new).await {
+                    Ok(recorded) => recorded,
+                    // One traveller the store refuses does not cost the others; a database failure does
+                    // stop the message, which stays `received` and is retried.
+                    Err(StoreError::InvalidInput { field, .. }) => {
+                        tracing::warn!(
+                            message_id = id.get(),
+                            field,
+                            "traveller refused by the store"
+                        );
+                        counts.rejected += 1;
+                        continue;
+                    }
+                    Err(err) => return Err(err.into()),
+                };
+                let changed_fields = match &recorded.outcome {
+                    VersionOutcome::New => {
+                        counts.versions += 1;
+                        Vec::new()
+                    }
+                    VersionOutcome::Changed { fields } => {
+                        counts.versions += 1;
+                        fields.clone()
+                    }
+                    // Recorded before a crash: its alerts may not have been written, so screen again.
+                    VersionOutcome::AlreadyRecorded => Vec::new(),
+                    VersionOutcome::Unchanged | VersionOutcome::Outdated => continue,
+                };
+                subjects.push(ScreeningSubject {
+                    traveller_id: recorded.traveller_id,
+                    version_id: recorded.version_id,
+                    record: traveller.record.clone(),
+                    changed_fields,
+                });
+            }
+        }
+        counts.screened = subjects.len();
+        counts.alerts = self.screen_and_alert(subjects).await?;
+        self.store
+            .record_parsed(id, OffsetDateTime::now_utc())
+            .await?;
+        self.stats.add(Counter::MessagesProcessed, 1);
+        self.stats
+            .add(Counter::TravellersRecorded, counts.versions as u64);
+        self.stats
+            .add(Counter::TravellersRejected, counts.rejected as u64);
+        tracing::info!(
+            message_id = id.get(),
+            travellers = counts.travellers,
+            versions = counts.versions,
+            screened = counts.screened,
+            alerts_raised = counts.alerts.raised,
+            "message processed"
+        );
+        Ok(ProcessOutcome::Parsed(counts))
+    }
+
+    async fn quarantine(
+        &self,
+        id: MessageId,
+        unreadable: Unreadable,
+    ) -> Result<ProcessOutcome, PipelineError> {
+        let quarantine = Quarantine {
+            reason: unreadable.reason,
+            error_class: ErrorClass::new(unreadable.class)?,
+        };
+        self.store
+            .record_quarantined(id, quarantine, OffsetDateTime::now_utc())
+            .await?;
+        self.stats.add(Counter::MessagesQuarantined, 1);
+        tracing::warn!(
+            message_id = id.get(),
+            error_class = unreadable.class,
+            "message quarantined"
+        );
+        Ok(ProcessOutcome::Quarantined {
+            error_class: unreadable.class.to_string(),
+        })
+    }
+
+    /// Screens on a blocking thread against one snapshot of every list, then upserts the alerts.
+    async fn screen_and_alert(
+        &self,
+        subjects: Vec<ScreeningSubject>,
+    ) -> Result<AlertCounts, PipelineError> {
+        let mut counts = AlertCounts::default();
+        if subjects.is_empty() {
+            return Ok(counts);
+        }
+        let screened = subjects.len() as u64;
+        let lists = self.lists.snapshot();
+        let policy = Arc::clone(&self.policy);
+        let now = OffsetDateTime::now_utc();
+        let alerts = tokio::task::spawn_blocking(move || screen(&lists, &policy, &subjects, now))
+            .await
+            .map_err(|err| PipelineError::Task(err.to_string()))?;
+        for alert in &alerts {
+            counts.count(self.store.upsert_alert(alert).await?.outcome);
+        }
+        self.stats.add(Counter::TravellersScreened, screened);
+        self.stats.add(Counter::AlertsRaised, counts.raised as u64);
+        self.stats
+            .add(Counter::AlertsReopened, counts.reopened as u64);
+        self.stats
+            .add(Counter::AlertsUpdated, counts.updated as u64);
+        Ok(counts)
+    }
+
+    /// Every message still `received`, in id order: the work a crash or restart left.
+    pub async fn process_pending(&self) -> Result<BatchReport, PipelineError> {
+        let mut report = BatchReport::default();
+        let mut after = None;
+        loop {
+            let page = self
+                .store
+                .list_in_state(StateKind::Received, after, STATE_PAGE)
+                .await?;
+            let Some(last) = page.last() else {
+                return Ok(report);
+            };
+            after = Some(last.message_id);
+            for record in &page {
+                report.add(&self.process(record.message_id).await?);
+            }
+        }
+    }
+
+    /// Puts every quarantined message back to `received` and processes it (`paxwatch reprocess`, after a
+    /// fix of the reader). Those that still cannot be read go back to quarantine.
+    pub async fn reprocess_quarantined(&self) -> Result<BatchReport, PipelineError> {
+        let mut report = BatchReport::default();
+        // Snapshot the ids first: a message that fails again is quarantined anew and must not loop.
+        let mut ids = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self.store.list_quarantined(after, STATE_PAGE).await?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = Some(last.message_id);
+            ids.extend(page.iter().map(|record| record.message_id));
+        }
+        for id in ids {
+            match self
+                .store
+                .requeue_quarantined(id, OffsetDateTime::now_utc())
+                .await
+            {
+                Ok(()) => {}
+                // Re-queued by someone else meanwhile: processing it below is still right.
+                Err(StoreError::InvalidTransition { .. }) => {}
+                Err(err) => return Err(err.into()),
+            }
+            report.add(&self.process(id).await?);
+        }
+        Ok(report)
+    }
+
+    /// Re-screens the current version of every traveller on flights departing within `window` from now or
+    /// possibly still in the air (after a new list version is published).
+    pub async fn rescreen_upcoming(
+        &self,
+        window: std::time::Duration,
+    ) -> Result<RescreenReport, PipelineError> {
+        let now = OffsetDateTime::now_utc();
+        let window = time::Duration::try_from(window).unwrap_or(time::Duration::days(365));
+        self.rescreen_departing_between(
+            now - LONGEST_FLIGHT - LOCAL_TIME_SLACK,
+            now + window + LOCAL_TIME_SLACK,
+        )
+        .await
+    }
+
+    /// Re-screens the current version of every traveller on flights whose stored (approximate UTC)
+    /// departure is in `[from, until)`.
+    pub async fn rescreen_departing_between(
+        &self,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<RescreenReport, PipelineError> {
+        let mut report = RescreenReport::default();
+        let mut after = None;
+        loop {
+            let page = self
+                .store
+                .travellers_departing_between(from, until, after, RESCREEN_PAGE)
+                .await?;
+            let Some(last) = page.last() else {
+                return Ok(report);
+            };
+            after = Some(last.traveller_id);
+            let subjects: Vec<ScreeningSubject> = page
+                .iter()
+                .filter_map(|version| {
+                    let subject = subject_of(version);
+                    if subject.is_none() {
+                        report.unreadable += 1;
+                    }
+                    subject
+                })
+                .collect();
+            report.screened += subjects.len();
+            let counts = self.screen_and_alert(subjects).await?;
+            report.alerts.raised += counts.raised;
+            report.alerts.updated += counts.updated;
+            report.alerts.reopened += counts.reopened;
+            report.alerts.unchanged += counts.unchanged;
+            report.alerts.suppressed += counts.suppressed;
+        }
+    }
+}
+
+impl BatchReport {
+    fn add(&mut self, outcome: &ProcessOutcome) {
+        match outcome {
+            ProcessOutcome::Parsed(_) => self.parsed += 1,
+            ProcessOutcome::Quarantined { .. } => self.quarantined += 1,
+            ProcessOutcome::Skipped(_) => self.skipped += 1,
+        }
+    }
+}
+
+fn subject_of(version: &TravellerVersion) -> Option<ScreeningSubject> {
+    let record: TravellerRecord = serde_json::from_value(version.record.clone()).ok()?;
+    Some(ScreeningSubject {
+        traveller_id: version.traveller_id,
+        version_id: version.id,
+        record,
+        changed_fields: Vec::new(),
+    })
+}
+
+/// Reads the bytes and maps them; a message that cannot be read, or whose travellers cannot be put on a
+/// flight, is unreadable.
+fn read_and_map(bytes: &[u8], today: chrono::NaiveDate) -> Result<Vec<MappedMessage>, Unreadable> {
+    let reading = reading::read(bytes, today).map_err(|err| Unreadable {
+        class: err.class(),
+        reason: match &err {
+            // The type name is from the header, never personal data; the rest are fixed texts.
+            ReadError::NotEdifact | ReadError::Truncated { .. } => err.to_string(),
+            ReadError::UnsupportedMessage { message_type, .. } => format!(
+                "message type {} is not supported",
+                message_type
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .take(16)
+                    .collect::<String>()
+            ),
+        },
+    })?;
+    let messages = map_reading(&reading);
+    if let Some(message) = messages.iter().find(|m| {
+        !m.travellers.is_empty() && m.flight.as_ref().and_then(|f| f.to_new_flight()).is_none()
+    }) {
+        return Err(Unreadable {
+            class: "no_flight",
+            reason: format!(
+                "a {} message lists travellers but no flight with carrier, number, departure date and airport",
+                message.kind
+            ),
+        });
+    }
+    Ok(messages)
+}
