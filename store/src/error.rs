@@ -43,6 +43,13 @@ pub enum StoreError {
         required: StateKind,
     },
 
+    /// A unique name or code is taken (the value itself is not repeated: user names are personal data).
+    #[error("{what} already exists")]
+    AlreadyExists { what: &'static str },
+
+    #[error("{what} not found")]
+    AccountNotFound { what: &'static str },
+
     #[error("watchlist version {0} not found")]
     WatchlistVersionNotFound(WatchlistVersionId),
 
