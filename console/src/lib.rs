@@ -1,1 +1,22 @@
-//! console crate (see ARCHITECTURE.md).
+//! The paxwatch server: the HTTPS airline endpoint (`POST /api/v1/messages`), the JSON API for people,
+//! authentication and authorisation, health, metrics and the OpenAPI document.
+//!
+//! - [`config`]: TOML configuration with `PAXWATCH_*` environment overrides.
+//! - [`tls`]: rustls server setup (configured PEM or a generated self-signed pair), mutual TLS.
+//! - [`auth`]: principals (people with roles, carriers), tokens, the access check.
+//! - [`routes`]: the route table — every route with its access rule; router and OpenAPI come from it.
+//! - `messages`: the airline endpoint (store, acknowledge, quarantine or hand to the pipeline).
+//! - [`metrics`]: the Prometheus recorder and metric names.
+//! - [`server`]: start, graceful shutdown.
+
+pub mod auth;
+pub mod config;
+mod messages;
+pub mod metrics;
+pub mod routes;
+pub mod server;
+pub mod tls;
+
+pub use config::{Config, ConfigError, RateLimit};
+pub use messages::{ACK_ACTION_HEADER, DUPLICATE_HEADER, EDIFACT_CONTENT_TYPE, MESSAGE_ID_HEADER};
+pub use server::{shutdown_signal, start, start_with_routes, AppState, Running, ServeError};

@@ -1,4 +1,5 @@
 //! ingest crate (see ARCHITECTURE.md).
+pub mod acknowledge;
 pub mod canonical;
 pub mod contrl;
 pub mod cusres;

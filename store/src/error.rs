@@ -51,6 +51,12 @@ pub enum StoreError {
 
     #[error("alert {0} not found")]
     AlertNotFound(crate::travel::AlertId),
+    /// A unique name or code is taken (the value itself is not repeated: user names are personal data).
+    #[error("{what} already exists")]
+    AlreadyExists { what: &'static str },
+
+    #[error("{what} not found")]
+    AccountNotFound { what: &'static str },
 
     #[error("watchlist version {0} not found")]
     WatchlistVersionNotFound(WatchlistVersionId),

@@ -28,6 +28,7 @@
 //!   transaction as the event it records; on PostgreSQL the application role gets `INSERT` and `SELECT` on it
 //!   and nothing else.
 
+mod accounts;
 mod content_hash;
 mod durability;
 mod error;
@@ -41,6 +42,10 @@ mod watchlist_version;
 use model::watchlist::Entry;
 use time::OffsetDateTime;
 
+pub use accounts::{
+    Carrier, CarrierId, NewCarrier, NewUser, Role, User, UserId, MAX_ACCOUNT_NAME_LEN,
+    MAX_CARRIER_CODE_LEN,
+};
 pub use content_hash::ContentHash;
 pub use durability::Durability;
 pub use error::StoreError;
@@ -108,6 +113,15 @@ pub use travel::{
     NewTravellerVersion, RecordedTraveller, TravellerHistory, TravellerId, TravellerVersion,
     TravellerVersionId, UpsertedAlert, VersionOutcome, MAX_DECISION_REASON_LEN, MAX_KEY_LEN,
 };
+/// Calls one function of `accounts::sqlite` / `accounts::postgres` with the backend's pool.
+macro_rules! accounts_on_backend {
+    ($store:expr, $function:ident ( $($arg:expr),* )) => {
+        match &$store.backend {
+            Backend::Sqlite(backend) => accounts::sqlite::$function(backend.pool(), $($arg),*).await,
+            Backend::Postgres(backend) => accounts::postgres::$function(backend.pool(), $($arg),*).await,
+        }
+    };
+}
 
 /// A handle on the database: cheap to clone (it is a connection pool), safe to share between tasks.
 #[derive(Debug, Clone)]
@@ -335,6 +349,92 @@ impl Store {
         entry_id: &str,
     ) -> Result<Option<Entry>, StoreError> {
         on_backend!(self, backend => backend.watchlist_entry(id, entry_id).await)
+    }
+}
+
+/// Accounts (see the `accounts` module): people with roles, airlines with their tokens and certificates.
+impl Store {
+    /// Creates a person; a name already taken is [`StoreError::AlreadyExists`].
+    pub async fn create_user(&self, user: &NewUser) -> Result<UserId, StoreError> {
+        user.validate()?;
+        accounts_on_backend!(self, create_user(user))
+    }
+
+    /// The person holding the API token whose SHA-256 is `token_sha256` (disabled ones included: the caller
+    /// refuses them, so it can tell "disabled" from "unknown" in its own logs).
+    pub async fn user_by_token(
+        &self,
+        token_sha256: &ContentHash,
+    ) -> Result<Option<User>, StoreError> {
+        accounts_on_backend!(self, user_by_token(token_sha256))
+    }
+
+    pub async fn user_by_name(&self, name: &str) -> Result<Option<User>, StoreError> {
+        accounts_on_backend!(self, user_by_name(name))
+    }
+
+    /// Every person, by id.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        accounts_on_backend!(self, users())
+    }
+
+    pub async fn set_user_disabled(&self, id: UserId, disabled: bool) -> Result<(), StoreError> {
+        if accounts_on_backend!(self, set_user_disabled(id, disabled))? {
+            Ok(())
+        } else {
+            Err(StoreError::AccountNotFound { what: "user" })
+        }
+    }
+
+    /// Replaces a person's API token (the old one stops working at once).
+    pub async fn replace_user_token(
+        &self,
+        id: UserId,
+        token_sha256: &ContentHash,
+    ) -> Result<(), StoreError> {
+        if accounts_on_backend!(self, replace_user_token(id, token_sha256))? {
+            Ok(())
+        } else {
+            Err(StoreError::AccountNotFound { what: "user" })
+        }
+    }
+
+    /// Creates an airline; a code, token or certificate already taken is [`StoreError::AlreadyExists`].
+    pub async fn create_carrier(&self, carrier: &NewCarrier) -> Result<CarrierId, StoreError> {
+        carrier.validate()?;
+        accounts_on_backend!(self, create_carrier(carrier))
+    }
+
+    pub async fn carrier_by_token(
+        &self,
+        token_sha256: &ContentHash,
+    ) -> Result<Option<Carrier>, StoreError> {
+        accounts_on_backend!(self, carrier_by("token_sha256", token_sha256))
+    }
+
+    /// The airline whose TLS client certificate (DER) has this SHA-256.
+    pub async fn carrier_by_certificate(
+        &self,
+        cert_sha256: &ContentHash,
+    ) -> Result<Option<Carrier>, StoreError> {
+        accounts_on_backend!(self, carrier_by("cert_sha256", cert_sha256))
+    }
+
+    /// Every airline, by id.
+    pub async fn carriers(&self) -> Result<Vec<Carrier>, StoreError> {
+        accounts_on_backend!(self, carriers())
+    }
+
+    pub async fn set_carrier_disabled(
+        &self,
+        id: CarrierId,
+        disabled: bool,
+    ) -> Result<(), StoreError> {
+        if accounts_on_backend!(self, set_carrier_disabled(id, disabled))? {
+            Ok(())
+        } else {
+            Err(StoreError::AccountNotFound { what: "carrier" })
+        }
     }
 }
 

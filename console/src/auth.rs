@@ -1,0 +1,207 @@
+//! Who is calling, and whether they may call this route.
+//!
+//! Two kinds of principal: a person ([`store::User`], with a role) and an airline ([`store::Carrier`]).
+//! Credentials are tried by [`authenticate`] in one place: the `Authorization: Bearer` API token (a user's
+//! or a carrier's), then the connection's verified TLS client certificate (carriers only). A browser session
+//! cookie (next issue) becomes one more source here, before the client certificate; nothing else changes.
+//!
+//! Each route declares an [`Access`] in the route table (`routes.rs`); [`check`] turns the principal and
+//! the access into 401 (no or bad credentials), 403 (authenticated, but the wrong kind or role) or a pass.
+
+use axum::http::{header, HeaderMap, StatusCode};
+use store::{Carrier, ContentHash, Role, Store, StoreError, User};
+
+use crate::tls::ClientCertificate;
+
+/// Prefix of every API token this system issues (users and carriers alike); makes leaked tokens easy to
+/// find with secret scanners.
+pub const TOKEN_PREFIX: &str = "pxw_";
+
+/// A new random API token: the prefix and 32 random bytes in hex. Shown once; only its SHA-256 is stored.
+pub fn generate_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("{TOKEN_PREFIX}{}", hex::encode(bytes))
+}
+
+/// What is stored for a token: its SHA-256 (a 256-bit random secret needs no slow hash; lookup by digest
+/// leaks no timing about the secret itself).
+pub fn token_digest(token: &str) -> ContentHash {
+    ContentHash::of(token.as_bytes())
+}
+
+/// Who a route is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No credentials needed (liveness only; never data).
+    Public,
+    /// Airlines only (the message endpoint).
+    Carrier,
+    /// Any signed-in person.
+    AnyUser,
+    /// People with one of these roles.
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    /// The roles allowed, for the OpenAPI document (`None` for public and carrier routes).
+    pub fn roles(self) -> Option<Vec<Role>> {
+        match self {
+            Access::Public | Access::Carrier => None,
+            Access::AnyUser => Some(Role::ALL.to_vec()),
+            Access::Roles(roles) => Some(roles.to_vec()),
+        }
+    }
+}
+
+/// How a principal proved who it is (logged as such; never the credential).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    Token,
+    ClientCertificate,
+}
+
+#[derive(Debug, Clone)]
+pub enum Principal {
+    User(User),
+    Carrier {
+        carrier: Carrier,
+        credential: Credential,
+    },
+}
+
+/// Why a request is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// 401: no credentials, unknown or disabled ones.
+    Unauthenticated,
+    /// 403: known, but not allowed here.
+    Forbidden,
+}
+
+impl Refusal {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Refusal::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Refusal::Forbidden => StatusCode::FORBIDDEN,
+        }
+    }
+}
+
+/// Finds the principal of a request. `Ok(None)` when it carries no credentials; `Err(Refusal)` for bad
+/// ones; `Err(store error)` when the database cannot say (the caller answers 503).
+pub async fn authenticate(
+    store: &Store,
+    headers: &HeaderMap,
+    client_certificate: Option<ClientCertificate>,
+) -> Result<Result<Option<Principal>, Refusal>, StoreError> {
+    let certificate_carrier = match client_certificate.and_then(|c| c.0) {
+        Some(fingerprint) => store.carrier_by_certificate(&fingerprint).await?,
+        None => None,
+    };
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let Some(token) = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
+            return Ok(Err(Refusal::Unauthenticated));
+        };
+        let digest = token_digest(token);
+        if let Some(user) = store.user_by_token(&digest).await? {
+            if user.disabled {
+                return Ok(Err(Refusal::Unauthenticated));
+            }
+            return Ok(Ok(Some(Principal::User(user))));
+        }
+        if let Some(carrier) = store.carrier_by_token(&digest).await? {
+            if carrier.disabled {
+                return Ok(Err(Refusal::Unauthenticated));
+            }
+            // A certificate of one airline with the token of another is not either of them.
+            if certificate_carrier
+                .as_ref()
+                .is_some_and(|by_cert| by_cert.id != carrier.id)
+            {
+                return Ok(Err(Refusal::Forbidden));
+            }
+            let credential = if certificate_carrier.is_some() {
+                Credential::ClientCertificate
+            } else {
+                Credential::Token
+            };
+            return Ok(Ok(Some(Principal::Carrier {
+                carrier,
+                credential,
+            })));
+        }
+        return Ok(Err(Refusal::Unauthenticated));
+    }
+    match certificate_carrier {
+        Some(carrier) if !carrier.disabled => Ok(Ok(Some(Principal::Carrier {
+            carrier,
+            credential: Credential::ClientCertificate,
+        }))),
+        Some(_) => Ok(Err(Refusal::Unauthenticated)),
+        None => Ok(Ok(None)),
+    }
+}
+
+/// Whether `principal` may use a route with `access`. `require_certificate`: carriers must have
+/// presented their client certificate (mutual TLS required by configuration).
+pub fn check(
+    access: Access,
+    principal: Option<&Principal>,
+    require_certificate: bool,
+) -> Result<(), Refusal> {
+    if access == Access::Public {
+        return Ok(());
+    }
+    let Some(principal) = principal else {
+        return Err(Refusal::Unauthenticated);
+    };
+    match (access, principal) {
+        (Access::Public, _) => Ok(()),
+        (Access::Carrier, Principal::Carrier { credential, .. }) => {
+            if require_certificate && *credential != Credential::ClientCertificate {
+                Err(Refusal::Forbidden)
+            } else {
+                Ok(())
+            }
+        }
+        (Access::Carrier, Principal::User(_)) => Err(Refusal::Forbidden),
+        (Access::AnyUser, Principal::User(_)) => Ok(()),
+        (Access::Roles(roles), Principal::User(user)) if roles.contains(&user.role) => Ok(()),
+        (Access::AnyUser | Access::Roles(_), _) => Err(Refusal::Forbidden),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_prefixed_random_and_long() {
+        let a = generate_token();
+        let b = generate_token();
+        assert!(a.starts_with(TOKEN_PREFIX));
+        assert_eq!(a.len(), TOKEN_PREFIX.len() + 64);
+        assert_ne!(a, b);
+        assert_ne!(token_digest(&a), token_digest(&b));
+    }
+
+    #[test]
+    fn no_principal_is_401_except_on_public_routes() {
+        assert_eq!(check(Access::Public, None, false), Ok(()));
+        for access in [
+            Access::Carrier,
+            Access::AnyUser,
+            Access::Roles(&[Role::Admin]),
+        ] {
+            assert_eq!(check(access, None, false), Err(Refusal::Unauthenticated));
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! The server's configuration: a TOML file, then `PAXWATCH_*` environment variables over it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+/// Default largest accepted message body: large multi-part PNRGOV pushes stay well under it.
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port (printed at start).
+    pub listen: SocketAddr,
+    /// `sqlite://PATH?mode=rwc` or `postgres://…`. Never logged (it may hold a password).
+    pub database_url: String,
+    /// Where the server keeps its own files (the generated self-signed certificate).
+    pub data_dir: PathBuf,
+    /// PEM certificate chain and private key; when both are absent a self-signed pair is generated into
+    /// `data_dir/tls/` (and reused on restart).
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// PEM CA certificates that client certificates are verified against (mutual TLS). Without it, client
+    /// certificates are not asked for.
+    pub client_ca: Option<PathBuf>,
+    /// With mutual TLS on: refuse the airline endpoint to carriers that authenticate by token only.
+    pub require_client_certificate: bool,
+    /// Largest accepted request body in bytes (413 beyond it).
+    pub body_limit: usize,
+    /// Messages a carrier may post, per second, and the burst above that rate.
+    pub rate_limit: RateLimit,
+    /// Our own party id in EDIFACT envelopes (the recipient airlines address).
+    pub party_id: String,
+    /// Log JSON lines instead of text.
+    pub json_logs: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    pub per_second: u32,
+    pub burst: u32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
+            database_url: "sqlite://paxwatch-data/paxwatch.db?mode=rwc".into(),
+            data_dir: PathBuf::from("paxwatch-data"),
+            tls_cert: None,
+            tls_key: None,
+            client_ca: None,
+            require_client_certificate: false,
+            body_limit: DEFAULT_BODY_LIMIT,
+            rate_limit: RateLimit {
+                per_second: 50,
+                burst: 100,
+            },
+            party_id: "PAXWATCH".into(),
+            json_logs: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file is not valid TOML for paxwatch: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("environment variable {name} has an invalid value: {problem}")]
+    Environment { name: String, problem: String },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    pub fn from_toml(text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Applies `PAXWATCH_<FIELD>` overrides (upper-case field names: `PAXWATCH_LISTEN`,
+    /// `PAXWATCH_DATABASE_URL`, `PAXWATCH_DATA_DIR`, `PAXWATCH_TLS_CERT`, `PAXWATCH_TLS_KEY`,
+    /// `PAXWATCH_CLIENT_CA`, `PAXWATCH_REQUIRE_CLIENT_CERTIFICATE`, `PAXWATCH_BODY_LIMIT`,
+    /// `PAXWATCH_RATE_LIMIT_PER_SECOND`, `PAXWATCH_RATE_LIMIT_BURST`, `PAXWATCH_PARTY_ID`,
+    /// `PAXWATCH_JSON_LOGS`). Takes the variables as pairs so tests need not touch the process environment.
+    pub fn apply_env<I, K, V>(&mut self, vars: I) -> Result<(), ConfigError>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        for (name, value) in vars {
+            let (name, value) = (name.as_ref(), value.as_ref());
+            let Some(field) = name.strip_prefix("PAXWATCH_") else {
+                continue;
+            };
+            let invalid = |problem: &str| ConfigError::Environment {
+                name: name.to_owned(),
+                problem: problem.to_owned(),
+            };
+            match field {
+                "LISTEN" => {
+                    self.listen = value
+                        .parse()
+                        .map_err(|_| invalid("not an address like 127.0.0.1:8443"))?
+                }
+                "DATABASE_URL" => self.database_url = value.to_owned(),
+                "DATA_DIR" => self.data_dir = PathBuf::from(value),
+                "TLS_CERT" => self.tls_cert = Some(PathBuf::from(value)),
+                "TLS_KEY" => self.tls_key = Some(PathBuf::from(value)),
+                "CLIENT_CA" => self.client_ca = Some(PathBuf::from(value)),
+                "REQUIRE_CLIENT_CERTIFICATE" => {
+                    self.require_client_certificate =
+                        parse_bool(value).ok_or_else(|| invalid("not a boolean"))?
+                }
+                "BODY_LIMIT" => {
+                    self.body_limit = value.parse().map_err(|_| invalid("not a byte count"))?
+                }
+                "RATE_LIMIT_PER_SECOND" => {
+                    self.rate_limit.per_second =
+                        value.parse().map_err(|_| invalid("not a whole number"))?
+                }
+                "RATE_LIMIT_BURST" => {
+                    self.rate_limit.burst =
+                        value.parse().map_err(|_| invalid("not a whole number"))?
+                }
+                "PARTY_ID" => self.party_id = value.to_owned(),
+                "JSON_LOGS" => {
+                    self.json_logs = parse_bool(value).ok_or_else(|| invalid("not a boolean"))?
+                }
+                // Other PAXWATCH_* variables belong to other parts (PAXWATCH_LOG, test settings).
+                _ => {}
+            }
+        }
+        self.validate()
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err(ConfigError::Invalid(
+                "tls_cert and tls_key go together".into(),
+            ));
+        }
+        if self.require_client_certificate && self.client_ca.is_none() {
+            return Err(ConfigError::Invalid(
+                "require_client_certificate needs client_ca".into(),
+            ));
+        }
+        if self.body_limit == 0 {
+            return Err(ConfigError::Invalid("body_limit must be positive".into()));
+        }
+        if self.rate_limit.per_second == 0 || self.rate_limit.burst == 0 {
+            return Err(ConfigError::Invalid(
+                "rate_limit per_second and burst must be positive".into(),
+            ));
+        }
+        let party_ok = !self.party_id.is_empty()
+            && self.party_id.len() <= 35
+            && self.party_id.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !party_ok {
+            return Err(ConfigError::Invalid(
+                "party_id must be 1 to 35 ASCII letters or digits".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn parse_bool(value: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_fields_and_defaults() {
+        let config = Config::from_toml(
+            "listen = \"0.0.0.0:0\"\ndatabase_url = \"sqlite://x.db?mode=rwc\"\n\
+             [rate_limit]\nper_second = 5\nburst = 7\n",
+        )
+        .expect("valid");
+        assert_eq!(config.listen.port(), 0);
+        assert_eq!(
+            config.rate_limit,
+            RateLimit {
+                per_second: 5,
+                burst: 7
+            }
+        );
+        assert_eq!(config.body_limit, DEFAULT_BODY_LIMIT);
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut config = Config::default();
+        config
+            .apply_env([
+                ("PAXWATCH_LISTEN", "127.0.0.1:0"),
+                ("PAXWATCH_DATABASE_URL", "postgres://db/x"),
+                ("PAXWATCH_BODY_LIMIT", "1024"),
+                ("PAXWATCH_JSON_LOGS", "true"),
+                ("PAXWATCH_LOG", "debug"),
+                ("HOME", "/root"),
+            ])
+            .expect("valid");
+        assert_eq!(config.listen.port(), 0);
+        assert_eq!(config.database_url, "postgres://db/x");
+        assert_eq!(config.body_limit, 1024);
+        assert!(config.json_logs);
+    }
+
+    #[test]
+    fn bad_values_are_named_without_echoing_them() {
+        let mut config = Config::default();
+        let err = config
+            .apply_env([("PAXWATCH_BODY_LIMIT", "secret-ish")])
+            .unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains("PAXWATCH_BODY_LIMIT"), "{shown}");
+        assert!(!shown.contains("secret-ish"), "{shown}");
+        assert!(Config::from_toml("unknown_field = 1").is_err());
+        assert!(Config::from_toml("tls_cert = \"a.pem\"").is_err());
+    }
+}

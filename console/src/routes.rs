@@ -1,0 +1,385 @@
+//! The route table: every route with its method, path, access and summary, in one list. The router and
+//! the OpenAPI document are both built from it, so a route cannot exist without its access rule or be
+//! missing from the document. To add a route: write the handler, add one [`Route`] to [`routes`].
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, MethodRouter};
+use axum::{Extension, Json, Router};
+use serde::Serialize;
+use store::Role;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    extensions::ExtensionsBuilder, ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder, Paths,
+    ResponseBuilder,
+};
+
+use crate::auth::{self, Access, Principal};
+use crate::messages;
+use crate::server::AppState;
+use crate::tls::ClientCertificate;
+
+const ADMIN: &[Role] = &[Role::Admin];
+
+/// One route of the API.
+pub struct Route {
+    pub method: HttpMethod,
+    pub path: &'static str,
+    pub access: Access,
+    pub summary: &'static str,
+    /// Status codes besides 401/403 (added for every non-public route), with their meaning.
+    pub responses: &'static [(u16, &'static str)],
+    pub handler: MethodRouter<AppState>,
+}
+
+/// Every route of the server.
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route {
+            method: HttpMethod::Get,
+            path: "/healthz",
+            access: Access::Public,
+            summary: "Liveness and database reachability (no data)",
+            responses: &[(200, "alive, database reachable"), (503, "database unreachable")],
+            handler: get(healthz),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/metrics",
+            access: Access::Roles(ADMIN),
+            summary: "Prometheus metrics (text exposition format)",
+            responses: &[(200, "metrics")],
+            handler: get(metrics),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/openapi.json",
+            access: Access::AnyUser,
+            summary: "This document",
+            responses: &[(200, "the OpenAPI document")],
+            handler: get(openapi_document),
+        },
+        Route {
+            method: HttpMethod::Post,
+            path: "/api/v1/messages",
+            access: Access::Carrier,
+            summary: "An airline posts one EDIFACT input (PAXLST, PNRGOV); the answer is its CONTRL, sent only \
+                      after the input is durably stored",
+            responses: &[
+                (200, "CONTRL (application/edifact); headers paxwatch-message-id, paxwatch-duplicate, paxwatch-ack-action"),
+                (413, "body larger than the configured limit"),
+                (429, "carrier rate limit exceeded; see Retry-After"),
+                (503, "database unavailable; nothing acknowledged, retry"),
+            ],
+            handler: post(messages::post_message),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/me",
+            access: Access::AnyUser,
+            summary: "The signed-in person",
+            responses: &[(200, "id, name, role")],
+            handler: get(me),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/admin/users",
+            access: Access::Roles(ADMIN),
+            summary: "Every user (never a token or password hash)",
+            responses: &[(200, "users")],
+            handler: get(admin_users),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/admin/carriers",
+            access: Access::Roles(ADMIN),
+            summary: "Every carrier (never a token)",
+            responses: &[(200, "carriers")],
+            handler: get(admin_carriers),
+        },
+    ]
+}
+
+/// The router of `routes`, each behind its access guard.
+pub fn router(routes: Vec<Route>, state: AppState) -> Router {
+    let mut router = Router::new();
+    for route in routes {
+        let guard = axum::middleware::from_fn_with_state((state.clone(), route.access), guard);
+        router = router.route(route.path, route.handler.layer(guard));
+    }
+    router.with_state(state)
+}
+
+/// Authenticates the request and checks the route's access; passes the principal to the handler.
+async fn guard(
+    State((state, access)): State<(AppState, Access)>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if access == Access::Public {
+        return next.run(request).await;
+    }
+    let certificate = request.extensions().get::<ClientCertificate>().copied();
+    let principal = match auth::authenticate(&state.store, request.headers(), certificate).await {
+        Ok(Ok(principal)) => principal,
+        Ok(Err(refusal)) => return refuse(refusal),
+        Err(error) => {
+            tracing::error!(error = %error, "authentication lookup failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+        }
+    };
+    if let Err(refusal) = auth::check(
+        access,
+        principal.as_ref(),
+        state.config.require_client_certificate,
+    ) {
+        return refuse(refusal);
+    }
+    if let Some(principal) = principal {
+        request.extensions_mut().insert(principal);
+    }
+    next.run(request).await
+}
+
+fn refuse(refusal: auth::Refusal) -> Response {
+    let (reason, body) = match refusal {
+        auth::Refusal::Unauthenticated => ("unauthenticated", "authentication required"),
+        auth::Refusal::Forbidden => ("forbidden", "not allowed for this principal"),
+    };
+    crate::metrics::refused(reason);
+    let mut response = (refusal.status(), body).into_response();
+    if refusal == auth::Refusal::Unauthenticated {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
+}
+
+/// The OpenAPI document of `routes`. Each operation carries `x-paxwatch-access` (`public`, `carrier`,
+/// `user`) and, for user routes, `x-paxwatch-roles`.
+pub fn openapi(routes: &[Route]) -> OpenApi {
+    let mut paths = Paths::new();
+    for route in routes {
+        let mut operation = OperationBuilder::new()
+            .summary(Some(route.summary))
+            .operation_id(Some(operation_id(route)));
+        for (status, meaning) in route.responses {
+            operation = operation.response(
+                status.to_string(),
+                ResponseBuilder::new().description(*meaning).build(),
+            );
+        }
+        let mut extensions = ExtensionsBuilder::new();
+        match route.access {
+            Access::Public => {
+                extensions = extensions.add("x-paxwatch-access", "public");
+                operation = operation.securities(Some(Vec::<SecurityRequirement>::new()));
+            }
+            access => {
+                operation = operation
+                    .response(
+                        "401",
+                        ResponseBuilder::new()
+                            .description("no or bad credentials")
+                            .build(),
+                    )
+                    .response(
+                        "403",
+                        ResponseBuilder::new()
+                            .description("credentials of the wrong kind or role")
+                            .build(),
+                    )
+                    .security(SecurityRequirement::new("bearer", Vec::<String>::new()));
+                let kind = if access == Access::Carrier {
+                    "carrier"
+                } else {
+                    "user"
+                };
+                extensions = extensions.add("x-paxwatch-access", kind);
+                if let Some(roles) = access.roles() {
+                    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                    extensions = extensions.add("x-paxwatch-roles", roles);
+                }
+            }
+        }
+        let operation = operation.extensions(Some(extensions.build())).build();
+        paths.add_path_operation(route.path, vec![route.method.clone()], operation);
+    }
+    let bearer = SecurityScheme::Http(
+        HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "API token (pxw_…) of a user or of a carrier; carriers may use a TLS client certificate instead",
+            ))
+            .build(),
+    );
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("paxwatch")
+                .version(env!("CARGO_PKG_VERSION"))
+                .build(),
+        )
+        .paths(paths)
+        .components(Some(
+            ComponentsBuilder::new()
+                .security_scheme("bearer", bearer)
+                .build(),
+        ))
+        .build()
+}
+
+fn operation_id(route: &Route) -> String {
+    let method = match route.method {
+        HttpMethod::Get => "get",
+        HttpMethod::Post => "post",
+        HttpMethod::Put => "put",
+        HttpMethod::Delete => "delete",
+        HttpMethod::Patch => "patch",
+        HttpMethod::Head => "head",
+        HttpMethod::Options => "options",
+        HttpMethod::Trace => "trace",
+    };
+    let path: String = route
+        .path
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("{method}{path}")
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.durability().await {
+        Ok(_) => Json(serde_json::json!({ "status": "ok" })).into_response(),
+        Err(error) => {
+            tracing::warn!(error = %error, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "database unavailable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn metrics() -> Response {
+    match crate::metrics::handle() {
+        Some(handle) => (
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            handle.render(),
+        )
+            .into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "metrics recorder not installed",
+        )
+            .into_response(),
+    }
+}
+
+async fn openapi_document(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi_json.as_str().to_owned(),
+    )
+        .into_response()
+}
+
+#[derive(Serialize)]
+struct MeView {
+    id: i64,
+    name: String,
+    role: &'static str,
+}
+
+async fn me(Extension(principal): Extension<Principal>) -> Response {
+    match principal {
+        Principal::User(user) => Json(MeView {
+            id: user.id.get(),
+            name: user.name,
+            role: user.role.as_str(),
+        })
+        .into_response(),
+        Principal::Carrier { .. } => StatusCode::FORBIDDEN.into_response(),
+    }
+}
+
+#[derive(Serialize)]
+struct UserView {
+    id: i64,
+    name: String,
+    role: &'static str,
+    disabled: bool,
+    created_at: String,
+}
+
+async fn admin_users(State(state): State<AppState>) -> Response {
+    match state.store.users().await {
+        Ok(users) => Json(
+            users
+                .into_iter()
+                .map(|user| UserView {
+                    id: user.id.get(),
+                    name: user.name,
+                    role: user.role.as_str(),
+                    disabled: user.disabled,
+                    created_at: rfc3339(user.created_at),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(error) => store_unavailable(&error),
+    }
+}
+
+#[derive(Serialize)]
+struct CarrierView {
+    id: i64,
+    code: String,
+    name: String,
+    cert_sha256: Option<String>,
+    cert_subject: Option<String>,
+    disabled: bool,
+    created_at: String,
+}
+
+async fn admin_carriers(State(state): State<AppState>) -> Response {
+    match state.store.carriers().await {
+        Ok(carriers) => Json(
+            carriers
+                .into_iter()
+                .map(|carrier| CarrierView {
+                    id: carrier.id.get(),
+                    code: carrier.code,
+                    name: carrier.name,
+                    cert_sha256: carrier.cert_sha256.map(|h| h.to_string()),
+                    cert_subject: carrier.cert_subject,
+                    disabled: carrier.disabled,
+                    created_at: rfc3339(carrier.created_at),
+                })
+                .collect::<Vec<_>>(),
+        )
+        .into_response(),
+        Err(error) => store_unavailable(&error),
+    }
+}
+
+pub(crate) fn store_unavailable(error: &store::StoreError) -> Response {
+    tracing::error!(error = %error, "database call failed");
+    (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+}
+
+/// `2026-03-14T09:30:00.123456Z`.
+pub(crate) fn rfc3339(at: time::OffsetDateTime) -> String {
+    let nanos = at.unix_timestamp_nanos();
+    let secs = i64::try_from(nanos.div_euclid(1_000_000_000)).unwrap_or(0);
+    let sub = u32::try_from(nanos.rem_euclid(1_000_000_000)).unwrap_or(0);
+    chrono::DateTime::from_timestamp(secs, sub)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
+        .unwrap_or_default()
+}

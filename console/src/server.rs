@@ -1,0 +1,149 @@
+//! Starting and stopping the HTTPS server.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum_server::Handle;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use store::{MessageId, Store};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::routes::{self, Route};
+use crate::tls::{self, ClientCertAcceptor, TlsError};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// Where new readable messages go; `None` runs the endpoint without a pipeline (messages stay
+    /// `received` and are picked up by the pipeline's start-up scan).
+    pub pipeline: Option<mpsc::Sender<MessageId>>,
+    pub rate_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    pub openapi_json: Arc<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error("cannot listen on {address}")]
+    Bind {
+        address: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the server stopped with an error")]
+    Serve(#[source] std::io::Error),
+    #[error("the server task failed")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("the OpenAPI document could not be written")]
+    OpenApi(#[from] serde_json::Error),
+}
+
+/// A server that is listening.
+pub struct Running {
+    pub local_addr: SocketAddr,
+    /// The generated certificate, when no certificate was configured.
+    pub self_signed_cert: Option<PathBuf>,
+    handle: Handle<SocketAddr>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops accepting connections; requests in flight get `grace` to finish.
+    pub fn shutdown(&self, grace: Duration) {
+        self.handle.graceful_shutdown(Some(grace));
+    }
+
+    /// Waits until the server has stopped.
+    pub async fn stopped(self) -> Result<(), ServeError> {
+        self.task.await?.map_err(ServeError::Serve)
+    }
+}
+
+/// Starts the server with every route of [`routes::routes`].
+pub async fn start(
+    config: Config,
+    store: Store,
+    pipeline: Option<mpsc::Sender<MessageId>>,
+) -> Result<Running, ServeError> {
+    start_with_routes(config, store, pipeline, routes::routes()).await
+}
+
+/// Starts the server with `routes` (the table plus whatever a caller adds to it).
+pub async fn start_with_routes(
+    config: Config,
+    store: Store,
+    pipeline: Option<mpsc::Sender<MessageId>>,
+    routes: Vec<Route>,
+) -> Result<Running, ServeError> {
+    // Installed before the first request so counters from the start are kept.
+    let _ = crate::metrics::handle();
+    let server_tls = tls::server_tls(&config)?;
+    let openapi_json = routes::openapi(&routes).to_json()?;
+    let per_second = NonZeroU32::new(config.rate_limit.per_second).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(config.rate_limit.burst).unwrap_or(NonZeroU32::MIN);
+    let rate_limiter = RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst));
+    let listen = config.listen;
+    let state = AppState {
+        store,
+        config: Arc::new(config),
+        pipeline,
+        rate_limiter: Arc::new(rate_limiter),
+        openapi_json: Arc::new(openapi_json),
+    };
+    let router = routes::router(routes, state);
+    let handle: Handle<SocketAddr> = Handle::new();
+    let server = axum_server::bind(listen)
+        .acceptor(ClientCertAcceptor::new(server_tls.config))
+        .handle(handle.clone());
+    let task = tokio::spawn(server.serve(router.into_make_service()));
+    let Some(local_addr) = handle.listening().await else {
+        let source = match task.await {
+            Ok(Err(error)) => error,
+            Ok(Ok(())) => std::io::Error::other("server stopped before listening"),
+            Err(join) => std::io::Error::other(join),
+        };
+        return Err(ServeError::Bind {
+            address: listen,
+            source,
+        });
+    };
+    tracing::info!(address = %local_addr, "listening");
+    Ok(Running {
+        local_addr,
+        self_signed_cert: server_tls.self_signed_cert,
+        handle,
+        task,
+    })
+}
+
+/// Resolves on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
