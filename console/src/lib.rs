@@ -6,6 +6,7 @@
 //! - [`auth`]: principals (people with roles, carriers), tokens, the access check.
 //! - [`routes`]: the route table — every route with its access rule; router and OpenAPI come from it.
 //! - `messages`: the airline endpoint (store, acknowledge, quarantine or hand to the pipeline).
+//! - `officer`: alerts (list, detail, decision), flights, manifests, travellers.
 //! - [`metrics`]: the Prometheus recorder and metric names.
 //! - [`server`]: start, graceful shutdown.
 
@@ -13,6 +14,7 @@ pub mod auth;
 pub mod config;
 mod messages;
 pub mod metrics;
+mod officer;
 pub mod routes;
 pub mod server;
 pub mod tls;

@@ -19,10 +19,12 @@ use utoipa::openapi::{
 
 use crate::auth::{self, Access, Principal};
 use crate::messages;
+use crate::officer;
 use crate::server::AppState;
 use crate::tls::ClientCertificate;
 
 const ADMIN: &[Role] = &[Role::Admin];
+const OFFICER: &[Role] = &[Role::Officer];
 
 /// One route of the API.
 pub struct Route {
@@ -75,6 +77,54 @@ pub fn routes() -> Vec<Route> {
                 (503, "database unavailable; nothing acknowledged, retry"),
             ],
             handler: post(messages::post_message),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/alerts",
+            access: Access::Roles(OFFICER),
+            summary: "Alerts, newest first (query: status=open|confirmed|dismissed, flight, before, limit)",
+            responses: &[(200, "alerts"), (400, "bad filter")],
+            handler: get(officer::list_alerts),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/alerts/{id}",
+            access: Access::Roles(OFFICER),
+            summary: "One alert with its per-field explanation, the flight, the traveller's current data and the decisions",
+            responses: &[(200, "the alert"), (404, "no such alert")],
+            handler: get(officer::alert_detail),
+        },
+        Route {
+            method: HttpMethod::Post,
+            path: "/api/v1/alerts/{id}/decision",
+            access: Access::Roles(OFFICER),
+            summary: "Confirm or dismiss an alert with a reason (JSON: outcome, reason); a dismissed pair is not raised again unless the traveller's data change",
+            responses: &[(200, "the alert after the decision"), (400, "bad outcome or empty reason"), (404, "no such alert")],
+            handler: post(officer::decide_alert),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/flights",
+            access: Access::Roles(OFFICER),
+            summary: "Flights (query: carrier, from, until as YYYY-MM-DD local departure dates, after, limit)",
+            responses: &[(200, "flights"), (400, "bad filter")],
+            handler: get(officer::list_flights),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/flights/{id}/manifest",
+            access: Access::Roles(OFFICER),
+            summary: "A flight and the current data of every traveller on it",
+            responses: &[(200, "the manifest"), (404, "no such flight")],
+            handler: get(officer::flight_manifest),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/travellers/{id}",
+            access: Access::Roles(OFFICER),
+            summary: "One traveller: every version of their data with what changed, and their alerts",
+            responses: &[(200, "the traveller"), (404, "no such traveller")],
+            handler: get(officer::traveller),
         },
         Route {
             method: HttpMethod::Get,
