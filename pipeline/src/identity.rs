@@ -21,8 +21,8 @@ fn folded(text: &str) -> Vec<String> {
     fold_words(text).into_iter().map(|word| word.text).collect()
 }
 
-/// The key before disambiguation.
-pub fn base_key(record: &TravellerRecord) -> String {
+/// The folded surname and given names (titles dropped): the key without the birth date.
+pub fn name_part(record: &TravellerRecord) -> String {
     let surname = folded(&record.surname).join(" ");
     let mut given = folded(&record.given_names);
     while given.len() > 1
@@ -32,10 +32,23 @@ pub fn base_key(record: &TravellerRecord) -> String {
     {
         given.pop();
     }
+    format!("{surname}/{}", given.join(" "))
+}
+
+/// The folded first document number, if any: what links a corrected record to the traveller it corrects.
+pub fn document_part(record: &TravellerRecord) -> Option<String> {
+    record
+        .first_document_number()
+        .map(|number| folded(number).concat())
+        .filter(|number| !number.is_empty())
+}
+
+/// The key before disambiguation.
+pub fn base_key(record: &TravellerRecord) -> String {
     let birth = record
         .birth_date
         .map_or_else(|| "-".to_string(), |date| date.to_string());
-    bounded(format!("{surname}/{}/{birth}", given.join(" ")))
+    bounded(format!("{}/{birth}", name_part(record)))
 }
 
 fn bounded(key: String) -> String {
@@ -64,13 +77,10 @@ pub fn disambiguate(
     if claim(base) {
         return base.to_string();
     }
-    if let Some(number) = record.first_document_number() {
-        let document: String = folded(number).concat();
-        if !document.is_empty() {
-            let key = bounded(format!("{base}/doc:{document}"));
-            if claim(&key) {
-                return key;
-            }
+    if let Some(document) = document_part(record) {
+        let key = bounded(format!("{base}/doc:{document}"));
+        if claim(&key) {
+            return key;
         }
     }
     let mut n = position;

@@ -1,5 +1,6 @@
 //! [`Pipeline`]: one stored message → flights, traveller versions, screening, alerts, then `parsed`.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use ingest::reading::{self, ReadError};
@@ -11,6 +12,7 @@ use store::{
 use time::OffsetDateTime;
 
 use crate::error::PipelineError;
+use crate::identity::{document_part, name_part};
 use crate::lists::{self, Lists};
 use crate::mapping::{map_reading, MappedMessage};
 use crate::record::TravellerRecord;
@@ -181,7 +183,8 @@ impl Pipeline {
                 continue; // read_and_map quarantined messages with travellers but no flight
             };
             let flight_id = self.store.upsert_flight(&flight).await?;
-            for traveller in &message.travellers {
+            let keys = self.relink_corrections(flight_id, message).await?;
+            for (traveller, identity_key) in message.travellers.iter().zip(keys) {
                 counts.travellers += 1;
                 let record_json = match serde_json::to_value(&traveller.record) {
                     Ok(json) => json,
@@ -192,7 +195,7 @@ impl Pipeline {
                 };
                 let new = NewTravellerVersion {
                     flight_id,
-                    identity_key: traveller.identity_key.clone(),
+                    identity_key,
                     record: record_json,
                     message_id: id,
                     message_kind: message.kind,
@@ -253,6 +256,57 @@ impl Pipeline {
             "message processed"
         );
         Ok(ProcessOutcome::Parsed(counts))
+    }
+
+    /// The identity key each traveller of `message` is stored under. A traveller whose key is new on the
+    /// flight, but whose name and document number match a traveller already there, is that traveller with
+    /// corrected data (a birth date fixed by the airline): keeping its identity makes the correction a new
+    /// version, and its alerts are updated rather than raised twice.
+    async fn relink_corrections(
+        &self,
+        flight_id: store::FlightId,
+        message: &MappedMessage,
+    ) -> Result<Vec<String>, PipelineError> {
+        let manifest = self.store.flight_manifest(flight_id).await?;
+        let existing: HashSet<&str> = manifest.iter().map(|v| v.identity_key.as_str()).collect();
+        let mut by_name_and_document: HashMap<(String, String), &str> = HashMap::new();
+        for version in &manifest {
+            let Ok(record) = serde_json::from_value::<TravellerRecord>(version.record.clone())
+            else {
+                continue;
+            };
+            if let Some(document) = document_part(&record) {
+                by_name_and_document
+                    .entry((name_part(&record), document))
+                    .or_insert(version.identity_key.as_str());
+            }
+        }
+        let in_message: HashSet<&str> = message
+            .travellers
+            .iter()
+            .map(|t| t.identity_key.as_str())
+            .collect();
+        let mut claimed: HashSet<&str> = HashSet::new();
+        Ok(message
+            .travellers
+            .iter()
+            .map(|traveller| {
+                if existing.contains(traveller.identity_key.as_str()) {
+                    return traveller.identity_key.clone();
+                }
+                let earlier = document_part(&traveller.record).and_then(|document| {
+                    by_name_and_document
+                        .get(&(name_part(&traveller.record), document))
+                        .copied()
+                });
+                match earlier {
+                    Some(key) if !in_message.contains(key) && claimed.insert(key) => {
+                        key.to_string()
+                    }
+                    _ => traveller.identity_key.clone(),
+                }
+            })
+            .collect())
     }
 
     async fn quarantine(
