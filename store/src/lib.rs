@@ -31,6 +31,7 @@
 mod content_hash;
 mod durability;
 mod error;
+pub mod history;
 mod postgres;
 mod processing;
 mod raw;
