@@ -32,6 +32,7 @@ mod accounts;
 mod content_hash;
 mod durability;
 mod error;
+pub mod history;
 mod postgres;
 mod processing;
 mod raw;

@@ -1,5 +1,6 @@
-//! `paxwatch bench parse|match`: each benchmark runs its baseline in the same process and run.
+//! `paxwatch bench parse|match|history`: each benchmark runs its baseline in the same process and run.
 
+pub mod history_search;
 pub mod match_speed;
 pub mod parse_speed;
 
@@ -11,11 +12,14 @@ pub enum Command {
     Parse(parse_speed::Args),
     /// Screening throughput and latency against generated lists, beside brute-force Jaro-Winkler.
     Match(match_speed::Args),
+    /// History index build rate and analyst query latencies over generated travellers.
+    History(history_search::Args),
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Parse(args) => parse_speed::run(args),
         Command::Match(args) => match_speed::run(args),
+        Command::History(args) => history_search::run(args),
     }
 }

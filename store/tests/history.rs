@@ -1,0 +1,507 @@
+//! The history index against a real tantivy directory in a temporary directory.
+
+use store::history::{
+    HistoryError, HistoryIndex, HistoryQuery, LinkKind, SharedLink, TravellerDoc,
+    DEFAULT_WRITER_MEMORY,
+};
+use tempfile::TempDir;
+use time::macros::{date, datetime};
+
+fn traveller(traveller_id: i64, surname: &str, given_names: &str) -> TravellerDoc {
+    TravellerDoc {
+        traveller_id,
+        version_id: traveller_id * 10,
+        flight_id: 1,
+        message_kind: "PAXLST".into(),
+        surname: surname.into(),
+        given_names: given_names.into(),
+        birth_date: Some(date!(1980 - 01 - 01)),
+        gender: Some("F".into()),
+        nationality: Some("DEU".into()),
+        document_numbers: vec![format!("P{traveller_id:08}")],
+        carrier: "LH".into(),
+        flight_number: "400".into(),
+        origin: Some("FRA".into()),
+        destination: Some("JFK".into()),
+        departure_date: Some(date!(2026 - 06 - 15)),
+        pnr_locators: vec![format!("PNR{traveller_id:03}")],
+        emails: vec![format!("t{traveller_id}@example.org")],
+        phones: vec![format!("+1 555 000 {traveller_id:04}")],
+        payment_refs: vec![format!("CARD{traveller_id:04}")],
+        received_at: datetime!(2026-06-14 10:00 UTC),
+    }
+}
+
+/// An index in a temp dir holding `travellers`, committed with the highest version as watermark.
+fn index_with(travellers: &[TravellerDoc]) -> (TempDir, HistoryIndex) {
+    let dir = TempDir::new().expect("temp dir");
+    let index = HistoryIndex::open(dir.path().join("history")).expect("open");
+    let mut writer = index.writer(DEFAULT_WRITER_MEMORY).expect("writer");
+    for traveller in travellers {
+        writer.upsert(traveller).expect("upsert");
+    }
+    let watermark = travellers.iter().map(|t| t.version_id).max().unwrap_or(0);
+    writer.commit(watermark).expect("commit");
+    (dir, index)
+}
+
+fn ids(index: &HistoryIndex, query: HistoryQuery) -> Vec<i64> {
+    index
+        .search(&query)
+        .expect("search")
+        .into_iter()
+        .map(|hit| hit.traveller.traveller_id)
+        .collect()
+}
+
+fn by_name(surname: &str, given_names: Option<&str>) -> HistoryQuery {
+    HistoryQuery {
+        surname: Some(surname.into()),
+        given_names: given_names.map(str::to_owned),
+        ..HistoryQuery::default()
+    }
+}
+
+fn people() -> Vec<TravellerDoc> {
+    vec![
+        traveller(1, "MUELLER", "ANNA MARIA"),
+        traveller(2, "Müller", "Jürgen"),
+        traveller(3, "SCHWARZENEGGER", "ARNOLD"),
+        traveller(4, "OKONKWO", "CHIDI"),
+        traveller(5, "JOHNSON", "ANNA"),
+    ]
+}
+
+#[test]
+fn exact_name_finds_the_traveller_first() {
+    let (_dir, index) = index_with(&people());
+    let hits = ids(&index, by_name("okonkwo", Some("chidi")));
+    assert_eq!(hits, [4]);
+}
+
+#[test]
+fn fuzzy_name_one_edit() {
+    let (_dir, index) = index_with(&people());
+    // One substitution in a five-letter token, one deletion in a long one.
+    assert_eq!(ids(&index, by_name("OKONKWA", None)), [4]);
+    assert_eq!(ids(&index, by_name("CHIDE", None)), [4]);
+    assert_eq!(ids(&index, by_name("SCHWARZENEGER", None)), [3]);
+}
+
+#[test]
+fn fuzzy_name_two_edits_only_for_long_tokens() {
+    let (_dir, index) = index_with(&people());
+    assert_eq!(ids(&index, by_name("SHWARZENEGER", Some("ARNOLD"))), [3]);
+    // Two edits in a five-letter token are too many.
+    assert!(ids(&index, by_name("CHAIDE", Some("OKONKWO"))).contains(&4));
+    assert!(ids(&index, by_name("XHIDE", None)).is_empty());
+}
+
+#[test]
+fn diacritics_and_case_are_folded() {
+    let (_dir, index) = index_with(&people());
+    // "Müller" is indexed as "muller": the ASCII spelling and the accented one both find it.
+    let hits = ids(&index, by_name("MULLER", Some("JURGEN")));
+    assert_eq!(hits, [2]);
+    let hits = ids(&index, by_name("müller", Some("jürgen")));
+    assert_eq!(hits, [2]);
+}
+
+#[test]
+fn swapped_name_order_matches_and_right_order_ranks_first() {
+    let mut travellers = people();
+    travellers.push(traveller(6, "CHIDI", "OKONKWO"));
+    let (_dir, index) = index_with(&travellers);
+    let hits = index
+        .search(&by_name("OKONKWO", Some("CHIDI")))
+        .expect("search");
+    let found: Vec<i64> = hits.iter().map(|hit| hit.traveller.traveller_id).collect();
+    assert_eq!(found, [4, 6]);
+    assert!(hits[0].score > hits[1].score);
+    // Given names entered as the surname still find the traveller.
+    assert_eq!(ids(&index, by_name("CHIDI OKONKWO", None)).len(), 2);
+}
+
+#[test]
+fn every_name_token_must_match() {
+    let (_dir, index) = index_with(&people());
+    let hits = ids(&index, by_name("ANNA", None));
+    assert_eq!(hits.len(), 2);
+    assert!(hits.contains(&1) && hits.contains(&5));
+    assert_eq!(ids(&index, by_name("JOHNSON", Some("ANNA"))), [5]);
+    assert_eq!(
+        ids(&index, by_name("JOHNSON", Some("MARIA"))),
+        Vec::<i64>::new()
+    );
+}
+
+#[test]
+fn prefix_and_initial_match() {
+    let (_dir, index) = index_with(&people());
+    assert_eq!(ids(&index, by_name("SCHWARZ", None)), [3]);
+    assert_eq!(ids(&index, by_name("OKONKWO", Some("C"))), [4]);
+}
+
+#[test]
+fn document_number_exact_after_normalising() {
+    let (_dir, index) = index_with(&people());
+    let query = |number: &str| HistoryQuery {
+        document_number: Some(number.into()),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, query("p0000-0003")), [3]);
+    assert_eq!(ids(&index, query("P 00000003")), [3]);
+    assert!(ids(&index, query("P00000009")).is_empty());
+}
+
+#[test]
+fn birth_date_filter() {
+    let mut travellers = people();
+    travellers[2].birth_date = Some(date!(1947 - 07 - 30));
+    travellers[3].birth_date = None;
+    let (_dir, index) = index_with(&travellers);
+    let query = |birth_date| HistoryQuery {
+        birth_date: Some(birth_date),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, query(date!(1947 - 07 - 30))), [3]);
+    assert_eq!(ids(&index, query(date!(1980 - 01 - 01))), [5, 2, 1]);
+}
+
+#[test]
+fn departure_date_range_inclusive_and_open_ended() {
+    let mut travellers = people();
+    for (traveller, day) in travellers.iter_mut().zip([10u8, 11, 12, 13, 14]) {
+        traveller.departure_date =
+            time::Date::from_calendar_date(2026, time::Month::June, day).ok();
+    }
+    let (_dir, index) = index_with(&travellers);
+    let range = |from, to| HistoryQuery {
+        departure_from: from,
+        departure_to: to,
+        ..HistoryQuery::default()
+    };
+    assert_eq!(
+        ids(
+            &index,
+            range(Some(date!(2026 - 06 - 11)), Some(date!(2026 - 06 - 13)))
+        ),
+        [4, 3, 2]
+    );
+    assert_eq!(
+        ids(&index, range(Some(date!(2026 - 06 - 13)), None)),
+        [5, 4]
+    );
+    assert_eq!(ids(&index, range(None, Some(date!(2026 - 06 - 10)))), [1]);
+    let backwards = index.search(&range(
+        Some(date!(2026 - 06 - 13)),
+        Some(date!(2026 - 06 - 11)),
+    ));
+    assert!(matches!(backwards, Err(HistoryError::InvalidQuery { .. })));
+}
+
+#[test]
+fn name_and_date_range_combine() {
+    let mut travellers = people();
+    travellers[0].departure_date = Some(date!(2026 - 01 - 01));
+    let (_dir, index) = index_with(&travellers);
+    let query = HistoryQuery {
+        given_names: Some("ANNA".into()),
+        departure_from: Some(date!(2026 - 06 - 01)),
+        departure_to: Some(date!(2026 - 06 - 30)),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, query), [5]);
+}
+
+#[test]
+fn route_carrier_and_flight_filters() {
+    let mut travellers = people();
+    travellers[1].origin = Some("MUC".into());
+    travellers[2].destination = Some("LHR".into());
+    travellers[3].carrier = "BA".into();
+    travellers[3].flight_number = "0117".into();
+    let (_dir, index) = index_with(&travellers);
+    let origin = HistoryQuery {
+        origin: Some("muc".into()),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, origin), [2]);
+    let route = HistoryQuery {
+        origin: Some("FRA".into()),
+        destination: Some("LHR".into()),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, route), [3]);
+    let destination_only = HistoryQuery {
+        destination: Some("JFK".into()),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, destination_only), [5, 4, 2, 1]);
+    let flight = HistoryQuery {
+        carrier: Some("ba".into()),
+        flight_number: Some("117".into()),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, flight), [4]);
+    let wrong_carrier = HistoryQuery {
+        carrier: Some("LH".into()),
+        flight_number: Some("117".into()),
+        ..HistoryQuery::default()
+    };
+    assert!(ids(&index, wrong_carrier).is_empty());
+}
+
+#[test]
+fn pnr_email_and_phone_filters() {
+    let mut travellers = people();
+    travellers[2].emails = vec!["Arnold.S@Example.ORG".into()];
+    travellers[3].phones = vec!["+44 20 7946 0000".into()];
+    let (_dir, index) = index_with(&travellers);
+    let pnr = HistoryQuery {
+        pnr_locator: Some("pnr002".into()),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, pnr), [2]);
+    let email = HistoryQuery {
+        email: Some("arnold.s@example.org".into()),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, email), [3]);
+    let phone = HistoryQuery {
+        phone: Some("00442079460000".into()),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, phone), [4]);
+    let not_a_phone = HistoryQuery {
+        phone: Some("none".into()),
+        ..HistoryQuery::default()
+    };
+    assert!(matches!(
+        index.search(&not_a_phone),
+        Err(HistoryError::InvalidQuery { field: "phone", .. })
+    ));
+}
+
+#[test]
+fn unrelated_queries_find_nothing() {
+    let (_dir, index) = index_with(&people());
+    assert!(ids(&index, by_name("NAKAMURA", Some("HIROSHI"))).is_empty());
+    let unknown_pnr = HistoryQuery {
+        pnr_locator: Some("ZZZZZZ".into()),
+        ..HistoryQuery::default()
+    };
+    assert!(ids(&index, unknown_pnr).is_empty());
+}
+
+#[test]
+fn no_name_lists_newest_first_and_pages() {
+    let (_dir, index) = index_with(&people());
+    assert_eq!(ids(&index, HistoryQuery::default()), [5, 4, 3, 2, 1]);
+    let page = |offset| HistoryQuery {
+        limit: 2,
+        offset,
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, page(0)), [5, 4]);
+    assert_eq!(ids(&index, page(2)), [3, 2]);
+    assert_eq!(ids(&index, page(4)), [1]);
+    let too_many = HistoryQuery {
+        limit: 0,
+        ..HistoryQuery::default()
+    };
+    assert!(matches!(
+        index.search(&too_many),
+        Err(HistoryError::InvalidQuery { .. })
+    ));
+}
+
+#[test]
+fn hits_carry_the_stored_fields() {
+    let travellers = people();
+    let (_dir, index) = index_with(&travellers);
+    let hits = index
+        .search(&by_name("Müller", Some("Jürgen")))
+        .expect("search");
+    assert_eq!(hits.len(), 1);
+    let mut expected = travellers[1].clone();
+    // Identifiers come back normalised.
+    expected.phones = vec!["15550000002".into()];
+    expected.emails = vec!["t2@example.org".into()];
+    assert_eq!(hits[0].traveller, expected);
+    assert!(hits[0].score > 0.0);
+}
+
+#[test]
+fn upsert_replaces_the_earlier_version() {
+    let dir = TempDir::new().expect("temp dir");
+    let index = HistoryIndex::open(dir.path()).expect("open");
+    let mut writer = index.writer(DEFAULT_WRITER_MEMORY).expect("writer");
+    let first = traveller(7, "SMITH", "JOHN");
+    writer.upsert(&first).expect("upsert");
+    writer.commit(first.version_id).expect("commit");
+    let mut second = first.clone();
+    second.version_id = 71;
+    second.surname = "SMYTH".into();
+    second.document_numbers = vec!["X1234567".into()];
+    writer.upsert(&second).expect("upsert");
+    // Same traveller twice in one batch: the last one wins too.
+    let mut third = second.clone();
+    third.version_id = 72;
+    third.flight_number = "401".into();
+    writer.upsert(&third).expect("upsert");
+    writer.commit(third.version_id).expect("commit");
+
+    assert_eq!(index.traveller_count(), 1);
+    // The old spelling still finds the traveller (one edit away), once.
+    assert_eq!(ids(&index, by_name("SMITH", Some("JOHN"))), [7]);
+    let found = index.get(7).expect("get").expect("indexed");
+    assert_eq!(found.version_id, 72);
+    assert_eq!(found.surname, "SMYTH");
+    let old_document = HistoryQuery {
+        document_number: Some("P00000007".into()),
+        ..HistoryQuery::default()
+    };
+    assert!(ids(&index, old_document).is_empty());
+    let old_flight = HistoryQuery {
+        flight_number: Some("400".into()),
+        ..HistoryQuery::default()
+    };
+    assert!(ids(&index, old_flight).is_empty());
+}
+
+#[test]
+fn watermark_survives_reopen() {
+    let dir = TempDir::new().expect("temp dir");
+    {
+        let index = HistoryIndex::open(dir.path()).expect("open");
+        assert_eq!(index.watermark().expect("watermark"), None);
+        let mut writer = index.writer(DEFAULT_WRITER_MEMORY).expect("writer");
+        writer
+            .upsert(&traveller(1, "ADEYEMI", "TOLU"))
+            .expect("upsert");
+        writer.commit(10).expect("commit");
+        writer.upsert(&traveller(2, "BERG", "LIV")).expect("upsert");
+        writer.commit(20).expect("commit");
+        // Uncommitted work is lost at a crash (here: a drop without commit) and the watermark says so.
+        writer.upsert(&traveller(3, "CRUZ", "ANA")).expect("upsert");
+        assert_eq!(writer.watermark().expect("watermark"), Some(20));
+    }
+    let index = HistoryIndex::open(dir.path()).expect("reopen");
+    assert_eq!(index.watermark().expect("watermark"), Some(20));
+    assert_eq!(index.traveller_count(), 2);
+    assert_eq!(ids(&index, by_name("BERG", None)), [2]);
+}
+
+#[test]
+fn clear_empties_the_index_and_its_watermark() {
+    let (dir, index) = index_with(&people());
+    let mut writer = index.writer(DEFAULT_WRITER_MEMORY).expect("writer");
+    writer.clear().expect("clear");
+    assert_eq!(index.traveller_count(), 0);
+    assert_eq!(index.watermark().expect("watermark"), None);
+    assert!(ids(&index, HistoryQuery::default()).is_empty());
+    writer
+        .upsert(&traveller(9, "DIALLO", "AWA"))
+        .expect("upsert");
+    writer.commit(90).expect("commit");
+    writer.finish().expect("finish");
+    let reopened = HistoryIndex::open(dir.path().join("history")).expect("reopen");
+    assert_eq!(reopened.watermark().expect("watermark"), Some(90));
+    assert_eq!(ids(&reopened, HistoryQuery::default()), [9]);
+}
+
+#[test]
+fn index_of_another_schema_version_is_refused_and_recreated() {
+    let (dir, index) = index_with(&people());
+    drop(index);
+    let path = dir.path().join("history");
+    std::fs::write(path.join("paxwatch-history-schema"), "0\n").expect("write version");
+    let refused = HistoryIndex::open(&path);
+    assert!(matches!(
+        refused,
+        Err(HistoryError::IncompatibleSchema { ref found, .. }) if found == "0"
+    ));
+    let rebuilt = HistoryIndex::recreate(&path).expect("recreate");
+    assert_eq!(rebuilt.traveller_count(), 0);
+    assert_eq!(rebuilt.watermark().expect("watermark"), None);
+    drop(rebuilt);
+    HistoryIndex::open(&path).expect("opens after recreate");
+}
+
+#[test]
+fn recreate_refuses_a_directory_that_is_not_an_index() {
+    let dir = TempDir::new().expect("temp dir");
+    std::fs::write(dir.path().join("notes.txt"), "keep me").expect("write");
+    assert!(matches!(
+        HistoryIndex::recreate(dir.path()),
+        Err(HistoryError::NotAnIndex { .. })
+    ));
+    assert!(dir.path().join("notes.txt").exists());
+}
+
+/// Travellers 1 and 2 share a PNR, 1 and 3 an e-mail (spelt differently), 1 and 4 a phone (in another
+/// format), 1 and 5 a payment reference; 6 shares nothing.
+fn linked_people() -> Vec<TravellerDoc> {
+    let mut travellers: Vec<TravellerDoc> = (1..=6)
+        .map(|id| traveller(id, &format!("PERSON{id}"), "TEST"))
+        .collect();
+    travellers[0].pnr_locators = vec!["ABC123".into()];
+    travellers[0].emails = vec!["family@example.org".into()];
+    travellers[0].phones = vec!["+44 20 7946 0000".into()];
+    travellers[0].payment_refs = vec!["VI-4111".into()];
+    travellers[1].pnr_locators = vec!["abc123".into()];
+    travellers[2].emails = vec!["Family@Example.org".into()];
+    travellers[3].phones = vec!["00442079460000".into()];
+    travellers[4].payment_refs = vec!["VI4111".into()];
+    travellers
+}
+
+#[test]
+fn co_travellers_by_each_link_kind() {
+    let (_dir, index) = index_with(&linked_people());
+    let mut found = index.co_travellers(1, 50).expect("co-travellers");
+    found.sort_by_key(|co| co.traveller.traveller_id);
+    let summary: Vec<(i64, Vec<SharedLink>)> = found
+        .into_iter()
+        .map(|co| (co.traveller.traveller_id, co.shared))
+        .collect();
+    let link = |kind, value: &str| SharedLink {
+        kind,
+        value: value.into(),
+    };
+    assert_eq!(
+        summary,
+        [
+            (2, vec![link(LinkKind::PnrLocator, "ABC123")]),
+            (3, vec![link(LinkKind::Email, "family@example.org")]),
+            (4, vec![link(LinkKind::Phone, "442079460000")]),
+            (5, vec![link(LinkKind::PaymentRef, "VI4111")]),
+        ]
+    );
+}
+
+#[test]
+fn co_travellers_sharing_more_come_first() {
+    let mut travellers = linked_people();
+    travellers[5].pnr_locators = vec!["ABC123".into()];
+    travellers[5].emails = vec!["family@example.org".into()];
+    let (_dir, index) = index_with(&travellers);
+    let found = index.co_travellers(1, 50).expect("co-travellers");
+    assert_eq!(found[0].traveller.traveller_id, 6);
+    assert_eq!(found[0].shared.len(), 2);
+    assert_eq!(found.len(), 5);
+}
+
+#[test]
+fn co_travellers_none_for_unrelated_and_error_for_unknown() {
+    let (_dir, index) = index_with(&linked_people());
+    assert!(index
+        .co_travellers(6, 50)
+        .expect("co-travellers")
+        .is_empty());
+    assert!(matches!(
+        index.co_travellers(99, 50),
+        Err(HistoryError::TravellerNotFound(99))
+    ));
+}
