@@ -10,6 +10,9 @@ pub enum PipelineError {
     #[error("message {0} not found")]
     MessageNotFound(MessageId),
 
+    #[error(transparent)]
+    History(#[from] store::history::HistoryError),
+
     #[error("a background task failed: {0}")]
     Task(String),
 }

@@ -19,6 +19,7 @@
 
 mod error;
 pub mod identity;
+pub mod indexer;
 pub mod lists;
 pub mod mapping;
 mod processing;
@@ -28,6 +29,7 @@ mod stats;
 pub mod worker;
 
 pub use error::PipelineError;
+pub use indexer::Indexer;
 pub use lists::{ListIndex, Lists};
 pub use mapping::{map_reading, MappedMessage, MappedTraveller};
 pub use processing::{

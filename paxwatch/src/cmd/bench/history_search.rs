@@ -434,7 +434,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         ms(percentile(&all, 0.50)),
         p95,
         ms(percentile(&all, 0.99)),
-        if p95 <= TARGET_P95_MS { "met" } else { "missed" }
+        if p95 <= TARGET_P95_MS {
+            "met"
+        } else {
+            "missed"
+        }
     );
     Ok(ExitCode::SUCCESS)
 }
