@@ -6,10 +6,12 @@
 //! - [`auth`]: principals (people with roles, carriers), tokens, the access check.
 //! - [`routes`]: the route table — every route with its access rule; router and OpenAPI come from it.
 //! - `messages`: the airline endpoint (store, acknowledge, quarantine or hand to the pipeline).
+//! - `analyst`: history search and co-travellers over the tantivy index.
 //! - `officer`: alerts (list, detail, decision), flights, manifests, travellers.
 //! - [`metrics`]: the Prometheus recorder and metric names.
 //! - [`server`]: start, graceful shutdown.
 
+mod analyst;
 pub mod auth;
 pub mod config;
 mod messages;
@@ -21,4 +23,7 @@ pub mod tls;
 
 pub use config::{Config, ConfigError, RateLimit};
 pub use messages::{ACK_ACTION_HEADER, DUPLICATE_HEADER, EDIFACT_CONTENT_TYPE, MESSAGE_ID_HEADER};
-pub use server::{shutdown_signal, start, start_with_routes, AppState, Running, ServeError};
+pub use server::{
+    shutdown_signal, start, start_with_routes, start_with_services, AppState, Running, ServeError,
+    Services,
+};

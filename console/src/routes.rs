@@ -17,6 +17,7 @@ use utoipa::openapi::{
     ResponseBuilder,
 };
 
+use crate::analyst;
 use crate::auth::{self, Access, Principal};
 use crate::messages;
 use crate::officer;
@@ -25,6 +26,7 @@ use crate::tls::ClientCertificate;
 
 const ADMIN: &[Role] = &[Role::Admin];
 const OFFICER: &[Role] = &[Role::Officer];
+const ANALYST: &[Role] = &[Role::Analyst];
 
 /// One route of the API.
 pub struct Route {
@@ -125,6 +127,22 @@ pub fn routes() -> Vec<Route> {
             summary: "One traveller: every version of their data with what changed, and their alerts",
             responses: &[(200, "the traveller"), (404, "no such traveller")],
             handler: get(officer::traveller),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/history/search",
+            access: Access::Roles(ANALYST),
+            summary: "Historical travel search (query: name (fuzzy), surname, given_names, document, birth_date, from, to, origin, destination, carrier, flight, pnr, email, phone, limit, offset); all criteria combine",
+            responses: &[(200, "travellers, best name match first, else newest"), (400, "no or bad criterion")],
+            handler: get(analyst::search),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/history/travellers/{id}/co-travellers",
+            access: Access::Roles(ANALYST),
+            summary: "Travellers sharing a PNR locator, e-mail, phone or payment reference with this one, with what they share",
+            responses: &[(200, "co-travellers"), (404, "traveller not in the history index")],
+            handler: get(analyst::co_travellers),
         },
         Route {
             method: HttpMethod::Get,

@@ -25,6 +25,8 @@ pub struct AppState {
     /// `received` and are picked up by the pipeline's start-up scan).
     pub pipeline: Option<mpsc::Sender<MessageId>>,
     pub rate_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// The history index analysts search; `None` when the server runs without one (searches answer 503).
+    pub history: Option<Arc<store::history::HistoryIndex>>,
     pub openapi_json: Arc<String>,
 }
 
@@ -76,13 +78,41 @@ pub async fn start(
     start_with_routes(config, store, pipeline, routes::routes()).await
 }
 
-/// Starts the server with `routes` (the table plus whatever a caller adds to it).
+/// Starts the server with `routes` (the table plus whatever a caller adds to it), without a history index.
 pub async fn start_with_routes(
     config: Config,
     store: Store,
     pipeline: Option<mpsc::Sender<MessageId>>,
     routes: Vec<Route>,
 ) -> Result<Running, ServeError> {
+    let services = Services {
+        store,
+        pipeline,
+        history: None,
+    };
+    start_with_services(config, services, routes).await
+}
+
+/// What the server works with besides its configuration.
+pub struct Services {
+    pub store: Store,
+    /// Where readable messages are handed on (see [`AppState::pipeline`]).
+    pub pipeline: Option<mpsc::Sender<MessageId>>,
+    /// The history index analysts search.
+    pub history: Option<Arc<store::history::HistoryIndex>>,
+}
+
+/// Starts the server with its services and `routes`.
+pub async fn start_with_services(
+    config: Config,
+    services: Services,
+    routes: Vec<Route>,
+) -> Result<Running, ServeError> {
+    let Services {
+        store,
+        pipeline,
+        history,
+    } = services;
     // Installed before the first request so counters from the start are kept.
     let _ = crate::metrics::handle();
     let server_tls = tls::server_tls(&config)?;
@@ -96,6 +126,7 @@ pub async fn start_with_routes(
         config: Arc::new(config),
         pipeline,
         rate_limiter: Arc::new(rate_limiter),
+        history,
         openapi_json: Arc::new(openapi_json),
     };
     let router = routes::router(routes, state);
