@@ -170,6 +170,14 @@ impl SpoolDir {
         fs::rename(&from, dir.join(&file.name)).map_err(io_error(&from))
     }
 
+    /// The file could not be handled now (the store is down): puts it back into the inbox, to be claimed
+    /// again.
+    pub fn release(&self, file: &ClaimedFile) -> Result<(), SpoolError> {
+        let from = self.root.join(PROCESSING).join(&file.carrier).join(&file.name);
+        let to = self.root.join(INBOX).join(&file.carrier).join(&file.name);
+        fs::rename(&from, &to).map_err(io_error(&from))
+    }
+
     /// The file was stored: moves it to `done/` and writes its acknowledgement, if any.
     pub fn complete(&self, file: &ClaimedFile, ack: Option<&[u8]>) -> Result<(), SpoolError> {
         self.finish(file, DONE, None, ack)

@@ -36,6 +36,7 @@ pub mod history;
 mod postgres;
 mod processing;
 mod raw;
+mod redaction;
 mod sqlite;
 mod stored_time;
 mod watchlist_version;
@@ -58,6 +59,7 @@ pub use raw::{
     InsertOutcome, MessageId, RawCursor, RawMessage, RawMessageSummary, RawPage, RawQuery,
     StoredRaw, MAX_PAGE_SIZE, MAX_SENDER_LEN,
 };
+pub use redaction::Redaction;
 pub use watchlist_version::{
     NewWatchlistVersion, StoredWatchlistVersion, WatchlistVersion, WatchlistVersionId,
     MAX_LABEL_LEN,

@@ -1,0 +1,157 @@
+//! The running service: the pipeline worker, the history indexer, the list watcher and the spool
+//! transport around the HTTPS server, all on one runtime and one store.
+//!
+//! ```text
+//! POST /api/v1/messages ─┐                         ┌─▶ history indexer (tantivy, every INDEX_INTERVAL)
+//! spool inbox/<CARRIER> ─┴▶ store (raw, durable) ─▶ pipeline worker ─▶ travellers, alerts
+//!                                                   ▲
+//! list watcher: new list version in the store ─▶ publish ─▶ re-screen flights not yet arrived
+//! ```
+//!
+//! At start, messages still `received` (a crash between ack and processing) are processed before new
+//! ones, and the index catches up from its watermark: nothing acknowledged is lost or screened twice.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use matcher::MatchPolicy;
+use pipeline::{Indexer, Pipeline, StatsSnapshot};
+use store::{MessageId, Store};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+/// How often the history index looks for new traveller versions.
+const INDEX_INTERVAL: Duration = Duration::from_millis(500);
+/// How often the store is asked for new list versions.
+const LIST_INTERVAL: Duration = Duration::from_secs(5);
+/// How often the spool inbox is scanned when it was empty.
+const SPOOL_INTERVAL: Duration = Duration::from_secs(1);
+/// Messages waiting for the pipeline before the endpoint waits (back-pressure, never loss: the
+/// message is stored before it is queued).
+const QUEUE: usize = 4_096;
+
+/// What the service needs besides the server configuration.
+#[derive(Debug, Clone)]
+pub struct ServiceOptions {
+    /// The history index directory.
+    pub history_dir: PathBuf,
+    /// Re-screen travellers of flights departing within this window when a list changes.
+    pub rescreen_window: Duration,
+    /// The spool root (`inbox/<CARRIER>/…`), if the spool transport is on.
+    pub spool_dir: Option<PathBuf>,
+    pub policy: MatchPolicy,
+}
+
+/// The background parts of a running service.
+pub struct Service {
+    pub pipeline: Arc<Pipeline>,
+    pub indexer: Arc<Indexer>,
+    pub sender: mpsc::Sender<MessageId>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Service {
+    /// Loads the lists, opens the index and starts the worker, the indexer, the list watcher and (when
+    /// configured) the spool transport. Pending messages are processed in the background.
+    pub async fn start(store: Store, options: ServiceOptions) -> anyhow::Result<Service> {
+        let pipeline = Arc::new(Pipeline::new(store.clone(), options.policy.clone()));
+        let published = pipeline
+            .load_lists()
+            .await
+            .context("cannot load the watchlists")?;
+        tracing::info!(lists = published, "watchlists published");
+        let history_dir = options.history_dir.clone();
+        let index_store = store.clone();
+        let indexer = tokio::task::spawn_blocking(move || Indexer::open(index_store, &history_dir))
+            .await
+            .context("opening the history index")?
+            .context("cannot open the history index")?;
+        let indexer = Arc::new(indexer);
+
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        let mut tasks = Vec::new();
+        // Pending messages first, then whatever the endpoint hands over.
+        let recovering = Arc::clone(&pipeline);
+        tasks.push(tokio::spawn(async move {
+            match recovering.process_pending().await {
+                Ok(report) => tracing::info!(?report, "pending messages processed"),
+                Err(error) => tracing::error!(error = %error, "processing pending messages failed"),
+            }
+            pipeline::worker::run(recovering, receiver).await;
+        }));
+        tasks.push(tokio::spawn(index_loop(Arc::clone(&indexer))));
+        tasks.push(tokio::spawn(list_loop(
+            Arc::clone(&pipeline),
+            options.rescreen_window,
+        )));
+        tasks.push(tokio::spawn(stats_loop(Arc::clone(&pipeline))));
+        if let Some(dir) = options.spool_dir.clone() {
+            let (spool, recovered) = ingest::spool::SpoolDir::open(&dir)
+                .with_context(|| format!("cannot open the spool directory {}", dir.display()))?;
+            tracing::info!(recovered, "spool directory open");
+            tasks.push(tokio::spawn(crate::spool_transport::run(
+                spool,
+                store.clone(),
+                sender.clone(),
+            )));
+        }
+        Ok(Service {
+            pipeline,
+            indexer,
+            sender,
+            tasks,
+        })
+    }
+
+    pub fn stats(&self) -> StatsSnapshot {
+        self.pipeline.stats()
+    }
+
+    /// Stops the background tasks (the store keeps everything they had not finished).
+    pub fn stop(self) {
+        for task in self.tasks {
+            task.abort();
+        }
+    }
+}
+
+async fn index_loop(indexer: Arc<Indexer>) {
+    loop {
+        match indexer.catch_up().await {
+            Ok(0) => {}
+            Ok(indexed) => tracing::debug!(indexed, "history index updated"),
+            Err(error) => tracing::error!(error = %error, "history indexing failed"),
+        }
+        tokio::time::sleep(INDEX_INTERVAL).await;
+    }
+}
+
+async fn list_loop(pipeline: Arc<Pipeline>, window: Duration) {
+    loop {
+        tokio::time::sleep(LIST_INTERVAL).await;
+        match pipeline.load_lists().await {
+            Ok(0) => {}
+            Ok(published) => {
+                tracing::info!(lists = published, "new list versions published; re-screening");
+                match pipeline.rescreen_upcoming(window).await {
+                    Ok(report) => tracing::info!(?report, "re-screening done"),
+                    Err(error) => tracing::error!(error = %error, "re-screening failed"),
+                }
+            }
+            Err(error) => tracing::error!(error = %error, "loading list versions failed"),
+        }
+    }
+}
+
+/// Mirrors the pipeline's counters into the Prometheus recorder.
+async fn stats_loop(pipeline: Arc<Pipeline>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let stats = pipeline.stats();
+        for (name, value) in stats.counters() {
+            metrics::counter!(format!("paxwatch_pipeline_{name}_total")).absolute(value);
+        }
+    }
+}
