@@ -3,5 +3,6 @@
 pub mod bench;
 pub mod match_travellers;
 pub mod parse;
+pub mod reprocess;
 pub mod screen;
 pub mod watchlist;
