@@ -107,6 +107,7 @@ pub use travel::{
     Flight, FlightId, FlightQuery, MessageKind, NewAlert, NewDecision, NewFlight,
     NewTravellerVersion, RecordedTraveller, TravellerHistory, TravellerId, TravellerVersion,
     TravellerVersionId, UpsertedAlert, VersionOutcome, MAX_DECISION_REASON_LEN, MAX_KEY_LEN,
+    RECORD_BATCH,
 };
 
 /// A handle on the database: cheap to clone (it is a connection pool), safe to share between tasks.
