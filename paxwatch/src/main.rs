@@ -33,6 +33,8 @@ enum Command {
     Screen(cmd::screen::Args),
     /// Screen a travellers CSV against a watchlist CSV (the evaluation contract).
     Match(cmd::match_travellers::Args),
+    /// Re-process quarantined messages of the service's database (after a reader fix).
+    Reprocess(cmd::reprocess::Args),
     /// Watchlist management.
     #[command(subcommand)]
     Watchlist(cmd::watchlist::Command),
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Screen(args) => cmd::screen::run(args),
         Command::Match(args) => cmd::match_travellers::run(args),
+        Command::Reprocess(args) => cmd::reprocess::run(args),
         Command::Watchlist(command) => cmd::watchlist::run(command),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Bench(command) => cmd::bench::run(command),

@@ -184,27 +184,31 @@ impl Pipeline {
             };
             let flight_id = self.store.upsert_flight(&flight).await?;
             let keys = self.relink_corrections(flight_id, message).await?;
+            let mut news = Vec::with_capacity(message.travellers.len());
+            let mut records = Vec::with_capacity(message.travellers.len());
             for (traveller, identity_key) in message.travellers.iter().zip(keys) {
                 counts.travellers += 1;
-                let record_json = match serde_json::to_value(&traveller.record) {
-                    Ok(json) => json,
-                    Err(_) => {
-                        counts.rejected += 1;
-                        continue;
-                    }
+                let Ok(record_json) = serde_json::to_value(&traveller.record) else {
+                    counts.rejected += 1;
+                    continue;
                 };
-                let new = NewTravellerVersion {
+                news.push(NewTravellerVersion {
                     flight_id,
                     identity_key,
                     record: record_json,
                     message_id: id,
                     message_kind: message.kind,
                     received_at: raw.received_at,
-                };
-                let recorded = match self.store.record_traveller(&new).await {
+                });
+                records.push(&traveller.record);
+            }
+            // One transaction for the message's travellers: one commit instead of one per traveller.
+            let answers = self.store.record_travellers(&news).await?;
+            for (answer, record) in answers.into_iter().zip(records) {
+                let recorded = match answer {
                     Ok(recorded) => recorded,
                     // One traveller the store refuses does not cost the others; a database failure does
-                    // stop the message, which stays `received` and is retried.
+                    // stop the message (the `?` above), which stays `received` and is retried.
                     Err(StoreError::InvalidInput { field, .. }) => {
                         tracing::warn!(
                             message_id = id.get(),
@@ -232,7 +236,7 @@ impl Pipeline {
                 subjects.push(ScreeningSubject {
                     traveller_id: recorded.traveller_id,
                     version_id: recorded.version_id,
-                    record: traveller.record.clone(),
+                    record: record.clone(),
                     changed_fields,
                 });
             }

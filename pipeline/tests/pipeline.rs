@@ -472,6 +472,11 @@ async fn a_new_list_version_rescreens_travellers_already_stored(db: &TestDb) {
     let mut entries = filler_entries();
     entries.push(entry_for(&list.travellers[2], "test-new"));
     import_list(&pipeline, "v2", entries).await;
+    assert_eq!(
+        pipeline.load_lists().await.unwrap(),
+        0,
+        "the latest version is already published"
+    );
     let report = pipeline
         .rescreen_upcoming(std::time::Duration::from_secs(6 * 3600))
         .await

@@ -115,6 +115,7 @@ pub use travel::{
     Flight, FlightId, FlightQuery, MessageKind, NewAlert, NewDecision, NewFlight,
     NewTravellerVersion, RecordedTraveller, TravellerHistory, TravellerId, TravellerVersion,
     TravellerVersionId, UpsertedAlert, VersionOutcome, MAX_DECISION_REASON_LEN, MAX_KEY_LEN,
+    RECORD_BATCH,
 };
 /// Calls one function of `accounts::sqlite` / `accounts::postgres` with the backend's pool.
 macro_rules! accounts_on_backend {

@@ -28,6 +28,8 @@ use crate::Backend;
 
 /// Longest carrier, flight number, airport, list name, entry id, identity key or user name accepted, in bytes.
 pub const MAX_KEY_LEN: usize = 256;
+/// Travellers recorded per transaction by [`crate::Store::record_travellers`].
+pub const RECORD_BATCH: usize = 1_000;
 /// Longest decision reason accepted, in bytes.
 pub const MAX_DECISION_REASON_LEN: usize = 4 * 1024;
 
@@ -489,19 +491,63 @@ impl crate::Store {
         on_backend!(self, backend => backend.list_flights(query).await)
     }
 
-    /// Records one traveller as one message states it, in one transaction: a new version when the data
-    /// differs from the current version, nothing when it is identical or this message was recorded already.
-    /// The version from the latest received message (ties: the higher message id) is current.
+    /// Records one traveller as one message states it: a new version when the data differs from the current
+    /// version, nothing when it is identical or this message was recorded already. The version from the
+    /// latest received message (ties: the higher message id) is current.
     pub async fn record_traveller(
         &self,
         new: &NewTravellerVersion,
     ) -> Result<RecordedTraveller, StoreError> {
-        let record = new.validate()?;
-        let new = NewTravellerVersion {
-            received_at: to_storage_precision(new.received_at)?,
-            ..new.clone()
-        };
-        on_backend!(self, backend => backend.record_traveller(&new, record).await)
+        let mut recorded = self.record_travellers(std::slice::from_ref(new)).await?;
+        recorded.pop().unwrap_or(Err(StoreError::InvalidInput {
+            field: "traveller",
+            problem: "nothing recorded".into(),
+        }))
+    }
+
+    /// Records the travellers of one message (see [`Self::record_traveller`]) in one transaction per
+    /// [`RECORD_BATCH`]: one answer per traveller, in order. A traveller with invalid data gets its
+    /// [`StoreError::InvalidInput`] and the others are recorded; a database failure fails the call.
+    pub async fn record_travellers(
+        &self,
+        news: &[NewTravellerVersion],
+    ) -> Result<Vec<Result<RecordedTraveller, StoreError>>, StoreError> {
+        let mut answers: Vec<Option<Result<RecordedTraveller, StoreError>>> =
+            Vec::with_capacity(news.len());
+        let mut valid = Vec::with_capacity(news.len());
+        for (position, new) in news.iter().enumerate() {
+            match new.validate() {
+                Ok(record) => {
+                    let new = NewTravellerVersion {
+                        received_at: to_storage_precision(new.received_at)?,
+                        ..new.clone()
+                    };
+                    valid.push((position, new, record));
+                    answers.push(None);
+                }
+                Err(err) => answers.push(Some(Err(err))),
+            }
+        }
+        for batch in valid.chunks(RECORD_BATCH) {
+            let items: Vec<(&NewTravellerVersion, &Map<String, Value>)> = batch
+                .iter()
+                .map(|(_, new, record)| (new, *record))
+                .collect();
+            let recorded = on_backend!(self, backend => backend.record_travellers(&items).await)?;
+            for ((position, _, _), answer) in batch.iter().zip(recorded) {
+                if let Some(slot) = answers.get_mut(*position) {
+                    *slot = Some(Ok(answer));
+                }
+            }
+        }
+        Ok(answers
+            .into_iter()
+            .map(|answer| {
+                answer.unwrap_or(Err(StoreError::CorruptRow {
+                    what: "a traveller got no answer from its batch".into(),
+                }))
+            })
+            .collect())
     }
 
     pub async fn traveller_version(

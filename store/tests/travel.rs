@@ -164,6 +164,7 @@ on_both_backends!(
     alert_updates_in_place_and_lists_newest_first,
     decisions_cannot_be_changed_or_deleted_even_with_direct_sql,
     invalid_travel_input_is_refused,
+    a_batch_records_the_valid_travellers_and_refuses_only_the_invalid_one,
 );
 
 fn t0() -> OffsetDateTime {
@@ -798,4 +799,40 @@ async fn invalid_travel_input_is_refused(db: &TestDb) {
         store.upsert_alert(&nan).await,
         Err(StoreError::InvalidInput { .. })
     ));
+}
+
+async fn a_batch_records_the_valid_travellers_and_refuses_only_the_invalid_one(db: &TestDb) {
+    let store = db.open().await;
+    let flight_id = store
+        .upsert_flight(&flight("14", "2026-06-15"))
+        .await
+        .unwrap();
+    let m1 = message(&store, 1).await;
+    let batch = vec![
+        version(flight_id, "A", json!({"n": 1}), m1, t0()),
+        version(flight_id, "B\u{0}", json!({"n": 2}), m1, t0()),
+        version(flight_id, "C", json!({"n": 3}), m1, t0()),
+    ];
+    let answers = store.record_travellers(&batch).await.unwrap();
+    assert_eq!(answers.len(), 3);
+    assert_eq!(answers[0].as_ref().unwrap().outcome, VersionOutcome::New);
+    assert!(matches!(answers[1], Err(StoreError::InvalidInput { .. })));
+    assert_eq!(answers[2].as_ref().unwrap().outcome, VersionOutcome::New);
+    let keys: Vec<String> = store
+        .flight_manifest(flight_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.identity_key)
+        .collect();
+    assert_eq!(keys, ["A", "C"]);
+    let again = store.record_travellers(&batch).await.unwrap();
+    assert_eq!(
+        again[0].as_ref().unwrap().outcome,
+        VersionOutcome::AlreadyRecorded
+    );
+    assert_eq!(
+        again[2].as_ref().unwrap().outcome,
+        VersionOutcome::AlreadyRecorded
+    );
 }

@@ -139,3 +139,55 @@ fn importing_a_newer_list_version_reports_what_was_added_removed_and_changed() {
         assert!(report.contains(id), "the diff names {id}: {report}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reprocess_parses_a_quarantined_message_and_stores_its_travellers() {
+    use store::{ErrorClass, ProcessingState, Quarantine, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("paxwatch.db");
+    let store = Store::open(&format!("sqlite://{}?mode=rwc", path.display()))
+        .await
+        .unwrap();
+    let bytes = std::fs::read(workspace_path("samples/paxlst-demo.edi")).unwrap();
+    let id = store
+        .insert_raw("DEMO", &bytes, time::OffsetDateTime::now_utc())
+        .await
+        .unwrap()
+        .id;
+    // As the endpoint records a message an older reader could not read.
+    store
+        .record_quarantined(
+            id,
+            Quarantine {
+                reason: "reader failed".into(),
+                error_class: ErrorClass::new("syntax").unwrap(),
+            },
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    store.close().await;
+
+    let database = format!("sqlite://{}", path.display());
+    let (code, stdout, stderr) = run(&["reprocess", "--database", &database]);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(stdout.contains("1 parsed, 0 quarantined again"), "{stdout}");
+
+    let store = Store::open(&database).await.unwrap();
+    let state = store.processing_state(id).await.unwrap().unwrap();
+    assert_eq!(state.state, ProcessingState::Parsed);
+    let travellers = store
+        .current_traveller_versions_after(None, 100)
+        .await
+        .unwrap();
+    assert_eq!(travellers.len(), 3);
+}
+
+#[test]
+fn reprocess_refuses_a_missing_database_without_printing_its_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/nothing-here.db", dir.path().display());
+    let (code, _, stderr) = run(&["reprocess", "--database", &database]);
+    assert_ne!(code, 0);
+    assert!(!stderr.contains("nothing-here"), "{stderr}");
+}

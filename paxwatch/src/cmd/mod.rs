@@ -4,5 +4,6 @@ pub mod bench;
 pub mod demo;
 pub mod match_travellers;
 pub mod parse;
+pub mod reprocess;
 pub mod screen;
 pub mod watchlist;

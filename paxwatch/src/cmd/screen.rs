@@ -9,10 +9,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use chrono::Datelike;
-use ingest::reading::{self, MessageContent, Reading};
+use ingest::reading::{self, Reading};
 use matcher::{MatchPolicy, TravellerQuery, WatchlistIndex};
-use model::watchlist::PartialDate;
 use serde::Serialize;
 use watchlists::SourceFormat;
 
@@ -239,116 +237,24 @@ fn print_table(
     Ok(())
 }
 
-/// The fields of one traveller as a message carries them, whatever the message type.
-struct TravellerFields<'a> {
-    message: &'static str,
-    role: String,
-    surname: &'a str,
-    given_names: String,
-    birth_date: Option<chrono::NaiveDate>,
-    gender: Option<&'a str>,
-    nationality: Option<&'a str>,
-    document_number: Option<&'a str>,
-}
-
-impl TravellerFields<'_> {
-    fn into_screened(self, file: &str, flight: &Option<String>) -> ScreenedTraveller {
-        let document = self.document_number.map(str::to_string);
-        ScreenedTraveller {
-            file: file.to_string(),
-            message: self.message,
-            flight: flight.clone(),
-            role: self.role,
-            surname: self.surname.to_string(),
-            given_names: self.given_names.clone(),
-            birth_date: self.birth_date.map(|d| d.to_string()),
-            nationality: self.nationality.map(str::to_string),
-            document_number: document.clone(),
-            query: TravellerQuery {
-                surname: self.surname.to_string(),
-                given_names: self.given_names,
-                birth_date: self.birth_date.map(partial_date),
-                gender: self.gender.and_then(matcher::parse_gender),
-                nationality: self.nationality.and_then(matcher::parse_nationality),
-                document_number: document,
-            },
-        }
-    }
-}
-
-fn flight_label(carrier: Option<&str>, number: Option<&str>) -> String {
-    format!("{}{}", carrier.unwrap_or(""), number.unwrap_or(""))
-}
-
+/// Every traveller of the reading, through the pipeline's mapping (the one the service stores).
 fn collect_travellers(file: &str, reading: &Reading, out: &mut Vec<ScreenedTraveller>) {
-    for content in reading.contents.iter().flatten() {
-        match content {
-            MessageContent::Paxlst(list) => {
-                let flight = list
-                    .legs
-                    .iter()
-                    .find(|leg| leg.carrier.is_some() || leg.number.is_some())
-                    .map(|leg| flight_label(leg.carrier.as_deref(), leg.number.as_deref()));
-                for traveller in &list.travellers {
-                    let fields = TravellerFields {
-                        message: "PAXLST",
-                        role: format!("{:?}", traveller.role).to_lowercase(),
-                        surname: traveller.surname.as_deref().unwrap_or(""),
-                        given_names: traveller
-                            .given_names
-                            .iter()
-                            .map(|name| &**name)
-                            .collect::<Vec<&str>>()
-                            .join(" "),
-                        birth_date: traveller.birth_date,
-                        gender: traveller.gender.as_deref(),
-                        nationality: traveller.nationality.as_deref(),
-                        document_number: traveller
-                            .documents
-                            .iter()
-                            .find_map(|d| d.number.as_deref()),
-                    };
-                    out.push(fields.into_screened(file, &flight));
-                }
-            }
-            MessageContent::Pnrgov(push) => {
-                let flight = push
-                    .flight
-                    .as_ref()
-                    .map(|f| flight_label(f.carrier.as_deref(), f.number.as_deref()));
-                for traveller in push.pnrs.iter().flat_map(|pnr| &pnr.travellers) {
-                    let fields = TravellerFields {
-                        message: "PNRGOV",
-                        role: "passenger".to_string(),
-                        surname: &traveller.name.surname,
-                        given_names: traveller
-                            .name
-                            .given_names
-                            .as_deref()
-                            .unwrap_or("")
-                            .to_string(),
-                        birth_date: traveller.birth_date,
-                        gender: traveller.gender.as_deref(),
-                        nationality: traveller.nationality.as_deref(),
-                        document_number: traveller
-                            .documents
-                            .iter()
-                            .find_map(|d| d.number.as_deref()),
-                    };
-                    out.push(fields.into_screened(file, &flight));
-                }
-            }
-            MessageContent::Cusres(_) | MessageContent::Contrl(_) | MessageContent::Unsupported => {
-            }
+    for message in pipeline::map_reading(reading) {
+        let flight = message.flight.as_ref().map(pipeline::FlightRecord::label);
+        for traveller in message.travellers {
+            let record = traveller.record;
+            out.push(ScreenedTraveller {
+                file: file.to_string(),
+                message: message.kind.as_str(),
+                flight: flight.clone(),
+                role: record.role.label().to_string(),
+                surname: record.surname.clone(),
+                given_names: record.given_names.clone(),
+                birth_date: record.birth_date.map(|d| d.to_string()),
+                nationality: record.nationality.clone(),
+                document_number: record.first_document_number().map(str::to_string),
+                query: record.query(),
+            });
         }
-    }
-}
-
-fn partial_date(date: chrono::NaiveDate) -> PartialDate {
-    PartialDate {
-        // A birth year outside u16 cannot come from a two- or four-digit DTM; clamp rather than wrap.
-        year: u16::try_from(date.year()).unwrap_or(0),
-        month: u8::try_from(date.month()).ok(),
-        day: u8::try_from(date.day()).ok(),
     }
 }

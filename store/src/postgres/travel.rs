@@ -210,18 +210,34 @@ impl PgStore {
         rows.into_iter().map(flight_from_row).collect()
     }
 
-    pub(crate) async fn record_traveller(
+    /// Records travellers in one transaction: one commit (one fsync) for a whole message.
+    pub(crate) async fn record_travellers(
         &self,
+        items: &[(&NewTravellerVersion, &serde_json::Map<String, Value>)],
+    ) -> Result<Vec<RecordedTraveller>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(StoreError::database("begin traveller versions"))?;
+        let mut recorded = Vec::with_capacity(items.len());
+        for (new, record) in items {
+            recorded.push(Self::record_one(&mut tx, new, record).await?);
+        }
+        tx.commit()
+            .await
+            .map_err(StoreError::database("commit traveller versions"))?;
+        Ok(recorded)
+    }
+
+    /// Records one traveller inside the caller's transaction.
+    async fn record_one(
+        tx: &mut sqlx::PgConnection,
         new: &NewTravellerVersion,
         record: &serde_json::Map<String, Value>,
     ) -> Result<RecordedTraveller, StoreError> {
         let record_json = encode_json(&new.record, "traveller record")?;
         let received_us = new.received_at;
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .map_err(StoreError::database("begin traveller version"))?;
         let (traveller_id, current_version, current_version_id): (i64, i64, Option<i64>) =
             sqlx::query_as(
                 "INSERT INTO traveller (flight_id, identity_key) VALUES ($1, $2) \
@@ -243,9 +259,6 @@ impl PgStore {
         .await
         .map_err(StoreError::database("find traveller version of message"))?;
         if let Some((version_id, version)) = already {
-            tx.commit()
-                .await
-                .map_err(StoreError::database("commit traveller version"))?;
             return Ok(RecordedTraveller {
                 traveller_id: TravellerId::new(traveller_id),
                 version_id: TravellerVersionId::new(version_id),
@@ -276,9 +289,6 @@ impl PgStore {
                     what: "a stored traveller record is not a JSON object".into(),
                 })?;
                 if current_map == record {
-                    tx.commit()
-                        .await
-                        .map_err(StoreError::database("commit traveller version"))?;
                     return Ok(RecordedTraveller {
                         traveller_id: TravellerId::new(traveller_id),
                         version_id: TravellerVersionId::new(*id),
@@ -334,9 +344,6 @@ impl PgStore {
             .await
             .map_err(StoreError::database("set current traveller version"))?;
         }
-        tx.commit()
-            .await
-            .map_err(StoreError::database("commit traveller version"))?;
         Ok(RecordedTraveller {
             traveller_id: TravellerId::new(traveller_id),
             version_id: TravellerVersionId::new(version_id),
