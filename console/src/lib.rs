@@ -5,6 +5,7 @@
 //! - [`tls`]: rustls server setup (configured PEM or a generated self-signed pair), mutual TLS.
 //! - [`auth`]: principals (people with roles, carriers), tokens, the access check.
 //! - [`routes`]: the route table — every route with its access rule; router and OpenAPI come from it.
+//! - [`intake`]: one input from a carrier, any transport: redact, store, acknowledge, quarantine or hand on.
 //! - `messages`: the airline endpoint (store, acknowledge, quarantine or hand to the pipeline).
 //! - `analyst`: history search and co-travellers over the tantivy index.
 //! - `officer`: alerts (list, detail, decision), flights, manifests, travellers.
@@ -14,6 +15,7 @@
 mod analyst;
 pub mod auth;
 pub mod config;
+pub mod intake;
 mod messages;
 pub mod metrics;
 mod officer;

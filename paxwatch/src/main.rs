@@ -3,6 +3,8 @@
 mod allocator;
 mod cmd;
 mod demo;
+mod service;
+mod spool_transport;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

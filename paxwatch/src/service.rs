@@ -42,6 +42,8 @@ pub struct ServiceOptions {
     /// The spool root (`inbox/<CARRIER>/…`), if the spool transport is on.
     pub spool_dir: Option<PathBuf>,
     pub policy: MatchPolicy,
+    /// Our party id, for acknowledgements of spooled files.
+    pub party_id: String,
 }
 
 /// The background parts of a running service.
@@ -94,6 +96,7 @@ impl Service {
             tasks.push(tokio::spawn(crate::spool_transport::run(
                 spool,
                 store.clone(),
+                options.party_id.clone(),
                 sender.clone(),
             )));
         }
@@ -150,7 +153,17 @@ async fn stats_loop(pipeline: Arc<Pipeline>) {
     loop {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let stats = pipeline.stats();
-        for (name, value) in stats.counters() {
+        for (name, value) in [
+            ("messages_processed", stats.messages_processed),
+            ("messages_quarantined", stats.messages_quarantined),
+            ("messages_failed", stats.messages_failed),
+            ("travellers_recorded", stats.travellers_recorded),
+            ("travellers_rejected", stats.travellers_rejected),
+            ("travellers_screened", stats.travellers_screened),
+            ("alerts_raised", stats.alerts_raised),
+            ("alerts_reopened", stats.alerts_reopened),
+            ("alerts_updated", stats.alerts_updated),
+        ] {
             metrics::counter!(format!("paxwatch_pipeline_{name}_total")).absolute(value);
         }
     }

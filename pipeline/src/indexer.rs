@@ -24,7 +24,7 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// The index, its one writer, and the flights already looked up.
 pub struct Indexer {
     store: Store,
-    index: HistoryIndex,
+    index: Arc<HistoryIndex>,
     writer: Mutex<HistoryWriter>,
     flights: Mutex<HashMap<FlightId, Arc<Flight>>>,
 }
@@ -103,14 +103,15 @@ impl Indexer {
         let writer = index.writer(WRITER_MEMORY).map_err(history_error)?;
         Ok(Indexer {
             store,
-            index,
+            index: Arc::new(index),
             writer: Mutex::new(writer),
             flights: Mutex::new(HashMap::new()),
         })
     }
 
-    pub fn index(&self) -> &HistoryIndex {
-        &self.index
+    /// The index, for searching (shared with the server).
+    pub fn index(&self) -> Arc<HistoryIndex> {
+        Arc::clone(&self.index)
     }
 
     async fn flight(&self, id: FlightId) -> Result<Option<Arc<Flight>>, PipelineError> {

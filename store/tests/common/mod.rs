@@ -148,3 +148,4 @@ macro_rules! on_both_backends {
             )*
         }
     };
+}
