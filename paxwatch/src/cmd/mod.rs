@@ -1,7 +1,10 @@
 //! One module per command; each owns its clap arguments and its `run`.
 
+pub mod account;
 pub mod bench;
 pub mod match_travellers;
 pub mod parse;
 pub mod screen;
+pub mod serve;
+pub mod server_config;
 pub mod watchlist;
