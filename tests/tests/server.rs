@@ -598,6 +598,11 @@ async fn a_client_certificate_is_mapped_to_its_carrier() {
     assert_eq!(all_raw(&store, "OS").await.len(), 1);
 }
 
+/// A message body and the id its ack named.
+type Acked = (Vec<u8>, i64);
+/// The messages URL of the running server and a client trusting it.
+type Target = (String, reqwest::Client);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_messages_survive_sigkill_exactly_once() {
     const KILLS: usize = 20;
@@ -605,10 +610,12 @@ async fn acknowledged_messages_survive_sigkill_exactly_once() {
     let token = server.add_carrier("CR", &[]);
     server.start();
     let mut rng = fastrand::Rng::with_seed(0x5eed);
-    let acked: Arc<std::sync::Mutex<Vec<(Vec<u8>, i64)>>> = Arc::default();
-    let current: Arc<std::sync::Mutex<Option<(String, reqwest::Client)>>> = Arc::new(
-        std::sync::Mutex::new(Some((server.url("/api/v1/messages"), server.client()))),
-    );
+    let acked: Arc<std::sync::Mutex<Vec<Acked>>> = Arc::default();
+    // Where the client sends: None while the server is down.
+    let current: Arc<std::sync::Mutex<Option<Target>>> = Arc::new(std::sync::Mutex::new(Some((
+        server.url("/api/v1/messages"),
+        server.client(),
+    ))));
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let sender = {
         let (acked, current, stop, token) =
