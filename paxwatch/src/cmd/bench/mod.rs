@@ -1,5 +1,6 @@
-//! `paxwatch bench parse|match`: each benchmark runs its baseline in the same process and run.
+//! `paxwatch bench parse|match|ack`: each benchmark runs its baseline in the same process and run.
 
+pub mod ack_latency;
 pub mod match_speed;
 pub mod parse_speed;
 
@@ -9,6 +10,8 @@ use std::process::ExitCode;
 pub enum Command {
     /// Reader throughput on generated PAXLST and PNRGOV, beside the bare edifact-parser tokenizer.
     Parse(parse_speed::Args),
+    /// Acknowledgement latency of the HTTPS airline endpoint (500-traveller PAXLST by default).
+    Ack(ack_latency::Args),
     /// Screening throughput and latency against generated lists, beside brute-force Jaro-Winkler.
     Match(match_speed::Args),
 }
@@ -17,5 +20,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Parse(args) => parse_speed::run(args),
         Command::Match(args) => match_speed::run(args),
+        Command::Ack(args) => ack_latency::run(args),
     }
 }
