@@ -42,6 +42,14 @@ enum Command {
     Watchlist(cmd::watchlist::Command),
     /// The demo: a fictional watchlist and generated airline traffic with planted matches.
     Demo(cmd::demo::Args),
+    /// The HTTPS server: airline endpoint, API, health, metrics.
+    Serve(cmd::serve::Args),
+    /// People who use the console.
+    #[command(subcommand)]
+    User(cmd::account::UserCommand),
+    /// Airlines that send messages.
+    #[command(subcommand)]
+    Carrier(cmd::account::CarrierCommand),
     /// Benchmarks with their baselines measured in the same run.
     #[command(subcommand)]
     Bench(cmd::bench::Command),
@@ -49,8 +57,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.log_json);
+    // serve sets up logging itself: its configuration can ask for JSON.
+    if !matches!(cli.command, Command::Serve(_)) {
+        init_tracing(cli.log_json, "warn");
+    }
     let result = match cli.command {
+        Command::Serve(args) => cmd::serve::run(args, cli.log_json),
+        Command::User(command) => cmd::account::run_user(command),
+        Command::Carrier(command) => cmd::account::run_carrier(command),
         Command::Parse(args) => cmd::parse::run(args),
         Command::Screen(args) => cmd::screen::run(args),
         Command::Match(args) => cmd::match_travellers::run(args),
@@ -59,6 +73,10 @@ fn main() -> ExitCode {
         Command::Demo(args) => cmd::demo::run(args),
         Command::Bench(command) => cmd::bench::run(command),
     };
+    finish(result)
+}
+
+fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
@@ -68,9 +86,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(json: bool) {
+pub(crate) fn init_tracing(json: bool, default_level: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("PAXWATCH_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter =
+        EnvFilter::try_from_env("PAXWATCH_LOG").unwrap_or_else(|_| EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -1,9 +1,12 @@
 //! One module per command; each owns its clap arguments and its `run`.
 
+pub mod account;
 pub mod bench;
 pub mod demo;
 pub mod match_travellers;
 pub mod parse;
 pub mod reprocess;
 pub mod screen;
+pub mod serve;
+pub mod server_config;
 pub mod watchlist;

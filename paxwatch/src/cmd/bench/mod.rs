@@ -1,5 +1,6 @@
-//! `paxwatch bench parse|match|history`: each benchmark runs its baseline in the same process and run.
+//! `paxwatch bench parse|match|history|ack`: each benchmark runs its baseline in the same process and run.
 
+pub mod ack_latency;
 pub mod history_search;
 pub mod match_speed;
 pub mod parse_speed;
@@ -10,6 +11,8 @@ use std::process::ExitCode;
 pub enum Command {
     /// Reader throughput on generated PAXLST and PNRGOV, beside the bare edifact-parser tokenizer.
     Parse(parse_speed::Args),
+    /// Acknowledgement latency of the HTTPS airline endpoint (500-traveller PAXLST by default).
+    Ack(ack_latency::Args),
     /// Screening throughput and latency against generated lists, beside brute-force Jaro-Winkler.
     Match(match_speed::Args),
     /// History index build rate and analyst query latencies over generated travellers.
@@ -21,5 +24,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Parse(args) => parse_speed::run(args),
         Command::Match(args) => match_speed::run(args),
         Command::History(args) => history_search::run(args),
+        Command::Ack(args) => ack_latency::run(args),
     }
 }

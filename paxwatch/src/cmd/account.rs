@@ -1,0 +1,125 @@
+//! `paxwatch user add NAME --role ROLE` and `paxwatch carrier add CODE [--name N]
+//! [--cert-fingerprint HEX | --cert FILE.pem]`: create an account and print its API token, once, on stdout
+//! (only its SHA-256 is stored; a lost token is replaced, never shown again).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use console::auth::{generate_token, token_digest};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
+use store::{ContentHash, NewCarrier, NewUser, Role};
+use time::OffsetDateTime;
+
+use super::server_config::{open_store, runtime, ConfigArgs};
+
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Create a user with a role and print their API token.
+    Add {
+        name: String,
+        /// officer, analyst, admin or dpo.
+        #[arg(long)]
+        role: String,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+}
+
+#[derive(clap::Subcommand)]
+pub enum CarrierCommand {
+    /// Create a carrier (airline) and print its bearer token.
+    Add {
+        /// The airline's code, e.g. LH; messages it posts are stored with this sender.
+        code: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// SHA-256 of its TLS client certificate (DER), hex, colons allowed (mutual TLS).
+        #[arg(long, conflicts_with = "cert")]
+        cert_fingerprint: Option<String>,
+        /// Its TLS client certificate (PEM): the fingerprint is computed from it.
+        #[arg(long)]
+        cert: Option<PathBuf>,
+        /// Certificate subject to show in the admin listing.
+        #[arg(long)]
+        cert_subject: Option<String>,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+}
+
+pub fn run_user(command: UserCommand) -> anyhow::Result<ExitCode> {
+    let UserCommand::Add { name, role, config } = command;
+    let role: Role = role.parse()?;
+    let config = config.load()?;
+    let token = generate_token();
+    runtime()?.block_on(async {
+        let store = open_store(&config).await?;
+        store
+            .create_user(&NewUser {
+                name,
+                role,
+                password_hash: None,
+                token_sha256: token_digest(&token),
+                created_at: OffsetDateTime::now_utc(),
+            })
+            .await
+            .context("cannot create the user")?;
+        store.close().await;
+        anyhow::Ok(())
+    })?;
+    println!("{token}");
+    eprintln!("user created with role {role}; the token above is shown only once");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run_carrier(command: CarrierCommand) -> anyhow::Result<ExitCode> {
+    let CarrierCommand::Add {
+        code,
+        name,
+        cert_fingerprint,
+        cert,
+        cert_subject,
+        config,
+    } = command;
+    let cert_sha256 = match (cert_fingerprint, cert) {
+        (Some(hex), _) => Some(parse_fingerprint(&hex)?),
+        (None, Some(path)) => {
+            let der = CertificateDer::from_pem_file(&path)
+                .with_context(|| format!("no PEM certificate in {}", path.display()))?;
+            Some(ContentHash::of(der.as_ref()))
+        }
+        (None, None) => None,
+    };
+    let config = config.load()?;
+    let token = generate_token();
+    runtime()?.block_on(async {
+        let store = open_store(&config).await?;
+        store
+            .create_carrier(&NewCarrier {
+                name: name.unwrap_or_else(|| code.clone()),
+                code,
+                token_sha256: token_digest(&token),
+                cert_sha256,
+                cert_subject,
+                created_at: OffsetDateTime::now_utc(),
+            })
+            .await
+            .context("cannot create the carrier")?;
+        store.close().await;
+        anyhow::Ok(())
+    })?;
+    println!("{token}");
+    eprintln!("carrier created; the token above is shown only once");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_fingerprint(text: &str) -> anyhow::Result<ContentHash> {
+    let hex_digits: String = text.chars().filter(|c| *c != ':').collect();
+    let bytes = hex::decode(&hex_digits).context("fingerprint is not hex")?;
+    let Ok(bytes) = <[u8; 32]>::try_from(bytes.as_slice()) else {
+        bail!("fingerprint must be a SHA-256 (32 bytes, 64 hex digits)");
+    };
+    Ok(ContentHash::from(bytes))
+}

@@ -1,0 +1,53 @@
+//! `paxwatch serve [--config FILE] [--database URL]`: the HTTPS server. Prints one line
+//! `listening on https://ADDR` on stdout once it accepts connections (and, when it generated its own
+//! certificate, `self-signed certificate: PATH`), then serves until SIGTERM or ctrl-c.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use super::server_config::{open_store, runtime, ConfigArgs};
+
+/// Requests in flight get this long to finish after SIGTERM.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+pub fn run(args: Args, log_json: bool) -> anyhow::Result<ExitCode> {
+    let config = args.config.load()?;
+    crate::init_tracing(log_json || config.json_logs, "info");
+    runtime()?.block_on(async move {
+        let store = open_store(&config).await?;
+        let durability = store
+            .durability()
+            .await
+            .context("cannot read database settings")?;
+        if !durability.durable_commits {
+            anyhow::bail!(
+                "the database does not commit durably; refusing to acknowledge messages on it"
+            );
+        }
+        // The pipeline is wired here by the service (issue 4); until then messages stay `received`.
+        let running = console::start(config, store, None).await?;
+        let address = running.local_addr;
+        let host = if address.ip().is_loopback() && address.is_ipv4() {
+            format!("127.0.0.1:{}", address.port())
+        } else {
+            address.to_string()
+        };
+        println!("listening on https://{host}");
+        if let Some(cert) = &running.self_signed_cert {
+            println!("self-signed certificate: {}", cert.display());
+        }
+        console::shutdown_signal().await;
+        tracing::info!("shutting down");
+        running.shutdown(SHUTDOWN_GRACE);
+        running.stopped().await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,717 @@
+//! The server end to end: the real `paxwatch serve` on port 0 in a temp dir, spoken to over TLS that
+//! trusts the certificate the server generated for itself. Accounts are made with `paxwatch user add` and
+//! `paxwatch carrier add`; stored state is read back from the SQLite file through the store crate.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ingest::write::contrl::Action;
+use model::response::SyntaxReport;
+use paxwatch_tests::paxwatch_binary;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use store::{ContentHash, MessageId, ProcessingState, RawQuery, StateKind, Store};
+
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A temp dir with a configuration file, and the server process when it runs.
+struct Server {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    child: Option<Child>,
+    addr: Option<SocketAddr>,
+}
+
+impl Server {
+    fn new(extra_config: &str) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("paxwatch.toml");
+        let text = format!(
+            "listen = \"127.0.0.1:0\"\n\
+             database_url = \"sqlite://{db}?mode=rwc\"\n\
+             data_dir = \"{data}\"\n{extra_config}",
+            db = dir.path().join("paxwatch.db").display(),
+            data = dir.path().join("data").display(),
+        );
+        std::fs::write(&config, text).expect("write config");
+        Server {
+            dir,
+            config,
+            child: None,
+            addr: None,
+        }
+    }
+
+    fn database_url(&self) -> String {
+        format!(
+            "sqlite://{}?mode=rwc",
+            self.dir.path().join("paxwatch.db").display()
+        )
+    }
+
+    fn cert_path(&self) -> PathBuf {
+        self.dir.path().join("data/tls/self-signed-cert.pem")
+    }
+
+    /// Runs `paxwatch ARGS --config FILE` and returns its stdout (the token for `user add`).
+    fn command(&self, args: &[&str]) -> String {
+        let output = Command::new(paxwatch_binary())
+            .args(args)
+            .arg("--config")
+            .arg(&self.config)
+            .output()
+            .expect("paxwatch runs");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned()
+    }
+
+    fn add_user(&self, name: &str, role: &str) -> String {
+        self.command(&["user", "add", name, "--role", role])
+    }
+
+    fn add_carrier(&self, code: &str, extra: &[&str]) -> String {
+        let mut args = vec!["carrier", "add", code];
+        args.extend_from_slice(extra);
+        self.command(&args)
+    }
+
+    /// Starts `paxwatch serve` and waits for its `listening on https://…` line.
+    fn start(&mut self) -> SocketAddr {
+        let mut child = Command::new(paxwatch_binary())
+            .args(["serve", "--config"])
+            .arg(&self.config)
+            .env("PAXWATCH_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("paxwatch serve starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        let addr = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = rx.recv_timeout(left).expect("server prints its address");
+            if let Some(addr) = line.strip_prefix("listening on https://") {
+                break addr.parse::<SocketAddr>().expect("an address");
+            }
+        };
+        self.child = Some(child);
+        self.addr = Some(addr);
+        addr
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // SIGKILL on Unix: no shutdown code runs.
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        let port = self.addr.expect("started").port();
+        format!("https://localhost:{port}{path}")
+    }
+
+    fn client(&self) -> reqwest::Client {
+        client(self, None)
+    }
+
+    async fn store(&self) -> Store {
+        Store::open(&self.database_url()).await.expect("open store")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A client trusting the server's generated certificate, optionally presenting a client certificate.
+fn client(server: &Server, identity: Option<(&[u8], &[u8])>) -> reqwest::Client {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    let pem = std::fs::read(server.cert_path()).expect("server wrote its certificate");
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        roots.add(cert.expect("PEM")).expect("trust anchor");
+    }
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_root_certificates(roots);
+    let tls = match identity {
+        Some((cert_pem, key_pem)) => {
+            let chain = CertificateDer::pem_slice_iter(cert_pem)
+                .collect::<Result<Vec<_>, _>>()
+                .expect("client chain");
+            let key = PrivateKeyDer::from_pem_slice(key_pem).expect("client key");
+            builder
+                .with_client_auth_cert(chain, key)
+                .expect("client auth")
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let addr = server.addr.expect("started");
+    reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .resolve("localhost", addr)
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client")
+}
+
+/// A synthetic PAXLST interchange (invented names and numbers) with its own control reference.
+fn paxlst(reference: &str) -> Vec<u8> {
+    format!(
+        "UNA:+.? 'UNB+UNOA:4+TESTAIR+PAXWATCH+20260314:0930+{reference}++APIS'\
+         UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+MS+++API DESK'\
+         TDT+20+LH400+++LH'LOC+125+FRA'DTM+189:2603141000:201'LOC+87+JFK'DTM+232:2603141300:201'\
+         NAD+FL+++EXAMPLE:JANE'ATT+2++F'DTM+329:800101'DOC+P:110:111+X1234567'CNT+42:1'\
+         UNT+14+1'UNZ+1+{reference}'"
+    )
+    .into_bytes()
+}
+
+/// The CONTRL's UNB control reference and its UCI, read back with our own reader.
+fn read_ack(bytes: &[u8]) -> (String, SyntaxReport) {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 14).expect("date");
+    let reading = ingest::reading::read(bytes, today).expect("the ack is readable EDIFACT");
+    let interchange = &reading.transmission.interchanges[0];
+    assert_eq!(interchange.messages[0].identifier.message_type, "CONTRL");
+    (
+        interchange.control_reference.clone(),
+        ingest::contrl::read(&interchange.messages[0]),
+    )
+}
+
+async fn post(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    client
+        .post(url)
+        .bearer_auth(token)
+        .body(body)
+        .send()
+        .await
+        .expect("request sent")
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acks_accept_reject_quarantine_and_repeat_duplicates_stored_once() {
+    let mut server = Server::new("");
+    let token = server.add_carrier("LH", &["--name", "Test Air"]);
+    server.start();
+    let client = server.client();
+    let url = server.url("/api/v1/messages");
+
+    // Accepted: UCI 7 on the airline's own interchange reference, in a CONTRL addressed back to it.
+    let response = post(&client, &url, &token, paxlst("REF001")).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "content-type"), "application/edifact");
+    assert_eq!(header(&response, "paxwatch-duplicate"), "false");
+    assert_eq!(header(&response, "paxwatch-ack-action"), "7");
+    let id: i64 = header(&response, "paxwatch-message-id")
+        .parse()
+        .expect("id");
+    let first_ack = response.bytes().await.expect("body").to_vec();
+    let (control_reference, uci) = read_ack(&first_ack);
+    assert_eq!(control_reference, id.to_string());
+    assert_eq!(uci.action.as_deref(), Some("7"));
+    assert_eq!(uci.interchange_reference.as_deref(), Some("REF001"));
+    assert_eq!(uci.interchange_sender.as_deref(), Some("TESTAIR"));
+    assert_eq!(uci.interchange_recipient.as_deref(), Some("PAXWATCH"));
+
+    // The same bytes again: the same ack, the same id, one stored row.
+    let again = post(&client, &url, &token, paxlst("REF001")).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(header(&again, "paxwatch-duplicate"), "true");
+    assert_eq!(header(&again, "paxwatch-message-id"), id.to_string());
+    assert_eq!(again.bytes().await.expect("body").to_vec(), first_ack);
+
+    // Cut before UNT/UNZ: rejected with a 0085 code, and quarantined at once.
+    let mut damaged = paxlst("REF002");
+    damaged.truncate(damaged.len() - 20);
+    let response = post(&client, &url, &token, damaged).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "paxwatch-ack-action"), "4");
+    let damaged_id: i64 = header(&response, "paxwatch-message-id")
+        .parse()
+        .expect("id");
+    let (_, uci) = read_ack(&response.bytes().await.expect("body"));
+    assert_eq!(uci.action.as_deref(), Some(Action::Rejected.code()));
+    assert_eq!(uci.interchange_reference.as_deref(), Some("REF002"));
+    let code = uci.error.clone().unwrap_or_else(|| {
+        uci.messages
+            .iter()
+            .find_map(|m| m.error.clone())
+            .unwrap_or_default()
+    });
+    assert!(
+        ingest::write::contrl::SyntaxError::from_code(&code).is_some(),
+        "a UN 0085 code: {uci:?}"
+    );
+
+    // Not EDIFACT at all: UCI 4 with 0085 13 (missing UNB), quarantined as not_edifact.
+    let response = post(&client, &url, &token, b"hello, not a message".to_vec()).await;
+    assert_eq!(response.status(), 200);
+    let garbage_id: i64 = header(&response, "paxwatch-message-id")
+        .parse()
+        .expect("id");
+    let (_, uci) = read_ack(&response.bytes().await.expect("body"));
+    assert_eq!(uci.action.as_deref(), Some("4"));
+    assert_eq!(uci.error.as_deref(), Some("13"));
+
+    let store = server.store().await;
+    let state = |id: i64| {
+        let store = store.clone();
+        async move {
+            store
+                .processing_state(MessageId::new(id))
+                .await
+                .expect("state")
+                .expect("stored")
+                .state
+        }
+    };
+    assert_eq!(state(id).await, ProcessingState::Received);
+    match state(damaged_id).await {
+        ProcessingState::Quarantined(q) => assert_eq!(q.error_class.as_str(), "truncated"),
+        other => panic!("not quarantined: {other:?}"),
+    }
+    match state(garbage_id).await {
+        ProcessingState::Quarantined(q) => assert_eq!(q.error_class.as_str(), "not_edifact"),
+        other => panic!("not quarantined: {other:?}"),
+    }
+    let stored = all_raw(&store, "LH").await;
+    assert_eq!(stored.len(), 3, "the duplicate is stored once");
+    assert_eq!(stored[&ContentHash::of(&paxlst("REF001"))], id);
+
+    // Metrics (admin) count messages by carrier, type and outcome.
+    let admin = server.add_user("ops.admin", "admin");
+    let metrics = client
+        .get(server.url("/metrics"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(metrics.status(), 200);
+    let text = metrics.text().await.expect("text");
+    assert!(
+        text.contains(
+            "paxwatch_messages_total{carrier=\"LH\",type=\"PAXLST\",outcome=\"accepted\"} 1"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("paxwatch_ack_seconds_bucket"), "{text}");
+}
+
+/// Every stored message of `sender`: content hash → id.
+async fn all_raw(store: &Store, sender: &str) -> HashMap<ContentHash, i64> {
+    let mut found = HashMap::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .list_raw(&RawQuery {
+                sender: sender.to_owned(),
+                from: time::OffsetDateTime::UNIX_EPOCH,
+                until: time::OffsetDateTime::now_utc() + time::Duration::days(1),
+                after,
+                limit: 1000,
+            })
+            .await
+            .expect("list");
+        for item in &page.items {
+            assert!(
+                found.insert(item.content_hash, item.id.get()).is_none(),
+                "message stored twice: {}",
+                item.id
+            );
+        }
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return found,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_bodies_get_413_and_a_fast_carrier_gets_429_with_retry_after() {
+    let mut server = Server::new("body_limit = 4096\n[rate_limit]\nper_second = 1\nburst = 3\n");
+    let token = server.add_carrier("BA", &[]);
+    let other = server.add_carrier("AF", &[]);
+    server.start();
+    let client = server.client();
+    let url = server.url("/api/v1/messages");
+
+    let response = post(&client, &url, &token, vec![b'A'; 10_000]).await;
+    assert_eq!(response.status(), 413);
+
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for n in 0..6 {
+        let response = post(&client, &url, &token, paxlst(&format!("RL{n}"))).await;
+        if response.status() == 429 {
+            retry_after = Some(header(&response, "retry-after"));
+        }
+        statuses.push(response.status().as_u16());
+    }
+    assert!(statuses.contains(&200), "{statuses:?}");
+    assert!(statuses.contains(&429), "{statuses:?}");
+    let seconds: u64 = retry_after.expect("429 seen").parse().expect("seconds");
+    assert!((1..=2).contains(&seconds), "{seconds}");
+    // The limit is per carrier: another airline is not slowed by this one.
+    let response = post(&client, &url, &other, paxlst("AF1")).await;
+    assert_eq!(response.status(), 200);
+    // Nothing of the refused requests was stored.
+    let store = server.store().await;
+    let accepted = statuses.iter().filter(|s| **s == 200).count();
+    assert_eq!(all_raw(&store, "BA").await.len(), accepted);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_in_the_openapi_document_refuses_401_and_403() {
+    let mut server = Server::new("");
+    let carrier = server.add_carrier("LH", &[]);
+    let mut tokens = HashMap::new();
+    for role in ["officer", "analyst", "admin", "dpo"] {
+        tokens.insert(role, server.add_user(&format!("{role}.user"), role));
+    }
+    server.start();
+    let client = server.client();
+
+    let document: serde_json::Value = client
+        .get(server.url("/api/v1/openapi.json"))
+        .bearer_auth(&tokens["officer"])
+        .send()
+        .await
+        .expect("openapi")
+        .json()
+        .await
+        .expect("JSON");
+    let paths = document["paths"].as_object().expect("paths");
+    assert!(paths.contains_key("/api/v1/messages"), "{document}");
+    let mut checked = 0;
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("path item") {
+            let access = operation["x-paxwatch-access"]
+                .as_str()
+                .expect("access declared");
+            let call = |token: Option<&str>| {
+                let mut request = match method.as_str() {
+                    "get" => client.get(server.url(path)),
+                    "post" => client.post(server.url(path)).body(paxlst("AUTH1")),
+                    other => panic!("method {other} not covered by this test"),
+                };
+                if let Some(token) = token {
+                    request = request.bearer_auth(token);
+                }
+                async move { request.send().await.expect("sent").status().as_u16() }
+            };
+            if access == "public" {
+                assert_eq!(call(None).await, 200, "{method} {path}");
+                continue;
+            }
+            assert_eq!(call(None).await, 401, "{method} {path} without a token");
+            assert_eq!(
+                call(Some("pxw_0000000000000000")).await,
+                401,
+                "{method} {path} with an unknown token"
+            );
+            match access {
+                "carrier" => {
+                    for (role, token) in &tokens {
+                        assert_eq!(call(Some(token)).await, 403, "{method} {path} as {role}");
+                    }
+                    assert_eq!(
+                        call(Some(&carrier)).await,
+                        200,
+                        "{method} {path} as carrier"
+                    );
+                }
+                "user" => {
+                    assert_eq!(
+                        call(Some(&carrier)).await,
+                        403,
+                        "{method} {path} as carrier"
+                    );
+                    let allowed: Vec<&str> = operation["x-paxwatch-roles"]
+                        .as_array()
+                        .expect("roles")
+                        .iter()
+                        .filter_map(|r| r.as_str())
+                        .collect();
+                    for (role, token) in &tokens {
+                        let status = call(Some(token)).await;
+                        if allowed.contains(role) {
+                            assert!(status < 400, "{method} {path} as {role}: {status}");
+                        } else {
+                            assert_eq!(status, 403, "{method} {path} as {role}");
+                        }
+                    }
+                }
+                other => panic!("unknown access {other}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 6, "only {checked} routes checked");
+
+    let me: serde_json::Value = client
+        .get(server.url("/api/v1/me"))
+        .bearer_auth(&tokens["analyst"])
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(me["role"], "analyst");
+    assert_eq!(me["name"], "analyst.user");
+}
+
+/// A CA and a client certificate signed by it, as PEM: (ca cert, client cert, client key).
+fn client_pki(common_name: &str) -> (String, String, String) {
+    let ca_key = rcgen::KeyPair::generate().expect("CA key");
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "paxwatch test carrier CA");
+    let ca_cert = ca_params.self_signed(&ca_key).expect("CA cert");
+    let issuer = rcgen::Issuer::new(ca_params, ca_key);
+    let client_key = rcgen::KeyPair::generate().expect("client key");
+    let mut client_params =
+        rcgen::CertificateParams::new(Vec::<String>::new()).expect("client params");
+    client_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, common_name);
+    client_params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    let client_cert = client_params
+        .signed_by(&client_key, &issuer)
+        .expect("client cert");
+    (ca_cert.pem(), client_cert.pem(), client_key.serialize_pem())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_certificate_is_mapped_to_its_carrier() {
+    let (ca_pem, client_pem, client_key) = client_pki("LX api client");
+    let (_, stranger_pem, stranger_key) = client_pki("someone else");
+    let mut server = Server::new("");
+    let ca_path = server.dir.path().join("carrier-ca.pem");
+    std::fs::write(&ca_path, &ca_pem).expect("write CA");
+    let client_path = server.dir.path().join("lx-client.pem");
+    std::fs::write(&client_path, &client_pem).expect("write client cert");
+    std::fs::write(
+        &server.config,
+        format!(
+            "{}client_ca = \"{}\"\n",
+            std::fs::read_to_string(&server.config).expect("config"),
+            ca_path.display()
+        ),
+    )
+    .expect("config");
+    server.add_carrier("LX", &["--cert", client_path.to_str().expect("utf-8 path")]);
+    let token_only = server.add_carrier("OS", &[]);
+    server.start();
+    let url = server.url("/api/v1/messages");
+
+    // Certificate, no token: the carrier of the certificate.
+    let with_cert = client(
+        &server,
+        Some((client_pem.as_bytes(), client_key.as_bytes())),
+    );
+    let response = with_cert
+        .post(&url)
+        .body(paxlst("MTLS1"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "paxwatch-ack-action"), "7");
+    // A certificate is no key to the people's API.
+    let me = with_cert
+        .get(server.url("/api/v1/me"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(me.status(), 403);
+
+    // No certificate and no token: 401; token without certificate still works (not required).
+    let plain = server.client();
+    let response = plain
+        .post(&url)
+        .body(paxlst("MTLS2"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 401);
+    let response = post(&plain, &url, &token_only, paxlst("MTLS3")).await;
+    assert_eq!(response.status(), 200);
+
+    // A certificate of another CA does not get through the handshake.
+    let stranger = client(
+        &server,
+        Some((stranger_pem.as_bytes(), stranger_key.as_bytes())),
+    );
+    assert!(stranger
+        .post(&url)
+        .body(paxlst("MTLS4"))
+        .send()
+        .await
+        .is_err());
+
+    let store = server.store().await;
+    assert_eq!(all_raw(&store, "LX").await.len(), 1);
+    assert_eq!(all_raw(&store, "OS").await.len(), 1);
+}
+
+/// A message body and the id its ack named.
+type Acked = (Vec<u8>, i64);
+/// The messages URL of the running server and a client trusting it.
+type Target = (String, reqwest::Client);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_messages_survive_sigkill_exactly_once() {
+    const KILLS: usize = 20;
+    let mut server = Server::new("[rate_limit]\nper_second = 10000\nburst = 10000\n");
+    let token = server.add_carrier("CR", &[]);
+    server.start();
+    let mut rng = fastrand::Rng::with_seed(0x5eed);
+    let acked: Arc<std::sync::Mutex<Vec<Acked>>> = Arc::default();
+    // Where the client sends: None while the server is down.
+    let current: Arc<std::sync::Mutex<Option<Target>>> = Arc::new(std::sync::Mutex::new(Some((
+        server.url("/api/v1/messages"),
+        server.client(),
+    ))));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sender = {
+        let (acked, current, stop, token) =
+            (acked.clone(), current.clone(), stop.clone(), token.clone());
+        tokio::spawn(async move {
+            let mut n = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let body = paxlst(&format!("CR{n}"));
+                let target = current.lock().expect("lock").clone();
+                let Some((url, client)) = target else {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    continue;
+                };
+                match client
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .body(body.clone())
+                    .send()
+                    .await
+                {
+                    Ok(response) if response.status() == 200 => {
+                        let id = header(&response, "paxwatch-message-id")
+                            .parse()
+                            .expect("id");
+                        // Only a complete ack counts as acknowledged.
+                        if let Ok(ack) = response.bytes().await {
+                            if read_ack(&ack).1.action.as_deref() == Some("7") {
+                                acked.lock().expect("lock").push((body, id));
+                                n += 1;
+                            }
+                        }
+                    }
+                    // Refused or cut off by the kill: send the same message again.
+                    _ => tokio::time::sleep(Duration::from_millis(2)).await,
+                }
+            }
+        })
+    };
+    for _ in 0..KILLS {
+        tokio::time::sleep(Duration::from_millis(rng.u64(40..200))).await;
+        *current.lock().expect("lock") = None;
+        server.kill();
+        server.start();
+        *current.lock().expect("lock") = Some((server.url("/api/v1/messages"), server.client()));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    sender.await.expect("sender task");
+    server.kill();
+
+    let acked = acked.lock().expect("lock").clone();
+    assert!(
+        acked.len() >= KILLS,
+        "only {} messages acknowledged",
+        acked.len()
+    );
+    let store = server.store().await;
+    let stored = all_raw(&store, "CR").await;
+    for (body, id) in &acked {
+        assert_eq!(
+            stored.get(&ContentHash::of(body)),
+            Some(id),
+            "an acknowledged message is stored, under the id it was acknowledged with"
+        );
+        let raw = store
+            .raw_message(MessageId::new(*id))
+            .await
+            .expect("read")
+            .expect("present");
+        assert_eq!(&raw.bytes, body);
+    }
+    // Every stored message is either acknowledged or was cut off before its ack; none is in a state
+    // other than received (readable) — nothing was half-written.
+    let mut received = 0;
+    let mut after = None;
+    loop {
+        let page = store
+            .list_in_state(StateKind::Received, after, 1000)
+            .await
+            .expect("list");
+        received += page.len();
+        match page.last() {
+            Some(last) => after = Some(last.message_id),
+            None => break,
+        }
+    }
+    assert_eq!(received, stored.len());
+}
+
+#[test]
+fn serve_reuses_its_self_signed_certificate_across_restarts() {
+    let mut server = Server::new("");
+    server.start();
+    let first = std::fs::read(server.cert_path()).expect("generated");
+    server.kill();
+    server.start();
+    assert_eq!(std::fs::read(server.cert_path()).expect("kept"), first);
+    assert!(Path::new(&server.cert_path()).is_file());
+}
