@@ -34,6 +34,12 @@ pub struct Config {
     pub party_id: String,
     /// Log JSON lines instead of text.
     pub json_logs: bool,
+    /// The spool transport's root (`inbox/<CARRIER>/` …); off when absent.
+    pub spool_dir: Option<PathBuf>,
+    /// A new list version re-screens the travellers of flights departing within this many hours.
+    pub rescreen_window_hours: u32,
+    /// A JSON file with the matching policy (weights and thresholds); the built-in policy when absent.
+    pub match_policy: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +66,9 @@ impl Default for Config {
             },
             party_id: "PAXWATCH".into(),
             json_logs: false,
+            spool_dir: None,
+            rescreen_window_hours: 72,
+            match_policy: None,
         }
     }
 }
@@ -85,7 +94,7 @@ impl Config {
     /// `PAXWATCH_DATABASE_URL`, `PAXWATCH_DATA_DIR`, `PAXWATCH_TLS_CERT`, `PAXWATCH_TLS_KEY`,
     /// `PAXWATCH_CLIENT_CA`, `PAXWATCH_REQUIRE_CLIENT_CERTIFICATE`, `PAXWATCH_BODY_LIMIT`,
     /// `PAXWATCH_RATE_LIMIT_PER_SECOND`, `PAXWATCH_RATE_LIMIT_BURST`, `PAXWATCH_PARTY_ID`,
-    /// `PAXWATCH_JSON_LOGS`). Takes the variables as pairs so tests need not touch the process environment.
+    /// `PAXWATCH_JSON_LOGS`, `PAXWATCH_SPOOL_DIR`, `PAXWATCH_RESCREEN_WINDOW_HOURS`, `PAXWATCH_MATCH_POLICY`). Takes the variables as pairs so tests need not touch the process environment.
     pub fn apply_env<I, K, V>(&mut self, vars: I) -> Result<(), ConfigError>
     where
         I: IntoIterator<Item = (K, V)>,
@@ -131,6 +140,12 @@ impl Config {
                 "JSON_LOGS" => {
                     self.json_logs = parse_bool(value).ok_or_else(|| invalid("not a boolean"))?
                 }
+                "SPOOL_DIR" => self.spool_dir = Some(PathBuf::from(value)),
+                "RESCREEN_WINDOW_HOURS" => {
+                    self.rescreen_window_hours =
+                        value.parse().map_err(|_| invalid("not a whole number"))?
+                }
+                "MATCH_POLICY" => self.match_policy = Some(PathBuf::from(value)),
                 // Other PAXWATCH_* variables belong to other parts (PAXWATCH_LOG, test settings).
                 _ => {}
             }

@@ -1,7 +1,7 @@
 //! `POST /api/v1/messages`: the airline endpoint.
 //!
-//! Order, and why: rate limit (before reading a byte) → body within the limit → `Store::insert_raw`
-//! (committed) → CONTRL from `ingest::acknowledge` (pure; a duplicate is acknowledged with its first
+//! Order, and why: rate limit (before reading a byte) → body within the limit → [`intake::receive`]: redaction of
+//! sensitive data → `Store::insert_raw` (committed) → CONTRL from `ingest::acknowledge` (pure; a duplicate is acknowledged with its first
 //! delivery's id and time, so it gets the same bytes back) → for a new message: quarantine if unreadable,
 //! else hand its id to the pipeline → answer. Nothing is acknowledged that is not committed: a database
 //! failure answers 503 without a CONTRL and the airline sends again (stored once).
@@ -13,11 +13,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use governor::clock::{Clock, DefaultClock};
-use ingest::acknowledge::{acknowledge, AckContext, Readability};
-use store::{ErrorClass, InsertOutcome, Quarantine};
-use time::OffsetDateTime;
 
 use crate::auth::Principal;
+use crate::intake::{self, IntakeError};
 use crate::metrics::{self as server_metrics, ACK_SECONDS, MESSAGES_TOTAL};
 use crate::routes::store_unavailable;
 use crate::server::AppState;
@@ -64,72 +62,30 @@ pub(crate) async fn post_message(
         }
     };
     let started = Instant::now();
-    let now = OffsetDateTime::now_utc();
-    let stored = match state.store.insert_raw(&carrier.code, &bytes, now).await {
-        Ok(stored) => stored,
-        Err(error) => {
+    let receipt = match intake::receive(
+        &state.store,
+        state.pipeline.as_ref(),
+        &state.config.party_id,
+        &carrier.code,
+        &bytes,
+    )
+    .await
+    {
+        Ok(receipt) => receipt,
+        Err(IntakeError::Store(error)) => {
             metrics::counter!(MESSAGES_TOTAL, "carrier" => carrier.code.clone(), "type" => "unknown",
                 "outcome" => "store_unavailable")
             .increment(1);
             return store_unavailable(&error);
         }
-    };
-    let duplicate = stored.outcome == InsertOutcome::Duplicate;
-    // A duplicate is acknowledged as of its first delivery, so the same bytes go back.
-    let received_at = if duplicate {
-        match state.store.raw_message(stored.id).await {
-            Ok(Some(first)) => first.received_at,
-            Ok(None) => now,
-            Err(error) => return store_unavailable(&error),
-        }
-    } else {
-        now
-    };
-    let control_reference = stored.id.to_string();
-    let context = AckContext {
-        sender: &carrier.code,
-        our_party: &state.config.party_id,
-        prepared: naive_utc(received_at),
-        control_reference: &control_reference,
-    };
-    let ack = match acknowledge(&bytes, &context) {
-        Ok(ack) => ack,
-        Err(error) => {
-            tracing::error!(message_id = %stored.id, error = %error, "CONTRL could not be written");
+        Err(IntakeError::Ack(error)) => {
+            tracing::error!(error = %error, "CONTRL could not be written");
             return (StatusCode::INTERNAL_SERVER_ERROR, "acknowledgement failed").into_response();
         }
     };
-    if !duplicate {
-        match &ack.readability {
-            Readability::Unreadable { class, reason } => {
-                let quarantine = ErrorClass::new(*class).map(|error_class| Quarantine {
-                    reason: reason.clone(),
-                    error_class,
-                });
-                let recorded = match quarantine {
-                    Ok(quarantine) => {
-                        state
-                            .store
-                            .record_quarantined(stored.id, quarantine, OffsetDateTime::now_utc())
-                            .await
-                    }
-                    Err(error) => Err(error),
-                };
-                if let Err(error) = recorded {
-                    return store_unavailable(&error);
-                }
-            }
-            Readability::Readable => {
-                if let Some(pipeline) = &state.pipeline {
-                    // Bounded channel: a slow pipeline slows acknowledgements rather than piling up memory.
-                    // A closed channel loses nothing: the message stays `received` for the next start.
-                    if pipeline.send(stored.id).await.is_err() {
-                        tracing::warn!(message_id = %stored.id, "pipeline channel closed");
-                    }
-                }
-            }
-        }
-    }
+    let duplicate = receipt.duplicate;
+    let ack = receipt.ack;
+    let control_reference = receipt.id.to_string();
     let outcome = if duplicate {
         "duplicate"
     } else {
@@ -144,7 +100,7 @@ pub(crate) async fn post_message(
     .increment(1);
     metrics::histogram!(ACK_SECONDS).record(started.elapsed().as_secs_f64());
     tracing::info!(
-        message_id = %stored.id,
+        message_id = %receipt.id,
         carrier = %carrier.code,
         bytes = bytes.len(),
         duplicate,
@@ -166,11 +122,4 @@ pub(crate) async fn post_message(
         HeaderValue::from_static(ack.action.code()),
     );
     response
-}
-
-fn naive_utc(at: OffsetDateTime) -> chrono::NaiveDateTime {
-    let secs = at.unix_timestamp();
-    chrono::DateTime::from_timestamp(secs, at.nanosecond())
-        .map(|d| d.naive_utc())
-        .unwrap_or_default()
 }

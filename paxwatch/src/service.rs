@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use matcher::MatchPolicy;
-use pipeline::{Indexer, Pipeline, StatsSnapshot};
+use pipeline::{Indexer, Pipeline};
 use store::{MessageId, Store};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -26,8 +26,6 @@ use tokio::task::JoinHandle;
 const INDEX_INTERVAL: Duration = Duration::from_millis(500);
 /// How often the store is asked for new list versions.
 const LIST_INTERVAL: Duration = Duration::from_secs(5);
-/// How often the spool inbox is scanned when it was empty.
-const SPOOL_INTERVAL: Duration = Duration::from_secs(1);
 /// Messages waiting for the pipeline before the endpoint waits (back-pressure, never loss: the
 /// message is stored before it is queued).
 const QUEUE: usize = 4_096;
@@ -106,10 +104,6 @@ impl Service {
             sender,
             tasks,
         })
-    }
-
-    pub fn stats(&self) -> StatsSnapshot {
-        self.pipeline.stats()
     }
 
     /// Stops the background tasks (the store keeps everything they had not finished).

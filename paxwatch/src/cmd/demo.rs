@@ -1,6 +1,11 @@
-//! `paxwatch demo`: the demo scenario — a fictional watchlist and 72 hours of generated airline
-//! traffic with planted matches. `--write-to DIR` writes it out as files (the list as paxwatch CSV,
-//! one EDIFACT file per transmission, and a manifest of what was planted where).
+//! `paxwatch demo`: the whole service on the embedded default (SQLite file, local tantivy index) in a demo
+//! directory, with a fictional watchlist and 72 hours of generated airline traffic from six carriers sent
+//! to it over HTTPS as the carriers would, so that alerts appear within a minute. It prints the officer's
+//! and analyst's API tokens and how to query alerts, then serves until ctrl-c (`--exit-when-done` stops
+//! once every message is processed and indexed, for scripts and tests).
+//!
+//! `--write-to DIR` writes the scenario out as files instead (the list as paxwatch CSV, one EDIFACT file
+//! per transmission, and manifests of what was sent when and what was planted where).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +21,18 @@ pub struct Args {
     /// Write the demo list and traffic into this directory instead of running them.
     #[arg(long)]
     pub write_to: Option<PathBuf>,
+    /// The demo's directory (database, index, certificate); emptied at start if it holds an earlier demo.
+    #[arg(long, default_value = "paxwatch-demo")]
+    pub dir: PathBuf,
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    pub listen: std::net::SocketAddr,
+    /// Stop once all traffic is acknowledged, processed and indexed (exit 0 only if alerts were raised).
+    #[arg(long)]
+    pub exit_when_done: bool,
+    /// Send the whole schedule this many times faster (the default spreads it over about a minute).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
     /// Seed of the generated data.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -52,10 +69,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let list = planted::watchlist_csv(args.seed, args.filler_entries)?;
     let traffic = traffic::generate(args.seed, now, shape)?;
-    let Some(dir) = args.write_to else {
-        anyhow::bail!(
-            "running the demo needs the server; use --write-to DIR to write the demo data"
-        );
+    let Some(dir) = args.write_to.clone() else {
+        return super::server_config::runtime()?
+            .block_on(crate::demo::run::run(args, list, traffic));
     };
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let list_path = dir.join("demo-watchlist.csv");

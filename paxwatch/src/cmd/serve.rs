@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::server_config::{open_store, runtime, ConfigArgs};
+use crate::service::{Service, ServiceOptions};
 
 /// Requests in flight get this long to finish after SIGTERM.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -32,8 +33,15 @@ pub fn run(args: Args, log_json: bool) -> anyhow::Result<ExitCode> {
                 "the database does not commit durably; refusing to acknowledge messages on it"
             );
         }
-        // The pipeline is wired here by the service (issue 4); until then messages stay `received`.
-        let running = console::start(config, store, None).await?;
+        let options = service_options(&config)?;
+        let service = Service::start(store.clone(), options).await?;
+        let services = console::Services {
+            store,
+            pipeline: Some(service.sender.clone()),
+            history: Some(service.indexer.index()),
+        };
+        let running =
+            console::start_with_services(config, services, console::routes::routes()).await?;
         let address = running.local_addr;
         let host = if address.ip().is_loopback() && address.is_ipv4() {
             format!("127.0.0.1:{}", address.port())
@@ -48,6 +56,26 @@ pub fn run(args: Args, log_json: bool) -> anyhow::Result<ExitCode> {
         tracing::info!("shutting down");
         running.shutdown(SHUTDOWN_GRACE);
         running.stopped().await?;
+        service.stop();
         Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// The service's settings from the server configuration.
+pub fn service_options(config: &console::Config) -> anyhow::Result<ServiceOptions> {
+    let policy = match &config.match_policy {
+        Some(path) => serde_json::from_reader(
+            std::fs::File::open(path)
+                .with_context(|| format!("cannot open the match policy {}", path.display()))?,
+        )
+        .with_context(|| format!("cannot read the match policy {}", path.display()))?,
+        None => matcher::MatchPolicy::default(),
+    };
+    Ok(ServiceOptions {
+        history_dir: config.data_dir.join("history"),
+        rescreen_window: Duration::from_secs(u64::from(config.rescreen_window_hours) * 3600),
+        spool_dir: config.spool_dir.clone(),
+        policy,
+        party_id: config.party_id.clone(),
     })
 }

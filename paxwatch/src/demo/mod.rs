@@ -2,4 +2,5 @@
 //! that carries them under the spelling variations the matcher bridges.
 
 pub mod planted;
+pub mod run;
 pub mod traffic;

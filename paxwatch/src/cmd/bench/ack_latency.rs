@@ -157,7 +157,7 @@ async fn measure(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn https_client(
+pub(crate) fn https_client(
     cert: &std::path::Path,
     addr: std::net::SocketAddr,
 ) -> anyhow::Result<reqwest::Client> {
