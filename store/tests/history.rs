@@ -505,3 +505,18 @@ fn co_travellers_none_for_unrelated_and_error_for_unknown() {
         Err(HistoryError::TravellerNotFound(99))
     ));
 }
+
+#[test]
+fn equal_name_scores_come_newest_first() {
+    let travellers: Vec<TravellerDoc> = [3, 1, 4, 2]
+        .into_iter()
+        .map(|id| traveller(id, "NGUYEN", "AN"))
+        .collect();
+    let (_dir, index) = index_with(&travellers);
+    let hits = index
+        .search(&by_name("NGUYEN", Some("AN")))
+        .expect("search");
+    let found: Vec<i64> = hits.iter().map(|hit| hit.traveller.traveller_id).collect();
+    assert_eq!(found, [4, 3, 2, 1]);
+    assert!(hits.iter().all(|hit| hit.score == hits[0].score));
+}

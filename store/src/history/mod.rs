@@ -213,6 +213,14 @@ impl HistoryIndex {
     }
 }
 
+// The service shares the index across request handlers and moves the writer to the pipeline's thread.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    const fn movable<T: Send>() {}
+    shared::<HistoryIndex>();
+    movable::<HistoryWriter>();
+};
+
 /// What a commit records besides the documents.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct CommitPayload {

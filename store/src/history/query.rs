@@ -4,7 +4,7 @@
 //! query must match some name token of the traveller, in either field, so a swapped surname and given name
 //! still match; an exact token scores above a prefix, a prefix above a fuzzy match, and a token found in the
 //! field it was given for (surname as surname) adds a little, so the right order ranks first. With a name,
-//! hits come by score; without one, newest version first.
+//! hits come by score, equal scores newest version first; without one, newest version first.
 
 use std::ops::Bound;
 
@@ -13,7 +13,7 @@ use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, Order, Score, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Order, Score, SegmentReader, TantivyDocument, Term};
 use time::Date;
 
 use super::document::{julian_day, TravellerDoc};
@@ -155,9 +155,26 @@ impl HistoryIndex {
         let searcher = self.reader.searcher();
         let page = TopDocs::with_limit(query.limit).and_offset(query.offset);
         let addresses: Vec<(Score, DocAddress)> = if has_name {
+            // By score, equal scores newest first (common names tie).
+            let by_score_then_newest = page.tweak_score(|segment: &SegmentReader| {
+                let versions = segment
+                    .fast_fields()
+                    .i64("version_id")
+                    .ok()
+                    .map(|column| column.first_or_default_col(0));
+                move |doc: DocId, score: Score| {
+                    (
+                        score,
+                        versions.as_ref().map_or(0, |column| column.get_val(doc)),
+                    )
+                }
+            });
             searcher
-                .search(&tantivy_query, &page.order_by_score())
+                .search(&tantivy_query, &by_score_then_newest)
                 .map_err(HistoryError::index("search"))?
+                .into_iter()
+                .map(|((score, _), address)| (score, address))
+                .collect()
         } else {
             searcher
                 .search(
