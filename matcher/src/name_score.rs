@@ -225,22 +225,28 @@ fn compound_candidates(
                 if (fa.len() + fb.len()).abs_diff(whole.len()) > 1 {
                     continue;
                 }
+                // Non-adjacent or reversed parts need an exact spelling.
+                let needed = if b == a + 1 {
+                    MIN_COMPOUND_SIMILARITY
+                } else {
+                    1.0
+                };
                 let s = if whole.len() == fa.len() + fb.len()
                     && whole.starts_with(fa)
                     && whole.ends_with(fb)
                 {
                     1.0
                 } else {
+                    // Not equal, so one edit at least: short words cannot reach `needed` then,
+                    // and the distance need not be computed.
+                    let longest = whole.len().max(fa.len() + fb.len());
+                    if 1.0 - 1.0 / (longest as f32) < needed {
+                        continue;
+                    }
                     joined.clear();
                     joined.push_str(fa);
                     joined.push_str(fb);
                     crate::token_similarity::edit_similarity(whole, joined)
-                };
-                // Non-adjacent or reversed parts need an exact spelling.
-                let needed = if b == a + 1 {
-                    MIN_COMPOUND_SIMILARITY
-                } else {
-                    1.0
                 };
                 if s >= needed {
                     let similarity = TokenSimilarity {
