@@ -18,7 +18,9 @@ use crate::query::TravellerQuery;
 use crate::token_similarity::{token_similarity, TokenSimilarity};
 use model::watchlist::Entry;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// Vocabulary tokens held by more names than this are too common to vote on their own
 /// (`MUHAMMAD` in a million-name list); other tokens of the traveller find the candidates.
@@ -93,13 +95,39 @@ pub struct Candidate {
     pub score: f32,
 }
 
+/// Listed vocabulary words a traveller word reaches through its keys, with their similarity to
+/// it, sorted by vocabulary id.
+type Expansion = Arc<[(u32, TokenSimilarity)]>;
+
+/// (vocabulary id, similarity) pairs kept in a thread's expansion cache at most (12 bytes each).
+const EXPANSION_CACHE_PAIRS: usize = 1 << 20;
+
 /// Per-thread working memory for screening; reuse one per worker thread.
 pub struct Scratch {
+    /// The index this memory belongs to ([`WatchlistIndex::id`]): vocabulary ids mean nothing
+    /// in another.
+    index: u64,
     votes: Vec<f32>,
     touched: Vec<u32>,
     similarity_cache: FxHashMap<u64, TokenSimilarity>,
     seen_vocab: FxHashSet<u32>,
+    /// Expansions of traveller words screened before, by hash of (word, may be truncated):
+    /// traveller names repeat (given names and common surnames far more than the rest), and a
+    /// word's expansion is most of what screening costs. Emptied when it holds more than
+    /// [`EXPANSION_CACHE_PAIRS`] pairs.
+    expansions: FxHashMap<u64, Vec<(Token, bool, Expansion)>>,
+    expansion_pairs: usize,
 }
+
+fn expansion_hash(token: &Token, truncated: bool) -> u64 {
+    let mut h = FxHasher::default();
+    token.hash(&mut h);
+    truncated.hash(&mut h);
+    h.finish()
+}
+
+/// Ids for indexes, so that working memory is never used with another index than its own.
+static NEXT_INDEX_ID: AtomicU64 = AtomicU64::new(1);
 
 /// A traveller prepared for screening.
 struct PreparedQuery<'q> {
@@ -135,6 +163,8 @@ impl<'q> PreparedQuery<'q> {
 
 /// The immutable screening index over one list version.
 pub struct WatchlistIndex {
+    /// Unique per built index in this process.
+    id: u64,
     entries: Vec<Entry>,
     /// Normalized document numbers per entry.
     documents: Vec<Vec<String>>,
@@ -232,6 +262,7 @@ impl WatchlistIndex {
         let token_keys = KeyTable::new(token_keys);
         let document_keys = KeyTable::new(document_keys);
         WatchlistIndex {
+            id: NEXT_INDEX_ID.fetch_add(1, Ordering::Relaxed),
             entries,
             documents,
             entry_names,
@@ -260,10 +291,13 @@ impl WatchlistIndex {
     /// Working memory sized for this index.
     pub fn scratch(&self) -> Scratch {
         Scratch {
+            index: self.id,
             votes: vec![0.0; self.names.len()],
             touched: Vec::new(),
             similarity_cache: FxHashMap::default(),
             seen_vocab: FxHashSet::default(),
+            expansions: FxHashMap::default(),
+            expansion_pairs: 0,
         }
     }
 
@@ -275,16 +309,17 @@ impl WatchlistIndex {
         policy: &MatchPolicy,
         scratch: &mut Scratch,
     ) -> Vec<Candidate> {
-        if scratch.votes.len() != self.names.len() {
+        if scratch.index != self.id {
             *scratch = self.scratch();
         }
         let prepared = PreparedQuery::new(query);
         scratch.similarity_cache.clear();
-        let candidate_entries = self.candidate_entries(&prepared, policy, scratch);
+        let expansions = self.expansions(&prepared, scratch);
+        let candidate_entries = self.candidate_entries(&prepared, &expansions, policy, scratch);
         let mut scored: Vec<Candidate> = candidate_entries
             .into_iter()
             .map(|entry| {
-                let (score, _, _) = self.assess(&prepared, entry, policy, scratch);
+                let (score, _, _) = self.assess(&prepared, &expansions, entry, policy, scratch);
                 Candidate { entry, score }
             })
             .filter(|c| c.score >= policy.report_threshold)
@@ -328,10 +363,14 @@ impl WatchlistIndex {
         policy: &MatchPolicy,
         scratch: &mut Scratch,
     ) -> Option<Explanation> {
+        if scratch.index != self.id {
+            *scratch = self.scratch();
+        }
         let prepared = PreparedQuery::new(query);
         scratch.similarity_cache.clear();
         let listed_entry = self.entries.get(entry)?;
-        let (_, name_id, alignment) = self.assess(&prepared, entry, policy, scratch);
+        let expansions = self.expansions(&prepared, scratch);
+        let (_, name_id, alignment) = self.assess(&prepared, &expansions, entry, policy, scratch);
         let outcomes = FieldOutcomes::compare(
             query,
             prepared.document.as_deref(),
@@ -378,6 +417,7 @@ impl WatchlistIndex {
     fn assess(
         &self,
         prepared: &PreparedQuery,
+        expansions: &[Expansion],
         entry: usize,
         policy: &MatchPolicy,
         scratch: &mut Scratch,
@@ -393,6 +433,11 @@ impl WatchlistIndex {
                 .collect();
             let alignment = align(&query_refs, &listed_refs, |i, j| {
                 let vocab_id = name.tokens[j];
+                if let Some(expansion) = expansions.get(i) {
+                    if let Ok(at) = expansion.binary_search_by_key(&vocab_id, |&(v, _)| v) {
+                        return expansion[at].1;
+                    }
+                }
                 let cache_key = ((i as u64) << 32) | u64::from(vocab_id);
                 *scratch
                     .similarity_cache
@@ -434,10 +479,68 @@ impl WatchlistIndex {
         )
     }
 
+    /// For each traveller token, the listed words its keys reach with their similarity (empty for
+    /// particles and initials), from the thread's cache when the word was screened before.
+    fn expansions(&self, prepared: &PreparedQuery, scratch: &mut Scratch) -> Vec<Expansion> {
+        prepared
+            .tokens
+            .iter()
+            .enumerate()
+            .map(|(i, token)| {
+                if token.kind != TokenKind::Word {
+                    return Arc::from(Vec::new());
+                }
+                let truncated = prepared.truncated == Some(i);
+                let hash = expansion_hash(token, truncated);
+                if let Some(found) = scratch.expansions.get(&hash).and_then(|bucket| {
+                    bucket
+                        .iter()
+                        .find(|(t, tr, _)| *tr == truncated && t == token)
+                        .map(|(_, _, e)| Arc::clone(e))
+                }) {
+                    return found;
+                }
+                let expansion = self.expand(token, truncated, scratch);
+                if scratch.expansion_pairs + expansion.len() > EXPANSION_CACHE_PAIRS {
+                    scratch.expansions.clear();
+                    scratch.expansion_pairs = 0;
+                }
+                scratch.expansion_pairs += expansion.len();
+                scratch.expansions.entry(hash).or_default().push((
+                    token.clone(),
+                    truncated,
+                    Arc::clone(&expansion),
+                ));
+                expansion
+            })
+            .collect()
+    }
+
+    /// The listed words reached by the keys of a traveller word, with their similarity to it.
+    fn expand(&self, token: &Token, truncated: bool, scratch: &mut Scratch) -> Expansion {
+        scratch.seen_vocab.clear();
+        for k in query_keys(token, truncated) {
+            scratch
+                .seen_vocab
+                .extend(self.token_keys.get(k).iter().map(|&(_, id)| id));
+        }
+        let mut reached: Vec<(u32, TokenSimilarity)> = scratch
+            .seen_vocab
+            .iter()
+            .map(|&vocab_id| {
+                let listed = &self.vocabulary[vocab_id as usize];
+                (vocab_id, token_similarity(token, listed, truncated))
+            })
+            .collect();
+        reached.sort_unstable_by_key(|&(v, _)| v);
+        Arc::from(reached)
+    }
+
     /// Entries worth scoring in full: those of the best-voted names and of near document numbers.
     fn candidate_entries(
         &self,
         prepared: &PreparedQuery,
+        expansions: &[Expansion],
         policy: &MatchPolicy,
         scratch: &mut Scratch,
     ) -> Vec<usize> {
@@ -447,26 +550,11 @@ impl WatchlistIndex {
         }
         scratch.touched.clear();
         // (vocabulary id, vote) for every listed token reached by a key of a traveller token and
-        // really similar to it; the similarity is cached for full scoring.
+        // really similar to it.
         let mut hits: Vec<(u32, f32)> = Vec::new();
-        for (i, token) in prepared.tokens.iter().enumerate() {
-            if token.kind != TokenKind::Word {
-                continue;
-            }
-            let truncated = prepared.truncated == Some(i);
-            scratch.seen_vocab.clear();
-            for k in query_keys(token, truncated) {
-                scratch
-                    .seen_vocab
-                    .extend(self.token_keys.get(k).iter().map(|&(_, id)| id));
-            }
+        for (token, expansion) in prepared.tokens.iter().zip(expansions) {
             let weight = token_weight(token);
-            for &vocab_id in &scratch.seen_vocab {
-                let similarity =
-                    token_similarity(token, &self.vocabulary[vocab_id as usize], truncated);
-                scratch
-                    .similarity_cache
-                    .insert(((i as u64) << 32) | u64::from(vocab_id), similarity);
+            for &(vocab_id, similarity) in expansion.iter() {
                 if similarity.score >= MIN_TOKEN_SIMILARITY {
                     hits.push((vocab_id, weight * pair_credit(similarity.score).max(0.05)));
                 }

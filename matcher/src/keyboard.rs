@@ -23,6 +23,34 @@ pub fn adjacent_keys(a: u8, b: u8) -> bool {
     if a == b {
         return true;
     }
+    match (letter_index(a), letter_index(b)) {
+        (Some(x), Some(y)) => adjacency()[x] & (1 << y) != 0,
+        _ => false,
+    }
+}
+
+fn letter_index(c: u8) -> Option<usize> {
+    c.is_ascii_uppercase().then(|| usize::from(c - b'A'))
+}
+
+/// For each letter, the set of its neighbouring keys as a bit mask (bit 0 = `A`), computed once
+/// from the key positions: the distance table asks this for every pair of letters it compares.
+fn adjacency() -> &'static [u32; 26] {
+    static TABLE: std::sync::OnceLock<[u32; 26]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [0u32; 26];
+        for (x, row) in table.iter_mut().enumerate() {
+            for y in 0..26 {
+                if geometrically_adjacent(b'A' + x as u8, b'A' + y as u8) {
+                    *row |= 1 << y;
+                }
+            }
+        }
+        table
+    })
+}
+
+fn geometrically_adjacent(a: u8, b: u8) -> bool {
     match (key_position(a), key_position(b)) {
         (Some((ra, ca)), Some((rb, cb))) => match ra.abs_diff(rb) {
             0 => (ca - cb).abs() <= 1.0,
@@ -36,28 +64,57 @@ pub fn adjacent_keys(a: u8, b: u8) -> bool {
 /// Cost of a typing slip (adjacent key, doubled key, transposition) relative to a plain edit.
 const SLIP_COST: f32 = 0.5;
 
+/// Words up to this length are compared in a table on the stack.
+const STACK_WORD_LENGTH: usize = 24;
+
+/// Cost of inserting (or deleting) each letter of `word`: a slip when the letter repeats or
+/// neighbours the letter before or after it.
+fn insertion_costs(word: &[u8], costs: &mut [f32]) {
+    for (at, cost) in costs.iter_mut().enumerate().take(word.len()) {
+        let c = word[at];
+        let near = |k: Option<&u8>| k.is_some_and(|&k| adjacent_keys(c, k));
+        *cost = if near(at.checked_sub(1).and_then(|p| word.get(p))) || near(word.get(at + 1)) {
+            SLIP_COST
+        } else {
+            1.0
+        };
+    }
+}
+
 /// Optimal-string-alignment distance over ASCII upper-case words with slip-aware costs.
 pub fn typing_distance(a: &str, b: &str) -> f32 {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let (n, m) = (a.len(), b.len());
-    // Row-major (n+1) x (m+1) table; words are short.
+    if n <= STACK_WORD_LENGTH && m <= STACK_WORD_LENGTH {
+        let mut table = [0.0f32; (STACK_WORD_LENGTH + 1) * (STACK_WORD_LENGTH + 1)];
+        let mut a_costs = [0.0f32; STACK_WORD_LENGTH];
+        let mut b_costs = [0.0f32; STACK_WORD_LENGTH];
+        distance_table(a, b, &mut table, &mut a_costs, &mut b_costs)
+    } else {
+        let mut table = vec![0.0f32; (n + 1) * (m + 1)];
+        let (mut a_costs, mut b_costs) = (vec![0.0f32; n], vec![0.0f32; m]);
+        distance_table(a, b, &mut table, &mut a_costs, &mut b_costs)
+    }
+}
+
+/// Fills the row-major (n+1) x (m+1) table `d` and returns the distance.
+fn distance_table(
+    a: &[u8],
+    b: &[u8],
+    d: &mut [f32],
+    a_costs: &mut [f32],
+    b_costs: &mut [f32],
+) -> f32 {
+    let (n, m) = (a.len(), b.len());
     let width = m + 1;
-    let mut d = vec![0.0f32; (n + 1) * width];
-    let insertion_cost = |word: &[u8], at: usize| {
-        // The inserted letter repeats or neighbours the letter before or after it.
-        let c = word[at];
-        let near = |k: Option<&u8>| k.is_some_and(|&k| adjacent_keys(c, k));
-        if near(at.checked_sub(1).and_then(|p| word.get(p))) || near(word.get(at + 1)) {
-            SLIP_COST
-        } else {
-            1.0
-        }
-    };
+    insertion_costs(a, a_costs);
+    insertion_costs(b, b_costs);
+    d[0] = 0.0;
     for i in 1..=n {
-        d[i * width] = d[(i - 1) * width] + insertion_cost(a, i - 1);
+        d[i * width] = d[(i - 1) * width] + a_costs[i - 1];
     }
     for j in 1..=m {
-        d[j] = d[j - 1] + insertion_cost(b, j - 1);
+        d[j] = d[j - 1] + b_costs[j - 1];
     }
     for i in 1..=n {
         for j in 1..=m {
@@ -69,8 +126,8 @@ pub fn typing_distance(a: &str, b: &str) -> f32 {
                 1.0
             };
             let mut best = (d[(i - 1) * width + j - 1] + substitution)
-                .min(d[(i - 1) * width + j] + insertion_cost(a, i - 1))
-                .min(d[i * width + j - 1] + insertion_cost(b, j - 1));
+                .min(d[(i - 1) * width + j] + a_costs[i - 1])
+                .min(d[i * width + j - 1] + b_costs[j - 1]);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[(i - 2) * width + j - 2] + SLIP_COST);
             }
@@ -108,5 +165,29 @@ mod tests {
         assert_eq!(typing_distance("THITSAR", "THITSRA"), 0.5);
         assert_eq!(typing_distance("SADR", "PADR"), 1.0);
         assert_eq!(typing_distance("", "AB"), 2.0);
+    }
+
+    #[test]
+    fn long_words_take_the_heap_table_with_the_same_costs() {
+        let long_a = "SADR".repeat(8);
+        let long_b = "ZADR".repeat(8);
+        assert_eq!(typing_distance(&long_a, &long_b), 4.0);
+    }
+
+    #[test]
+    fn adjacency_table_agrees_with_key_geometry() {
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                assert_eq!(
+                    adjacent_keys(a, b),
+                    a == b || geometrically_adjacent(a, b),
+                    "{} {}",
+                    a as char,
+                    b as char
+                );
+            }
+        }
+        assert!(!adjacent_keys(b'1', b'2'));
+        assert!(adjacent_keys(b'1', b'1'));
     }
 }

@@ -17,6 +17,7 @@ pub mod name_score;
 pub mod phonetic;
 pub mod policy;
 pub mod query;
+pub mod string_distance;
 pub mod token_similarity;
 
 pub use evidence::Explanation;

@@ -57,10 +57,38 @@ const EXTRA_COST: f32 = 0.35;
 /// Similarity a joined compound needs to its split spelling.
 const MIN_COMPOUND_SIMILARITY: f32 = 0.93;
 
+/// One or two token indexes, kept inline: candidates are made for every close pair of every
+/// name compared, and only the chosen few become [`AlignedPair`]s.
+#[derive(Clone, Copy)]
+struct Indexes {
+    first: usize,
+    second: Option<usize>,
+}
+
+impl Indexes {
+    fn one(i: usize) -> Indexes {
+        Indexes {
+            first: i,
+            second: None,
+        }
+    }
+
+    fn two(a: usize, b: usize) -> Indexes {
+        Indexes {
+            first: a,
+            second: Some(b),
+        }
+    }
+
+    fn iter(self) -> impl Iterator<Item = usize> {
+        std::iter::once(self.first).chain(self.second)
+    }
+}
+
 struct PairCandidate {
     sort_key: f32,
-    query: Vec<usize>,
-    listed: Vec<usize>,
+    query: Indexes,
+    listed: Indexes,
     similarity: TokenSimilarity,
 }
 
@@ -80,28 +108,29 @@ pub fn align(
                 let w = token_weight(query_token).min(token_weight(listed_token));
                 candidates.push(PairCandidate {
                     sort_key: pair_credit(s.score) * w,
-                    query: vec![i],
-                    listed: vec![j],
+                    query: Indexes::one(i),
+                    listed: Indexes::one(j),
                     similarity: s,
                 });
             }
         }
     }
-    compound_candidates(query, listed, false, &mut candidates);
-    compound_candidates(listed, query, true, &mut candidates);
+    let mut joined = String::new();
+    compound_candidates(query, listed, false, &mut joined, &mut candidates);
+    compound_candidates(listed, query, true, &mut joined, &mut candidates);
     candidates.sort_by(|a, b| b.sort_key.total_cmp(&a.sort_key));
     let mut query_used = vec![false; query.len()];
     let mut listed_used = vec![false; listed.len()];
     let mut pairs = Vec::new();
     for c in candidates {
-        if c.query.iter().any(|&i| query_used[i]) || c.listed.iter().any(|&j| listed_used[j]) {
+        if c.query.iter().any(|i| query_used[i]) || c.listed.iter().any(|j| listed_used[j]) {
             continue;
         }
-        c.query.iter().for_each(|&i| query_used[i] = true);
-        c.listed.iter().for_each(|&j| listed_used[j] = true);
+        c.query.iter().for_each(|i| query_used[i] = true);
+        c.listed.iter().for_each(|j| listed_used[j] = true);
         pairs.push(AlignedPair {
-            query: c.query,
-            listed: c.listed,
+            query: c.query.iter().collect(),
+            listed: c.listed.iter().collect(),
             similarity: c.similarity,
         });
     }
@@ -162,10 +191,12 @@ fn compound_form(t: &Token, cross_script: bool) -> &str {
     }
 }
 
+/// `joined` is a reused buffer for the two parts written together.
 fn compound_candidates(
     single: &[&Token],
     split: &[&Token],
     swapped: bool,
+    joined: &mut String,
     out: &mut Vec<PairCandidate>,
 ) {
     if split.len() < 2 {
@@ -194,13 +225,28 @@ fn compound_candidates(
                 if (fa.len() + fb.len()).abs_diff(whole.len()) > 1 {
                     continue;
                 }
-                let joined = format!("{fa}{fb}");
-                let s = crate::token_similarity::edit_similarity(whole, &joined);
                 // Non-adjacent or reversed parts need an exact spelling.
                 let needed = if b == a + 1 {
                     MIN_COMPOUND_SIMILARITY
                 } else {
                     1.0
+                };
+                let s = if whole.len() == fa.len() + fb.len()
+                    && whole.starts_with(fa)
+                    && whole.ends_with(fb)
+                {
+                    1.0
+                } else {
+                    // Not equal, so one edit at least: short words cannot reach `needed` then,
+                    // and the distance need not be computed.
+                    let longest = whole.len().max(fa.len() + fb.len());
+                    if 1.0 - 1.0 / (longest as f32) < needed {
+                        continue;
+                    }
+                    joined.clear();
+                    joined.push_str(fa);
+                    joined.push_str(fb);
+                    crate::token_similarity::edit_similarity(whole, joined)
                 };
                 if s >= needed {
                     let similarity = TokenSimilarity {
@@ -208,9 +254,9 @@ fn compound_candidates(
                         kind: TokenMatchKind::Compound,
                     };
                     let (query, listed) = if swapped {
-                        (vec![a, b], vec![i])
+                        (Indexes::two(a, b), Indexes::one(i))
                     } else {
-                        (vec![i], vec![a, b])
+                        (Indexes::one(i), Indexes::two(a, b))
                     };
                     // Ranked above a single-word pair of the same credit: it explains more of both names.
                     out.push(PairCandidate {

@@ -2,7 +2,7 @@
 
 use crate::fold::Script;
 use crate::name::{Token, TokenKind};
-use strsim::jaro_winkler;
+use crate::string_distance::{jaro_winkler, osa_distance};
 
 /// How two tokens were found to correspond.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -74,11 +74,13 @@ pub fn token_similarity(
     }
     if query.script == Script::Arabic || listed.script == Script::Arabic {
         // Best over both readings of each side (Arabic/Persian; Latin with and without `V`).
-        let readings = |t: &Token| [Some(t.skeleton.clone()), t.skeleton_alternative.clone()];
+        fn readings(t: &Token) -> [Option<&String>; 2] {
+            [Some(&t.skeleton), t.skeleton_alternative.as_ref()]
+        }
         let mut best = NONE;
         for q in readings(query).into_iter().flatten() {
             for l in readings(listed).into_iter().flatten() {
-                let s = skeleton_similarity(&q, &l);
+                let s = skeleton_similarity(q, l);
                 if s.score > best.score {
                     best = s;
                 }
@@ -174,30 +176,69 @@ fn romanised_similarity(
 /// Spelling similarity: the mean of Jaro-Winkler (kind to typos near the end) and normalized
 /// Damerau-Levenshtein (not fooled by a shared prefix: `JUNJIE`/`JUNZHENG`), best of spelling and
 /// phonetic form.
+///
+/// Each measure is computed once and skipped where it provably cannot change the result: this
+/// runs for every listed word a traveller's keys reach.
 fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
-    let blend = |a: &str, b: &str| (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0;
-    let jaro = jaro_winkler(&query.folded, &listed.folded)
-        .max(jaro_winkler(&query.phonetic, &listed.phonetic)) as f32;
+    let folded_jaro = jaro_winkler(&query.folded, &listed.folded);
+    let same_forms = query.phonetic == query.folded && listed.phonetic == listed.folded;
+    let phonetic_jaro = if same_forms {
+        folded_jaro
+    } else {
+        jaro_winkler(&query.phonetic, &listed.phonetic)
+    };
+    let jaro = folded_jaro.max(phonetic_jaro) as f32;
     if jaro < FAR_APART {
         // Far apart already: the edit distances below could not lift it to a match.
         return jaro * 0.9;
     }
-    let best = blend(&query.folded, &listed.folded).max(blend(&query.phonetic, &listed.phonetic));
+    let folded_edit = edit_similarity(&query.folded, &listed.folded);
+    let folded_blend = (folded_jaro as f32 + folded_edit) / 2.0;
+    let phonetic_blend = if same_forms {
+        folded_blend
+    } else {
+        (phonetic_jaro as f32 + edit_similarity(&query.phonetic, &listed.phonetic)) / 2.0
+    };
+    let best = folded_blend.max(phonetic_blend);
     if best >= 0.95 {
         return best;
     }
-    let (q, l) = (ocr_form(&query.folded), ocr_form(&listed.folded));
-    if q == l {
-        return best.max(OCR_EQUIVALENT);
-    }
-    let best = best.max(blend(&q, &l) - 0.02);
+    // Words without OCR-confusable letters have themselves as OCR form: the blend would repeat
+    // the spelling's (and they cannot be equal, or they would have matched exactly).
+    let best = if has_ocr_confusable(&query.folded) || has_ocr_confusable(&listed.folded) {
+        let (q, l) = (ocr_form(&query.folded), ocr_form(&listed.folded));
+        if q == l {
+            return best.max(OCR_EQUIVALENT);
+        }
+        best.max(blend(&q, &l) - 0.02)
+    } else {
+        best
+    };
     if best >= MAX_TYPING_SIMILARITY || query.folded.len().abs_diff(listed.folded.len()) > 2 {
+        return best;
+    }
+    // Every typing edit costs at least `SLIP_COST` of a plain one, so the typing similarity is
+    // at most halfway between the plain edit similarity and 1; skip it when that cannot win.
+    let typing_bound = (0.5 + 0.5 * folded_edit + TYPING_BOUND_MARGIN).min(MAX_TYPING_SIMILARITY);
+    if typing_bound <= best {
         return best;
     }
     best.max(
         crate::keyboard::typing_similarity(&query.folded, &listed.folded)
             .min(MAX_TYPING_SIMILARITY),
     )
+}
+
+/// Slack for rounding in the typing-similarity bound (scores are f32).
+const TYPING_BOUND_MARGIN: f32 = 1e-4;
+
+fn blend(a: &str, b: &str) -> f32 {
+    (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0
+}
+
+/// Whether [`ocr_form`] changes the word.
+fn has_ocr_confusable(word: &str) -> bool {
+    word.bytes().any(|c| matches!(c, b'L' | b'D' | b'Q' | b'F')) || word.contains("RN")
 }
 
 /// A keyboard slip never makes two words more alike than this.
@@ -212,7 +253,7 @@ pub fn edit_similarity(a: &str, b: &str) -> f32 {
     if longest == 0 {
         return 1.0;
     }
-    1.0 - strsim::osa_distance(a, b) as f32 / longest as f32
+    1.0 - osa_distance(a, b) as f32 / longest as f32
 }
 
 /// Similarity of words that differ only by characters OCR confuses.
@@ -248,9 +289,8 @@ fn skeleton_similarity(a: &str, b: &str) -> TokenSimilarity {
     if a.len() < 2 || b.len() < 2 {
         return NONE;
     }
-    let blend = (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0;
     TokenSimilarity {
-        score: blend * (SAME_SKELETON - 0.02),
+        score: blend(a, b) * (SAME_SKELETON - 0.02),
         kind: TokenMatchKind::Skeleton,
     }
 }

@@ -235,3 +235,70 @@ fn mrz_truncated_given_name_matches_by_prefix() {
     assert_eq!(id, "t-9");
     assert!(score > 0.95, "{score}");
 }
+
+fn screening_travellers() -> Vec<TravellerQuery> {
+    vec![
+        traveller("PETROVSKY", "IVAN", "1970-03-12", "RUS"),
+        traveller("QASIMI", "MOHAMMED", "1965-07-01", "SYR"),
+        traveller("PETROVSKI", "IVAN SERGEEVICH", "1970-03-12", "RUS"),
+        traveller("KOVALCZYK", "ANNA", "1980-01-30", "POL"),
+        traveller("PETROVSKY", "IVAN", "1970-03-12", "RUS"),
+        traveller("ПЕТРОВСКИЙ", "ИВАН", "1970-03-12", "RUS"),
+        traveller("OSTERHAGEN", "LUKAS", "1990-05-05", "DEU"),
+    ]
+}
+
+#[test]
+fn reused_working_memory_screens_like_fresh_memory() {
+    // A reused scratch answers repeated words from its expansion cache; the results must be the
+    // ones a fresh scratch computes.
+    let index = synthetic_list();
+    let policy = MatchPolicy::default();
+    let mut reused = index.scratch();
+    for round in 0..2 {
+        for query in screening_travellers() {
+            let fresh = index.screen(&query, &policy, &mut index.scratch());
+            let cached = index.screen(&query, &policy, &mut reused);
+            assert_eq!(fresh, cached, "round {round}, {}", query.surname);
+            if let Some(best) = fresh.first() {
+                assert_eq!(
+                    index.explain(&query, best.entry, &policy, &mut index.scratch()),
+                    index.explain(&query, best.entry, &policy, &mut reused)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn regression_working_memory_of_another_index_of_the_same_size_is_not_reused() {
+    // Scratch memory was once checked by name count only: an index of another list with as
+    // many names would have read the first list's cached vocabulary ids.
+    let first = synthetic_list();
+    let second = WatchlistIndex::build(vec![
+        entry("u-1", &["OSTERHAGEN, Lukas"], None, "DEU", None),
+        entry("u-2", &["KOWALCZYK, Anna Maria"], None, "POL", None),
+        entry("u-3", &["AL-QASIMI, Muhammad"], None, "SYR", None),
+        entry(
+            "u-4",
+            &["PETROVSKY, Ivan", "Иван Петровский"],
+            None,
+            "RUS",
+            None,
+        ),
+    ]);
+    assert_eq!(first.name_count(), second.name_count());
+    let policy = MatchPolicy::default();
+    let mut scratch = first.scratch();
+    for query in screening_travellers() {
+        let _ = first.screen(&query, &policy, &mut scratch);
+    }
+    for query in screening_travellers() {
+        assert_eq!(
+            second.screen(&query, &policy, &mut scratch),
+            second.screen(&query, &policy, &mut second.scratch()),
+            "{}",
+            query.surname
+        );
+    }
+}

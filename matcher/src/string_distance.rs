@@ -1,0 +1,157 @@
+//! Jaro-Winkler and optimal-string-alignment distance on short ASCII words, without allocation.
+//!
+//! Screening compares a traveller's words with hundreds of listed words, and `strsim`'s versions
+//! decode UTF-8 and allocate per call. These run on bytes with stack buffers and give exactly
+//! `strsim`'s results (same algorithm, same arithmetic); anything that is not ASCII or longer than
+//! [`MAX_FAST_LENGTH`] goes to `strsim`.
+
+/// Longest word handled on the stack; longer ones (rare) use `strsim`.
+pub const MAX_FAST_LENGTH: usize = 64;
+
+fn fast_path(a: &str, b: &str) -> bool {
+    a.len() <= MAX_FAST_LENGTH && b.len() <= MAX_FAST_LENGTH && a.is_ascii() && b.is_ascii()
+}
+
+/// Same value as `strsim::jaro_winkler`.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    if !fast_path(a, b) {
+        return strsim::jaro_winkler(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let sim = jaro(a, b);
+    if sim > 0.7 {
+        let prefix_length = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        sim + 0.1 * prefix_length as f64 * (1.0 - sim)
+    } else {
+        sim
+    }
+}
+
+/// `strsim::generic_jaro` on bytes (both at most [`MAX_FAST_LENGTH`] long).
+fn jaro(a: &[u8], b: &[u8]) -> f64 {
+    let (a_len, b_len) = (a.len(), b.len());
+    if a_len == 0 && b_len == 0 {
+        return 1.0;
+    } else if a_len == 0 || b_len == 0 {
+        return 0.0;
+    }
+    let search_range = (a_len.max(b_len) / 2).saturating_sub(1);
+    let mut a_flags = [false; MAX_FAST_LENGTH];
+    let mut b_flags = [false; MAX_FAST_LENGTH];
+    let mut matches = 0usize;
+    for (i, &x) in a.iter().enumerate() {
+        let min_bound = i.saturating_sub(search_range);
+        let max_bound = b_len.min(i + search_range + 1);
+        for j in min_bound..max_bound {
+            if b[j] == x && !b_flags[j] {
+                a_flags[i] = true;
+                b_flags[j] = true;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut k = 0usize;
+    for (i, &x) in a.iter().enumerate() {
+        if a_flags[i] {
+            while !b_flags[k] {
+                k += 1;
+            }
+            if x != b[k] {
+                transpositions += 1;
+            }
+            k += 1;
+        }
+    }
+    transpositions /= 2;
+    ((matches as f64 / a_len as f64)
+        + (matches as f64 / b_len as f64)
+        + ((matches - transpositions) as f64 / matches as f64))
+        / 3.0
+}
+
+/// Same value as `strsim::osa_distance`.
+pub fn osa_distance(a: &str, b: &str) -> usize {
+    if !fast_path(a, b) {
+        return strsim::osa_distance(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let width = b.len() + 1;
+    // Three rolling rows: two back (for transpositions), previous, current.
+    let mut rows = [[0u8; MAX_FAST_LENGTH + 1]; 3];
+    for (j, cell) in rows[0][..width].iter_mut().enumerate() {
+        *cell = j as u8;
+    }
+    rows[1] = rows[0];
+    let (mut two_back, mut previous, mut current) = (0usize, 1usize, 2usize);
+    for (i, &x) in a.iter().enumerate() {
+        rows[current][0] = (i + 1) as u8;
+        for (j, &y) in b.iter().enumerate() {
+            let cost = u8::from(x != y);
+            let mut best = (rows[current][j] + 1)
+                .min(rows[previous][j + 1] + 1)
+                .min(rows[previous][j] + cost);
+            if i > 0 && j > 0 && x != y && x == b[j - 1] && y == a[i - 1] {
+                best = best.min(rows[two_back][j - 1] + 1);
+            }
+            rows[current][j + 1] = best;
+        }
+        (two_back, previous, current) = (previous, current, two_back);
+    }
+    usize::from(rows[previous][b.len()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words over a small alphabet (so that matches and transpositions are frequent), plus the
+    /// edge cases: empty, one letter, non-ASCII and over-long words that take the fallback.
+    fn words() -> Vec<String> {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut words: Vec<String> = (0..400)
+            .map(|_| {
+                let len = rng.usize(0..14);
+                (0..len).map(|_| (b'A' + rng.u8(0..5)) as char).collect()
+            })
+            .collect();
+        words.extend(
+            [
+                "", "A", "MARTHA", "MARHTA", "DWAYNE", "DUANE", "ÉMILE", "EMILE", "MUHAMMAD",
+                "MOHAMMED",
+            ]
+            .map(String::from),
+        );
+        words.push("AB".repeat(40));
+        words.push("BA".repeat(33));
+        words
+    }
+
+    #[test]
+    fn jaro_winkler_equals_strsim() {
+        let words = words();
+        for a in &words {
+            for b in words.iter().step_by(7) {
+                assert_eq!(
+                    jaro_winkler(a, b).to_bits(),
+                    strsim::jaro_winkler(a, b).to_bits(),
+                    "{a} / {b}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn osa_distance_equals_strsim() {
+        let words = words();
+        for a in &words {
+            for b in words.iter().step_by(7) {
+                assert_eq!(osa_distance(a, b), strsim::osa_distance(a, b), "{a} / {b}");
+            }
+        }
+    }
+}
