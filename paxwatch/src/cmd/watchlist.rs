@@ -34,6 +34,10 @@ pub enum Command {
         /// Where list versions are kept.
         #[arg(long, default_value = "data")]
         data_dir: PathBuf,
+        /// Also store the version in the service's database (sqlite://… or postgres://…): a running
+        /// `paxwatch serve` publishes it within seconds and re-screens upcoming flights against it.
+        #[arg(long)]
+        database: Option<String>,
     },
 }
 
@@ -52,6 +56,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
             list,
             aliases,
             data_dir,
+            database,
         } => {
             let list = list.unwrap_or_else(|| format.default_list().to_owned());
             import(
@@ -60,6 +65,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 &list,
                 aliases.as_deref(),
                 &DirectoryStore::new(data_dir),
+                database.as_deref(),
             )
         }
     }
@@ -91,6 +97,7 @@ fn import(
     list: &str,
     aliases_path: Option<&Path>,
     store: &impl VersionStore,
+    database: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     if aliases_path.is_some() && format != SourceFormat::OfacCsv {
         bail!("--aliases is only read with --format ofac");
@@ -128,6 +135,9 @@ fn import(
     let version = store
         .save(version, &import.entries)
         .context("storing the version")?;
+    if let Some(url) = database {
+        store_in_database(url, path, &version, &import.entries)?;
+    }
     let store_time = started.elapsed();
     println!("imported {}", version.summary());
     match (previous, diff) {
@@ -144,6 +154,40 @@ fn import(
         store_time.as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Stores the version and its entries in the service's database, in one transaction.
+fn store_in_database(
+    url: &str,
+    path: &Path,
+    version: &ListVersion,
+    entries: &[model::watchlist::Entry],
+) -> anyhow::Result<()> {
+    let source = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let new_version = store::NewWatchlistVersion {
+        list_name: version.list.clone(),
+        source_format: version.format.name().to_owned(),
+        version_label: version.label.clone(),
+        source_sha256: store::ContentHash::of(&source),
+        imported_at: time::OffsetDateTime::now_utc(),
+    };
+    super::server_config::runtime()?.block_on(async {
+        // The URL is never printed: it may hold a password.
+        let store = store::Store::open(url)
+            .await
+            .context("cannot open the database")?;
+        let stored = store
+            .import_watchlist_version(&new_version, entries)
+            .await
+            .context("cannot store the list version in the database")?;
+        store.close().await;
+        println!(
+            "stored in the database as version {} ({:?})",
+            stored.id.get(),
+            stored.outcome
+        );
+        anyhow::Ok(())
+    })
 }
 
 fn print_counts(import: &Import, aliases: Option<&Aliases>) {
