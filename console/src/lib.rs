@@ -6,6 +6,7 @@
 //! - [`auth`]: principals (people with roles, carriers), tokens, the access check.
 //! - [`routes`]: the route table — every route with its access rule; router and OpenAPI come from it.
 //! - `messages`: the airline endpoint (store, acknowledge, quarantine or hand to the pipeline).
+//! - [`password`]: argon2id hashing of people's passwords.
 //! - [`metrics`]: the Prometheus recorder and metric names.
 //! - [`server`]: start, graceful shutdown.
 
@@ -13,6 +14,7 @@ pub mod auth;
 pub mod config;
 mod messages;
 pub mod metrics;
+pub mod password;
 pub mod routes;
 pub mod server;
 pub mod tls;
