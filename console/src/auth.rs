@@ -193,6 +193,37 @@ mod tests {
         assert_ne!(token_digest(&a), token_digest(&b));
     }
 
+    fn carrier(credential: Credential) -> Principal {
+        Principal::Carrier {
+            carrier: store::Carrier {
+                id: store::CarrierId::new(1),
+                code: "LH".into(),
+                name: "Test Air".into(),
+                cert_sha256: None,
+                cert_subject: None,
+                created_at: time::OffsetDateTime::UNIX_EPOCH,
+                disabled: false,
+            },
+            credential,
+        }
+    }
+
+    #[test]
+    fn required_client_certificates_refuse_token_only_carriers() {
+        let by_token = carrier(Credential::Token);
+        let by_cert = carrier(Credential::ClientCertificate);
+        assert_eq!(check(Access::Carrier, Some(&by_token), false), Ok(()));
+        assert_eq!(
+            check(Access::Carrier, Some(&by_token), true),
+            Err(Refusal::Forbidden)
+        );
+        assert_eq!(check(Access::Carrier, Some(&by_cert), true), Ok(()));
+        assert_eq!(
+            check(Access::AnyUser, Some(&by_cert), false),
+            Err(Refusal::Forbidden)
+        );
+    }
+
     #[test]
     fn no_principal_is_401_except_on_public_routes() {
         assert_eq!(check(Access::Public, None, false), Ok(()));

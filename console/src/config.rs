@@ -24,7 +24,8 @@ pub struct Config {
     /// PEM CA certificates that client certificates are verified against (mutual TLS). Without it, client
     /// certificates are not asked for.
     pub client_ca: Option<PathBuf>,
-    /// With mutual TLS on: refuse the airline endpoint to carriers that authenticate by token only.
+    /// With mutual TLS on: refuse the airline endpoint to carriers that authenticate by token only (403).
+    /// Connections without a certificate are still accepted: people use the same port.
     pub require_client_certificate: bool,
     /// Largest accepted request body in bytes (413 beyond it).
     pub body_limit: usize,

@@ -9,6 +9,7 @@
 //! - `messages`: the airline endpoint (store, acknowledge, quarantine or hand to the pipeline).
 //! - `analyst`: history search and co-travellers over the tantivy index.
 //! - `officer`: alerts (list, detail, decision), flights, manifests, travellers.
+//! - [`password`]: argon2id hashing of people's passwords.
 //! - [`metrics`]: the Prometheus recorder and metric names.
 //! - [`server`]: start, graceful shutdown.
 
@@ -19,6 +20,7 @@ pub mod intake;
 mod messages;
 pub mod metrics;
 mod officer;
+pub mod password;
 pub mod routes;
 pub mod server;
 pub mod tls;

@@ -85,13 +85,10 @@ pub fn server_tls(config: &Config) -> Result<ServerTls, TlsError> {
             }
             let verifier =
                 WebPkiClientVerifier::builder_with_provider(Arc::new(roots), crypto_provider());
-            // Token-only carriers stay possible unless certificates are required; the route layer decides
-            // per route, so the handshake itself only refuses certificates that do not verify.
-            let verifier = if config.require_client_certificate {
-                verifier.build()?
-            } else {
-                verifier.allow_unauthenticated().build()?
-            };
+            // The handshake only refuses certificates that do not verify; a connection without one is
+            // allowed, because people (who have no certificates) use the same port. Whether a carrier must
+            // have presented one (`require_client_certificate`) is decided per route by `auth::check`.
+            let verifier = verifier.allow_unauthenticated().build()?;
             builder.with_client_cert_verifier(verifier)
         }
         None => builder.with_no_client_auth(),

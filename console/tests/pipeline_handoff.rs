@@ -114,3 +114,86 @@ async fn readable_messages_go_to_the_pipeline_once_and_unreadable_ones_to_quaran
     running.shutdown(Duration::from_secs(1));
     running.stopped().await.expect("clean stop");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_insert_answers_503_without_an_ack_and_sends_nothing() {
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        database_url: format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("db.sqlite").display()
+        ),
+        data_dir: dir.path().join("data"),
+        ..Config::default()
+    };
+    let store = Store::open(&config.database_url).await.expect("store");
+    let token = generate_token();
+    store
+        .create_carrier(&NewCarrier {
+            code: "LH".into(),
+            name: "Test Air".into(),
+            token_sha256: token_digest(&token),
+            cert_sha256: None,
+            cert_subject: None,
+            created_at: time::OffsetDateTime::now_utc(),
+        })
+        .await
+        .expect("carrier");
+    // The raw store refuses writes (as a full disk would); reads, and so authentication, still work.
+    let mut conn = sqlx::SqliteConnection::connect(&config.database_url)
+        .await
+        .expect("connect");
+    sqlx::query(
+        "CREATE TRIGGER refuse_inserts BEFORE INSERT ON raw_message \
+         BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("trigger");
+    let (tx, mut rx) = mpsc::channel(16);
+    let running = console::start(config, store.clone(), Some(tx))
+        .await
+        .expect("server starts");
+    let mut roots = rustls::RootCertStore::empty();
+    let cert = running
+        .self_signed_cert
+        .clone()
+        .expect("generated certificate");
+    roots
+        .add(CertificateDer::from_pem_file(cert).expect("PEM"))
+        .expect("root");
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let client = reqwest::Client::builder()
+        .use_preconfigured_tls(tls)
+        .resolve("localhost", running.local_addr)
+        .build()
+        .expect("client");
+    let response = client
+        .post(format!(
+            "https://localhost:{}/api/v1/messages",
+            running.local_addr.port()
+        ))
+        .bearer_auth(&token)
+        .body(paxlst("F1"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().get(console::MESSAGE_ID_HEADER).is_none());
+    let body = response.bytes().await.expect("body");
+    assert!(
+        !body.starts_with(b"UNB") && !body.starts_with(b"UNA"),
+        "no CONTRL"
+    );
+    assert!(rx.try_recv().is_err());
+    running.shutdown(Duration::from_secs(1));
+    running.stopped().await.expect("clean stop");
+}

@@ -715,3 +715,59 @@ fn serve_reuses_its_self_signed_certificate_across_restarts() {
     assert_eq!(std::fs::read(server.cert_path()).expect("kept"), first);
     assert!(Path::new(&server.cert_path()).is_file());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_add_prints_a_token_once_and_stores_only_digests_and_an_argon2id_hash() {
+    use std::io::Write;
+    let server = Server::new("");
+    let mut child = Command::new(paxwatch_binary())
+        .args([
+            "user",
+            "add",
+            "dpo.one",
+            "--role",
+            "dpo",
+            "--password-stdin",
+            "--config",
+        ])
+        .arg(&server.config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("paxwatch runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"a long enough passphrase\n")
+        .expect("password written");
+    let output = child.wait_with_output().expect("finished");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let token = String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned();
+    assert!(token.starts_with("pxw_") && token.len() == 68, "{token}");
+
+    let store = server.store().await;
+    let user = store
+        .user_by_token(&ContentHash::of(token.as_bytes()))
+        .await
+        .expect("lookup")
+        .expect("found by the digest of the printed token");
+    assert_eq!(user.role, store::Role::Dpo);
+    let hash = user.password_hash.expect("password set");
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("passphrase"));
+    let duplicate = Command::new(paxwatch_binary())
+        .args(["user", "add", "dpo.one", "--role", "dpo", "--config"])
+        .arg(&server.config)
+        .output()
+        .expect("runs");
+    assert!(!duplicate.status.success(), "a taken name is refused");
+}

@@ -1,4 +1,4 @@
-//! `paxwatch user add NAME --role ROLE` and `paxwatch carrier add CODE [--name N]
+//! `paxwatch user add NAME --role ROLE [--password-stdin]` and `paxwatch carrier add CODE [--name N]
 //! [--cert-fingerprint HEX | --cert FILE.pem]`: create an account and print its API token, once, on stdout
 //! (only its SHA-256 is stored; a lost token is replaced, never shown again).
 
@@ -22,6 +22,9 @@ pub enum UserCommand {
         /// officer, analyst, admin or dpo.
         #[arg(long)]
         role: String,
+        /// Also set a password (for browser sign-in), read as one line from standard input.
+        #[arg(long)]
+        password_stdin: bool,
         #[command(flatten)]
         config: ConfigArgs,
     },
@@ -50,8 +53,23 @@ pub enum CarrierCommand {
 }
 
 pub fn run_user(command: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Add { name, role, config } = command;
+    let UserCommand::Add {
+        name,
+        role,
+        password_stdin,
+        config,
+    } = command;
     let role: Role = role.parse()?;
+    let password_hash = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        let password = line.trim_end_matches(['\n', '\r']);
+        Some(console::password::hash_password(password)?)
+    } else {
+        None
+    };
     let config = config.load()?;
     let token = generate_token();
     runtime()?.block_on(async {
@@ -60,7 +78,7 @@ pub fn run_user(command: UserCommand) -> anyhow::Result<ExitCode> {
             .create_user(&NewUser {
                 name,
                 role,
-                password_hash: None,
+                password_hash,
                 token_sha256: token_digest(&token),
                 created_at: OffsetDateTime::now_utc(),
             })
