@@ -173,7 +173,11 @@ impl SpoolDir {
     /// The file could not be handled now (the store is down): puts it back into the inbox, to be claimed
     /// again.
     pub fn release(&self, file: &ClaimedFile) -> Result<(), SpoolError> {
-        let from = self.root.join(PROCESSING).join(&file.carrier).join(&file.name);
+        let from = self
+            .root
+            .join(PROCESSING)
+            .join(&file.carrier)
+            .join(&file.name);
         let to = self.root.join(INBOX).join(&file.carrier).join(&file.name);
         fs::rename(&from, &to).map_err(io_error(&from))
     }

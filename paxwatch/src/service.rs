@@ -131,7 +131,10 @@ async fn list_loop(pipeline: Arc<Pipeline>, window: Duration) {
         match pipeline.load_lists().await {
             Ok(0) => {}
             Ok(published) => {
-                tracing::info!(lists = published, "new list versions published; re-screening");
+                tracing::info!(
+                    lists = published,
+                    "new list versions published; re-screening"
+                );
                 match pipeline.rescreen_upcoming(window).await {
                     Ok(report) => tracing::info!(?report, "re-screening done"),
                     Err(error) => tracing::error!(error = %error, "re-screening failed"),

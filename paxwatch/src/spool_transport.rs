@@ -59,9 +59,14 @@ async fn receive(
     let finished = match carrier {
         None => spool.fail(&file, "unknown or disabled carrier", None),
         Some(carrier) => {
-            let received =
-                console::intake::receive(store, Some(pipeline), our_party, &carrier.code, &file.bytes)
-                    .await;
+            let received = console::intake::receive(
+                store,
+                Some(pipeline),
+                our_party,
+                &carrier.code,
+                &file.bytes,
+            )
+            .await;
             match received {
                 Ok(receipt) => {
                     tracing::info!(

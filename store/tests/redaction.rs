@@ -15,7 +15,11 @@ on_both_backends!(
 async fn stored_message(db: &TestDb) -> (store::Store, MessageId) {
     let store = db.open().await;
     let stored = store
-        .insert_raw("LH", b"UNB+IATA:1+LH+PIU'SSR+XXXX'", datetime!(2026-12-02 10:00 UTC))
+        .insert_raw(
+            "LH",
+            b"UNB+IATA:1+LH+PIU'SSR+XXXX'",
+            datetime!(2026-12-02 10:00 UTC),
+        )
         .await
         .expect("stored");
     (store, stored.id)
@@ -26,7 +30,10 @@ async fn a_redaction_is_recorded_once_and_read_back(db: &TestDb) {
     assert_eq!(store.redaction(id).await.expect("reads"), None);
     let report = json!([{"tag": "SSR", "code": "MOML"}]);
     let at = datetime!(2026-12-02 10:00:00.123456 UTC);
-    store.record_redaction(id, &report, at).await.expect("records");
+    store
+        .record_redaction(id, &report, at)
+        .await
+        .expect("records");
     // A second record for the same message (a retried delivery) keeps the first.
     store
         .record_redaction(id, &json!([]), datetime!(2026-12-03 10:00 UTC))
@@ -42,12 +49,19 @@ async fn a_redaction_is_recorded_once_and_read_back(db: &TestDb) {
 async fn redaction_records_cannot_be_changed_even_with_direct_sql(db: &TestDb) {
     let (store, id) = stored_message(db).await;
     store
-        .record_redaction(id, &json!([{"tag": "IFT"}]), datetime!(2026-12-02 10:00 UTC))
+        .record_redaction(
+            id,
+            &json!([{"tag": "IFT"}]),
+            datetime!(2026-12-02 10:00 UTC),
+        )
         .await
         .expect("records");
     let changed = db
         .execute_directly("UPDATE raw_redaction SET segments_json = '[]'")
         .await;
-    assert!(changed.is_err(), "an UPDATE of a redaction record must fail");
+    assert!(
+        changed.is_err(),
+        "an UPDATE of a redaction record must fail"
+    );
     store.close().await;
 }

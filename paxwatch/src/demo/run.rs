@@ -5,9 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use console::auth::{generate_token, token_digest};
-use store::{
-    AlertQuery, ContentHash, NewCarrier, NewUser, NewWatchlistVersion, Role, Store,
-};
+use store::{AlertQuery, ContentHash, NewCarrier, NewUser, NewWatchlistVersion, Role, Store};
 use time::OffsetDateTime;
 use watchlists::SourceFormat;
 
@@ -32,7 +30,10 @@ fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
         std::fs::remove_dir_all(dir).with_context(|| format!("cannot empty {}", dir.display()))?;
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(dir.join(MARKER), b"made by paxwatch demo; emptied by the next demo run\n")?;
+    std::fs::write(
+        dir.join(MARKER),
+        b"made by paxwatch demo; emptied by the next demo run\n",
+    )?;
     Ok(())
 }
 
@@ -83,7 +84,11 @@ async fn open_alerts(store: &Store) -> anyhow::Result<usize> {
     Ok(alerts.len())
 }
 
-pub async fn run(args: Args, list_csv: Vec<u8>, traffic: Traffic) -> anyhow::Result<std::process::ExitCode> {
+pub async fn run(
+    args: Args,
+    list_csv: Vec<u8>,
+    traffic: Traffic,
+) -> anyhow::Result<std::process::ExitCode> {
     let started = Instant::now();
     prepare_dir(&args.dir)?;
     let config = console::Config {
@@ -126,15 +131,17 @@ pub async fn run(args: Args, list_csv: Vec<u8>, traffic: Traffic) -> anyhow::Res
         pipeline: Some(service.sender.clone()),
         history: Some(service.indexer.index()),
     };
-    let running =
-        console::start_with_services(config, services, console::routes::routes()).await?;
+    let running = console::start_with_services(config, services, console::routes::routes()).await?;
     let address = running.local_addr;
     let cert = running
         .self_signed_cert
         .clone()
         .context("the demo server has no certificate")?;
     let base = format!("https://localhost:{}", address.port());
-    println!("paxwatch demo: server on {base} (self-signed certificate {})", cert.display());
+    println!(
+        "paxwatch demo: server on {base} (self-signed certificate {})",
+        cert.display()
+    );
     println!(
         "  list {DEMO_LIST}: {entries} entries; traffic: {} messages, {} travellers on {} flights, {} planted listed people",
         traffic.messages.len(),
@@ -145,7 +152,10 @@ pub async fn run(args: Args, list_csv: Vec<u8>, traffic: Traffic) -> anyhow::Res
     println!("  officer token: {officer}");
     println!("  analyst token: {analyst}");
     println!("  admin token:   {admin}");
-    println!("  try: curl --cacert {} -H 'Authorization: Bearer {officer}' {base}/api/v1/alerts", cert.display());
+    println!(
+        "  try: curl --cacert {} -H 'Authorization: Bearer {officer}' {base}/api/v1/alerts",
+        cert.display()
+    );
 
     let client = crate::cmd::bench::ack_latency::https_client(&cert, address)?;
     let url = format!("{base}/api/v1/messages");
@@ -173,7 +183,12 @@ pub async fn run(args: Args, list_csv: Vec<u8>, traffic: Traffic) -> anyhow::Res
         if response.status().is_success() {
             acknowledged += 1;
         } else {
-            eprintln!("demo: {} {} answered {}", message.carrier, message.flight, response.status());
+            eprintln!(
+                "demo: {} {} answered {}",
+                message.carrier,
+                message.flight,
+                response.status()
+            );
         }
         if acknowledged % 6 == 0 {
             println!(
