@@ -37,6 +37,8 @@ enum Command {
     Match(cmd::match_travellers::Args),
     /// Re-process quarantined messages of the service's database (after a reader fix).
     Reprocess(cmd::reprocess::Args),
+    /// Rebuild the history index from the store (with the server stopped).
+    Reindex(cmd::reindex::Args),
     /// Watchlist management.
     #[command(subcommand)]
     Watchlist(cmd::watchlist::Command),
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Screen(args) => cmd::screen::run(args),
         Command::Match(args) => cmd::match_travellers::run(args),
         Command::Reprocess(args) => cmd::reprocess::run(args),
+        Command::Reindex(args) => cmd::reindex::run(args),
         Command::Watchlist(command) => cmd::watchlist::run(command),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Bench(command) => cmd::bench::run(command),
