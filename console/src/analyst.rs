@@ -4,14 +4,12 @@
 //!
 //! Searches run on the blocking pool: tantivy reads are synchronous and can take milliseconds.
 
-use std::sync::Arc;
-
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use store::history::{HistoryError, HistoryIndex, HistoryQuery, TravellerDoc, MAX_LIMIT};
+use store::history::{HistoryError, HistoryQuery, TravellerDoc, MAX_LIMIT};
 
 use crate::routes::rfc3339;
 use crate::server::AppState;
@@ -115,7 +113,10 @@ pub struct SearchParams {
     pub offset: Option<usize>,
 }
 
-fn date(field: &'static str, value: &Option<String>) -> Result<Option<time::Date>, Response> {
+/// A query-string problem, answered 400 with this text.
+struct BadQuery(String);
+
+fn date(field: &'static str, value: &Option<String>) -> Result<Option<time::Date>, BadQuery> {
     let Some(text) = value else {
         return Ok(None);
     };
@@ -126,16 +127,13 @@ fn date(field: &'static str, value: &Option<String>) -> Result<Option<time::Date
             let month = time::Month::try_from(u8::try_from(d.month()).ok()?).ok()?;
             time::Date::from_calendar_date(d.year(), month, u8::try_from(d.day()).ok()?).ok()
         });
-    parsed.map(Some).ok_or_else(|| {
-        answer(
-            StatusCode::BAD_REQUEST,
-            &format!("{field} must be a date YYYY-MM-DD"),
-        )
-    })
+    parsed
+        .map(Some)
+        .ok_or_else(|| BadQuery(format!("{field} must be a date YYYY-MM-DD")))
 }
 
 impl SearchParams {
-    fn to_query(&self) -> Result<HistoryQuery, Response> {
+    fn to_query(&self) -> Result<HistoryQuery, BadQuery> {
         let surname = self.surname.clone().or_else(|| self.name.clone());
         let query = HistoryQuery {
             surname,
@@ -171,32 +169,26 @@ impl SearchParams {
             || query.departure_from.is_some()
             || query.departure_to.is_some();
         if !has_criterion {
-            return Err(answer(
-                StatusCode::BAD_REQUEST,
-                "a search needs at least one criterion",
-            ));
+            return Err(BadQuery("a search needs at least one criterion".into()));
         }
         Ok(query)
     }
 }
 
-fn index_of(state: &AppState) -> Result<Arc<HistoryIndex>, Response> {
-    state.history.clone().ok_or_else(|| {
-        answer(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "history index not configured",
-        )
-    })
+fn no_index() -> Response {
+    answer(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "history index not configured",
+    )
 }
 
 pub async fn search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Response {
     let query = match params.to_query() {
         Ok(query) => query,
-        Err(response) => return response,
+        Err(BadQuery(problem)) => return answer(StatusCode::BAD_REQUEST, &problem),
     };
-    let index = match index_of(&state) {
-        Ok(index) => index,
-        Err(response) => return response,
+    let Some(index) = state.history.clone() else {
+        return no_index();
     };
     match tokio::task::spawn_blocking(move || index.search(&query)).await {
         Ok(Ok(hits)) => Json(
@@ -236,9 +228,8 @@ pub async fn co_travellers(
     Path(id): Path<i64>,
     Query(params): Query<CoTravellerParams>,
 ) -> Response {
-    let index = match index_of(&state) {
-        Ok(index) => index,
-        Err(response) => return response,
+    let Some(index) = state.history.clone() else {
+        return no_index();
     };
     let limit = params.limit.unwrap_or(100).clamp(1, MAX_LIMIT);
     match tokio::task::spawn_blocking(move || index.co_travellers(id, limit)).await {

@@ -190,7 +190,7 @@ pub async fn run(
                 response.status()
             );
         }
-        if acknowledged % 6 == 0 {
+        if acknowledged.is_multiple_of(6) {
             println!(
                 "  {:>5.1} s: {acknowledged} messages acknowledged, {} travellers screened, {} alerts",
                 started.elapsed().as_secs_f64(),
