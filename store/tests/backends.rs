@@ -7,10 +7,8 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use model::watchlist::{Entry, Gender, ListedDocument, PartialDate};
-use sqlx::Connection;
 use store::{
     BackendKind, ContentHash, ErrorClass, InsertOutcome, MessageId, NewWatchlistVersion,
     ProcessingState, Quarantine, RawQuery, StateKind, Store, StoreError,
@@ -18,148 +16,12 @@ use store::{
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
-const POSTGRES_URL_VAR: &str = "PAXWATCH_TEST_POSTGRES_URL";
 /// Set in the child process of the crash test: the URL it writes to.
 const CRASH_CHILD_URL_VAR: &str = "PAXWATCH_STORE_CRASH_CHILD_URL";
 
-/// A fresh, empty database for one test.
-struct TestDb {
-    url: String,
-    kind: BackendKind,
-    /// Keeps the SQLite directory alive for the test.
-    _dir: Option<tempfile::TempDir>,
-    /// PostgreSQL: the per-test schema and the URL that can drop it.
-    pg_schema: Option<(String, String)>,
-}
+mod common;
 
-impl TestDb {
-    fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}/paxwatch.db?mode=rwc", dir.path().display());
-        TestDb {
-            url,
-            kind: BackendKind::Sqlite,
-            _dir: Some(dir),
-            pg_schema: None,
-        }
-    }
-
-    /// `None` (test skipped, with a note) only outside CI.
-    async fn postgres() -> Option<TestDb> {
-        let Ok(base_url) = std::env::var(POSTGRES_URL_VAR) else {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{POSTGRES_URL_VAR} is not set under CI: the PostgreSQL backend would go untested (.ci/run sets it)"
-            );
-            eprintln!("note: {POSTGRES_URL_VAR} not set, PostgreSQL backend test skipped");
-            return None;
-        };
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let schema = format!(
-            "test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            OffsetDateTime::now_utc().unix_timestamp_nanos() % 1_000_000_000
-        );
-        let mut admin = sqlx::PgConnection::connect(&base_url)
-            .await
-            .expect("connect to test PostgreSQL");
-        sqlx::query(&format!("CREATE SCHEMA {schema}"))
-            .execute(&mut admin)
-            .await
-            .expect("create test schema");
-        admin.close().await.expect("close admin connection");
-        let separator = if base_url.contains('?') { '&' } else { '?' };
-        Some(TestDb {
-            url: format!("{base_url}{separator}options[search_path]={schema}"),
-            kind: BackendKind::Postgres,
-            _dir: None,
-            pg_schema: Some((schema, base_url)),
-        })
-    }
-
-    async fn open(&self) -> Store {
-        let store = Store::open(&self.url).await.expect("open store");
-        assert_eq!(store.backend_kind(), self.kind);
-        store
-    }
-
-    async fn drop_schema(&self) {
-        if let Some((schema, base_url)) = &self.pg_schema {
-            let mut admin = sqlx::PgConnection::connect(base_url)
-                .await
-                .expect("connect to test PostgreSQL");
-            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&mut admin)
-                .await
-                .expect("drop test schema");
-        }
-    }
-
-    /// Reads one integer outside the store.
-    async fn scalar_directly(&self, sql: &str) -> i64 {
-        match self.kind {
-            BackendKind::Sqlite => {
-                let mut conn = sqlx::SqliteConnection::connect(&self.url)
-                    .await
-                    .expect("connect");
-                sqlx::query_scalar(sql)
-                    .fetch_one(&mut conn)
-                    .await
-                    .expect("query")
-            }
-            BackendKind::Postgres => {
-                let mut conn = sqlx::PgConnection::connect(&self.url)
-                    .await
-                    .expect("connect");
-                sqlx::query_scalar(sql)
-                    .fetch_one(&mut conn)
-                    .await
-                    .expect("query")
-            }
-        }
-    }
-
-    /// Runs one statement outside the store, as an operator with database access could.
-    async fn execute_directly(&self, sql: &str) -> Result<u64, sqlx::Error> {
-        match self.kind {
-            BackendKind::Sqlite => {
-                let mut conn = sqlx::SqliteConnection::connect(&self.url).await?;
-                Ok(sqlx::query(sql).execute(&mut conn).await?.rows_affected())
-            }
-            BackendKind::Postgres => {
-                let mut conn = sqlx::PgConnection::connect(&self.url).await?;
-                Ok(sqlx::query(sql).execute(&mut conn).await?.rows_affected())
-            }
-        }
-    }
-}
-
-/// Generates, for each listed test body `async fn name(db: &TestDb)`, one test per backend:
-/// `sqlite::name` and `postgres::name`.
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let db = super::TestDb::sqlite();
-                    super::$name(&db).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-                async fn $name() {
-                    let Some(db) = super::TestDb::postgres().await else { return };
-                    super::$name(&db).await;
-                    db.drop_schema().await;
-                }
-            )*
-        }
-    };
-}
+use common::TestDb;
 
 on_both_backends!(
     commits_are_flushed_to_disk_before_they_return,
