@@ -1,6 +1,7 @@
-//! `paxwatch bench parse|match|history|ack`: each benchmark runs its baseline in the same process and run.
+//! `paxwatch bench parse|match|history|ack|alert`: each benchmark runs its baseline in the same process and run.
 
 pub mod ack_latency;
+pub mod alert_latency;
 pub mod history_search;
 pub mod match_speed;
 pub mod parse_speed;
@@ -13,6 +14,8 @@ pub enum Command {
     Parse(parse_speed::Args),
     /// Acknowledgement latency of the HTTPS airline endpoint (500-traveller PAXLST by default).
     Ack(ack_latency::Args),
+    /// The whole service: time from ack to alert visible in the API, and processing throughput.
+    Alert(alert_latency::Args),
     /// Screening throughput and latency against generated lists, beside brute-force Jaro-Winkler.
     Match(match_speed::Args),
     /// History index build rate and analyst query latencies over generated travellers.
@@ -25,5 +28,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Match(args) => match_speed::run(args),
         Command::History(args) => history_search::run(args),
         Command::Ack(args) => ack_latency::run(args),
+        Command::Alert(args) => alert_latency::run(args),
     }
 }
