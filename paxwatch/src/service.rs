@@ -106,10 +106,15 @@ impl Service {
         })
     }
 
-    /// Stops the background tasks (the store keeps everything they had not finished).
-    pub fn stop(self) {
-        for task in self.tasks {
+    /// Stops the background tasks and waits until they are gone (the store keeps everything they had not
+    /// finished; the next start picks it up).
+    pub async fn stop(self) {
+        for task in &self.tasks {
             task.abort();
+        }
+        for task in self.tasks {
+            // A task ends cancelled (or finished): either way it no longer touches the store or the index.
+            let _ = task.await;
         }
     }
 }

@@ -56,7 +56,7 @@ pub fn run(args: Args, log_json: bool) -> anyhow::Result<ExitCode> {
         tracing::info!("shutting down");
         running.shutdown(SHUTDOWN_GRACE);
         running.stopped().await?;
-        service.stop();
+        service.stop().await;
         Ok(ExitCode::SUCCESS)
     })
 }

@@ -223,7 +223,7 @@ pub async fn run(
     if args.exit_when_done {
         running.shutdown(Duration::from_secs(5));
         running.stopped().await?;
-        service.stop();
+        service.stop().await;
         return Ok(if alerts > 0 && acknowledged == traffic.messages.len() {
             std::process::ExitCode::SUCCESS
         } else {
@@ -234,6 +234,6 @@ pub async fn run(
     console::shutdown_signal().await;
     running.shutdown(Duration::from_secs(5));
     running.stopped().await?;
-    service.stop();
+    service.stop().await;
     Ok(std::process::ExitCode::SUCCESS)
 }

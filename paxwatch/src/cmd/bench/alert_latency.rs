@@ -299,6 +299,6 @@ async fn measure(args: Args) -> anyhow::Result<ExitCode> {
     );
     running.shutdown(Duration::from_secs(5));
     running.stopped().await?;
-    service.stop();
+    service.stop().await;
     Ok(ExitCode::SUCCESS)
 }
