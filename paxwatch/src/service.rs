@@ -106,6 +106,23 @@ impl Service {
         })
     }
 
+    /// Starts the service for `config` and the HTTPS server in front of it (what `serve` runs).
+    pub async fn start_with_server(
+        store: Store,
+        config: console::Config,
+    ) -> anyhow::Result<(Service, console::Running)> {
+        let options = crate::cmd::serve::service_options(&config)?;
+        let service = Service::start(store.clone(), options).await?;
+        let services = console::Services {
+            store,
+            pipeline: Some(service.sender.clone()),
+            history: Some(service.indexer.index()),
+        };
+        let running =
+            console::start_with_services(config, services, console::routes::routes()).await?;
+        Ok((service, running))
+    }
+
     /// Stops the background tasks and waits until they are gone (the store keeps everything they had not
     /// finished; the next start picks it up).
     pub async fn stop(self) {

@@ -5,7 +5,7 @@
 //! screened in parallel. `--explain` prints one JSON object per traveller with the explanations.
 
 use anyhow::Context;
-use matcher::{MatchPolicy, TravellerQuery, WatchlistIndex};
+use matcher::{TravellerQuery, WatchlistIndex};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -46,15 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .build_global()
             .context("starting worker threads")?;
     }
-    let policy = match &args.policy {
-        Some(path) => {
-            let file =
-                File::open(path).with_context(|| format!("opening policy {}", path.display()))?;
-            serde_json::from_reader(file)
-                .with_context(|| format!("reading policy {}", path.display()))?
-        }
-        None => MatchPolicy::default(),
-    };
+    let policy = super::policy::load(args.policy.as_deref())?;
     let file = File::open(&args.watchlist)
         .with_context(|| format!("opening {}", args.watchlist.display()))?;
     let import = watchlists::paxwatch_csv::read(std::io::BufReader::new(file))

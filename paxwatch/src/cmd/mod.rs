@@ -5,6 +5,7 @@ pub mod bench;
 pub mod demo;
 pub mod match_travellers;
 pub mod parse;
+pub mod policy;
 pub mod reindex;
 pub mod reprocess;
 pub mod screen;

@@ -2,12 +2,10 @@
 //! reader fix), against the latest stored version of every watchlist. Messages that still cannot be read go
 //! back to quarantine.
 
-use std::fs::File;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use matcher::MatchPolicy;
 use pipeline::Pipeline;
 use store::Store;
 
@@ -22,13 +20,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let policy: MatchPolicy = match &args.policy {
-        Some(path) => serde_json::from_reader(
-            File::open(path).with_context(|| format!("opening {}", path.display()))?,
-        )
-        .with_context(|| format!("reading policy {}", path.display()))?,
-        None => MatchPolicy::default(),
-    };
+    let policy = super::policy::load(args.policy.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

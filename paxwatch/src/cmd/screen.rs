@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use ingest::reading::{self, Reading};
-use matcher::{MatchPolicy, TravellerQuery, WatchlistIndex};
+use matcher::{TravellerQuery, WatchlistIndex};
 use serde::Serialize;
 use watchlists::SourceFormat;
 
@@ -67,13 +67,7 @@ struct CandidateLine {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let format = SourceFormat::from_name(&args.format)
         .with_context(|| format!("unknown --format {:?}", args.format))?;
-    let policy: MatchPolicy = match &args.policy {
-        Some(path) => serde_json::from_reader(
-            File::open(path).with_context(|| format!("opening {}", path.display()))?,
-        )
-        .with_context(|| format!("reading policy {}", path.display()))?,
-        None => MatchPolicy::default(),
-    };
+    let policy = super::policy::load(args.policy.as_deref())?;
     let started = Instant::now();
     let list_file = File::open(&args.watchlist)
         .with_context(|| format!("opening {}", args.watchlist.display()))?;

@@ -33,15 +33,7 @@ pub fn run(args: Args, log_json: bool) -> anyhow::Result<ExitCode> {
                 "the database does not commit durably; refusing to acknowledge messages on it"
             );
         }
-        let options = service_options(&config)?;
-        let service = Service::start(store.clone(), options).await?;
-        let services = console::Services {
-            store,
-            pipeline: Some(service.sender.clone()),
-            history: Some(service.indexer.index()),
-        };
-        let running =
-            console::start_with_services(config, services, console::routes::routes()).await?;
+        let (service, running) = Service::start_with_server(store, config).await?;
         let address = running.local_addr;
         let host = if address.ip().is_loopback() && address.is_ipv4() {
             format!("127.0.0.1:{}", address.port())
@@ -63,14 +55,7 @@ pub fn run(args: Args, log_json: bool) -> anyhow::Result<ExitCode> {
 
 /// The service's settings from the server configuration.
 pub fn service_options(config: &console::Config) -> anyhow::Result<ServiceOptions> {
-    let policy = match &config.match_policy {
-        Some(path) => serde_json::from_reader(
-            std::fs::File::open(path)
-                .with_context(|| format!("cannot open the match policy {}", path.display()))?,
-        )
-        .with_context(|| format!("cannot read the match policy {}", path.display()))?,
-        None => matcher::MatchPolicy::default(),
-    };
+    let policy = super::policy::load(config.match_policy.as_deref())?;
     Ok(ServiceOptions {
         history_dir: config.data_dir.join("history"),
         rescreen_window: Duration::from_secs(u64::from(config.rescreen_window_hours) * 3600),

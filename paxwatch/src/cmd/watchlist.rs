@@ -156,7 +156,27 @@ fn import(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Stores the version and its entries in the service's database, in one transaction.
+/// Stores a list version read from `source` and its entries in the service's database, in one transaction.
+pub(crate) async fn store_version(
+    store: &store::Store,
+    version: &ListVersion,
+    source: &[u8],
+    entries: &[model::watchlist::Entry],
+) -> anyhow::Result<store::StoredWatchlistVersion> {
+    let new_version = store::NewWatchlistVersion {
+        list_name: version.list.clone(),
+        source_format: version.format.name().to_owned(),
+        version_label: version.label.clone(),
+        source_sha256: store::ContentHash::of(source),
+        imported_at: time::OffsetDateTime::now_utc(),
+    };
+    store
+        .import_watchlist_version(&new_version, entries)
+        .await
+        .context("cannot store the list version in the database")
+}
+
+/// Stores the imported version in the database at `url`.
 fn store_in_database(
     url: &str,
     path: &Path,
@@ -164,22 +184,12 @@ fn store_in_database(
     entries: &[model::watchlist::Entry],
 ) -> anyhow::Result<()> {
     let source = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let new_version = store::NewWatchlistVersion {
-        list_name: version.list.clone(),
-        source_format: version.format.name().to_owned(),
-        version_label: version.label.clone(),
-        source_sha256: store::ContentHash::of(&source),
-        imported_at: time::OffsetDateTime::now_utc(),
-    };
     super::server_config::runtime()?.block_on(async {
         // The URL is never printed: it may hold a password.
         let store = store::Store::open(url)
             .await
             .context("cannot open the database")?;
-        let stored = store
-            .import_watchlist_version(&new_version, entries)
-            .await
-            .context("cannot store the list version in the database")?;
+        let stored = store_version(&store, version, &source, entries).await?;
         store.close().await;
         println!(
             "stored in the database as version {} ({:?})",

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use console::auth::{generate_token, token_digest};
-use store::{AlertQuery, ContentHash, NewCarrier, NewUser, NewWatchlistVersion, Role, Store};
+use store::{AlertQuery, NewCarrier, NewUser, Role, Store};
 use time::OffsetDateTime;
 use watchlists::SourceFormat;
 
@@ -40,21 +40,10 @@ fn prepare_dir(dir: &Path) -> anyhow::Result<()> {
 async fn import_list(store: &Store, csv: &[u8]) -> anyhow::Result<usize> {
     let (version, import) =
         watchlists::import(csv, SourceFormat::PaxwatchCsv, DEMO_LIST, None).context("demo list")?;
-    let entries = import.entries;
-    store
-        .import_watchlist_version(
-            &NewWatchlistVersion {
-                list_name: DEMO_LIST.into(),
-                source_format: SourceFormat::PaxwatchCsv.name().into(),
-                version_label: version.label.clone(),
-                source_sha256: ContentHash::of(csv),
-                imported_at: OffsetDateTime::now_utc(),
-            },
-            &entries,
-        )
+    crate::cmd::watchlist::store_version(store, &version, csv, &import.entries)
         .await
         .context("cannot store the demo list")?;
-    Ok(entries.len())
+    Ok(import.entries.len())
 }
 
 async fn create_user(store: &Store, name: &str, role: Role) -> anyhow::Result<String> {
@@ -124,14 +113,7 @@ pub async fn run(
     let analyst = create_user(&store, "demo-analyst", Role::Analyst).await?;
     let admin = create_user(&store, "demo-admin", Role::Admin).await?;
 
-    let options = crate::cmd::serve::service_options(&config)?;
-    let service = Service::start(store.clone(), options).await?;
-    let services = console::Services {
-        store: store.clone(),
-        pipeline: Some(service.sender.clone()),
-        history: Some(service.indexer.index()),
-    };
-    let running = console::start_with_services(config, services, console::routes::routes()).await?;
+    let (service, running) = Service::start_with_server(store.clone(), config).await?;
     let address = running.local_addr;
     let cert = running
         .self_signed_cert

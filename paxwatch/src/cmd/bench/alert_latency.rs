@@ -19,7 +19,7 @@ use ingest::generate::{Generator, SyntheticFlight};
 use ingest::write::paxlst::{write_paxlst, PaxlstEnvelope};
 use ingest::write::{EncodingOptions, InterchangeHeader, Party};
 use model::api::TravellerRole;
-use store::{AlertQuery, NewCarrier, NewUser, NewWatchlistVersion, Role, StateKind};
+use store::{AlertQuery, NewCarrier, NewUser, Role, StateKind};
 use time::OffsetDateTime;
 use watchlists::SourceFormat;
 
@@ -130,18 +130,7 @@ async fn measure(args: Args) -> anyhow::Result<ExitCode> {
     let csv = planted::watchlist_csv(args.seed, args.list_entries)?;
     let (version, import) =
         watchlists::import(&csv[..], SourceFormat::PaxwatchCsv, DEMO_LIST, None)?;
-    store
-        .import_watchlist_version(
-            &NewWatchlistVersion {
-                list_name: DEMO_LIST.into(),
-                source_format: SourceFormat::PaxwatchCsv.name().into(),
-                version_label: version.label,
-                source_sha256: store::ContentHash::of(&csv),
-                imported_at: OffsetDateTime::now_utc(),
-            },
-            &import.entries,
-        )
-        .await?;
+    crate::cmd::watchlist::store_version(&store, &version, &csv, &import.entries).await?;
     let carrier = generate_token();
     store
         .create_carrier(&NewCarrier {
@@ -164,18 +153,9 @@ async fn measure(args: Args) -> anyhow::Result<ExitCode> {
         })
         .await?;
     let build = Instant::now();
-    let service = Service::start(
-        store.clone(),
-        super::super::serve::service_options(&config)?,
-    )
-    .await?;
+    let (service, running) = Service::start_with_server(store.clone(), config).await?;
+    // Building the list index is most of the start.
     let build_time = build.elapsed();
-    let services = console::Services {
-        store: store.clone(),
-        pipeline: Some(service.sender.clone()),
-        history: Some(service.indexer.index()),
-    };
-    let running = console::start_with_services(config, services, console::routes::routes()).await?;
     let cert = running
         .self_signed_cert
         .clone()
