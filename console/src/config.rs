@@ -41,6 +41,9 @@ pub struct Config {
     pub rescreen_window_hours: u32,
     /// A JSON file with the matching policy (weights and thresholds); the built-in policy when absent.
     pub match_policy: Option<PathBuf>,
+    /// Runs the server's clock this many days ahead of the system clock (negative: behind). For
+    /// end-to-end tests of retention only; a non-zero value is logged as a warning at start.
+    pub clock_offset_days: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +73,7 @@ impl Default for Config {
             spool_dir: None,
             rescreen_window_hours: 72,
             match_policy: None,
+            clock_offset_days: 0,
         }
     }
 }
@@ -95,7 +99,8 @@ impl Config {
     /// `PAXWATCH_DATABASE_URL`, `PAXWATCH_DATA_DIR`, `PAXWATCH_TLS_CERT`, `PAXWATCH_TLS_KEY`,
     /// `PAXWATCH_CLIENT_CA`, `PAXWATCH_REQUIRE_CLIENT_CERTIFICATE`, `PAXWATCH_BODY_LIMIT`,
     /// `PAXWATCH_RATE_LIMIT_PER_SECOND`, `PAXWATCH_RATE_LIMIT_BURST`, `PAXWATCH_PARTY_ID`,
-    /// `PAXWATCH_JSON_LOGS`, `PAXWATCH_SPOOL_DIR`, `PAXWATCH_RESCREEN_WINDOW_HOURS`, `PAXWATCH_MATCH_POLICY`). Takes the variables as pairs so tests need not touch the process environment.
+    /// `PAXWATCH_JSON_LOGS`, `PAXWATCH_SPOOL_DIR`, `PAXWATCH_RESCREEN_WINDOW_HOURS`, `PAXWATCH_MATCH_POLICY`,
+    /// `PAXWATCH_CLOCK_OFFSET_DAYS`). Takes the variables as pairs so tests need not touch the process environment.
     pub fn apply_env<I, K, V>(&mut self, vars: I) -> Result<(), ConfigError>
     where
         I: IntoIterator<Item = (K, V)>,
@@ -147,11 +152,31 @@ impl Config {
                         value.parse().map_err(|_| invalid("not a whole number"))?
                 }
                 "MATCH_POLICY" => self.match_policy = Some(PathBuf::from(value)),
+                "CLOCK_OFFSET_DAYS" => {
+                    self.clock_offset_days = value
+                        .parse()
+                        .map_err(|_| invalid("not a whole number of days"))?
+                }
                 // Other PAXWATCH_* variables belong to other parts (PAXWATCH_LOG, test settings).
                 _ => {}
             }
         }
         self.validate()
+    }
+
+    /// The clock the server runs on: the system clock, moved by `clock_offset_days` when set.
+    pub fn clock(&self) -> std::sync::Arc<dyn privacy::Clock> {
+        if self.clock_offset_days == 0 {
+            std::sync::Arc::new(privacy::SystemClock)
+        } else {
+            tracing::warn!(
+                days = self.clock_offset_days,
+                "the server's clock is offset from the system clock (retention tests only)"
+            );
+            std::sync::Arc::new(privacy::OffsetClock::new(time::Duration::days(
+                self.clock_offset_days,
+            )))
+        }
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {

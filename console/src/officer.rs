@@ -255,7 +255,7 @@ pub async fn decide_alert(
         decided_by: user.name,
         outcome,
         reason: request.reason,
-        at: time::OffsetDateTime::now_utc(),
+        at: state.clock.now(),
     };
     match state.store.decide_alert(AlertId::new(id), &decision).await {
         Ok(_) => match state.store.alert_detail(AlertId::new(id)).await {

@@ -28,6 +28,9 @@ pub struct AppState {
     /// The history index analysts search; `None` when the server runs without one (searches answer 503).
     pub history: Option<Arc<store::history::HistoryIndex>>,
     pub openapi_json: Arc<String>,
+    /// "Now" for every request: retention, masking and expiry are decided against it
+    /// ([`Config::clock`]; offset only in retention tests).
+    pub clock: Arc<dyn privacy::Clock>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +124,7 @@ pub async fn start_with_services(
     let burst = NonZeroU32::new(config.rate_limit.burst).unwrap_or(NonZeroU32::MIN);
     let rate_limiter = RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst));
     let listen = config.listen;
+    let clock = config.clock();
     let state = AppState {
         store,
         config: Arc::new(config),
@@ -128,6 +132,7 @@ pub async fn start_with_services(
         rate_limiter: Arc::new(rate_limiter),
         history,
         openapi_json: Arc::new(openapi_json),
+        clock,
     };
     let router = routes::router(routes, state);
     let handle: Handle<SocketAddr> = Handle::new();

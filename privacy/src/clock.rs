@@ -18,6 +18,25 @@ impl Clock for SystemClock {
     }
 }
 
+/// The system clock moved by a fixed offset: lets the real server stand months in the future in
+/// end-to-end tests (`clock_offset_days` in the server's configuration) while time still passes.
+#[derive(Debug, Clone, Copy)]
+pub struct OffsetClock {
+    offset: time::Duration,
+}
+
+impl OffsetClock {
+    pub fn new(offset: time::Duration) -> OffsetClock {
+        OffsetClock { offset }
+    }
+}
+
+impl Clock for OffsetClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + self.offset
+    }
+}
+
 /// A clock that says what it is told: for tests, and for `paxwatch retention run --as-of`.
 #[derive(Debug)]
 pub struct FixedClock {
@@ -45,5 +64,17 @@ impl Clock for FixedClock {
             .now
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_clock_stands_ahead_of_the_system_clock_by_its_offset() {
+        let clock = OffsetClock::new(time::Duration::days(184));
+        let ahead = clock.now() - SystemClock.now();
+        assert!(ahead > time::Duration::days(183) && ahead <= time::Duration::days(184));
     }
 }

@@ -9,7 +9,7 @@ pub mod retention;
 pub mod sensitive;
 
 pub use audit::{AuditEvent, ChainBreak, ChainedRecord, Checkpoint, Verified};
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, OffsetClock, SystemClock};
 pub use raw_redaction::{redact_raw, RedactedRaw, RedactedSegment};
 pub use retention::{
     Anchor, Deadlines, Period, RecordClock, Regime, RegimePolicy, RetentionAction, RetentionPolicy,
