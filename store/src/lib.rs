@@ -108,7 +108,12 @@ macro_rules! on_backend {
 }
 
 // After the macro, which it uses.
+mod retention;
 mod travel;
+
+pub use retention::{
+    CaseLink, ErasedVersions, RawClock, RawRemoval, RawTombstone, VersionClock, ERASE_BATCH,
+};
 
 pub use travel::{
     Alert, AlertDetail, AlertId, AlertOutcome, AlertQuery, AlertStatus, Decision, DecisionOutcome,

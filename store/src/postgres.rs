@@ -10,6 +10,7 @@ use model::watchlist::Entry;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use time::OffsetDateTime;
 
+mod retention;
 mod travel;
 
 use crate::content_hash::ContentHash;

@@ -13,6 +13,7 @@ use sqlx::sqlite::{
 use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
+mod retention;
 mod travel;
 
 use crate::content_hash::ContentHash;

@@ -592,6 +592,21 @@ impl SqliteStore {
             .execute(&mut *tx)
             .await
             .map_err(StoreError::database("set alert status"))?;
+        if decision.outcome == DecisionOutcome::Confirm {
+            // A confirmation links the traveller to a confirmed case: the only thing that extends retention.
+            sqlx::query(
+                "INSERT INTO case_link (traveller_id, alert_id, linked_by, reason, linked_at_us) \
+                 SELECT traveller_id, id, ?2, ?3, ?4 FROM alert WHERE id = ?1 \
+                 ON CONFLICT (traveller_id, alert_id) DO NOTHING",
+            )
+            .bind(id.get())
+            .bind(&decision.decided_by)
+            .bind(&decision.reason)
+            .bind(at_us)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database("link traveller to case"))?;
+        }
         tx.commit()
             .await
             .map_err(StoreError::database("commit alert decision"))?;
