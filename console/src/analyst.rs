@@ -3,15 +3,24 @@
 //! of one traveller (shared PNR, contact or payment).
 //!
 //! Searches run on the blocking pool: tantivy reads are synchronous and can take milliseconds.
+//!
+//! Results pass the retention policy at read time ([`crate::disclosure`]) like every other view: a
+//! document past deletion is left out, one past masking is shown masked. A masked traveller is also never
+//! *found* through a masked value (a search by name, document, birth date or contact, or a co-traveller link
+//! through a shared contact or payment): matching on masked data would undo the masking.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use store::history::{HistoryError, HistoryQuery, TravellerDoc, MAX_LIMIT};
+use std::collections::HashSet;
 
-use crate::routes::rfc3339;
+use store::history::{CoTraveller, HistoryError, HistoryQuery, LinkKind, TravellerDoc, MAX_LIMIT};
+use store::{StoreError, TravellerId};
+
+use crate::disclosure::{kind_named, Disclosure, Retention, Shown};
+use crate::routes::{rfc3339, store_unavailable};
 use crate::server::AppState;
 
 fn answer(status: StatusCode, problem: &str) -> Response {
@@ -37,6 +46,8 @@ pub struct HistoryTravellerView {
     pub traveller_id: i64,
     pub flight_id: i64,
     pub message_kind: String,
+    /// Identifying fields are masked (past the masking deadline, no approved unmask).
+    pub masked: bool,
     pub surname: String,
     pub given_names: String,
     pub birth_date: Option<String>,
@@ -55,27 +66,34 @@ pub struct HistoryTravellerView {
     pub received_at: String,
 }
 
-impl From<TravellerDoc> for HistoryTravellerView {
-    fn from(doc: TravellerDoc) -> Self {
+impl HistoryTravellerView {
+    /// The document as `shown` lets it be seen (never called for a document past deletion).
+    fn shown(doc: TravellerDoc, shown: Shown) -> Self {
+        let masked = shown.is_masked();
         HistoryTravellerView {
             traveller_id: doc.traveller_id,
             flight_id: doc.flight_id,
             message_kind: doc.message_kind,
-            surname: doc.surname,
-            given_names: doc.given_names,
-            birth_date: doc.birth_date.map(|d| d.to_string()),
-            gender: doc.gender,
-            nationality: doc.nationality,
-            document_numbers: doc.document_numbers,
+            masked,
+            surname: shown.text(doc.surname),
+            given_names: shown.text(doc.given_names),
+            birth_date: if masked {
+                None
+            } else {
+                doc.birth_date.map(|d| d.to_string())
+            },
+            gender: shown.optional_text(doc.gender),
+            nationality: shown.optional_text(doc.nationality),
+            document_numbers: shown.texts(doc.document_numbers),
             carrier: doc.carrier,
             flight_number: doc.flight_number,
             origin: doc.origin,
             destination: doc.destination,
             departure_date: doc.departure_date.map(|d| d.to_string()),
             pnr_locators: doc.pnr_locators,
-            emails: doc.emails,
-            phones: doc.phones,
-            payment_refs: doc.payment_refs,
+            emails: shown.texts(doc.emails),
+            phones: shown.texts(doc.phones),
+            payment_refs: shown.texts(doc.payment_refs),
             received_at: rfc3339(doc.received_at),
         }
     }
@@ -182,26 +200,97 @@ fn no_index() -> Response {
     )
 }
 
-pub async fn search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Response {
-    let query = match params.to_query() {
-        Ok(query) => query,
-        Err(BadQuery(problem)) => return answer(StatusCode::BAD_REQUEST, &problem),
-    };
+/// Why a search view could not be built.
+pub enum LoadError {
+    BadQuery(String),
+    NoIndex,
+    History(HistoryError),
+    Store(StoreError),
+    Failed,
+}
+
+impl LoadError {
+    fn into_response(self) -> Response {
+        match self {
+            LoadError::BadQuery(problem) => answer(StatusCode::BAD_REQUEST, &problem),
+            LoadError::NoIndex => no_index(),
+            LoadError::History(error) => history_error(error),
+            LoadError::Store(error) => store_unavailable(&error),
+            LoadError::Failed => answer(StatusCode::SERVICE_UNAVAILABLE, "search failed"),
+        }
+    }
+}
+
+/// Whether a query matches on values that masking hides (names, documents, birth date, contacts).
+fn searches_masked_fields(query: &HistoryQuery) -> bool {
+    query.surname.is_some()
+        || query.given_names.is_some()
+        || query.document_number.is_some()
+        || query.birth_date.is_some()
+        || query.email.is_some()
+        || query.phone.is_some()
+}
+
+/// How each document may be shown, with the store's case links.
+async fn visibility(
+    state: &AppState,
+    retention: &Retention,
+    docs: &[&TravellerDoc],
+) -> Result<Vec<Shown>, StoreError> {
+    let ids: Vec<TravellerId> = docs.iter().map(|d| TravellerId::new(d.traveller_id)).collect();
+    let linked: HashSet<TravellerId> = state.store.linked_travellers(&ids).await?;
+    Ok(docs
+        .iter()
+        .map(|doc| {
+            retention.shown(
+                kind_named(&doc.message_kind),
+                doc.received_at,
+                linked.contains(&TravellerId::new(doc.traveller_id)),
+            )
+        })
+        .collect())
+}
+
+/// A history search as `disclosure` lets its results be seen.
+pub async fn load_search(
+    state: &AppState,
+    params: &SearchParams,
+    disclosure: Disclosure,
+) -> Result<Vec<HitView>, LoadError> {
+    let query = params.to_query().map_err(|BadQuery(problem)| LoadError::BadQuery(problem))?;
     let Some(index) = state.history.clone() else {
-        return no_index();
+        return Err(LoadError::NoIndex);
     };
-    match tokio::task::spawn_blocking(move || index.search(&query)).await {
-        Ok(Ok(hits)) => Json(
-            hits.into_iter()
-                .map(|hit| HitView {
-                    score: hit.score,
-                    traveller: hit.traveller.into(),
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Ok(Err(error)) => history_error(error),
-        Err(_) => answer(StatusCode::SERVICE_UNAVAILABLE, "search failed"),
+    let by_masked_fields = searches_masked_fields(&query);
+    let hits = match tokio::task::spawn_blocking(move || index.search(&query)).await {
+        Ok(Ok(hits)) => hits,
+        Ok(Err(error)) => return Err(LoadError::History(error)),
+        Err(_) => return Err(LoadError::Failed),
+    };
+    let retention = Retention::of(state, disclosure);
+    let docs: Vec<&TravellerDoc> = hits.iter().map(|hit| &hit.traveller).collect();
+    let shown = visibility(state, &retention, &docs)
+        .await
+        .map_err(LoadError::Store)?;
+    Ok(hits
+        .into_iter()
+        .zip(shown)
+        .filter(|(_, shown)| match shown {
+            Shown::Gone => false,
+            Shown::Masked => !by_masked_fields,
+            Shown::Clear => true,
+        })
+        .map(|(hit, shown)| HitView {
+            score: hit.score,
+            traveller: HistoryTravellerView::shown(hit.traveller, shown),
+        })
+        .collect())
+}
+
+pub async fn search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Response {
+    match load_search(&state, &params, Disclosure::Masked).await {
+        Ok(hits) => Json(hits).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -223,34 +312,79 @@ pub struct CoTravellerParams {
     pub limit: Option<usize>,
 }
 
+/// The co-travellers of one traveller as `disclosure` lets them be seen: `Ok(None)` when the traveller is
+/// not indexed or past deletion. When either side is masked only a shared PNR locator (not masked) links
+/// them; links through a masked contact or payment reference are left out.
+pub async fn load_co_travellers(
+    state: &AppState,
+    id: i64,
+    limit: usize,
+    disclosure: Disclosure,
+) -> Result<Option<Vec<CoTravellerView>>, LoadError> {
+    let Some(index) = state.history.clone() else {
+        return Err(LoadError::NoIndex);
+    };
+    let limit = limit.clamp(1, MAX_LIMIT);
+    let lookup = index.clone();
+    let found = tokio::task::spawn_blocking(move || -> Result<_, HistoryError> {
+        let Some(origin) = lookup.get(id)? else {
+            return Ok(None);
+        };
+        Ok(Some((origin, lookup.co_travellers(id, limit)?)))
+    })
+    .await;
+    let (origin, found): (TravellerDoc, Vec<CoTraveller>) = match found {
+        Ok(Ok(Some(found))) => found,
+        Ok(Ok(None)) => return Ok(None),
+        Ok(Err(error)) => return Err(LoadError::History(error)),
+        Err(_) => return Err(LoadError::Failed),
+    };
+    let retention = Retention::of(state, disclosure);
+    let mut docs: Vec<&TravellerDoc> = vec![&origin];
+    docs.extend(found.iter().map(|co| &co.traveller));
+    let shown = visibility(state, &retention, &docs)
+        .await
+        .map_err(LoadError::Store)?;
+    let origin_shown = shown.first().copied().unwrap_or(Shown::Gone);
+    if origin_shown.is_gone() {
+        return Ok(None);
+    }
+    Ok(Some(
+        found
+            .into_iter()
+            .zip(shown.into_iter().skip(1))
+            .filter_map(|(co, shown)| {
+                if shown.is_gone() {
+                    return None;
+                }
+                let either_masked = shown.is_masked() || origin_shown.is_masked();
+                let shared: Vec<SharedView> = co
+                    .shared
+                    .into_iter()
+                    .filter(|link| !either_masked || link.kind == LinkKind::PnrLocator)
+                    .map(|link| SharedView {
+                        kind: link.kind.as_str(),
+                        value: link.value,
+                    })
+                    .collect();
+                (!shared.is_empty()).then(|| CoTravellerView {
+                    traveller: HistoryTravellerView::shown(co.traveller, shown),
+                    shared,
+                })
+            })
+            .collect(),
+    ))
+}
+
 pub async fn co_travellers(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(params): Query<CoTravellerParams>,
 ) -> Response {
-    let Some(index) = state.history.clone() else {
-        return no_index();
-    };
-    let limit = params.limit.unwrap_or(100).clamp(1, MAX_LIMIT);
-    match tokio::task::spawn_blocking(move || index.co_travellers(id, limit)).await {
-        Ok(Ok(found)) => Json(
-            found
-                .into_iter()
-                .map(|co| CoTravellerView {
-                    traveller: co.traveller.into(),
-                    shared: co
-                        .shared
-                        .into_iter()
-                        .map(|link| SharedView {
-                            kind: link.kind.as_str(),
-                            value: link.value,
-                        })
-                        .collect(),
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Ok(Err(error)) => history_error(error),
-        Err(_) => answer(StatusCode::SERVICE_UNAVAILABLE, "search failed"),
+    let limit = params.limit.unwrap_or(100);
+    match load_co_travellers(&state, id, limit, Disclosure::Masked).await {
+        Ok(Some(found)) => Json(found).into_response(),
+        Ok(None) => answer(StatusCode::NOT_FOUND, "not found"),
+        Err(error) => error.into_response(),
     }
 }

@@ -44,6 +44,10 @@ pub struct Config {
     /// Runs the server's clock this many days ahead of the system clock (negative: behind). For
     /// end-to-end tests of retention only; a non-zero value is logged as a warning at start.
     pub clock_offset_days: i64,
+    /// Retention per data regime (`[retention]`; defaults of DESIGN.md: PNR masked 6 months after receipt and
+    /// deleted then unless linked to a confirmed case, everything deleted at 5 years, API deleted 48 hours
+    /// after receipt unless linked). Applied at read time on every view and by the purge.
+    pub retention: privacy::RetentionPolicy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +78,7 @@ impl Default for Config {
             rescreen_window_hours: 72,
             match_policy: None,
             clock_offset_days: 0,
+            retention: privacy::RetentionPolicy::default(),
         }
     }
 }
@@ -238,6 +243,34 @@ mod tests {
             }
         );
         assert_eq!(config.body_limit, DEFAULT_BODY_LIMIT);
+    }
+
+    #[test]
+    fn retention_defaults_and_a_configured_policy() {
+        assert_eq!(
+            Config::default().retention,
+            privacy::RetentionPolicy::default()
+        );
+        let config = Config::from_toml(
+            "[retention.pnr_law_enforcement]\nanchor = \"receipt\"\n\
+             mask_after = { months = 6 }\ndelete_unlinked_after = { months = 6 }\n\
+             delete_after = { months = 60 }\n\
+             [retention.api_border_control]\nanchor = \"arrival\"\n\
+             mask_after = { hours = 24 }\ndelete_unlinked_after = { hours = 24 }\n\
+             delete_after = { months = 60 }\n\
+             [retention.api_law_enforcement]\nanchor = \"receipt\"\n\
+             mask_after = { months = 6 }\ndelete_unlinked_after = { hours = 48 }\n\
+             delete_after = { months = 60 }\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            config.retention.api_border_control.delete_unlinked_after,
+            privacy::Period::hours(24)
+        );
+        assert_eq!(
+            config.retention.api_border_control.anchor,
+            privacy::Anchor::Arrival
+        );
     }
 
     #[test]

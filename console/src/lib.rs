@@ -5,6 +5,7 @@
 //! - [`tls`]: rustls server setup (configured PEM or a generated self-signed pair), mutual TLS.
 //! - [`auth`]: principals (people with roles, carriers), tokens, the access check.
 //! - [`routes`]: the route table — every route with its access rule; router and OpenAPI come from it.
+//! - [`disclosure`]: what a view may show of personal data now (retention at read time).
 //! - [`intake`]: one input from a carrier, any transport: redact, store, acknowledge, quarantine or hand on.
 //! - `messages`: the airline endpoint (store, acknowledge, quarantine or hand to the pipeline).
 //! - `analyst`: history search and co-travellers over the tantivy index.
@@ -16,6 +17,7 @@
 mod analyst;
 pub mod auth;
 pub mod config;
+pub mod disclosure;
 pub mod intake;
 mod messages;
 pub mod metrics;

@@ -1,7 +1,10 @@
 //! The officer's API: alerts (list, detail with the per-field explanation, decision), flights and their
 //! manifests, and one traveller with every version of their data and what changed between versions.
 //!
-//! Views are this module's own types, not the store's: what leaves the server is decided here.
+//! Views are this module's own types, not the store's: what leaves the server is decided here. Each view is
+//! built by a `load_*` function (JSON handlers and pages call the same ones) that applies the retention
+//! policy at read time ([`crate::disclosure`]): what is past deletion is left out, what is past masking is
+//! masked unless the caller passes [`Disclosure::Full`] (an approved unmask).
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -9,13 +12,16 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
 use store::{
-    Alert, AlertDetail, AlertId, AlertQuery, AlertStatus, Decision, DecisionOutcome, Flight,
-    FlightId, FlightQuery, NewDecision, StoreError, TravellerHistory, TravellerId,
-    TravellerVersion, MAX_PAGE_SIZE,
+    Alert, AlertId, AlertQuery, AlertStatus, Decision, DecisionOutcome, Flight, FlightId,
+    FlightQuery, NewDecision, StoreError, TravellerId, TravellerVersion, TravellerVersionId,
+    VersionClock, MAX_PAGE_SIZE,
 };
 
 use crate::auth::Principal;
+use crate::disclosure::{Disclosure, Retention, Shown};
 use crate::routes::{rfc3339, store_unavailable};
 use crate::server::AppState;
 
@@ -102,7 +108,7 @@ pub struct AlertView {
 }
 
 impl AlertView {
-    fn of(alert: Alert, with_explanation: bool) -> AlertView {
+    fn of(alert: Alert, with_explanation: bool, shown: Shown) -> AlertView {
         AlertView {
             id: alert.id.get(),
             traveller_id: alert.traveller_id.get(),
@@ -114,7 +120,7 @@ impl AlertView {
             first_raised_at: rfc3339(alert.first_raised_at),
             updated_at: rfc3339(alert.updated_at),
             reopen_reason: alert.reopen_reason,
-            explanation: with_explanation.then_some(alert.explanation),
+            explanation: with_explanation.then(|| shown.explanation(alert.explanation)),
         }
     }
 }
@@ -127,20 +133,30 @@ pub struct TravellerVersionView {
     pub message_kind: &'static str,
     pub received_at: String,
     pub changed_fields: Vec<String>,
+    /// The record's identifying fields are masked (past the masking deadline, no approved unmask).
+    pub masked: bool,
     pub record: Value,
 }
 
-impl From<TravellerVersion> for TravellerVersionView {
-    fn from(version: TravellerVersion) -> Self {
-        TravellerVersionView {
+impl TravellerVersionView {
+    /// The version as `retention` lets it be shown; `None` when it is past deletion.
+    fn shown(
+        version: TravellerVersion,
+        retention: &Retention,
+        linked: bool,
+    ) -> Option<TravellerVersionView> {
+        let shown = retention.shown(version.message_kind, version.received_at, linked);
+        let record = shown.record(version.record)?;
+        Some(TravellerVersionView {
             version_id: version.id.get(),
             version: version.version,
             message_id: version.message_id.get(),
             message_kind: version.message_kind.as_str(),
             received_at: rfc3339(version.received_at),
             changed_fields: version.changed_fields,
-            record: version.record,
-        }
+            masked: shown.is_masked(),
+            record,
+        })
     }
 }
 
@@ -171,15 +187,116 @@ pub struct AlertDetailView {
     pub decisions: Vec<DecisionView>,
 }
 
-impl From<AlertDetail> for AlertDetailView {
-    fn from(detail: AlertDetail) -> Self {
-        AlertDetailView {
-            alert: AlertView::of(detail.alert, true),
-            flight: detail.flight.into(),
-            traveller: detail.traveller.into(),
-            decisions: detail.decisions.into_iter().map(Into::into).collect(),
-        }
-    }
+/// How each alert's traveller version may be shown (alerts on versions past deletion are left out).
+async fn alert_visibility(
+    state: &AppState,
+    retention: &Retention,
+    alerts: &[Alert],
+) -> Result<HashMap<TravellerVersionId, Shown>, StoreError> {
+    let versions: Vec<TravellerVersionId> =
+        alerts.iter().map(|alert| alert.traveller_version_id).collect();
+    let clocks: Vec<VersionClock> = state.store.version_clocks(&versions).await?;
+    Ok(clocks
+        .into_iter()
+        .map(|clock| {
+            (
+                clock.version_id,
+                retention.shown(clock.message_kind, clock.received_at, clock.linked),
+            )
+        })
+        .collect())
+}
+
+/// Alerts as `retention` lets them be shown, in the given order.
+async fn shown_alerts(
+    state: &AppState,
+    retention: &Retention,
+    alerts: Vec<Alert>,
+    with_explanation: bool,
+) -> Result<Vec<AlertView>, StoreError> {
+    let visibility = alert_visibility(state, retention, &alerts).await?;
+    Ok(alerts
+        .into_iter()
+        .filter_map(|alert| {
+            let shown = *visibility.get(&alert.traveller_version_id)?;
+            (!shown.is_gone()).then(|| AlertView::of(alert, with_explanation, shown))
+        })
+        .collect())
+}
+
+/// Alerts newest first, as `disclosure` lets them be shown.
+pub async fn load_alerts(
+    state: &AppState,
+    query: &AlertQuery,
+    disclosure: Disclosure,
+) -> Result<Vec<AlertView>, StoreError> {
+    let retention = Retention::of(state, disclosure);
+    let alerts = state.store.list_alerts(query).await?;
+    shown_alerts(state, &retention, alerts, false).await
+}
+
+/// The versions of a traveller that may be shown, oldest first, and the one in force among them (the
+/// latest received: when the stored current version is past deletion, an older one still kept).
+async fn shown_versions(
+    state: &AppState,
+    retention: &Retention,
+    traveller: TravellerId,
+    versions: Vec<TravellerVersion>,
+) -> Result<(Vec<TravellerVersionView>, Option<i64>), StoreError> {
+    let linked = state
+        .store
+        .linked_travellers(&[traveller])
+        .await?
+        .contains(&traveller);
+    let current = versions
+        .iter()
+        .filter(|v| !retention.shown(v.message_kind, v.received_at, linked).is_gone())
+        .max_by_key(|v| (v.received_at, v.message_id.get()))
+        .map(|v| v.id.get());
+    let views = versions
+        .into_iter()
+        .filter_map(|v| TravellerVersionView::shown(v, retention, linked))
+        .collect();
+    Ok((views, current))
+}
+
+/// One alert with its flight, the traveller's version in force and the decisions; `None` when the alert
+/// does not exist or its data are past deletion.
+pub async fn load_alert_detail(
+    state: &AppState,
+    id: AlertId,
+    disclosure: Disclosure,
+) -> Result<Option<AlertDetailView>, StoreError> {
+    let retention = Retention::of(state, disclosure);
+    let Some(detail) = state.store.alert_detail(id).await? else {
+        return Ok(None);
+    };
+    let visibility = alert_visibility(state, &retention, std::slice::from_ref(&detail.alert)).await?;
+    let Some(shown) = visibility
+        .get(&detail.alert.traveller_version_id)
+        .copied()
+        .filter(|shown| !shown.is_gone())
+    else {
+        return Ok(None);
+    };
+    let traveller_id = detail.alert.traveller_id;
+    let Some(history) = state.store.traveller(traveller_id).await? else {
+        return Ok(None);
+    };
+    let (versions, current) =
+        shown_versions(state, &retention, traveller_id, history.versions).await?;
+    let Some(traveller) = versions
+        .into_iter()
+        .find(|v| Some(v.version_id) == current)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(AlertDetailView {
+        alert: AlertView::of(detail.alert, true, shown),
+        flight: detail.flight.into(),
+        traveller,
+        decisions: detail.decisions.into_iter().map(Into::into).collect(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -207,21 +324,15 @@ pub async fn list_alerts(
         before: params.before.map(AlertId::new),
         limit: page_size(params.limit),
     };
-    match state.store.list_alerts(&query).await {
-        Ok(alerts) => Json(
-            alerts
-                .into_iter()
-                .map(|alert| AlertView::of(alert, false))
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
+    match load_alerts(&state, &query, Disclosure::Masked).await {
+        Ok(alerts) => Json(alerts).into_response(),
         Err(error) => store_error(&error),
     }
 }
 
 pub async fn alert_detail(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    match state.store.alert_detail(AlertId::new(id)).await {
-        Ok(Some(detail)) => Json(AlertDetailView::from(detail)).into_response(),
+    match load_alert_detail(&state, AlertId::new(id), Disclosure::Masked).await {
+        Ok(Some(detail)) => Json(detail).into_response(),
         Ok(None) => not_found(),
         Err(error) => store_error(&error),
     }
@@ -257,9 +368,15 @@ pub async fn decide_alert(
         reason: request.reason,
         at: state.clock.now(),
     };
+    // An alert whose data are past deletion cannot be decided on: it is gone for every view.
+    match load_alert_detail(&state, AlertId::new(id), Disclosure::Masked).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return not_found(),
+        Err(error) => return store_error(&error),
+    }
     match state.store.decide_alert(AlertId::new(id), &decision).await {
-        Ok(_) => match state.store.alert_detail(AlertId::new(id)).await {
-            Ok(Some(detail)) => Json(AlertDetailView::from(detail)).into_response(),
+        Ok(_) => match load_alert_detail(&state, AlertId::new(id), Disclosure::Masked).await {
+            Ok(Some(detail)) => Json(detail).into_response(),
             Ok(None) => not_found(),
             Err(error) => store_error(&error),
         },
@@ -314,24 +431,40 @@ pub struct ManifestView {
     pub travellers: Vec<ManifestEntry>,
 }
 
-pub async fn flight_manifest(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    let flight = match state.store.flight(FlightId::new(id)).await {
-        Ok(Some(flight)) => flight,
-        Ok(None) => return not_found(),
-        Err(error) => return store_error(&error),
+/// A flight with the version in force of each traveller on it that may be shown. A traveller whose current
+/// version is past deletion is left out until the purge has made an older kept version current.
+pub async fn load_manifest(
+    state: &AppState,
+    id: FlightId,
+    disclosure: Disclosure,
+) -> Result<Option<ManifestView>, StoreError> {
+    let retention = Retention::of(state, disclosure);
+    let Some(flight) = state.store.flight(id).await? else {
+        return Ok(None);
     };
-    match state.store.flight_manifest(FlightId::new(id)).await {
-        Ok(versions) => Json(ManifestView {
-            flight: flight.into(),
-            travellers: versions
-                .into_iter()
-                .map(|version| ManifestEntry {
-                    traveller_id: version.traveller_id.get(),
-                    current: version.into(),
+    let versions = state.store.flight_manifest(id).await?;
+    let travellers: Vec<TravellerId> = versions.iter().map(|v| v.traveller_id).collect();
+    let linked: HashSet<TravellerId> = state.store.linked_travellers(&travellers).await?;
+    Ok(Some(ManifestView {
+        flight: flight.into(),
+        travellers: versions
+            .into_iter()
+            .filter_map(|version| {
+                let traveller_id = version.traveller_id;
+                let linked = linked.contains(&traveller_id);
+                Some(ManifestEntry {
+                    traveller_id: traveller_id.get(),
+                    current: TravellerVersionView::shown(version, &retention, linked)?,
                 })
-                .collect(),
-        })
-        .into_response(),
+            })
+            .collect(),
+    }))
+}
+
+pub async fn flight_manifest(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match load_manifest(&state, FlightId::new(id), Disclosure::Masked).await {
+        Ok(Some(manifest)) => Json(manifest).into_response(),
+        Ok(None) => not_found(),
         Err(error) => store_error(&error),
     }
 }
@@ -346,25 +479,36 @@ pub struct TravellerView {
     pub alerts: Vec<AlertView>,
 }
 
-pub async fn traveller(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    let history: TravellerHistory = match state.store.traveller(TravellerId::new(id)).await {
-        Ok(Some(history)) => history,
-        Ok(None) => return not_found(),
-        Err(error) => return store_error(&error),
+/// One traveller with the versions that may be shown and the alerts on them; `None` when the traveller does
+/// not exist or every version is past deletion.
+pub async fn load_traveller(
+    state: &AppState,
+    id: TravellerId,
+    disclosure: Disclosure,
+) -> Result<Option<TravellerView>, StoreError> {
+    let retention = Retention::of(state, disclosure);
+    let Some(history) = state.store.traveller(id).await? else {
+        return Ok(None);
     };
-    let alerts = match state.store.alerts_of_traveller(TravellerId::new(id)).await {
-        Ok(alerts) => alerts,
-        Err(error) => return store_error(&error),
-    };
-    Json(TravellerView {
+    let (versions, current_version_id) =
+        shown_versions(state, &retention, id, history.versions).await?;
+    if versions.is_empty() {
+        return Ok(None);
+    }
+    let alerts = state.store.alerts_of_traveller(id).await?;
+    Ok(Some(TravellerView {
         id: history.traveller_id.get(),
         flight: history.flight.into(),
-        current_version_id: history.current_version_id.map(|v| v.get()),
-        versions: history.versions.into_iter().map(Into::into).collect(),
-        alerts: alerts
-            .into_iter()
-            .map(|alert| AlertView::of(alert, false))
-            .collect(),
-    })
-    .into_response()
+        current_version_id,
+        versions,
+        alerts: shown_alerts(state, &retention, alerts, false).await?,
+    }))
+}
+
+pub async fn traveller(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match load_traveller(&state, TravellerId::new(id), Disclosure::Masked).await {
+        Ok(Some(view)) => Json(view).into_response(),
+        Ok(None) => not_found(),
+        Err(error) => store_error(&error),
+    }
 }
