@@ -11,25 +11,9 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use store::history::{HistoryError, HistoryQuery, TravellerDoc, MAX_LIMIT};
 
+use crate::officer::LoadError;
 use crate::routes::rfc3339;
 use crate::server::AppState;
-
-fn answer(status: StatusCode, problem: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": problem }))).into_response()
-}
-
-fn history_error(error: HistoryError) -> Response {
-    match error {
-        HistoryError::InvalidQuery { field, problem } => {
-            answer(StatusCode::BAD_REQUEST, &format!("{field} {problem}"))
-        }
-        HistoryError::TravellerNotFound(_) => answer(StatusCode::NOT_FOUND, "not found"),
-        other => {
-            tracing::error!(error = %other, "history index call failed");
-            answer(StatusCode::SERVICE_UNAVAILABLE, "history index unavailable")
-        }
-    }
-}
 
 /// One traveller as the index holds it.
 #[derive(Serialize)]
@@ -175,33 +159,53 @@ impl SearchParams {
     }
 }
 
-fn no_index() -> Response {
-    answer(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "history index not configured",
-    )
+/// The hits of a search (the JSON API's and the search page's).
+pub(crate) async fn load_search(
+    state: &AppState,
+    params: &SearchParams,
+) -> Result<Vec<HitView>, LoadError> {
+    let query = params
+        .to_query()
+        .map_err(|BadQuery(problem)| LoadError::new(StatusCode::BAD_REQUEST, problem))?;
+    let Some(index) = state.history.clone() else {
+        return Err(LoadError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "history index not configured",
+        ));
+    };
+    match tokio::task::spawn_blocking(move || index.search(&query)).await {
+        Ok(Ok(hits)) => Ok(hits
+            .into_iter()
+            .map(|hit| HitView {
+                score: hit.score,
+                traveller: hit.traveller.into(),
+            })
+            .collect()),
+        Ok(Err(error)) => Err(load_error(error)),
+        Err(_) => Err(LoadError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search failed",
+        )),
+    }
+}
+
+fn load_error(error: HistoryError) -> LoadError {
+    match error {
+        HistoryError::InvalidQuery { field, problem } => {
+            LoadError::new(StatusCode::BAD_REQUEST, format!("{field} {problem}"))
+        }
+        HistoryError::TravellerNotFound(_) => LoadError::not_found(),
+        other => {
+            tracing::error!(error = %other, "history index call failed");
+            LoadError::new(StatusCode::SERVICE_UNAVAILABLE, "history index unavailable")
+        }
+    }
 }
 
 pub async fn search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Response {
-    let query = match params.to_query() {
-        Ok(query) => query,
-        Err(BadQuery(problem)) => return answer(StatusCode::BAD_REQUEST, &problem),
-    };
-    let Some(index) = state.history.clone() else {
-        return no_index();
-    };
-    match tokio::task::spawn_blocking(move || index.search(&query)).await {
-        Ok(Ok(hits)) => Json(
-            hits.into_iter()
-                .map(|hit| HitView {
-                    score: hit.score,
-                    traveller: hit.traveller.into(),
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Ok(Err(error)) => history_error(error),
-        Err(_) => answer(StatusCode::SERVICE_UNAVAILABLE, "search failed"),
+    match load_search(&state, &params).await {
+        Ok(hits) => Json(hits).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -223,34 +227,49 @@ pub struct CoTravellerParams {
     pub limit: Option<usize>,
 }
 
+/// Who shares a PNR, contact or payment with traveller `id`.
+pub(crate) async fn load_co_travellers(
+    state: &AppState,
+    id: i64,
+    limit: Option<usize>,
+) -> Result<Vec<CoTravellerView>, LoadError> {
+    let Some(index) = state.history.clone() else {
+        return Err(LoadError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "history index not configured",
+        ));
+    };
+    let limit = limit.unwrap_or(100).clamp(1, MAX_LIMIT);
+    match tokio::task::spawn_blocking(move || index.co_travellers(id, limit)).await {
+        Ok(Ok(found)) => Ok(found
+            .into_iter()
+            .map(|co| CoTravellerView {
+                traveller: co.traveller.into(),
+                shared: co
+                    .shared
+                    .into_iter()
+                    .map(|link| SharedView {
+                        kind: link.kind.as_str(),
+                        value: link.value,
+                    })
+                    .collect(),
+            })
+            .collect()),
+        Ok(Err(error)) => Err(load_error(error)),
+        Err(_) => Err(LoadError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search failed",
+        )),
+    }
+}
+
 pub async fn co_travellers(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(params): Query<CoTravellerParams>,
 ) -> Response {
-    let Some(index) = state.history.clone() else {
-        return no_index();
-    };
-    let limit = params.limit.unwrap_or(100).clamp(1, MAX_LIMIT);
-    match tokio::task::spawn_blocking(move || index.co_travellers(id, limit)).await {
-        Ok(Ok(found)) => Json(
-            found
-                .into_iter()
-                .map(|co| CoTravellerView {
-                    traveller: co.traveller.into(),
-                    shared: co
-                        .shared
-                        .into_iter()
-                        .map(|link| SharedView {
-                            kind: link.kind.as_str(),
-                            value: link.value,
-                        })
-                        .collect(),
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Ok(Err(error)) => history_error(error),
-        Err(_) => answer(StatusCode::SERVICE_UNAVAILABLE, "search failed"),
+    match load_co_travellers(&state, id, params.limit).await {
+        Ok(found) => Json(found).into_response(),
+        Err(error) => error.into_response(),
     }
 }

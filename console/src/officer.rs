@@ -16,7 +16,7 @@ use store::{
 };
 
 use crate::auth::Principal;
-use crate::routes::{rfc3339, store_unavailable};
+use crate::routes::rfc3339;
 use crate::server::AppState;
 
 /// Page size when the request names none.
@@ -26,34 +26,52 @@ fn page_size(limit: Option<u32>) -> u32 {
     limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE_SIZE)
 }
 
-fn bad_request(problem: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(serde_json::json!({ "error": problem })),
-    )
-        .into_response()
+/// Why a view could not be loaded: the status and a problem text safe to show (no personal data). JSON
+/// handlers answer it as `{"error": …}`; pages show it.
+pub(crate) struct LoadError {
+    pub status: StatusCode,
+    pub problem: String,
 }
 
-fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Json(serde_json::json!({ "error": "not found" })),
-    )
-        .into_response()
-}
+impl LoadError {
+    pub(crate) fn new(status: StatusCode, problem: impl Into<String>) -> LoadError {
+        LoadError {
+            status,
+            problem: problem.into(),
+        }
+    }
 
-/// A store error as an HTTP answer: bad input is the caller's, anything else is ours.
-fn store_error(error: &StoreError) -> Response {
-    match error {
-        StoreError::InvalidInput { field, .. } => bad_request(&format!("invalid {field}")),
-        StoreError::AlertNotFound(_)
-        | StoreError::FlightNotFound(_)
-        | StoreError::TravellerNotFound(_) => not_found(),
-        other => store_unavailable(other),
+    fn of_store(error: &StoreError) -> LoadError {
+        match error {
+            StoreError::InvalidInput { field, .. } => {
+                LoadError::new(StatusCode::BAD_REQUEST, format!("invalid {field}"))
+            }
+            StoreError::AlertNotFound(_)
+            | StoreError::FlightNotFound(_)
+            | StoreError::TravellerNotFound(_) => LoadError::not_found(),
+            other => {
+                tracing::error!(error = %other, "database call failed");
+                LoadError::new(StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            }
+        }
+    }
+
+    pub(crate) fn not_found() -> LoadError {
+        LoadError::new(StatusCode::NOT_FOUND, "not found")
     }
 }
 
-#[derive(Serialize)]
+impl IntoResponse for LoadError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(serde_json::json!({ "error": self.problem })),
+        )
+            .into_response()
+    }
+}
+
+#[derive(Serialize, Clone)]
 pub struct FlightView {
     pub id: i64,
     pub carrier: String,
@@ -190,15 +208,21 @@ pub struct AlertListParams {
     pub limit: Option<u32>,
 }
 
-pub async fn list_alerts(
-    State(state): State<AppState>,
-    Query(params): Query<AlertListParams>,
-) -> Response {
+/// The alerts of a query string (the JSON API's and the alert queue's).
+pub(crate) async fn load_alerts(
+    state: &AppState,
+    params: &AlertListParams,
+) -> Result<Vec<AlertView>, LoadError> {
     let status = match params.status.as_deref() {
-        None => None,
+        None | Some("") => None,
         Some(name) => match AlertStatus::from_name(name) {
             Some(status) => Some(status),
-            None => return bad_request("status must be open, confirmed or dismissed"),
+            None => {
+                return Err(LoadError::new(
+                    StatusCode::BAD_REQUEST,
+                    "status must be open, confirmed or dismissed",
+                ))
+            }
         },
     };
     let query = AlertQuery {
@@ -207,23 +231,43 @@ pub async fn list_alerts(
         before: params.before.map(AlertId::new),
         limit: page_size(params.limit),
     };
-    match state.store.list_alerts(&query).await {
-        Ok(alerts) => Json(
-            alerts
-                .into_iter()
-                .map(|alert| AlertView::of(alert, false))
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(error) => store_error(&error),
+    let alerts = state
+        .store
+        .list_alerts(&query)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    Ok(alerts
+        .into_iter()
+        .map(|alert| AlertView::of(alert, false))
+        .collect())
+}
+
+pub async fn list_alerts(
+    State(state): State<AppState>,
+    Query(params): Query<AlertListParams>,
+) -> Response {
+    match load_alerts(&state, &params).await {
+        Ok(alerts) => Json(alerts).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// One alert with its explanation, flight, traveller and decisions.
+pub(crate) async fn load_alert_detail(
+    state: &AppState,
+    id: i64,
+) -> Result<AlertDetailView, LoadError> {
+    match state.store.alert_detail(AlertId::new(id)).await {
+        Ok(Some(detail)) => Ok(AlertDetailView::from(detail)),
+        Ok(None) => Err(LoadError::not_found()),
+        Err(error) => Err(LoadError::of_store(&error)),
     }
 }
 
 pub async fn alert_detail(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    match state.store.alert_detail(AlertId::new(id)).await {
-        Ok(Some(detail)) => Json(AlertDetailView::from(detail)).into_response(),
-        Ok(None) => not_found(),
-        Err(error) => store_error(&error),
+    match load_alert_detail(&state, id).await {
+        Ok(detail) => Json(detail).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -243,28 +287,47 @@ pub async fn decide_alert(
     let Principal::User(user) = principal else {
         return StatusCode::FORBIDDEN.into_response();
     };
+    match decide(&state, &user, id, &request).await {
+        Ok(detail) => Json(detail).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// Records `user`'s decision on an alert and returns the alert after it.
+pub(crate) async fn decide(
+    state: &AppState,
+    user: &store::User,
+    id: i64,
+    request: &DecisionRequest,
+) -> Result<AlertDetailView, LoadError> {
     let outcome = match request.outcome.as_str() {
         "confirm" => DecisionOutcome::Confirm,
         "dismiss" => DecisionOutcome::Dismiss,
-        _ => return bad_request("outcome must be confirm or dismiss"),
+        _ => {
+            return Err(LoadError::new(
+                StatusCode::BAD_REQUEST,
+                "outcome must be confirm or dismiss",
+            ))
+        }
     };
     if request.reason.trim().is_empty() {
-        return bad_request("a decision needs a reason");
+        return Err(LoadError::new(
+            StatusCode::BAD_REQUEST,
+            "a decision needs a reason",
+        ));
     }
     let decision = NewDecision {
-        decided_by: user.name,
+        decided_by: user.name.clone(),
         outcome,
-        reason: request.reason,
+        reason: request.reason.trim().to_owned(),
         at: state.clock.now(),
     };
-    match state.store.decide_alert(AlertId::new(id), &decision).await {
-        Ok(_) => match state.store.alert_detail(AlertId::new(id)).await {
-            Ok(Some(detail)) => Json(AlertDetailView::from(detail)).into_response(),
-            Ok(None) => not_found(),
-            Err(error) => store_error(&error),
-        },
-        Err(error) => store_error(&error),
-    }
+    state
+        .store
+        .decide_alert(AlertId::new(id), &decision)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    load_alert_detail(state, id).await
 }
 
 #[derive(Deserialize)]
@@ -278,26 +341,33 @@ pub struct FlightListParams {
     pub limit: Option<u32>,
 }
 
+/// Flights of a query string.
+pub(crate) async fn load_flights(
+    state: &AppState,
+    params: &FlightListParams,
+) -> Result<Vec<FlightView>, LoadError> {
+    let query = FlightQuery {
+        carrier: params.carrier.clone().filter(|c| !c.is_empty()),
+        departure_from: params.from.clone().filter(|d| !d.is_empty()),
+        departure_until: params.until.clone().filter(|d| !d.is_empty()),
+        after: params.after.map(FlightId::new),
+        limit: page_size(params.limit),
+    };
+    let flights = state
+        .store
+        .list_flights(&query)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    Ok(flights.into_iter().map(FlightView::from).collect())
+}
+
 pub async fn list_flights(
     State(state): State<AppState>,
     Query(params): Query<FlightListParams>,
 ) -> Response {
-    let query = FlightQuery {
-        carrier: params.carrier,
-        departure_from: params.from,
-        departure_until: params.until,
-        after: params.after.map(FlightId::new),
-        limit: page_size(params.limit),
-    };
-    match state.store.list_flights(&query).await {
-        Ok(flights) => Json(
-            flights
-                .into_iter()
-                .map(FlightView::from)
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(error) => store_error(&error),
+    match load_flights(&state, &params).await {
+        Ok(flights) => Json(flights).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -314,25 +384,45 @@ pub struct ManifestView {
     pub travellers: Vec<ManifestEntry>,
 }
 
-pub async fn flight_manifest(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+/// One flight, without its travellers (`None` when there is no such flight).
+pub(crate) async fn load_manifest_flight(
+    state: &AppState,
+    id: i64,
+) -> Result<Option<FlightView>, LoadError> {
+    match state.store.flight(FlightId::new(id)).await {
+        Ok(flight) => Ok(flight.map(FlightView::from)),
+        Err(error) => Err(LoadError::of_store(&error)),
+    }
+}
+
+/// A flight and the current data of everyone on it.
+pub(crate) async fn load_manifest(state: &AppState, id: i64) -> Result<ManifestView, LoadError> {
     let flight = match state.store.flight(FlightId::new(id)).await {
         Ok(Some(flight)) => flight,
-        Ok(None) => return not_found(),
-        Err(error) => return store_error(&error),
+        Ok(None) => return Err(LoadError::not_found()),
+        Err(error) => return Err(LoadError::of_store(&error)),
     };
-    match state.store.flight_manifest(FlightId::new(id)).await {
-        Ok(versions) => Json(ManifestView {
-            flight: flight.into(),
-            travellers: versions
-                .into_iter()
-                .map(|version| ManifestEntry {
-                    traveller_id: version.traveller_id.get(),
-                    current: version.into(),
-                })
-                .collect(),
-        })
-        .into_response(),
-        Err(error) => store_error(&error),
+    let versions = state
+        .store
+        .flight_manifest(FlightId::new(id))
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    Ok(ManifestView {
+        flight: flight.into(),
+        travellers: versions
+            .into_iter()
+            .map(|version| ManifestEntry {
+                traveller_id: version.traveller_id.get(),
+                current: version.into(),
+            })
+            .collect(),
+    })
+}
+
+pub async fn flight_manifest(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match load_manifest(&state, id).await {
+        Ok(manifest) => Json(manifest).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -346,17 +436,19 @@ pub struct TravellerView {
     pub alerts: Vec<AlertView>,
 }
 
-pub async fn traveller(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+/// One traveller: every version with what changed, and their alerts.
+pub(crate) async fn load_traveller(state: &AppState, id: i64) -> Result<TravellerView, LoadError> {
     let history: TravellerHistory = match state.store.traveller(TravellerId::new(id)).await {
         Ok(Some(history)) => history,
-        Ok(None) => return not_found(),
-        Err(error) => return store_error(&error),
+        Ok(None) => return Err(LoadError::not_found()),
+        Err(error) => return Err(LoadError::of_store(&error)),
     };
-    let alerts = match state.store.alerts_of_traveller(TravellerId::new(id)).await {
-        Ok(alerts) => alerts,
-        Err(error) => return store_error(&error),
-    };
-    Json(TravellerView {
+    let alerts = state
+        .store
+        .alerts_of_traveller(TravellerId::new(id))
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    Ok(TravellerView {
         id: history.traveller_id.get(),
         flight: history.flight.into(),
         current_version_id: history.current_version_id.map(|v| v.get()),
@@ -366,5 +458,11 @@ pub async fn traveller(State(state): State<AppState>, Path(id): Path<i64>) -> Re
             .map(|alert| AlertView::of(alert, false))
             .collect(),
     })
-    .into_response()
+}
+
+pub async fn traveller(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match load_traveller(&state, id).await {
+        Ok(traveller) => Json(traveller).into_response(),
+        Err(error) => error.into_response(),
+    }
 }
