@@ -20,22 +20,19 @@ use store::history::{CoTraveller, HistoryError, HistoryQuery, LinkKind, Travelle
 use store::{StoreError, TravellerId};
 
 use crate::disclosure::{kind_named, Disclosure, Retention, Shown};
-use crate::routes::{rfc3339, store_unavailable};
+use crate::officer::LoadError;
+use crate::routes::rfc3339;
 use crate::server::AppState;
 
-fn answer(status: StatusCode, problem: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": problem }))).into_response()
-}
-
-fn history_error(error: HistoryError) -> Response {
+fn history_error(error: HistoryError) -> LoadError {
     match error {
         HistoryError::InvalidQuery { field, problem } => {
-            answer(StatusCode::BAD_REQUEST, &format!("{field} {problem}"))
+            LoadError::new(StatusCode::BAD_REQUEST, format!("{field} {problem}"))
         }
-        HistoryError::TravellerNotFound(_) => answer(StatusCode::NOT_FOUND, "not found"),
+        HistoryError::TravellerNotFound(_) => LoadError::not_found(),
         other => {
             tracing::error!(error = %other, "history index call failed");
-            answer(StatusCode::SERVICE_UNAVAILABLE, "history index unavailable")
+            LoadError::new(StatusCode::SERVICE_UNAVAILABLE, "history index unavailable")
         }
     }
 }
@@ -193,32 +190,15 @@ impl SearchParams {
     }
 }
 
-fn no_index() -> Response {
-    answer(
+fn no_index() -> LoadError {
+    LoadError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         "history index not configured",
     )
 }
 
-/// Why a search view could not be built.
-pub enum LoadError {
-    BadQuery(String),
-    NoIndex,
-    History(HistoryError),
-    Store(StoreError),
-    Failed,
-}
-
-impl LoadError {
-    fn into_response(self) -> Response {
-        match self {
-            LoadError::BadQuery(problem) => answer(StatusCode::BAD_REQUEST, &problem),
-            LoadError::NoIndex => no_index(),
-            LoadError::History(error) => history_error(error),
-            LoadError::Store(error) => store_unavailable(&error),
-            LoadError::Failed => answer(StatusCode::SERVICE_UNAVAILABLE, "search failed"),
-        }
-    }
+fn search_failed() -> LoadError {
+    LoadError::new(StatusCode::SERVICE_UNAVAILABLE, "search failed")
 }
 
 /// Whether a query matches on values that masking hides (names, documents, birth date, contacts).
@@ -237,7 +217,10 @@ async fn visibility(
     retention: &Retention,
     docs: &[&TravellerDoc],
 ) -> Result<Vec<Shown>, StoreError> {
-    let ids: Vec<TravellerId> = docs.iter().map(|d| TravellerId::new(d.traveller_id)).collect();
+    let ids: Vec<TravellerId> = docs
+        .iter()
+        .map(|d| TravellerId::new(d.traveller_id))
+        .collect();
     let linked: HashSet<TravellerId> = state.store.linked_travellers(&ids).await?;
     Ok(docs
         .iter()
@@ -252,26 +235,28 @@ async fn visibility(
 }
 
 /// A history search as `disclosure` lets its results be seen.
-pub async fn load_search(
+pub(crate) async fn load_search(
     state: &AppState,
     params: &SearchParams,
     disclosure: Disclosure,
 ) -> Result<Vec<HitView>, LoadError> {
-    let query = params.to_query().map_err(|BadQuery(problem)| LoadError::BadQuery(problem))?;
+    let query = params
+        .to_query()
+        .map_err(|BadQuery(problem)| LoadError::new(StatusCode::BAD_REQUEST, problem))?;
     let Some(index) = state.history.clone() else {
-        return Err(LoadError::NoIndex);
+        return Err(no_index());
     };
     let by_masked_fields = searches_masked_fields(&query);
     let hits = match tokio::task::spawn_blocking(move || index.search(&query)).await {
         Ok(Ok(hits)) => hits,
-        Ok(Err(error)) => return Err(LoadError::History(error)),
-        Err(_) => return Err(LoadError::Failed),
+        Ok(Err(error)) => return Err(history_error(error)),
+        Err(_) => return Err(search_failed()),
     };
     let retention = Retention::of(state, disclosure);
     let docs: Vec<&TravellerDoc> = hits.iter().map(|hit| &hit.traveller).collect();
     let shown = visibility(state, &retention, &docs)
         .await
-        .map_err(LoadError::Store)?;
+        .map_err(|error| LoadError::of_store(&error))?;
     Ok(hits
         .into_iter()
         .zip(shown)
@@ -315,16 +300,16 @@ pub struct CoTravellerParams {
 /// The co-travellers of one traveller as `disclosure` lets them be seen: `Ok(None)` when the traveller is
 /// not indexed or past deletion. When either side is masked only a shared PNR locator (not masked) links
 /// them; links through a masked contact or payment reference are left out.
-pub async fn load_co_travellers(
+pub(crate) async fn load_co_travellers(
     state: &AppState,
     id: i64,
-    limit: usize,
+    limit: Option<usize>,
     disclosure: Disclosure,
-) -> Result<Option<Vec<CoTravellerView>>, LoadError> {
+) -> Result<Vec<CoTravellerView>, LoadError> {
     let Some(index) = state.history.clone() else {
-        return Err(LoadError::NoIndex);
+        return Err(no_index());
     };
-    let limit = limit.clamp(1, MAX_LIMIT);
+    let limit = limit.unwrap_or(100).clamp(1, MAX_LIMIT);
     let lookup = index.clone();
     let found = tokio::task::spawn_blocking(move || -> Result<_, HistoryError> {
         let Some(origin) = lookup.get(id)? else {
@@ -335,45 +320,43 @@ pub async fn load_co_travellers(
     .await;
     let (origin, found): (TravellerDoc, Vec<CoTraveller>) = match found {
         Ok(Ok(Some(found))) => found,
-        Ok(Ok(None)) => return Ok(None),
-        Ok(Err(error)) => return Err(LoadError::History(error)),
-        Err(_) => return Err(LoadError::Failed),
+        Ok(Ok(None)) => return Err(LoadError::not_found()),
+        Ok(Err(error)) => return Err(history_error(error)),
+        Err(_) => return Err(search_failed()),
     };
     let retention = Retention::of(state, disclosure);
     let mut docs: Vec<&TravellerDoc> = vec![&origin];
     docs.extend(found.iter().map(|co| &co.traveller));
     let shown = visibility(state, &retention, &docs)
         .await
-        .map_err(LoadError::Store)?;
+        .map_err(|error| LoadError::of_store(&error))?;
     let origin_shown = shown.first().copied().unwrap_or(Shown::Gone);
     if origin_shown.is_gone() {
-        return Ok(None);
+        return Err(LoadError::not_found());
     }
-    Ok(Some(
-        found
-            .into_iter()
-            .zip(shown.into_iter().skip(1))
-            .filter_map(|(co, shown)| {
-                if shown.is_gone() {
-                    return None;
-                }
-                let either_masked = shown.is_masked() || origin_shown.is_masked();
-                let shared: Vec<SharedView> = co
-                    .shared
-                    .into_iter()
-                    .filter(|link| !either_masked || link.kind == LinkKind::PnrLocator)
-                    .map(|link| SharedView {
-                        kind: link.kind.as_str(),
-                        value: link.value,
-                    })
-                    .collect();
-                (!shared.is_empty()).then(|| CoTravellerView {
-                    traveller: HistoryTravellerView::shown(co.traveller, shown),
-                    shared,
+    Ok(found
+        .into_iter()
+        .zip(shown.into_iter().skip(1))
+        .filter_map(|(co, shown)| {
+            if shown.is_gone() {
+                return None;
+            }
+            let either_masked = shown.is_masked() || origin_shown.is_masked();
+            let shared: Vec<SharedView> = co
+                .shared
+                .into_iter()
+                .filter(|link| !either_masked || link.kind == LinkKind::PnrLocator)
+                .map(|link| SharedView {
+                    kind: link.kind.as_str(),
+                    value: link.value,
                 })
+                .collect();
+            (!shared.is_empty()).then(|| CoTravellerView {
+                traveller: HistoryTravellerView::shown(co.traveller, shown),
+                shared,
             })
-            .collect(),
-    ))
+        })
+        .collect())
 }
 
 pub async fn co_travellers(
@@ -381,10 +364,8 @@ pub async fn co_travellers(
     Path(id): Path<i64>,
     Query(params): Query<CoTravellerParams>,
 ) -> Response {
-    let limit = params.limit.unwrap_or(100);
-    match load_co_travellers(&state, id, limit, Disclosure::Masked).await {
-        Ok(Some(found)) => Json(found).into_response(),
-        Ok(None) => answer(StatusCode::NOT_FOUND, "not found"),
+    match load_co_travellers(&state, id, params.limit, Disclosure::Masked).await {
+        Ok(found) => Json(found).into_response(),
         Err(error) => error.into_response(),
     }
 }

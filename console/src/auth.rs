@@ -2,15 +2,17 @@
 //!
 //! Two kinds of principal: a person ([`store::User`], with a role) and an airline ([`store::Carrier`]).
 //! Credentials are tried by [`authenticate`] in one place: the `Authorization: Bearer` API token (a user's
-//! or a carrier's), then the connection's verified TLS client certificate (carriers only). A browser session
-//! cookie (next issue) becomes one more source here, before the client certificate; nothing else changes.
+//! or a carrier's), then the browser session cookie (people only, see [`crate::session`]), then the
+//! connection's verified TLS client certificate (carriers only).
 //!
 //! Each route declares an [`Access`] in the route table (`routes.rs`); [`check`] turns the principal and
 //! the access into 401 (no or bad credentials), 403 (authenticated, but the wrong kind or role) or a pass.
 
 use axum::http::{header, HeaderMap, StatusCode};
 use store::{Carrier, ContentHash, Role, Store, StoreError, User};
+use time::OffsetDateTime;
 
+use crate::session::{self, ActiveSession, Timeouts};
 use crate::tls::ClientCertificate;
 
 /// Prefix of every API token this system issues (users and carriers alike); makes leaked tokens easy to
@@ -89,9 +91,43 @@ impl Refusal {
     }
 }
 
-/// Finds the principal of a request. `Ok(None)` when it carries no credentials; `Err(Refusal)` for bad
-/// ones; `Err(store error)` when the database cannot say (the caller answers 503).
+/// Who a request is from, and the browser session when the session cookie said so (such a request must
+/// carry the session's CSRF token to change anything).
+pub struct Authentication {
+    pub principal: Option<Principal>,
+    pub session: Option<ActiveSession>,
+}
+
+/// Finds the principal of a request. `principal: None` when it carries no credentials (an unknown or
+/// expired session cookie counts as none: the browser is sent to sign in); `Err(Refusal)` for bad ones;
+/// `Err(store error)` when the database cannot say (the caller answers 503). `now` and `timeouts` decide
+/// whether a session is still live.
 pub async fn authenticate(
+    store: &Store,
+    headers: &HeaderMap,
+    client_certificate: Option<ClientCertificate>,
+    now: OffsetDateTime,
+    timeouts: Timeouts,
+) -> Result<Result<Authentication, Refusal>, StoreError> {
+    if headers.get(header::AUTHORIZATION).is_none() {
+        if let Some(cookie) = session::cookie_value(headers) {
+            if let Some(active) = session::resume(store, &cookie, now, timeouts).await? {
+                return Ok(Ok(Authentication {
+                    principal: Some(Principal::User(active.user.clone())),
+                    session: Some(active),
+                }));
+            }
+        }
+    }
+    let principal = authenticate_without_session(store, headers, client_certificate).await?;
+    Ok(principal.map(|principal| Authentication {
+        principal,
+        session: None,
+    }))
+}
+
+/// Bearer token, then client certificate.
+async fn authenticate_without_session(
     store: &Store,
     headers: &HeaderMap,
     client_certificate: Option<ClientCertificate>,

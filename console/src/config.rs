@@ -48,6 +48,10 @@ pub struct Config {
     /// deleted then unless linked to a confirmed case, everything deleted at 5 years, API deleted 48 hours
     /// after receipt unless linked). Applied at read time on every view and by the purge.
     pub retention: privacy::RetentionPolicy,
+    /// A browser session unused this long is signed out (seconds; 30 minutes by default).
+    pub session_idle_seconds: u64,
+    /// A browser session is signed out this long after sign-in, used or not (seconds; 12 hours by default).
+    pub session_absolute_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +83,8 @@ impl Default for Config {
             match_policy: None,
             clock_offset_days: 0,
             retention: privacy::RetentionPolicy::default(),
+            session_idle_seconds: 30 * 60,
+            session_absolute_seconds: 12 * 60 * 60,
         }
     }
 }
@@ -105,7 +111,7 @@ impl Config {
     /// `PAXWATCH_CLIENT_CA`, `PAXWATCH_REQUIRE_CLIENT_CERTIFICATE`, `PAXWATCH_BODY_LIMIT`,
     /// `PAXWATCH_RATE_LIMIT_PER_SECOND`, `PAXWATCH_RATE_LIMIT_BURST`, `PAXWATCH_PARTY_ID`,
     /// `PAXWATCH_JSON_LOGS`, `PAXWATCH_SPOOL_DIR`, `PAXWATCH_RESCREEN_WINDOW_HOURS`, `PAXWATCH_MATCH_POLICY`,
-    /// `PAXWATCH_CLOCK_OFFSET_DAYS`). Takes the variables as pairs so tests need not touch the process environment.
+    /// `PAXWATCH_CLOCK_OFFSET_DAYS`, `PAXWATCH_SESSION_IDLE_SECONDS`, `PAXWATCH_SESSION_ABSOLUTE_SECONDS`). Takes the variables as pairs so tests need not touch the process environment.
     pub fn apply_env<I, K, V>(&mut self, vars: I) -> Result<(), ConfigError>
     where
         I: IntoIterator<Item = (K, V)>,
@@ -161,6 +167,14 @@ impl Config {
                     self.clock_offset_days = value
                         .parse()
                         .map_err(|_| invalid("not a whole number of days"))?
+                }
+                "SESSION_IDLE_SECONDS" => {
+                    self.session_idle_seconds =
+                        value.parse().map_err(|_| invalid("not a whole number"))?
+                }
+                "SESSION_ABSOLUTE_SECONDS" => {
+                    self.session_absolute_seconds =
+                        value.parse().map_err(|_| invalid("not a whole number"))?
                 }
                 // Other PAXWATCH_* variables belong to other parts (PAXWATCH_LOG, test settings).
                 _ => {}

@@ -13,6 +13,8 @@
 //! - [`password`]: argon2id hashing of people's passwords.
 //! - [`metrics`]: the Prometheus recorder and metric names.
 //! - [`server`]: start, graceful shutdown.
+//! - [`session`]: browser sessions (cookie, timeouts, CSRF token, login throttling).
+//! - `web`: the browser console's server-rendered pages (officer, analyst, carrier portal).
 
 mod analyst;
 pub mod auth;
@@ -25,7 +27,9 @@ mod officer;
 pub mod password;
 pub mod routes;
 pub mod server;
+pub mod session;
 pub mod tls;
+mod web;
 
 pub use config::{Config, ConfigError, RateLimit};
 pub use messages::{ACK_ACTION_HEADER, DUPLICATE_HEADER, EDIFACT_CONTENT_TYPE, MESSAGE_ID_HEADER};

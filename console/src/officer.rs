@@ -22,7 +22,7 @@ use store::{
 
 use crate::auth::Principal;
 use crate::disclosure::{Disclosure, Retention, Shown};
-use crate::routes::{rfc3339, store_unavailable};
+use crate::routes::rfc3339;
 use crate::server::AppState;
 
 /// Page size when the request names none.
@@ -32,34 +32,52 @@ fn page_size(limit: Option<u32>) -> u32 {
     limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE_SIZE)
 }
 
-fn bad_request(problem: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(serde_json::json!({ "error": problem })),
-    )
-        .into_response()
+/// Why a view could not be loaded: the status and a problem text safe to show (no personal data). JSON
+/// handlers answer it as `{"error": …}`; pages show it.
+pub(crate) struct LoadError {
+    pub status: StatusCode,
+    pub problem: String,
 }
 
-fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        Json(serde_json::json!({ "error": "not found" })),
-    )
-        .into_response()
-}
+impl LoadError {
+    pub(crate) fn new(status: StatusCode, problem: impl Into<String>) -> LoadError {
+        LoadError {
+            status,
+            problem: problem.into(),
+        }
+    }
 
-/// A store error as an HTTP answer: bad input is the caller's, anything else is ours.
-fn store_error(error: &StoreError) -> Response {
-    match error {
-        StoreError::InvalidInput { field, .. } => bad_request(&format!("invalid {field}")),
-        StoreError::AlertNotFound(_)
-        | StoreError::FlightNotFound(_)
-        | StoreError::TravellerNotFound(_) => not_found(),
-        other => store_unavailable(other),
+    pub(crate) fn of_store(error: &StoreError) -> LoadError {
+        match error {
+            StoreError::InvalidInput { field, .. } => {
+                LoadError::new(StatusCode::BAD_REQUEST, format!("invalid {field}"))
+            }
+            StoreError::AlertNotFound(_)
+            | StoreError::FlightNotFound(_)
+            | StoreError::TravellerNotFound(_) => LoadError::not_found(),
+            other => {
+                tracing::error!(error = %other, "database call failed");
+                LoadError::new(StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            }
+        }
+    }
+
+    pub(crate) fn not_found() -> LoadError {
+        LoadError::new(StatusCode::NOT_FOUND, "not found")
     }
 }
 
-#[derive(Serialize)]
+impl IntoResponse for LoadError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(serde_json::json!({ "error": self.problem })),
+        )
+            .into_response()
+    }
+}
+
+#[derive(Serialize, Clone)]
 pub struct FlightView {
     pub id: i64,
     pub carrier: String,
@@ -193,8 +211,10 @@ async fn alert_visibility(
     retention: &Retention,
     alerts: &[Alert],
 ) -> Result<HashMap<TravellerVersionId, Shown>, StoreError> {
-    let versions: Vec<TravellerVersionId> =
-        alerts.iter().map(|alert| alert.traveller_version_id).collect();
+    let versions: Vec<TravellerVersionId> = alerts
+        .iter()
+        .map(|alert| alert.traveller_version_id)
+        .collect();
     let clocks: Vec<VersionClock> = state.store.version_clocks(&versions).await?;
     Ok(clocks
         .into_iter()
@@ -224,15 +244,58 @@ async fn shown_alerts(
         .collect())
 }
 
-/// Alerts newest first, as `disclosure` lets them be shown.
-pub async fn load_alerts(
+#[derive(Deserialize)]
+pub struct AlertListParams {
+    pub status: Option<String>,
+    pub flight: Option<i64>,
+    pub before: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+/// The alerts of a query string (the JSON API's and the alert queue's), newest first, as `disclosure`
+/// lets them be shown.
+pub(crate) async fn load_alerts(
     state: &AppState,
-    query: &AlertQuery,
+    params: &AlertListParams,
     disclosure: Disclosure,
-) -> Result<Vec<AlertView>, StoreError> {
+) -> Result<Vec<AlertView>, LoadError> {
+    let status = match params.status.as_deref() {
+        None | Some("") => None,
+        Some(name) => match AlertStatus::from_name(name) {
+            Some(status) => Some(status),
+            None => {
+                return Err(LoadError::new(
+                    StatusCode::BAD_REQUEST,
+                    "status must be open, confirmed or dismissed",
+                ))
+            }
+        },
+    };
+    let query = AlertQuery {
+        status,
+        flight: params.flight.map(FlightId::new),
+        before: params.before.map(AlertId::new),
+        limit: page_size(params.limit),
+    };
     let retention = Retention::of(state, disclosure);
-    let alerts = state.store.list_alerts(query).await?;
-    shown_alerts(state, &retention, alerts, false).await
+    let alerts = state
+        .store
+        .list_alerts(&query)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    shown_alerts(state, &retention, alerts, false)
+        .await
+        .map_err(|error| LoadError::of_store(&error))
+}
+
+pub async fn list_alerts(
+    State(state): State<AppState>,
+    Query(params): Query<AlertListParams>,
+) -> Response {
+    match load_alerts(&state, &params, Disclosure::Masked).await {
+        Ok(alerts) => Json(alerts).into_response(),
+        Err(error) => error.into_response(),
+    }
 }
 
 /// The versions of a traveller that may be shown, oldest first, and the one in force among them (the
@@ -250,7 +313,11 @@ async fn shown_versions(
         .contains(&traveller);
     let current = versions
         .iter()
-        .filter(|v| !retention.shown(v.message_kind, v.received_at, linked).is_gone())
+        .filter(|v| {
+            !retention
+                .shown(v.message_kind, v.received_at, linked)
+                .is_gone()
+        })
         .max_by_key(|v| (v.received_at, v.message_id.get()))
         .map(|v| v.id.get());
     let views = versions
@@ -260,9 +327,20 @@ async fn shown_versions(
     Ok((views, current))
 }
 
-/// One alert with its flight, the traveller's version in force and the decisions; `None` when the alert
-/// does not exist or its data are past deletion.
-pub async fn load_alert_detail(
+/// One alert with its flight, the traveller's version in force and the decisions; not found when the
+/// alert does not exist or its data are past deletion.
+pub(crate) async fn load_alert_detail(
+    state: &AppState,
+    id: i64,
+    disclosure: Disclosure,
+) -> Result<AlertDetailView, LoadError> {
+    find_alert_detail(state, AlertId::new(id), disclosure)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?
+        .ok_or_else(LoadError::not_found)
+}
+
+async fn find_alert_detail(
     state: &AppState,
     id: AlertId,
     disclosure: Disclosure,
@@ -271,7 +349,8 @@ pub async fn load_alert_detail(
     let Some(detail) = state.store.alert_detail(id).await? else {
         return Ok(None);
     };
-    let visibility = alert_visibility(state, &retention, std::slice::from_ref(&detail.alert)).await?;
+    let visibility =
+        alert_visibility(state, &retention, std::slice::from_ref(&detail.alert)).await?;
     let Some(shown) = visibility
         .get(&detail.alert.traveller_version_id)
         .copied()
@@ -285,10 +364,7 @@ pub async fn load_alert_detail(
     };
     let (versions, current) =
         shown_versions(state, &retention, traveller_id, history.versions).await?;
-    let Some(traveller) = versions
-        .into_iter()
-        .find(|v| Some(v.version_id) == current)
-    else {
+    let Some(traveller) = versions.into_iter().find(|v| Some(v.version_id) == current) else {
         return Ok(None);
     };
     Ok(Some(AlertDetailView {
@@ -299,42 +375,10 @@ pub async fn load_alert_detail(
     }))
 }
 
-#[derive(Deserialize)]
-pub struct AlertListParams {
-    pub status: Option<String>,
-    pub flight: Option<i64>,
-    pub before: Option<i64>,
-    pub limit: Option<u32>,
-}
-
-pub async fn list_alerts(
-    State(state): State<AppState>,
-    Query(params): Query<AlertListParams>,
-) -> Response {
-    let status = match params.status.as_deref() {
-        None => None,
-        Some(name) => match AlertStatus::from_name(name) {
-            Some(status) => Some(status),
-            None => return bad_request("status must be open, confirmed or dismissed"),
-        },
-    };
-    let query = AlertQuery {
-        status,
-        flight: params.flight.map(FlightId::new),
-        before: params.before.map(AlertId::new),
-        limit: page_size(params.limit),
-    };
-    match load_alerts(&state, &query, Disclosure::Masked).await {
-        Ok(alerts) => Json(alerts).into_response(),
-        Err(error) => store_error(&error),
-    }
-}
-
 pub async fn alert_detail(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    match load_alert_detail(&state, AlertId::new(id), Disclosure::Masked).await {
-        Ok(Some(detail)) => Json(detail).into_response(),
-        Ok(None) => not_found(),
-        Err(error) => store_error(&error),
+    match load_alert_detail(&state, id, Disclosure::Masked).await {
+        Ok(detail) => Json(detail).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -354,34 +398,49 @@ pub async fn decide_alert(
     let Principal::User(user) = principal else {
         return StatusCode::FORBIDDEN.into_response();
     };
+    match decide(&state, &user, id, &request).await {
+        Ok(detail) => Json(detail).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// Records `user`'s decision on an alert and returns the alert after it.
+pub(crate) async fn decide(
+    state: &AppState,
+    user: &store::User,
+    id: i64,
+    request: &DecisionRequest,
+) -> Result<AlertDetailView, LoadError> {
     let outcome = match request.outcome.as_str() {
         "confirm" => DecisionOutcome::Confirm,
         "dismiss" => DecisionOutcome::Dismiss,
-        _ => return bad_request("outcome must be confirm or dismiss"),
+        _ => {
+            return Err(LoadError::new(
+                StatusCode::BAD_REQUEST,
+                "outcome must be confirm or dismiss",
+            ))
+        }
     };
     if request.reason.trim().is_empty() {
-        return bad_request("a decision needs a reason");
+        return Err(LoadError::new(
+            StatusCode::BAD_REQUEST,
+            "a decision needs a reason",
+        ));
     }
+    // An alert whose data are past deletion cannot be decided on: it is gone for every view.
+    load_alert_detail(state, id, Disclosure::Masked).await?;
     let decision = NewDecision {
-        decided_by: user.name,
+        decided_by: user.name.clone(),
         outcome,
-        reason: request.reason,
+        reason: request.reason.trim().to_owned(),
         at: state.clock.now(),
     };
-    // An alert whose data are past deletion cannot be decided on: it is gone for every view.
-    match load_alert_detail(&state, AlertId::new(id), Disclosure::Masked).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return not_found(),
-        Err(error) => return store_error(&error),
-    }
-    match state.store.decide_alert(AlertId::new(id), &decision).await {
-        Ok(_) => match load_alert_detail(&state, AlertId::new(id), Disclosure::Masked).await {
-            Ok(Some(detail)) => Json(detail).into_response(),
-            Ok(None) => not_found(),
-            Err(error) => store_error(&error),
-        },
-        Err(error) => store_error(&error),
-    }
+    state
+        .store
+        .decide_alert(AlertId::new(id), &decision)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    load_alert_detail(state, id, Disclosure::Masked).await
 }
 
 #[derive(Deserialize)]
@@ -395,26 +454,33 @@ pub struct FlightListParams {
     pub limit: Option<u32>,
 }
 
+/// Flights of a query string.
+pub(crate) async fn load_flights(
+    state: &AppState,
+    params: &FlightListParams,
+) -> Result<Vec<FlightView>, LoadError> {
+    let query = FlightQuery {
+        carrier: params.carrier.clone().filter(|c| !c.is_empty()),
+        departure_from: params.from.clone().filter(|d| !d.is_empty()),
+        departure_until: params.until.clone().filter(|d| !d.is_empty()),
+        after: params.after.map(FlightId::new),
+        limit: page_size(params.limit),
+    };
+    let flights = state
+        .store
+        .list_flights(&query)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    Ok(flights.into_iter().map(FlightView::from).collect())
+}
+
 pub async fn list_flights(
     State(state): State<AppState>,
     Query(params): Query<FlightListParams>,
 ) -> Response {
-    let query = FlightQuery {
-        carrier: params.carrier,
-        departure_from: params.from,
-        departure_until: params.until,
-        after: params.after.map(FlightId::new),
-        limit: page_size(params.limit),
-    };
-    match state.store.list_flights(&query).await {
-        Ok(flights) => Json(
-            flights
-                .into_iter()
-                .map(FlightView::from)
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(error) => store_error(&error),
+    match load_flights(&state, &params).await {
+        Ok(flights) => Json(flights).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -431,9 +497,31 @@ pub struct ManifestView {
     pub travellers: Vec<ManifestEntry>,
 }
 
+/// One flight, without its travellers (`None` when there is no such flight).
+pub(crate) async fn load_manifest_flight(
+    state: &AppState,
+    id: i64,
+) -> Result<Option<FlightView>, LoadError> {
+    match state.store.flight(FlightId::new(id)).await {
+        Ok(flight) => Ok(flight.map(FlightView::from)),
+        Err(error) => Err(LoadError::of_store(&error)),
+    }
+}
+
 /// A flight with the version in force of each traveller on it that may be shown. A traveller whose current
 /// version is past deletion is left out until the purge has made an older kept version current.
-pub async fn load_manifest(
+pub(crate) async fn load_manifest(
+    state: &AppState,
+    id: i64,
+    disclosure: Disclosure,
+) -> Result<ManifestView, LoadError> {
+    find_manifest(state, FlightId::new(id), disclosure)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?
+        .ok_or_else(LoadError::not_found)
+}
+
+async fn find_manifest(
     state: &AppState,
     id: FlightId,
     disclosure: Disclosure,
@@ -462,10 +550,9 @@ pub async fn load_manifest(
 }
 
 pub async fn flight_manifest(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    match load_manifest(&state, FlightId::new(id), Disclosure::Masked).await {
-        Ok(Some(manifest)) => Json(manifest).into_response(),
-        Ok(None) => not_found(),
-        Err(error) => store_error(&error),
+    match load_manifest(&state, id, Disclosure::Masked).await {
+        Ok(manifest) => Json(manifest).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -479,9 +566,20 @@ pub struct TravellerView {
     pub alerts: Vec<AlertView>,
 }
 
-/// One traveller with the versions that may be shown and the alerts on them; `None` when the traveller does
-/// not exist or every version is past deletion.
-pub async fn load_traveller(
+/// One traveller with the versions that may be shown and the alerts on them; not found when the traveller
+/// does not exist or every version is past deletion.
+pub(crate) async fn load_traveller(
+    state: &AppState,
+    id: i64,
+    disclosure: Disclosure,
+) -> Result<TravellerView, LoadError> {
+    find_traveller(state, TravellerId::new(id), disclosure)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?
+        .ok_or_else(LoadError::not_found)
+}
+
+async fn find_traveller(
     state: &AppState,
     id: TravellerId,
     disclosure: Disclosure,
@@ -506,9 +604,8 @@ pub async fn load_traveller(
 }
 
 pub async fn traveller(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    match load_traveller(&state, TravellerId::new(id), Disclosure::Masked).await {
-        Ok(Some(view)) => Json(view).into_response(),
-        Ok(None) => not_found(),
-        Err(error) => store_error(&error),
+    match load_traveller(&state, id, Disclosure::Masked).await {
+        Ok(traveller) => Json(traveller).into_response(),
+        Err(error) => error.into_response(),
     }
 }

@@ -41,7 +41,7 @@ pub struct Route {
 
 /// Every route of the server.
 pub fn routes() -> Vec<Route> {
-    vec![
+    [
         Route {
             method: HttpMethod::Get,
             path: "/healthz",
@@ -169,21 +169,29 @@ pub fn routes() -> Vec<Route> {
             handler: get(admin_carriers),
         },
     ]
+    .into_iter()
+    // The browser console's pages (kept out of the OpenAPI document, guarded like every route).
+    .chain(crate::web::pages())
+    .collect()
 }
 
 /// The router of `routes`, each behind its access guard.
 pub fn router(routes: Vec<Route>, state: AppState) -> Router {
     let mut router = Router::new();
     for route in routes {
-        let guard = axum::middleware::from_fn_with_state((state.clone(), route.access), guard);
+        let page = crate::web::is_page(route.path);
+        let guard =
+            axum::middleware::from_fn_with_state((state.clone(), route.access, page), guard);
         router = router.route(route.path, route.handler.layer(guard));
     }
     router.with_state(state)
 }
 
-/// Authenticates the request and checks the route's access; passes the principal to the handler.
+/// Authenticates the request and checks the route's access; passes the principal to the handler. A
+/// state-changing request authenticated by the session cookie must carry the session's CSRF token. Pages
+/// (`page`) answer a missing sign-in with the sign-in page and a wrong role with the 403 page.
 async fn guard(
-    State((state, access)): State<(AppState, Access)>,
+    State((state, access, page)): State<(AppState, Access, bool)>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -191,25 +199,54 @@ async fn guard(
         return next.run(request).await;
     }
     let certificate = request.extensions().get::<ClientCertificate>().copied();
-    let principal = match auth::authenticate(&state.store, request.headers(), certificate).await {
-        Ok(Ok(principal)) => principal,
-        Ok(Err(refusal)) => return refuse(refusal),
-        Err(error) => {
-            tracing::error!(error = %error, "authentication lookup failed");
-            return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
-        }
-    };
+    let now = state.clock.now();
+    let timeouts = crate::session::Timeouts::of(&state.config);
+    let authentication =
+        match auth::authenticate(&state.store, request.headers(), certificate, now, timeouts).await
+        {
+            Ok(Ok(authentication)) => authentication,
+            Ok(Err(refusal)) => return refuse_request(refusal, page, None),
+            Err(error) => {
+                tracing::error!(error = %error, "authentication lookup failed");
+                return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+            }
+        };
+    let principal = authentication.principal;
     if let Err(refusal) = auth::check(
         access,
         principal.as_ref(),
         state.config.require_client_certificate,
     ) {
-        return refuse(refusal);
+        return refuse_request(refusal, page, authentication.session.as_ref());
+    }
+    if let Some(session) = authentication.session {
+        if !request.method().is_safe() {
+            request = match crate::web::csrf::verified(request, &session).await {
+                Ok(request) => request,
+                Err(refused) => return refused,
+            };
+        }
+        request.extensions_mut().insert(session);
     }
     if let Some(principal) = principal {
         request.extensions_mut().insert(principal);
     }
     next.run(request).await
+}
+
+fn refuse_request(
+    refusal: auth::Refusal,
+    page: bool,
+    session: Option<&crate::session::ActiveSession>,
+) -> Response {
+    if page {
+        crate::metrics::refused(match refusal {
+            auth::Refusal::Unauthenticated => "unauthenticated",
+            auth::Refusal::Forbidden => "forbidden",
+        });
+        return crate::web::refusal_page(refusal, session);
+    }
+    refuse(refusal)
 }
 
 fn refuse(refusal: auth::Refusal) -> Response {
@@ -232,7 +269,11 @@ fn refuse(refusal: auth::Refusal) -> Response {
 /// `user`) and, for user routes, `x-paxwatch-roles`.
 pub fn openapi(routes: &[Route]) -> OpenApi {
     let mut paths = Paths::new();
-    for route in routes {
+    // Browser pages are not API: they stay out of the document (still in the table, so still guarded).
+    for route in routes
+        .iter()
+        .filter(|route| !crate::web::is_page(route.path))
+    {
         let mut operation = OperationBuilder::new()
             .summary(Some(route.summary))
             .operation_id(Some(operation_id(route)));

@@ -31,6 +31,8 @@ pub struct AppState {
     /// "Now" for every request: retention, masking and expiry are decided against it
     /// ([`Config::clock`]; offset only in retention tests).
     pub clock: Arc<dyn privacy::Clock>,
+    /// Browser sign-in attempts per user name and client address.
+    pub login_throttle: Arc<crate::session::LoginThrottle>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -133,13 +135,15 @@ pub async fn start_with_services(
         history,
         openapi_json: Arc::new(openapi_json),
         clock,
+        login_throttle: Arc::new(crate::session::LoginThrottle::new()),
     };
     let router = routes::router(routes, state);
     let handle: Handle<SocketAddr> = Handle::new();
     let server = axum_server::bind(listen)
         .acceptor(ClientCertAcceptor::new(server_tls.config))
         .handle(handle.clone());
-    let task = tokio::spawn(server.serve(router.into_make_service()));
+    let task =
+        tokio::spawn(server.serve(router.into_make_service_with_connect_info::<SocketAddr>()));
     let Some(local_addr) = handle.listening().await else {
         let source = match task.await {
             Ok(Err(error)) => error,

@@ -30,10 +30,18 @@ pub enum Role {
     Admin,
     /// Data-protection officer.
     Dpo,
+    /// Staff of one airline: their own transmissions only (the carrier portal).
+    Carrier,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Officer, Role::Analyst, Role::Admin, Role::Dpo];
+    pub const ALL: [Role; 5] = [
+        Role::Officer,
+        Role::Analyst,
+        Role::Admin,
+        Role::Dpo,
+        Role::Carrier,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -41,6 +49,7 @@ impl Role {
             Role::Analyst => "analyst",
             Role::Admin => "admin",
             Role::Dpo => "dpo",
+            Role::Carrier => "carrier",
         }
     }
 }
@@ -60,7 +69,7 @@ impl FromStr for Role {
             .find(|role| role.as_str() == text)
             .ok_or_else(|| StoreError::InvalidInput {
                 field: "role",
-                problem: "must be one of officer, analyst, admin, dpo".into(),
+                problem: "must be one of officer, analyst, admin, dpo, carrier".into(),
             })
     }
 }
@@ -111,6 +120,8 @@ pub struct User {
     pub password_hash: Option<String>,
     pub created_at: OffsetDateTime,
     pub disabled: bool,
+    /// The code of the airline a person of role [`Role::Carrier`] works for.
+    pub carrier_code: Option<String>,
 }
 
 /// Names are personal data and the hash is a secret's derivative: neither goes to a log by `{:?}`.
@@ -228,7 +239,15 @@ pub(crate) mod sqlite {
     use super::*;
     use crate::stored_time::{from_unix_micros, unix_micros};
 
-    type UserRow = (i64, String, String, Option<String>, i64, i64);
+    type UserRow = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        i64,
+        i64,
+        Option<String>,
+    );
     type CarrierRow = (
         i64,
         String,
@@ -239,12 +258,13 @@ pub(crate) mod sqlite {
         i64,
     );
     const USER_COLUMNS: &str =
-        "SELECT id, name, role, password_hash, created_at_us, disabled FROM app_user";
+        "SELECT u.id, u.name, u.role, u.password_hash, u.created_at_us, u.disabled, c.code \
+         FROM app_user u LEFT JOIN carrier c ON c.id = u.carrier_id";
     const CARRIER_COLUMNS: &str =
         "SELECT id, code, name, cert_sha256, cert_subject, created_at_us, disabled FROM carrier";
 
     fn user_from_row(row: UserRow) -> Result<User, StoreError> {
-        let (id, name, role, password_hash, created, disabled) = row;
+        let (id, name, role, password_hash, created, disabled, carrier_code) = row;
         Ok(User {
             id: UserId(id),
             name,
@@ -252,6 +272,7 @@ pub(crate) mod sqlite {
             password_hash,
             created_at: from_unix_micros(created)?,
             disabled: disabled != 0,
+            carrier_code,
         })
     }
 
@@ -295,7 +316,7 @@ pub(crate) mod sqlite {
         token_sha256: &ContentHash,
     ) -> Result<Option<User>, StoreError> {
         let row: Option<UserRow> =
-            sqlx::query_as(&format!("{USER_COLUMNS} WHERE token_sha256 = ?1"))
+            sqlx::query_as(&format!("{USER_COLUMNS} WHERE u.token_sha256 = ?1"))
                 .bind(&token_sha256.as_bytes()[..])
                 .fetch_optional(pool)
                 .await
@@ -303,11 +324,23 @@ pub(crate) mod sqlite {
         row.map(user_from_row).transpose()
     }
 
+    pub(crate) async fn user_by_id(
+        pool: &SqlitePool,
+        id: UserId,
+    ) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} WHERE u.id = ?1"))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
+            .map_err(StoreError::database("find user by id"))?;
+        row.map(user_from_row).transpose()
+    }
+
     pub(crate) async fn user_by_name(
         pool: &SqlitePool,
         name: &str,
     ) -> Result<Option<User>, StoreError> {
-        let row: Option<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} WHERE name = ?1"))
+        let row: Option<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} WHERE u.name = ?1"))
             .bind(name)
             .fetch_optional(pool)
             .await
@@ -316,11 +349,25 @@ pub(crate) mod sqlite {
     }
 
     pub(crate) async fn users(pool: &SqlitePool) -> Result<Vec<User>, StoreError> {
-        let rows: Vec<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} ORDER BY id"))
+        let rows: Vec<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} ORDER BY u.id"))
             .fetch_all(pool)
             .await
             .map_err(StoreError::database("list users"))?;
         rows.into_iter().map(user_from_row).collect()
+    }
+
+    pub(crate) async fn set_user_carrier(
+        pool: &SqlitePool,
+        id: UserId,
+        carrier: CarrierId,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query("UPDATE app_user SET carrier_id = ?1 WHERE id = ?2")
+            .bind(carrier.0)
+            .bind(id.0)
+            .execute(pool)
+            .await
+            .map_err(StoreError::database("set user carrier"))?;
+        Ok(result.rows_affected() == 1)
     }
 
     pub(crate) async fn set_user_disabled(
@@ -418,7 +465,15 @@ pub(crate) mod postgres {
     use super::*;
     use crate::stored_time::to_storage_precision;
 
-    type UserRow = (i64, String, String, Option<String>, OffsetDateTime, bool);
+    type UserRow = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        OffsetDateTime,
+        bool,
+        Option<String>,
+    );
     type CarrierRow = (
         i64,
         String,
@@ -429,12 +484,13 @@ pub(crate) mod postgres {
         bool,
     );
     const USER_COLUMNS: &str =
-        "SELECT id, name, role, password_hash, created_at, disabled FROM app_user";
+        "SELECT u.id, u.name, u.role, u.password_hash, u.created_at, u.disabled, c.code \
+         FROM app_user u LEFT JOIN carrier c ON c.id = u.carrier_id";
     const CARRIER_COLUMNS: &str =
         "SELECT id, code, name, cert_sha256, cert_subject, created_at, disabled FROM carrier";
 
     fn user_from_row(row: UserRow) -> Result<User, StoreError> {
-        let (id, name, role, password_hash, created, disabled) = row;
+        let (id, name, role, password_hash, created, disabled, carrier_code) = row;
         Ok(User {
             id: UserId(id),
             name,
@@ -442,6 +498,7 @@ pub(crate) mod postgres {
             password_hash,
             created_at: to_storage_precision(created)?,
             disabled,
+            carrier_code,
         })
     }
 
@@ -482,7 +539,7 @@ pub(crate) mod postgres {
         token_sha256: &ContentHash,
     ) -> Result<Option<User>, StoreError> {
         let row: Option<UserRow> =
-            sqlx::query_as(&format!("{USER_COLUMNS} WHERE token_sha256 = $1"))
+            sqlx::query_as(&format!("{USER_COLUMNS} WHERE u.token_sha256 = $1"))
                 .bind(&token_sha256.as_bytes()[..])
                 .fetch_optional(pool)
                 .await
@@ -490,11 +547,20 @@ pub(crate) mod postgres {
         row.map(user_from_row).transpose()
     }
 
+    pub(crate) async fn user_by_id(pool: &PgPool, id: UserId) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} WHERE u.id = $1"))
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
+            .map_err(StoreError::database("find user by id"))?;
+        row.map(user_from_row).transpose()
+    }
+
     pub(crate) async fn user_by_name(
         pool: &PgPool,
         name: &str,
     ) -> Result<Option<User>, StoreError> {
-        let row: Option<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} WHERE name = $1"))
+        let row: Option<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} WHERE u.name = $1"))
             .bind(name)
             .fetch_optional(pool)
             .await
@@ -503,11 +569,25 @@ pub(crate) mod postgres {
     }
 
     pub(crate) async fn users(pool: &PgPool) -> Result<Vec<User>, StoreError> {
-        let rows: Vec<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} ORDER BY id"))
+        let rows: Vec<UserRow> = sqlx::query_as(&format!("{USER_COLUMNS} ORDER BY u.id"))
             .fetch_all(pool)
             .await
             .map_err(StoreError::database("list users"))?;
         rows.into_iter().map(user_from_row).collect()
+    }
+
+    pub(crate) async fn set_user_carrier(
+        pool: &PgPool,
+        id: UserId,
+        carrier: CarrierId,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query("UPDATE app_user SET carrier_id = $1 WHERE id = $2")
+            .bind(carrier.0)
+            .bind(id.0)
+            .execute(pool)
+            .await
+            .map_err(StoreError::database("set user carrier"))?;
+        Ok(result.rows_affected() == 1)
     }
 
     pub(crate) async fn set_user_disabled(

@@ -40,6 +40,7 @@ mod redaction;
 mod sqlite;
 mod stored_time;
 mod watchlist_version;
+mod web_session;
 
 use model::watchlist::Entry;
 use time::OffsetDateTime;
@@ -64,6 +65,7 @@ pub use watchlist_version::{
     NewWatchlistVersion, StoredWatchlistVersion, WatchlistVersion, WatchlistVersionId,
     MAX_LABEL_LEN,
 };
+pub use web_session::{NewWebSession, WebSession};
 
 use postgres::PgStore;
 use sqlite::SqliteStore;
@@ -395,6 +397,15 @@ impl Store {
         }
     }
 
+    /// Ties a person of role [`Role::Carrier`] to their airline.
+    pub async fn set_user_carrier(&self, id: UserId, carrier: CarrierId) -> Result<(), StoreError> {
+        if accounts_on_backend!(self, set_user_carrier(id, carrier))? {
+            Ok(())
+        } else {
+            Err(StoreError::AccountNotFound { what: "user" })
+        }
+    }
+
     /// Replaces a person's API token (the old one stops working at once).
     pub async fn replace_user_token(
         &self,
@@ -444,6 +455,74 @@ impl Store {
         } else {
             Err(StoreError::AccountNotFound { what: "carrier" })
         }
+    }
+}
+
+/// Calls one function of `web_session::sqlite` / `web_session::postgres` with the backend's pool.
+macro_rules! sessions_on_backend {
+    ($store:expr, $function:ident ( $($arg:expr),* )) => {
+        match &$store.backend {
+            Backend::Sqlite(backend) => web_session::sqlite::$function(backend.pool(), $($arg),*).await,
+            Backend::Postgres(backend) => web_session::postgres::$function(backend.pool(), $($arg),*).await,
+        }
+    };
+}
+
+/// Browser sessions of the console (see the `web_session` module).
+impl Store {
+    pub async fn create_web_session(&self, session: &NewWebSession) -> Result<(), StoreError> {
+        sessions_on_backend!(self, create(session))
+    }
+
+    /// The session whose id has this SHA-256, with its person; `None` when there is none (signed out,
+    /// expired and removed, or never issued).
+    pub async fn web_session(
+        &self,
+        id_sha256: &ContentHash,
+    ) -> Result<Option<WebSession>, StoreError> {
+        let Some((user_id, csrf_token, created_at, last_seen_at)) =
+            sessions_on_backend!(self, find(id_sha256))?
+        else {
+            return Ok(None);
+        };
+        let user = self
+            .users_by_id(user_id)
+            .await?
+            .ok_or_else(|| StoreError::CorruptRow {
+                what: "a web session names no user".into(),
+            })?;
+        Ok(Some(WebSession {
+            user,
+            csrf_token,
+            created_at,
+            last_seen_at,
+        }))
+    }
+
+    /// Records that the session was used at `at` (the idle timeout counts from here).
+    pub async fn touch_web_session(
+        &self,
+        id_sha256: &ContentHash,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sessions_on_backend!(self, touch(id_sha256, at))
+    }
+
+    pub async fn delete_web_session(&self, id_sha256: &ContentHash) -> Result<(), StoreError> {
+        sessions_on_backend!(self, delete(id_sha256))
+    }
+
+    /// Removes sessions last used before `seen_before` or created before `created_before`; returns how many.
+    pub async fn delete_expired_web_sessions(
+        &self,
+        seen_before: OffsetDateTime,
+        created_before: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        sessions_on_backend!(self, delete_idle(seen_before, created_before))
+    }
+
+    async fn users_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        accounts_on_backend!(self, user_by_id(id))
     }
 }
 

@@ -19,9 +19,12 @@ pub enum UserCommand {
     /// Create a user with a role and print their API token.
     Add {
         name: String,
-        /// officer, analyst, admin or dpo.
+        /// officer, analyst, admin, dpo or carrier.
         #[arg(long)]
         role: String,
+        /// The airline a user of role carrier works for (its code, e.g. LH); required for that role.
+        #[arg(long)]
+        carrier: Option<String>,
         /// Also set a password (for browser sign-in), read as one line from standard input.
         #[arg(long)]
         password_stdin: bool,
@@ -56,10 +59,16 @@ pub fn run_user(command: UserCommand) -> anyhow::Result<ExitCode> {
     let UserCommand::Add {
         name,
         role,
+        carrier,
         password_stdin,
         config,
     } = command;
     let role: Role = role.parse()?;
+    match (role, &carrier) {
+        (Role::Carrier, None) => bail!("a user of role carrier needs --carrier CODE"),
+        (Role::Carrier, Some(_)) | (_, None) => {}
+        (_, Some(_)) => bail!("--carrier is only for users of role carrier"),
+    }
     let password_hash = if password_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -74,7 +83,19 @@ pub fn run_user(command: UserCommand) -> anyhow::Result<ExitCode> {
     let token = generate_token();
     runtime()?.block_on(async {
         let store = open_store(&config).await?;
-        store
+        let carrier_id = match &carrier {
+            Some(code) => Some(
+                store
+                    .carriers()
+                    .await?
+                    .into_iter()
+                    .find(|c| &c.code == code)
+                    .map(|c| c.id)
+                    .with_context(|| format!("no carrier with code {code}"))?,
+            ),
+            None => None,
+        };
+        let id = store
             .create_user(&NewUser {
                 name,
                 role,
@@ -84,6 +105,12 @@ pub fn run_user(command: UserCommand) -> anyhow::Result<ExitCode> {
             })
             .await
             .context("cannot create the user")?;
+        if let Some(carrier_id) = carrier_id {
+            store
+                .set_user_carrier(id, carrier_id)
+                .await
+                .context("cannot tie the user to the carrier")?;
+        }
         store.close().await;
         anyhow::Ok(())
     })?;

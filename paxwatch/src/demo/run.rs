@@ -46,19 +46,38 @@ async fn import_list(store: &Store, csv: &[u8]) -> anyhow::Result<usize> {
     Ok(import.entries.len())
 }
 
-async fn create_user(store: &Store, name: &str, role: Role) -> anyhow::Result<String> {
+/// A demo user's API token and console password (random, printed once by the demo).
+struct DemoUser {
+    id: store::UserId,
+    token: String,
+    password: String,
+}
+
+async fn create_user(store: &Store, name: &str, role: Role) -> anyhow::Result<DemoUser> {
     let token = generate_token();
-    store
+    // 20 random hex characters: a fresh sign-in password per demo run, never a fixed one.
+    let password: String = generate_token()
+        .chars()
+        .skip(console::auth::TOKEN_PREFIX.len())
+        .take(20)
+        .collect();
+    let password_hash = console::password::hash_password(&password)
+        .with_context(|| format!("cannot hash the password of {name}"))?;
+    let id = store
         .create_user(&NewUser {
             name: name.into(),
             role,
-            password_hash: None,
+            password_hash: Some(password_hash),
             token_sha256: token_digest(&token),
             created_at: OffsetDateTime::now_utc(),
         })
         .await
         .with_context(|| format!("cannot create the demo user {name}"))?;
-    Ok(token)
+    Ok(DemoUser {
+        id,
+        token,
+        password,
+    })
 }
 
 async fn open_alerts(store: &Store) -> anyhow::Result<usize> {
@@ -94,9 +113,10 @@ pub async fn run(
     let store = crate::cmd::server_config::open_store(&config).await?;
     let entries = import_list(&store, &list_csv).await?;
     let mut carrier_tokens = Vec::new();
+    let mut carrier_ids = Vec::new();
     for code in CARRIERS {
         let token = generate_token();
-        store
+        let id = store
             .create_carrier(&NewCarrier {
                 code: (*code).into(),
                 name: format!("Demo carrier {code}"),
@@ -108,10 +128,25 @@ pub async fn run(
             .await
             .context("cannot create the demo carriers")?;
         carrier_tokens.push((*code, token));
+        carrier_ids.push((*code, id));
     }
     let officer = create_user(&store, "demo-officer", Role::Officer).await?;
     let analyst = create_user(&store, "demo-analyst", Role::Analyst).await?;
     let admin = create_user(&store, "demo-admin", Role::Admin).await?;
+    // One airline's staff for the carrier portal: the first demo carrier.
+    let (carrier_code, carrier_id) = *carrier_ids.first().context("no demo carrier")?;
+    let carrier_staff_name = format!("demo-carrier-{}", carrier_code.to_lowercase());
+    let carrier_staff = create_user(&store, &carrier_staff_name, Role::Carrier).await?;
+    store
+        .set_user_carrier(carrier_staff.id, carrier_id)
+        .await
+        .context("cannot tie the demo carrier user to its carrier")?;
+    let (officer_password, analyst_password, admin_password) = (
+        officer.password.clone(),
+        analyst.password.clone(),
+        admin.password.clone(),
+    );
+    let (officer, analyst, admin) = (officer.token, analyst.token, admin.token);
 
     let (service, running) = Service::start_with_server(store.clone(), config).await?;
     let address = running.local_addr;
@@ -134,6 +169,14 @@ pub async fn run(
     println!("  officer token: {officer}");
     println!("  analyst token: {analyst}");
     println!("  admin token:   {admin}");
+    println!("  console: {base}/login (accept the self-signed certificate); demo sign-ins, valid for this run:");
+    println!("    demo-officer / {officer_password}");
+    println!("    demo-analyst / {analyst_password}");
+    println!("    demo-admin / {admin_password}");
+    println!(
+        "    {carrier_staff_name} / {} (carrier portal of {carrier_code})",
+        carrier_staff.password
+    );
     println!(
         "  try: curl --cacert {} -H 'Authorization: Bearer {officer}' {base}/api/v1/alerts",
         cert.display()

@@ -1,0 +1,208 @@
+//! The browser console: server-rendered pages (maud) for officers, analysts and carrier staff, on the same
+//! view-building functions as the JSON API (`officer::load_*`, `analyst::load_*`), so what a page shows is
+//! exactly what the API would (masking included, where the views apply it).
+//!
+//! - [`pages`]: the page routes, chained into the route table (`routes.rs`): guarded like every route,
+//!   kept out of the OpenAPI document ([`is_page`]).
+//! - `login`: sign-in, sign-out, the landing redirect by role.
+//! - `officer_pages`, `analyst_pages`, `carrier_pages`: the pages of each role.
+//! - [`csrf`]: the synchronizer-token check of state-changing cookie-authenticated requests.
+//! - `layout`: the page frame (menu by role), security headers, the 403 page, static CSS and JS.
+
+mod analyst_pages;
+mod carrier_pages;
+pub(crate) mod csrf;
+mod layout;
+mod login;
+mod officer_pages;
+
+use axum::routing::{get, post};
+use store::Role;
+use utoipa::openapi::path::HttpMethod;
+
+use crate::auth::Access;
+use crate::routes::Route;
+
+pub(crate) use layout::refusal_page;
+
+const OFFICER: &[Role] = &[Role::Officer];
+const ANALYST: &[Role] = &[Role::Analyst];
+const CARRIER: &[Role] = &[Role::Carrier];
+
+/// Path prefixes of browser pages (everything else is API, health or metrics).
+const PAGE_PREFIXES: &[&str] = &["/login", "/logout", "/console", "/static/"];
+
+/// Whether a route path is a browser page (not in the OpenAPI document; refusals as pages).
+pub fn is_page(path: &str) -> bool {
+    path == "/" || PAGE_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
+}
+
+/// Every page route.
+pub fn pages() -> Vec<Route> {
+    vec![
+        page(
+            HttpMethod::Get,
+            "/",
+            Access::Public,
+            "Landing: the sign-in page or the user's home",
+            get(login::landing),
+        ),
+        page(
+            HttpMethod::Get,
+            "/login",
+            Access::Public,
+            "Sign-in form",
+            get(login::login_form),
+        ),
+        page(
+            HttpMethod::Post,
+            "/login",
+            Access::Public,
+            "Sign in (user name, password; throttled)",
+            post(login::login_submit),
+        ),
+        page(
+            HttpMethod::Post,
+            "/logout",
+            Access::AnyUser,
+            "Sign out",
+            post(login::logout),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console",
+            Access::AnyUser,
+            "Home: what the role may use",
+            get(login::home),
+        ),
+        page(
+            HttpMethod::Get,
+            "/static/console.css",
+            Access::Public,
+            "Style sheet",
+            get(layout::stylesheet),
+        ),
+        page(
+            HttpMethod::Get,
+            "/static/console.js",
+            Access::Public,
+            "Alert queue live updates",
+            get(layout::script),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console/alerts",
+            Access::Roles(OFFICER),
+            "Alert queue",
+            get(officer_pages::queue),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console/alerts/fragment",
+            Access::Roles(OFFICER),
+            "Alert queue rows (live updates)",
+            get(officer_pages::queue_fragment),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console/alerts/{id}",
+            Access::Roles(OFFICER),
+            "Alert detail",
+            get(officer_pages::alert),
+        ),
+        page(
+            HttpMethod::Post,
+            "/console/alerts/{id}/decision",
+            Access::Roles(OFFICER),
+            "Decide an alert",
+            post(officer_pages::decide),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console/flights",
+            Access::Roles(OFFICER),
+            "Flights board",
+            get(officer_pages::flights),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console/flights/{id}",
+            Access::Roles(OFFICER),
+            "Flight manifest",
+            get(officer_pages::manifest),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console/travellers/{id}",
+            Access::Roles(OFFICER),
+            "Traveller versions",
+            get(officer_pages::traveller),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console/history",
+            Access::Roles(ANALYST),
+            "History search",
+            get(analyst_pages::search),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console/history/export.csv",
+            Access::Roles(ANALYST),
+            "History search as CSV (logged)",
+            get(analyst_pages::export_csv),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console/history/{id}/co-travellers",
+            Access::Roles(ANALYST),
+            "Co-travellers",
+            get(analyst_pages::co_travellers),
+        ),
+        page(
+            HttpMethod::Get,
+            "/console/transmissions",
+            Access::Roles(CARRIER),
+            "The carrier's own transmissions",
+            get(carrier_pages::transmissions),
+        ),
+    ]
+}
+
+fn page(
+    method: HttpMethod,
+    path: &'static str,
+    access: Access,
+    summary: &'static str,
+    handler: axum::routing::MethodRouter<crate::server::AppState>,
+) -> Route {
+    Route {
+        method,
+        path,
+        access,
+        summary,
+        responses: &[(200, "HTML page")],
+        handler,
+    }
+}
+
+/// Every page path of `pages` with a GET handler, with sample ids filled in (for cross-role tests).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_route_is_a_page_and_no_api_route_is() {
+        for route in pages() {
+            assert!(is_page(route.path), "{}", route.path);
+        }
+        for route in crate::routes::routes() {
+            if route.path.starts_with("/api/")
+                || route.path == "/healthz"
+                || route.path == "/metrics"
+            {
+                assert!(!is_page(route.path), "{}", route.path);
+            }
+        }
+    }
+}

@@ -1,0 +1,545 @@
+//! The officer's pages: the alert queue (ordered by departure, filtered, live rows), the alert detail
+//! (traveller and list entry side by side, the per-field explanation, every version, decisions and the
+//! decision form), the flights board and manifests, and a traveller's versions.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use maud::{html, Markup};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::layout::{csrf_field, page, problem_page, with_page_headers};
+use crate::disclosure::Disclosure;
+use crate::officer::{
+    self, AlertListParams, AlertView, DecisionRequest, FlightListParams, FlightView,
+    TravellerVersionView,
+};
+use crate::server::AppState;
+use crate::session::ActiveSession;
+
+/// Filters of the queue (all optional).
+#[derive(Deserialize, Default)]
+pub(crate) struct QueueFilter {
+    status: Option<String>,
+    airport: Option<String>,
+    flight: Option<String>,
+    list: Option<String>,
+    min_score: Option<String>,
+}
+
+/// A queue row: the alert and its flight.
+struct QueueRow {
+    alert: AlertView,
+    flight: Option<FlightView>,
+}
+
+/// Alerts of the filter, soonest departure first.
+async fn queue_rows(
+    state: &AppState,
+    filter: &QueueFilter,
+) -> Result<Vec<QueueRow>, officer::LoadError> {
+    let status = filter
+        .status
+        .clone()
+        .filter(|s| !s.is_empty())
+        .or(Some("open".into()));
+    let alerts = officer::load_alerts(
+        state,
+        &AlertListParams {
+            status: status.filter(|s| s != "any"),
+            flight: None,
+            before: None,
+            limit: Some(store::MAX_PAGE_SIZE),
+        },
+        Disclosure::Masked,
+    )
+    .await?;
+    let mut flights: HashMap<i64, Option<FlightView>> = HashMap::new();
+    for alert in &alerts {
+        if let std::collections::hash_map::Entry::Vacant(slot) = flights.entry(alert.flight_id) {
+            slot.insert(officer::load_manifest_flight(state, alert.flight_id).await?);
+        }
+    }
+    let min_score: Option<f64> = filter
+        .min_score
+        .as_deref()
+        .and_then(|s| s.trim().parse().ok());
+    let wanted = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_uppercase)
+    };
+    let airport = wanted(&filter.airport);
+    let flight_number = wanted(&filter.flight);
+    let list = wanted(&filter.list);
+    let mut rows: Vec<QueueRow> = alerts
+        .into_iter()
+        .map(|alert| QueueRow {
+            flight: flights.get(&alert.flight_id).cloned().flatten(),
+            alert,
+        })
+        .filter(|row| min_score.is_none_or(|min| row.alert.score >= min))
+        .filter(|row| {
+            list.as_ref()
+                .is_none_or(|l| row.alert.list.to_uppercase().contains(l))
+        })
+        .filter(|row| {
+            airport.as_ref().is_none_or(|a| {
+                row.flight.as_ref().is_some_and(|f| {
+                    f.departure_airport.eq_ignore_ascii_case(a)
+                        || f.arrival_airport
+                            .as_deref()
+                            .is_some_and(|x| x.eq_ignore_ascii_case(a))
+                })
+            })
+        })
+        .filter(|row| {
+            flight_number.as_ref().is_none_or(|n| {
+                row.flight.as_ref().is_some_and(|f| {
+                    format!("{}{}", f.carrier, f.number)
+                        .to_uppercase()
+                        .contains(n)
+                })
+            })
+        })
+        .collect();
+    // Soonest departure first; flights without a time at the end.
+    rows.sort_by(|a, b| {
+        let key = |row: &QueueRow| {
+            row.flight.as_ref().and_then(|f| {
+                f.departure_utc
+                    .clone()
+                    .or_else(|| f.departure_local.clone())
+            })
+        };
+        match (key(a), key(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => a.alert.id.cmp(&b.alert.id),
+        }
+    });
+    Ok(rows)
+}
+
+fn queue_table(rows: &[QueueRow]) -> Markup {
+    html! {
+        table.data #queue-rows {
+            thead { tr { th { "Alert" } th { "Flight" } th { "Route" } th { "Departure" } th { "List" } th { "Entry" } th.num { "Score" } th { "Status" } } }
+            tbody {
+                @if rows.is_empty() { tr { td colspan="8" .empty { "No alerts match." } } }
+                @for row in rows {
+                    tr {
+                        td { a href={ "/console/alerts/" (row.alert.id) } { "#" (row.alert.id) } }
+                        @if let Some(f) = &row.flight {
+                            td { a href={ "/console/flights/" (f.id) } { (f.carrier) (f.number) } }
+                            td { (f.departure_airport) " → " (f.arrival_airport.as_deref().unwrap_or("?")) }
+                            td { (f.departure_local.as_deref().unwrap_or(&f.departure_date)) }
+                        } @else { td { "?" } td {} td {} }
+                        td { (row.alert.list) }
+                        td { (row.alert.entry_id) }
+                        td.num { (format!("{:.2}", row.alert.score)) }
+                        td { span class={ "status " (row.alert.status) } { (row.alert.status) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub(crate) async fn queue(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Query(filter): Query<QueueFilter>,
+) -> Response {
+    let rows = match queue_rows(&state, &filter).await {
+        Ok(rows) => rows,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    let status = filter.status.clone().unwrap_or_else(|| "open".into());
+    page(
+        &session,
+        "Alert queue",
+        html! {
+            h1 { "Alert queue" span.count { (rows.len()) } }
+            form.filters method="get" action="/console/alerts" {
+                label { "Status "
+                    select name="status" {
+                        @for s in ["open", "confirmed", "dismissed", "any"] {
+                            option value=(s) selected[s == status] { (s) }
+                        }
+                    }
+                }
+                label { "Airport " input name="airport" size="4" value=(value(&filter.airport)); }
+                label { "Flight " input name="flight" size="7" value=(value(&filter.flight)); }
+                label { "List " input name="list" size="10" value=(value(&filter.list)); }
+                label { "Score ≥ " input name="min_score" size="4" value=(value(&filter.min_score)); }
+                button type="submit" { "Filter" }
+            }
+            div #queue data-live=(format!("/console/alerts/fragment?{}", filter_query(&filter))) {
+                (queue_table(&rows))
+            }
+            p.hint { "The queue refreshes itself every 10 seconds." }
+        },
+    )
+}
+
+fn filter_query(filter: &QueueFilter) -> String {
+    let pairs: Vec<(&str, &str)> = [
+        ("status", &filter.status),
+        ("airport", &filter.airport),
+        ("flight", &filter.flight),
+        ("list", &filter.list),
+        ("min_score", &filter.min_score),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+    .collect();
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}
+
+/// The queue's rows alone, for the live update script.
+pub(crate) async fn queue_fragment(
+    State(state): State<AppState>,
+    Query(filter): Query<QueueFilter>,
+) -> Response {
+    match queue_rows(&state, &filter).await {
+        Ok(rows) => with_page_headers(StatusCode::OK, queue_table(&rows).into_string()),
+        Err(error) => (error.status, error.problem).into_response(),
+    }
+}
+
+/// A JSON record as a definition table (top-level fields; nested values compact).
+fn record_table(record: &Value, highlight: &[String]) -> Markup {
+    html! {
+        table.kv {
+            @if let Value::Object(fields) = record {
+                @for (name, value) in fields {
+                    @if !value.is_null() && value != &Value::Array(vec![]) {
+                        tr class=[highlight.contains(name).then_some("changed")] {
+                            th { (name) } td { (compact(value)) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn compact(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(compact).collect::<Vec<_>>().join(", "),
+        Value::Object(fields) => fields
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{k}: {}", compact(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn explanation_table(explanation: &Value) -> Markup {
+    let field = |name: &str| explanation.get(name).cloned().unwrap_or(Value::Null);
+    html! {
+        table.data {
+            thead { tr { th { "Field" } th { "Traveller" } th { "List" } th { "Outcome" } th.num { "Effect" } } }
+            tbody {
+                @if let Some(Value::Array(pairs)) = explanation.pointer("/name/pairs") {
+                    @for pair in pairs {
+                        tr {
+                            th { "name part" }
+                            td { (compact(&pair["traveller"])) }
+                            td { (compact(&pair["listed"])) }
+                            td { (compact(&pair["how"])) }
+                            td.num { (compact(&pair["similarity"])) }
+                        }
+                    }
+                }
+                @for name in ["birth_date", "document", "nationality", "gender"] {
+                    tr {
+                        th { (name) }
+                        td colspan="2" {}
+                        td { (compact(&field(name)["outcome"])) }
+                        td.num { (compact(&field(name)["adjustment"])) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn version_list(versions: &[TravellerVersionView]) -> Markup {
+    html! {
+        @for version in versions.iter().rev() {
+            details.version open[version.version == versions.len() as u32] {
+                summary {
+                    "Version " (version.version) " · " (version.message_kind) " · received " (version.received_at)
+                    " · raw message #" (version.message_id)
+                    @if !version.changed_fields.is_empty() { " · changed: " span.changed { (version.changed_fields.join(", ")) } }
+                }
+                (record_table(&version.record, &version.changed_fields))
+            }
+        }
+    }
+}
+
+pub(crate) async fn alert(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+) -> Response {
+    let detail = match officer::load_alert_detail(&state, id, Disclosure::Masked).await {
+        Ok(detail) => detail,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
+    let traveller = match officer::load_traveller(
+        &state,
+        detail.alert.traveller_id,
+        Disclosure::Masked,
+    )
+    .await
+    {
+        Ok(traveller) => traveller,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
+    let explanation = detail.alert.explanation.clone().unwrap_or(Value::Null);
+    let f = &detail.flight;
+    page(
+        &session,
+        &format!("Alert #{id}"),
+        html! {
+            h1 { "Alert #" (id) " " span class={ "status " (detail.alert.status) } { (detail.alert.status) } }
+            p.meta {
+                "Flight " a href={ "/console/flights/" (f.id) } { (f.carrier) (f.number) } " "
+                (f.departure_airport) " → " (f.arrival_airport.as_deref().unwrap_or("?")) " · departs "
+                (f.departure_local.as_deref().unwrap_or(&f.departure_date))
+                " · score " strong { (format!("{:.2}", detail.alert.score)) }
+                " · raised " (detail.alert.first_raised_at)
+            }
+            div.side-by-side {
+                section {
+                    h2 { "Traveller " a href={ "/console/travellers/" (detail.alert.traveller_id) } { "#" (detail.alert.traveller_id) } }
+                    (record_table(&detail.traveller.record, &[]))
+                }
+                section {
+                    h2 { "List entry" }
+                    table.kv {
+                        tr { th { "list" } td { (detail.alert.list) } }
+                        tr { th { "entry" } td { (detail.alert.entry_id) } }
+                        tr { th { "listed name" } td { (compact(explanation.pointer("/name/listed_name").unwrap_or(&Value::Null))) } }
+                        tr { th { "name score" } td { (compact(explanation.pointer("/name/score").unwrap_or(&Value::Null))) } }
+                        tr { th { "unmatched (traveller)" } td { (compact(explanation.pointer("/name/unmatched_traveller").unwrap_or(&Value::Null))) } }
+                        tr { th { "unmatched (list)" } td { (compact(explanation.pointer("/name/unmatched_listed").unwrap_or(&Value::Null))) } }
+                    }
+                }
+            }
+            h2 { "Why it scored " (format!("{:.2}", detail.alert.score)) }
+            (explanation_table(&explanation))
+            h2 { "Decisions" }
+            @if detail.decisions.is_empty() { p.empty { "No decision yet." } }
+            @else {
+                table.data #decisions {
+                    thead { tr { th { "When" } th { "Who" } th { "Outcome" } th { "Reason" } } }
+                    tbody { @for d in &detail.decisions { tr { td { (d.decided_at) } td { (d.decided_by) } td { (d.outcome) } td { (d.reason) } } } }
+                }
+            }
+            form.decision method="post" action={ "/console/alerts/" (id) "/decision" } {
+                (csrf_field(&session))
+                label for="reason" { "Reason (required)" }
+                textarea #reason name="reason" rows="2" required {}
+                div.buttons {
+                    button type="submit" name="outcome" value="confirm" { "Confirm and refer for inspection" }
+                    button type="submit" name="outcome" value="dismiss" { "Dismiss" }
+                }
+            }
+            h2 { "Every version of the traveller's data" }
+            (version_list(&traveller.versions))
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DecisionForm {
+    outcome: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(crate) async fn decide(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+    Form(form): Form<DecisionForm>,
+) -> Response {
+    let request = DecisionRequest {
+        outcome: form.outcome,
+        reason: form.reason,
+    };
+    match officer::decide(&state, &session.user, id, &request).await {
+        Ok(_) => Redirect::to(&format!("/console/alerts/{id}")).into_response(),
+        Err(error) => problem_page(&session, error.status, &error.problem),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct FlightFilter {
+    carrier: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+}
+
+pub(crate) async fn flights(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Query(filter): Query<FlightFilter>,
+) -> Response {
+    let flights = match officer::load_flights(
+        &state,
+        &FlightListParams {
+            carrier: filter.carrier.clone(),
+            from: filter.from.clone(),
+            until: filter.until.clone(),
+            after: None,
+            limit: Some(store::MAX_PAGE_SIZE),
+        },
+    )
+    .await
+    {
+        Ok(flights) => flights,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
+    let open = match officer::load_alerts(
+        &state,
+        &AlertListParams {
+            status: Some("open".into()),
+            flight: None,
+            before: None,
+            limit: Some(store::MAX_PAGE_SIZE),
+        },
+        Disclosure::Masked,
+    )
+    .await
+    {
+        Ok(alerts) => alerts,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
+    let mut open_by_flight: HashMap<i64, usize> = HashMap::new();
+    for alert in &open {
+        *open_by_flight.entry(alert.flight_id).or_default() += 1;
+    }
+    let mut flights = flights;
+    flights.sort_by(|a, b| a.departure_utc.cmp(&b.departure_utc).then(a.id.cmp(&b.id)));
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    page(
+        &session,
+        "Flights",
+        html! {
+            h1 { "Flights" span.count { (flights.len()) } }
+            form.filters method="get" action="/console/flights" {
+                label { "Carrier " input name="carrier" size="4" value=(value(&filter.carrier)); }
+                label { "From " input name="from" type="date" value=(value(&filter.from)); }
+                label { "Until " input name="until" type="date" value=(value(&filter.until)); }
+                button type="submit" { "Filter" }
+            }
+            table.data {
+                thead { tr { th { "Flight" } th { "Route" } th { "Departure (local)" } th { "Arrival (local)" } th.num { "Open alerts" } } }
+                tbody {
+                    @for f in &flights {
+                        tr class=[open_by_flight.contains_key(&f.id).then_some("has-alerts")] {
+                            td { a href={ "/console/flights/" (f.id) } { (f.carrier) (f.number) } }
+                            td { (f.departure_airport) " → " (f.arrival_airport.as_deref().unwrap_or("?")) }
+                            td { (f.departure_local.as_deref().unwrap_or(&f.departure_date)) }
+                            td { (f.arrival_local.as_deref().unwrap_or("")) }
+                            td.num { (open_by_flight.get(&f.id).copied().unwrap_or(0)) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub(crate) async fn manifest(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+) -> Response {
+    let manifest = match officer::load_manifest(&state, id, Disclosure::Masked).await {
+        Ok(manifest) => manifest,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
+    let f = &manifest.flight;
+    page(
+        &session,
+        "Manifest",
+        html! {
+            h1 { (f.carrier) (f.number) " " (f.departure_airport) " → " (f.arrival_airport.as_deref().unwrap_or("?")) }
+            p.meta { "Departs " (f.departure_local.as_deref().unwrap_or(&f.departure_date)) " · " (manifest.travellers.len()) " travellers" }
+            table.data {
+                thead { tr { th { "Traveller" } th { "Version" } th { "Source" } th { "Data" } } }
+                tbody {
+                    @for t in &manifest.travellers {
+                        tr {
+                            td { a href={ "/console/travellers/" (t.traveller_id) } { "#" (t.traveller_id) } }
+                            td { (t.current.version) }
+                            td { (t.current.message_kind) }
+                            td.small { (summary(&t.current.record)) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The few fields an officer scans a manifest by.
+fn summary(record: &Value) -> String {
+    [
+        "surname",
+        "given_names",
+        "birth_date",
+        "nationality",
+        "documents",
+        "seat",
+    ]
+    .iter()
+    .filter_map(|k| record.get(*k).filter(|v| !v.is_null()).map(compact))
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+pub(crate) async fn traveller(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+) -> Response {
+    let traveller = match officer::load_traveller(&state, id, Disclosure::Masked).await {
+        Ok(traveller) => traveller,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
+    let f = &traveller.flight;
+    page(
+        &session,
+        &format!("Traveller #{id}"),
+        html! {
+            h1 { "Traveller #" (id) }
+            p.meta { "On " a href={ "/console/flights/" (f.id) } { (f.carrier) (f.number) } " " (f.departure_airport) " → " (f.arrival_airport.as_deref().unwrap_or("?")) }
+            @if !traveller.alerts.is_empty() {
+                h2 { "Alerts" }
+                ul { @for a in &traveller.alerts { li { a href={ "/console/alerts/" (a.id) } { "#" (a.id) } " " (a.list) " " (a.entry_id) " · " (a.status) } } }
+            }
+            h2 { "Versions" }
+            (version_list(&traveller.versions))
+        },
+    )
+}
