@@ -38,18 +38,19 @@ fn naive_utc(at: OffsetDateTime) -> chrono::NaiveDateTime {
         .unwrap_or_default()
 }
 
-/// Receives `bytes` from `carrier`. `pipeline` gets the id of a new readable message; with `None` it stays
-/// `received` for the pipeline's start-up scan.
+/// Receives `bytes` from `carrier` at `now` (the service's clock: the receipt is what retention clocks
+/// run from). `pipeline` gets the id of a new readable message; with `None` it stays `received` for the
+/// pipeline's start-up scan.
 pub async fn receive(
     store: &Store,
     pipeline: Option<&mpsc::Sender<MessageId>>,
     our_party: &str,
     carrier: &str,
     bytes: &[u8],
+    now: OffsetDateTime,
 ) -> Result<Receipt, IntakeError> {
     let redaction = privacy::redact_raw(bytes);
     let stored_bytes: &[u8] = redaction.as_ref().map_or(bytes, |r| &r.bytes);
-    let now = OffsetDateTime::now_utc();
     let stored = store.insert_raw(carrier, stored_bytes, now).await?;
     let duplicate = stored.outcome == InsertOutcome::Duplicate;
     let mut redacted_segments = 0;
@@ -83,7 +84,7 @@ pub async fn receive(
                     error_class: ErrorClass::new(*class)?,
                 };
                 store
-                    .record_quarantined(stored.id, quarantine, OffsetDateTime::now_utc())
+                    .record_quarantined(stored.id, quarantine, now)
                     .await?;
             }
             Readability::Readable => {

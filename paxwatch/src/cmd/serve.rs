@@ -62,5 +62,7 @@ pub fn service_options(config: &console::Config) -> anyhow::Result<ServiceOption
         spool_dir: config.spool_dir.clone(),
         policy,
         party_id: config.party_id.clone(),
+        clock: config.clock(),
+        retention: config.retention,
     })
 }
