@@ -48,6 +48,9 @@ pub struct Config {
     /// deleted then unless linked to a confirmed case, everything deleted at 5 years, API deleted 48 hours
     /// after receipt unless linked). Applied at read time on every view and by the purge.
     pub retention: privacy::RetentionPolicy,
+    /// `serve` runs the retention purge at start and then every this many hours; 0 turns the schedule off
+    /// (read-time masking still applies; `paxwatch retention run` purges on demand).
+    pub retention_purge_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +82,7 @@ impl Default for Config {
             match_policy: None,
             clock_offset_days: 0,
             retention: privacy::RetentionPolicy::default(),
+            retention_purge_hours: 1,
         }
     }
 }
@@ -105,7 +109,7 @@ impl Config {
     /// `PAXWATCH_CLIENT_CA`, `PAXWATCH_REQUIRE_CLIENT_CERTIFICATE`, `PAXWATCH_BODY_LIMIT`,
     /// `PAXWATCH_RATE_LIMIT_PER_SECOND`, `PAXWATCH_RATE_LIMIT_BURST`, `PAXWATCH_PARTY_ID`,
     /// `PAXWATCH_JSON_LOGS`, `PAXWATCH_SPOOL_DIR`, `PAXWATCH_RESCREEN_WINDOW_HOURS`, `PAXWATCH_MATCH_POLICY`,
-    /// `PAXWATCH_CLOCK_OFFSET_DAYS`). Takes the variables as pairs so tests need not touch the process environment.
+    /// `PAXWATCH_CLOCK_OFFSET_DAYS`, `PAXWATCH_RETENTION_PURGE_HOURS`). Takes the variables as pairs so tests need not touch the process environment.
     pub fn apply_env<I, K, V>(&mut self, vars: I) -> Result<(), ConfigError>
     where
         I: IntoIterator<Item = (K, V)>,
@@ -157,6 +161,10 @@ impl Config {
                         value.parse().map_err(|_| invalid("not a whole number"))?
                 }
                 "MATCH_POLICY" => self.match_policy = Some(PathBuf::from(value)),
+                "RETENTION_PURGE_HOURS" => {
+                    self.retention_purge_hours =
+                        value.parse().map_err(|_| invalid("not a whole number"))?
+                }
                 "CLOCK_OFFSET_DAYS" => {
                     self.clock_offset_days = value
                         .parse()

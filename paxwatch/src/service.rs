@@ -24,8 +24,6 @@ use tokio::task::JoinHandle;
 
 /// How often the history index looks for new traveller versions.
 const INDEX_INTERVAL: Duration = Duration::from_millis(500);
-/// How often the retention purge runs (also once at start).
-const RETENTION_INTERVAL: Duration = Duration::from_secs(3600);
 /// How often the store is asked for new list versions.
 const LIST_INTERVAL: Duration = Duration::from_secs(5);
 /// Messages waiting for the pipeline before the endpoint waits (back-pressure, never loss: the
@@ -49,6 +47,8 @@ pub struct ServiceOptions {
     pub clock: Arc<dyn privacy::Clock>,
     /// The retention policy the purge applies (the server applies the same one at read time).
     pub retention: privacy::RetentionPolicy,
+    /// The purge runs at start and then this often; `None`: not scheduled.
+    pub retention_interval: Option<Duration>,
 }
 
 /// The background parts of a running service.
@@ -94,12 +94,15 @@ impl Service {
             options.rescreen_window,
         )));
         tasks.push(tokio::spawn(stats_loop(Arc::clone(&pipeline))));
-        tasks.push(tokio::spawn(retention_loop(
-            store.clone(),
-            Arc::clone(&indexer),
-            options.retention,
-            Arc::clone(&options.clock),
-        )));
+        if let Some(interval) = options.retention_interval {
+            tasks.push(tokio::spawn(retention_loop(
+                store.clone(),
+                Arc::clone(&indexer),
+                options.retention,
+                Arc::clone(&options.clock),
+                interval,
+            )));
+        }
         if let Some(dir) = options.spool_dir.clone() {
             let (spool, recovered) = ingest::spool::SpoolDir::open(&dir)
                 .with_context(|| format!("cannot open the spool directory {}", dir.display()))?;
@@ -161,18 +164,19 @@ async fn index_loop(indexer: Arc<Indexer>) {
     }
 }
 
-/// The retention purge at start and every [`RETENTION_INTERVAL`], on the service's clock.
+/// The retention purge at start and every `interval`, on the service's clock.
 async fn retention_loop(
     store: Store,
     indexer: Arc<Indexer>,
     policy: privacy::RetentionPolicy,
     clock: Arc<dyn privacy::Clock>,
+    interval: Duration,
 ) {
     loop {
         if let Err(error) = pipeline::purge(&store, Some(&indexer), &policy, clock.now()).await {
             tracing::error!(error = %error, "retention purge failed");
         }
-        tokio::time::sleep(RETENTION_INTERVAL).await;
+        tokio::time::sleep(interval).await;
     }
 }
 
