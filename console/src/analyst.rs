@@ -237,7 +237,10 @@ async fn visibility(
     retention: &Retention,
     docs: &[&TravellerDoc],
 ) -> Result<Vec<Shown>, StoreError> {
-    let ids: Vec<TravellerId> = docs.iter().map(|d| TravellerId::new(d.traveller_id)).collect();
+    let ids: Vec<TravellerId> = docs
+        .iter()
+        .map(|d| TravellerId::new(d.traveller_id))
+        .collect();
     let linked: HashSet<TravellerId> = state.store.linked_travellers(&ids).await?;
     Ok(docs
         .iter()
@@ -257,7 +260,9 @@ pub async fn load_search(
     params: &SearchParams,
     disclosure: Disclosure,
 ) -> Result<Vec<HitView>, LoadError> {
-    let query = params.to_query().map_err(|BadQuery(problem)| LoadError::BadQuery(problem))?;
+    let query = params
+        .to_query()
+        .map_err(|BadQuery(problem)| LoadError::BadQuery(problem))?;
     let Some(index) = state.history.clone() else {
         return Err(LoadError::NoIndex);
     };

@@ -55,7 +55,10 @@ pub async fn receive(
     let duplicate = stored.outcome == InsertOutcome::Duplicate;
     let mut redacted_segments = 0;
     if let (false, Some(redaction)) = (duplicate, &redaction) {
-        let summary = serde_json::to_value(&redaction.segments).unwrap_or_default();
+        // Segment tags only: an SSR code such as MOML would itself reveal religion or health (PNR-15), so
+        // the record says that, and where, data were removed, never which request it was.
+        let tags: Vec<&str> = redaction.segments.iter().map(|s| s.tag.as_str()).collect();
+        let summary = serde_json::json!({ "segments": tags });
         store.record_redaction(stored.id, &summary, now).await?;
         redacted_segments = redaction.segments.len();
     }
@@ -83,9 +86,7 @@ pub async fn receive(
                     reason: reason.clone(),
                     error_class: ErrorClass::new(*class)?,
                 };
-                store
-                    .record_quarantined(stored.id, quarantine, now)
-                    .await?;
+                store.record_quarantined(stored.id, quarantine, now).await?;
             }
             Readability::Readable => {
                 if let Some(pipeline) = pipeline {

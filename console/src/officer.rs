@@ -193,8 +193,10 @@ async fn alert_visibility(
     retention: &Retention,
     alerts: &[Alert],
 ) -> Result<HashMap<TravellerVersionId, Shown>, StoreError> {
-    let versions: Vec<TravellerVersionId> =
-        alerts.iter().map(|alert| alert.traveller_version_id).collect();
+    let versions: Vec<TravellerVersionId> = alerts
+        .iter()
+        .map(|alert| alert.traveller_version_id)
+        .collect();
     let clocks: Vec<VersionClock> = state.store.version_clocks(&versions).await?;
     Ok(clocks
         .into_iter()
@@ -250,7 +252,11 @@ async fn shown_versions(
         .contains(&traveller);
     let current = versions
         .iter()
-        .filter(|v| !retention.shown(v.message_kind, v.received_at, linked).is_gone())
+        .filter(|v| {
+            !retention
+                .shown(v.message_kind, v.received_at, linked)
+                .is_gone()
+        })
         .max_by_key(|v| (v.received_at, v.message_id.get()))
         .map(|v| v.id.get());
     let views = versions
@@ -271,7 +277,8 @@ pub async fn load_alert_detail(
     let Some(detail) = state.store.alert_detail(id).await? else {
         return Ok(None);
     };
-    let visibility = alert_visibility(state, &retention, std::slice::from_ref(&detail.alert)).await?;
+    let visibility =
+        alert_visibility(state, &retention, std::slice::from_ref(&detail.alert)).await?;
     let Some(shown) = visibility
         .get(&detail.alert.traveller_version_id)
         .copied()
@@ -285,10 +292,7 @@ pub async fn load_alert_detail(
     };
     let (versions, current) =
         shown_versions(state, &retention, traveller_id, history.versions).await?;
-    let Some(traveller) = versions
-        .into_iter()
-        .find(|v| Some(v.version_id) == current)
-    else {
+    let Some(traveller) = versions.into_iter().find(|v| Some(v.version_id) == current) else {
         return Ok(None);
     };
     Ok(Some(AlertDetailView {

@@ -29,7 +29,7 @@ pub async fn run(
         match claimed {
             Ok(Ok(Some(file))) => {
                 receive(&spool, &store, &our_party, &pipeline, file, clock.now()).await
-            },
+            }
             Ok(Ok(None)) => tokio::time::sleep(IDLE).await,
             Ok(Err(error)) => {
                 tracing::error!(error = %error, "spool directory unreadable");

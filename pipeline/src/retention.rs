@@ -18,7 +18,7 @@
 
 use privacy::{RecordClock, Regime, RetentionAction, RetentionPolicy};
 use serde::Serialize;
-use store::{MessageKind, MessageId, RawRemoval, Store, TravellerId, TravellerVersionId};
+use store::{MessageId, MessageKind, RawRemoval, Store, TravellerId, TravellerVersionId};
 use time::{Duration, OffsetDateTime};
 
 use crate::error::PipelineError;
@@ -134,7 +134,13 @@ pub async fn purge(
         let Some(last) = page.last() else { break };
         after = Some(last.version_id);
         for clock in &page {
-            match action(policy, clock.message_kind, clock.received_at, clock.linked, now) {
+            match action(
+                policy,
+                clock.message_kind,
+                clock.received_at,
+                clock.linked,
+                now,
+            ) {
                 RetentionAction::Delete => to_delete.push((clock.version_id, clock.message_kind)),
                 RetentionAction::Mask if !clock.masked => {
                     to_mask.push((clock.version_id, clock.traveller_id, clock.message_kind))
@@ -194,7 +200,9 @@ pub async fn purge(
     let mut to_remove: Vec<(MessageId, MessageKind)> = Vec::new();
     let mut after = None;
     loop {
-        let page = store.raw_clocks_received_before(cut_off, after, PAGE).await?;
+        let page = store
+            .raw_clocks_received_before(cut_off, after, PAGE)
+            .await?;
         let Some(last) = page.last() else { break };
         after = Some(last.message_id);
         for clock in &page {

@@ -66,9 +66,10 @@ pub fn mask_traveller_record(record: &Value) -> Value {
                     "expiry": null,
                 })
             }),
-            "payment_cards" => masked_list(value, || {
-                serde_json::json!({ "vendor": null, "last4": MASK })
-            }),
+            "payment_cards" => masked_list(
+                value,
+                || serde_json::json!({ "vendor": null, "last4": MASK }),
+            ),
             "emails" | "phones" => masked_list(value, mask),
             _ => masked_any(value),
         };
@@ -129,8 +130,18 @@ mod tests {
     fn no_identifying_value_survives_masking() {
         let masked = mask_traveller_record(&record()).to_string();
         for value in [
-            "OKONKWO", "ADAEZE", "1987", "DEU", "C01X00T47", "2031", "adaeze", "a2@", "5550101",
-            "4242", "992211334", "\"F\"",
+            "OKONKWO",
+            "ADAEZE",
+            "1987",
+            "DEU",
+            "C01X00T47",
+            "2031",
+            "adaeze",
+            "a2@",
+            "5550101",
+            "4242",
+            "992211334",
+            "\"F\"",
         ] {
             assert!(!masked.contains(value), "{value} survived: {masked}");
         }
@@ -167,7 +178,10 @@ mod tests {
         });
         let masked = mask_explanation(&explanation);
         let text = masked.to_string();
-        assert!(!text.contains("OKONKWO") && !text.contains("MARIA"), "{text}");
+        assert!(
+            !text.contains("OKONKWO") && !text.contains("MARIA"),
+            "{text}"
+        );
         assert_eq!(masked["name"]["listed_name"], json!("Listed PERSON"));
         assert_eq!(masked["birth_date"]["outcome"], json!("exact"));
     }

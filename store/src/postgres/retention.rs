@@ -9,8 +9,7 @@ use super::PgStore;
 use crate::error::StoreError;
 use crate::raw::MessageId;
 use crate::retention::{
-    kind_named, CaseLink, ErasedVersions, RawClock, RawRemoval, RawTombstone,
-    VersionClock,
+    kind_named, CaseLink, ErasedVersions, RawClock, RawRemoval, RawTombstone, VersionClock,
 };
 use crate::travel::{
     decode_json, encode_json, AlertId, MessageKind, TravellerId, TravellerVersionId,
@@ -75,7 +74,10 @@ impl PgStore {
         Ok(rows.into_iter().map(TravellerId::new).collect())
     }
 
-    pub(crate) async fn version_clocks(&self, ids: &[i64]) -> Result<Vec<VersionClock>, StoreError> {
+    pub(crate) async fn version_clocks(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<VersionClock>, StoreError> {
         let rows: Vec<ClockRow> = sqlx::query_as(&format!(
             "SELECT {CLOCK_COLUMNS} FROM traveller_version v \
              WHERE v.id = ANY($1) ORDER BY v.id"
@@ -112,7 +114,16 @@ impl PgStore {
         after: Option<MessageId>,
         limit: u32,
     ) -> Result<Vec<RawClock>, StoreError> {
-        type Row = (i64, OffsetDateTime, Option<String>, i64, bool, bool, bool, bool);
+        type Row = (
+            i64,
+            OffsetDateTime,
+            Option<String>,
+            i64,
+            bool,
+            bool,
+            bool,
+            bool,
+        );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT r.id, r.received_at, \
                 (SELECT min(v.message_kind) FROM traveller_version v WHERE v.message_id = r.id), \
@@ -200,14 +211,13 @@ impl PgStore {
         .await
         .map_err(StoreError::database("erase alerts"))?
         .rows_affected();
-        let versions_deleted = sqlx::query(
-            "DELETE FROM traveller_version WHERE id IN (SELECT unnest($1::BIGINT[]))",
-        )
-        .bind(ids_json)
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::database("erase traveller versions"))?
-        .rows_affected();
+        let versions_deleted =
+            sqlx::query("DELETE FROM traveller_version WHERE id IN (SELECT unnest($1::BIGINT[]))")
+                .bind(ids_json)
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::database("erase traveller versions"))?
+                .rows_affected();
         let mut erased = ErasedVersions {
             versions_deleted,
             alerts_erased,
@@ -367,8 +377,14 @@ impl PgStore {
         &self,
         id: MessageId,
     ) -> Result<Option<RawTombstone>, StoreError> {
-        let row: Option<(i64, String, Vec<u8>, OffsetDateTime, OffsetDateTime, Option<OffsetDateTime>)> =
-            sqlx::query_as(
+        let row: Option<(
+            i64,
+            String,
+            Vec<u8>,
+            OffsetDateTime,
+            OffsetDateTime,
+            Option<OffsetDateTime>,
+        )> = sqlx::query_as(
             "SELECT message_id, sender, content_sha256, received_at, bytes_removed_at, \
              row_deleted_at FROM raw_message_tombstone WHERE message_id = $1",
         )

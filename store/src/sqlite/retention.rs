@@ -76,7 +76,10 @@ impl SqliteStore {
         Ok(rows.into_iter().map(TravellerId::new).collect())
     }
 
-    pub(crate) async fn version_clocks(&self, ids: &[i64]) -> Result<Vec<VersionClock>, StoreError> {
+    pub(crate) async fn version_clocks(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<VersionClock>, StoreError> {
         let rows: Vec<ClockRow> = sqlx::query_as(&format!(
             "SELECT {CLOCK_COLUMNS} FROM traveller_version v \
              WHERE v.id IN (SELECT value FROM json_each(?1)) ORDER BY v.id"
