@@ -52,6 +52,9 @@ pub struct Config {
     pub session_idle_seconds: u64,
     /// A browser session is signed out this long after sign-in, used or not (seconds; 12 hours by default).
     pub session_absolute_seconds: u64,
+    /// `serve` runs the retention purge at start and then every this many hours; 0 turns the schedule off
+    /// (read-time masking still applies; `paxwatch retention run` purges on demand).
+    pub retention_purge_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +88,7 @@ impl Default for Config {
             retention: privacy::RetentionPolicy::default(),
             session_idle_seconds: 30 * 60,
             session_absolute_seconds: 12 * 60 * 60,
+            retention_purge_hours: 1,
         }
     }
 }
@@ -111,7 +115,9 @@ impl Config {
     /// `PAXWATCH_CLIENT_CA`, `PAXWATCH_REQUIRE_CLIENT_CERTIFICATE`, `PAXWATCH_BODY_LIMIT`,
     /// `PAXWATCH_RATE_LIMIT_PER_SECOND`, `PAXWATCH_RATE_LIMIT_BURST`, `PAXWATCH_PARTY_ID`,
     /// `PAXWATCH_JSON_LOGS`, `PAXWATCH_SPOOL_DIR`, `PAXWATCH_RESCREEN_WINDOW_HOURS`, `PAXWATCH_MATCH_POLICY`,
-    /// `PAXWATCH_CLOCK_OFFSET_DAYS`, `PAXWATCH_SESSION_IDLE_SECONDS`, `PAXWATCH_SESSION_ABSOLUTE_SECONDS`). Takes the variables as pairs so tests need not touch the process environment.
+    /// `PAXWATCH_CLOCK_OFFSET_DAYS`, `PAXWATCH_SESSION_IDLE_SECONDS`, `PAXWATCH_SESSION_ABSOLUTE_SECONDS`,
+    /// `PAXWATCH_RETENTION_PURGE_HOURS`). Takes the variables as pairs so tests need not touch the process
+    /// environment.
     pub fn apply_env<I, K, V>(&mut self, vars: I) -> Result<(), ConfigError>
     where
         I: IntoIterator<Item = (K, V)>,
@@ -163,6 +169,10 @@ impl Config {
                         value.parse().map_err(|_| invalid("not a whole number"))?
                 }
                 "MATCH_POLICY" => self.match_policy = Some(PathBuf::from(value)),
+                "RETENTION_PURGE_HOURS" => {
+                    self.retention_purge_hours =
+                        value.parse().map_err(|_| invalid("not a whole number"))?
+                }
                 "CLOCK_OFFSET_DAYS" => {
                     self.clock_offset_days = value
                         .parse()

@@ -38,23 +38,27 @@ fn naive_utc(at: OffsetDateTime) -> chrono::NaiveDateTime {
         .unwrap_or_default()
 }
 
-/// Receives `bytes` from `carrier`. `pipeline` gets the id of a new readable message; with `None` it stays
-/// `received` for the pipeline's start-up scan.
+/// Receives `bytes` from `carrier` at `now` (the service's clock: the receipt is what retention clocks
+/// run from). `pipeline` gets the id of a new readable message; with `None` it stays `received` for the
+/// pipeline's start-up scan.
 pub async fn receive(
     store: &Store,
     pipeline: Option<&mpsc::Sender<MessageId>>,
     our_party: &str,
     carrier: &str,
     bytes: &[u8],
+    now: OffsetDateTime,
 ) -> Result<Receipt, IntakeError> {
     let redaction = privacy::redact_raw(bytes);
     let stored_bytes: &[u8] = redaction.as_ref().map_or(bytes, |r| &r.bytes);
-    let now = OffsetDateTime::now_utc();
     let stored = store.insert_raw(carrier, stored_bytes, now).await?;
     let duplicate = stored.outcome == InsertOutcome::Duplicate;
     let mut redacted_segments = 0;
     if let (false, Some(redaction)) = (duplicate, &redaction) {
-        let summary = serde_json::to_value(&redaction.segments).unwrap_or_default();
+        // Segment tags only: an SSR code such as MOML would itself reveal religion or health (PNR-15), so
+        // the record says that, and where, data were removed, never which request it was.
+        let tags: Vec<&str> = redaction.segments.iter().map(|s| s.tag.as_str()).collect();
+        let summary = serde_json::json!({ "segments": tags });
         store.record_redaction(stored.id, &summary, now).await?;
         redacted_segments = redaction.segments.len();
     }
@@ -82,9 +86,7 @@ pub async fn receive(
                     reason: reason.clone(),
                     error_class: ErrorClass::new(*class)?,
                 };
-                store
-                    .record_quarantined(stored.id, quarantine, OffsetDateTime::now_utc())
-                    .await?;
+                store.record_quarantined(stored.id, quarantine, now).await?;
             }
             Readability::Readable => {
                 if let Some(pipeline) = pipeline {

@@ -68,6 +68,7 @@ pub(crate) async fn post_message(
         &state.config.party_id,
         &carrier.code,
         &bytes,
+        state.clock.now(),
     )
     .await
     {

@@ -39,6 +39,9 @@ enum Command {
     Reprocess(cmd::reprocess::Args),
     /// Rebuild the history index from the store (with the server stopped).
     Reindex(cmd::reindex::Args),
+    /// Retention: the purge of data past their masking and deletion deadlines.
+    #[command(subcommand)]
+    Retention(cmd::retention::Command),
     /// Watchlist management.
     #[command(subcommand)]
     Watchlist(cmd::watchlist::Command),
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Match(args) => cmd::match_travellers::run(args),
         Command::Reprocess(args) => cmd::reprocess::run(args),
         Command::Reindex(args) => cmd::reindex::run(args),
+        Command::Retention(command) => cmd::retention::run(command),
         Command::Watchlist(command) => cmd::watchlist::run(command),
         Command::Demo(args) => cmd::demo::run(args),
         Command::Bench(command) => cmd::bench::run(command),

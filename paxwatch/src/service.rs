@@ -31,7 +31,7 @@ const LIST_INTERVAL: Duration = Duration::from_secs(5);
 const QUEUE: usize = 4_096;
 
 /// What the service needs besides the server configuration.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServiceOptions {
     /// The history index directory.
     pub history_dir: PathBuf,
@@ -42,6 +42,13 @@ pub struct ServiceOptions {
     pub policy: MatchPolicy,
     /// Our party id, for acknowledgements of spooled files.
     pub party_id: String,
+    /// The service's clock: the server's ([`console::Config::clock`]), so receipts, masking and the
+    /// purge all run on the same time.
+    pub clock: Arc<dyn privacy::Clock>,
+    /// The retention policy the purge applies (the server applies the same one at read time).
+    pub retention: privacy::RetentionPolicy,
+    /// The purge runs at start and then this often; `None`: not scheduled.
+    pub retention_interval: Option<Duration>,
 }
 
 /// The background parts of a running service.
@@ -87,6 +94,15 @@ impl Service {
             options.rescreen_window,
         )));
         tasks.push(tokio::spawn(stats_loop(Arc::clone(&pipeline))));
+        if let Some(interval) = options.retention_interval {
+            tasks.push(tokio::spawn(retention_loop(
+                store.clone(),
+                Arc::clone(&indexer),
+                options.retention,
+                Arc::clone(&options.clock),
+                interval,
+            )));
+        }
         if let Some(dir) = options.spool_dir.clone() {
             let (spool, recovered) = ingest::spool::SpoolDir::open(&dir)
                 .with_context(|| format!("cannot open the spool directory {}", dir.display()))?;
@@ -96,6 +112,7 @@ impl Service {
                 store.clone(),
                 options.party_id.clone(),
                 sender.clone(),
+                Arc::clone(&options.clock),
             )));
         }
         Ok(Service {
@@ -144,6 +161,22 @@ async fn index_loop(indexer: Arc<Indexer>) {
             Err(error) => tracing::error!(error = %error, "history indexing failed"),
         }
         tokio::time::sleep(INDEX_INTERVAL).await;
+    }
+}
+
+/// The retention purge at start and every `interval`, on the service's clock.
+async fn retention_loop(
+    store: Store,
+    indexer: Arc<Indexer>,
+    policy: privacy::RetentionPolicy,
+    clock: Arc<dyn privacy::Clock>,
+    interval: Duration,
+) {
+    loop {
+        if let Err(error) = pipeline::purge(&store, Some(&indexer), &policy, clock.now()).await {
+            tracing::error!(error = %error, "retention purge failed");
+        }
+        tokio::time::sleep(interval).await;
     }
 }
 

@@ -3,6 +3,7 @@
 //! `outbox/<CARRIER>/`. A directory whose name is not a known, enabled carrier is refused with a reason
 //! file: the spool authenticates by directory, so only carriers set up with `paxwatch carrier add` count.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ingest::spool::{ClaimedFile, SpoolDir};
@@ -18,6 +19,7 @@ pub async fn run(
     store: Store,
     our_party: String,
     pipeline: mpsc::Sender<MessageId>,
+    clock: Arc<dyn privacy::Clock>,
 ) {
     loop {
         let claimed = {
@@ -25,7 +27,9 @@ pub async fn run(
             tokio::task::spawn_blocking(move || spool.claim_next()).await
         };
         match claimed {
-            Ok(Ok(Some(file))) => receive(&spool, &store, &our_party, &pipeline, file).await,
+            Ok(Ok(Some(file))) => {
+                receive(&spool, &store, &our_party, &pipeline, file, clock.now()).await
+            }
             Ok(Ok(None)) => tokio::time::sleep(IDLE).await,
             Ok(Err(error)) => {
                 tracing::error!(error = %error, "spool directory unreadable");
@@ -45,6 +49,7 @@ async fn receive(
     our_party: &str,
     pipeline: &mpsc::Sender<MessageId>,
     file: ClaimedFile,
+    now: time::OffsetDateTime,
 ) {
     let carrier = match store.carriers().await {
         Ok(carriers) => carriers
@@ -65,6 +70,7 @@ async fn receive(
                 our_party,
                 &carrier.code,
                 &file.bytes,
+                now,
             )
             .await;
             match received {

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use store::history::{HistoryError, HistoryIndex, HistoryWriter, TravellerDoc};
-use store::{Flight, FlightId, Store, TravellerVersion, TravellerVersionId};
+use store::{Flight, FlightId, Store, TravellerId, TravellerVersion, TravellerVersionId};
 use time::Date;
 
 use crate::error::PipelineError;
@@ -27,6 +27,9 @@ pub struct Indexer {
     index: Arc<HistoryIndex>,
     writer: Mutex<HistoryWriter>,
     flights: Mutex<HashMap<FlightId, Arc<Flight>>>,
+    /// Held by a whole catch-up round and by the retention purge, so a round never indexes a version the
+    /// purge erased between its read and its write.
+    round: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Indexer {
@@ -106,6 +109,7 @@ impl Indexer {
             index: Arc::new(index),
             writer: Mutex::new(writer),
             flights: Mutex::new(HashMap::new()),
+            round: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -137,6 +141,7 @@ impl Indexer {
     /// Indexes every current version above the watermark, committing after each batch. Returns how many
     /// versions were indexed.
     pub async fn catch_up(&self) -> Result<usize, PipelineError> {
+        let _round = self.round.lock().await;
         let mut indexed = 0usize;
         loop {
             let watermark = self.index.watermark().map_err(history_error)?;
@@ -176,6 +181,53 @@ impl Indexer {
                 return Ok(indexed);
             }
         }
+    }
+
+    /// Keeps catch-up rounds out while the retention purge erases and rewrites (see [`crate::retention`]).
+    pub async fn exclusive(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.round.lock().await
+    }
+
+    /// After the retention purge: removes the documents of `deleted` travellers and rewrites those of
+    /// `rewritten` ones from their current stored version (masked, or an older version now current), in
+    /// one commit that keeps the watermark. Call it holding [`Indexer::exclusive`]. Returns the documents
+    /// removed and rewritten.
+    pub async fn apply_retention(
+        &self,
+        deleted: &[TravellerId],
+        rewritten: &[TravellerId],
+    ) -> Result<(usize, usize), PipelineError> {
+        if deleted.is_empty() && rewritten.is_empty() {
+            return Ok((0, 0));
+        }
+        let mut docs = Vec::with_capacity(rewritten.len());
+        let mut gone = deleted.to_vec();
+        for traveller in rewritten {
+            let Some(version) = self.store.current_traveller_version(*traveller).await? else {
+                gone.push(*traveller);
+                continue;
+            };
+            let Some(flight) = self.flight(version.flight_id).await? else {
+                gone.push(*traveller);
+                continue;
+            };
+            match traveller_doc(&version, &flight) {
+                Some(doc) => docs.push(doc),
+                None => gone.push(*traveller),
+            }
+        }
+        let mut writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for traveller in &gone {
+            writer.delete(traveller.get());
+        }
+        for doc in &docs {
+            writer.upsert(doc).map_err(history_error)?;
+        }
+        writer.commit_keeping_watermark().map_err(history_error)?;
+        Ok((gone.len(), docs.len()))
     }
 
     /// Empties the index (for `paxwatch reindex`); the next [`Indexer::catch_up`] refills it from the store.

@@ -24,6 +24,7 @@ pub mod lists;
 pub mod mapping;
 mod processing;
 pub mod record;
+pub mod retention;
 pub mod screening;
 mod stats;
 pub mod worker;
@@ -36,4 +37,5 @@ pub use processing::{
     AlertCounts, BatchReport, ParsedCounts, Pipeline, ProcessOutcome, RescreenReport,
 };
 pub use record::{FlightRecord, TravellerRecord};
+pub use retention::{purge, PurgeReport, RegimeCounts};
 pub use stats::{PipelineStats, StatsSnapshot};

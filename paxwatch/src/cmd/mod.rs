@@ -8,6 +8,7 @@ pub mod parse;
 pub mod policy;
 pub mod reindex;
 pub mod reprocess;
+pub mod retention;
 pub mod screen;
 pub mod serve;
 pub mod server_config;

@@ -62,5 +62,9 @@ pub fn service_options(config: &console::Config) -> anyhow::Result<ServiceOption
         spool_dir: config.spool_dir.clone(),
         policy,
         party_id: config.party_id.clone(),
+        clock: config.clock(),
+        retention: config.retention,
+        retention_interval: (config.retention_purge_hours > 0)
+            .then(|| Duration::from_secs(u64::from(config.retention_purge_hours) * 3600)),
     })
 }

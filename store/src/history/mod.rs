@@ -250,6 +250,21 @@ impl HistoryWriter {
         Ok(())
     }
 
+    /// Removes the document of `traveller_id` (if any) at the next commit: the retention purge deleted the
+    /// traveller.
+    pub fn delete(&mut self, traveller_id: i64) {
+        let fields = &self.index.fields;
+        self.writer
+            .delete_term(Term::from_field_i64(fields.traveller_id, traveller_id));
+    }
+
+    /// Commits, keeping the watermark of the last commit: for changes that are not new versions (the
+    /// retention purge's deletions and masked rewrites).
+    pub fn commit_keeping_watermark(&mut self) -> Result<(), HistoryError> {
+        let watermark = self.index.watermark()?;
+        self.commit_with(watermark)
+    }
+
     /// Commits everything upserted since the last commit, with `watermark` (the highest `version_id` now
     /// indexed) in the same atomic commit, then reloads the reader: a search after this returns sees it.
     pub fn commit(&mut self, watermark: i64) -> Result<(), HistoryError> {

@@ -15,6 +15,15 @@ use crate::travel::{
     decode_json, encode_json, AlertId, MessageKind, TravellerId, TravellerVersionId,
 };
 
+/// message id, sender, hash, received, bytes removed, row deleted.
+type TombstoneRow = (
+    i64,
+    String,
+    Vec<u8>,
+    OffsetDateTime,
+    OffsetDateTime,
+    Option<OffsetDateTime>,
+);
 type ClockRow = (i64, i64, i64, String, OffsetDateTime, bool, bool);
 
 const CLOCK_COLUMNS: &str = "v.id, v.traveller_id, v.message_id, v.message_kind, v.received_at, \
@@ -377,14 +386,7 @@ impl PgStore {
         &self,
         id: MessageId,
     ) -> Result<Option<RawTombstone>, StoreError> {
-        let row: Option<(
-            i64,
-            String,
-            Vec<u8>,
-            OffsetDateTime,
-            OffsetDateTime,
-            Option<OffsetDateTime>,
-        )> = sqlx::query_as(
+        let row: Option<TombstoneRow> = sqlx::query_as(
             "SELECT message_id, sender, content_sha256, received_at, bytes_removed_at, \
              row_deleted_at FROM raw_message_tombstone WHERE message_id = $1",
         )

@@ -17,6 +17,8 @@ use crate::travel::{
     decode_json, encode_json, AlertId, MessageKind, TravellerId, TravellerVersionId,
 };
 
+/// message id, sender, hash, received, bytes removed, row deleted.
+type TombstoneRow = (i64, String, Vec<u8>, i64, i64, Option<i64>);
 type ClockRow = (i64, i64, i64, String, i64, bool, bool);
 
 const CLOCK_COLUMNS: &str = "v.id, v.traveller_id, v.message_id, v.message_kind, v.received_at_us, \
@@ -371,7 +373,7 @@ impl SqliteStore {
         &self,
         id: MessageId,
     ) -> Result<Option<RawTombstone>, StoreError> {
-        let row: Option<(i64, String, Vec<u8>, i64, i64, Option<i64>)> = sqlx::query_as(
+        let row: Option<TombstoneRow> = sqlx::query_as(
             "SELECT message_id, sender, content_sha256, received_at_us, bytes_removed_at_us, \
              row_deleted_at_us FROM raw_message_tombstone WHERE message_id = ?1",
         )

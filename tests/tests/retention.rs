@@ -1,0 +1,636 @@
+//! Retention through the real server with its clock offset (`PAXWATCH_CLOCK_OFFSET_DAYS`): messages are
+//! posted at offset 0, the server is stopped, and it (or `paxwatch retention run`) comes back months or
+//! years later. The scheduled purge is off (`retention_purge_hours = 0`) unless a test runs it, so what a
+//! test sees before the purge is read-time enforcement alone. Helpers follow tests/server.rs.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use paxwatch_tests::paxwatch_binary;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use serde_json::Value;
+use store::{MessageId, ProcessingState, Store, TravellerId};
+
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Six months and a day (at most 184 days) after any day.
+const SIX_MONTHS_AND_A_DAY: i64 = 185;
+const FIVE_YEARS_AND_A_DAY: i64 = 5 * 366 + 1;
+
+struct Server {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    child: Option<Child>,
+    addr: Option<SocketAddr>,
+}
+
+impl Server {
+    fn new() -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("paxwatch.toml");
+        let text = format!(
+            "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://{db}?mode=rwc\"\n\
+             data_dir = \"{data}\"\nretention_purge_hours = 0\n",
+            db = dir.path().join("paxwatch.db").display(),
+            data = dir.path().join("data").display(),
+        );
+        std::fs::write(&config, text).expect("write config");
+        Server {
+            dir,
+            config,
+            child: None,
+            addr: None,
+        }
+    }
+
+    fn db_path(&self) -> PathBuf {
+        self.dir.path().join("paxwatch.db")
+    }
+
+    fn database_url(&self) -> String {
+        format!("sqlite://{}?mode=rwc", self.db_path().display())
+    }
+
+    fn command(&self, args: &[&str], offset_days: i64) -> String {
+        let output = Command::new(paxwatch_binary())
+            .args(args)
+            .arg("--config")
+            .arg(&self.config)
+            .env("PAXWATCH_CLOCK_OFFSET_DAYS", offset_days.to_string())
+            .output()
+            .expect("paxwatch runs");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned()
+    }
+
+    /// `paxwatch retention run` at the given clock offset; its JSON report.
+    fn purge(&self, offset_days: i64) -> Value {
+        serde_json::from_str(&self.command(&["retention", "run"], offset_days)).expect("report")
+    }
+
+    fn start(&mut self, offset_days: i64) {
+        let mut child = Command::new(paxwatch_binary())
+            .args(["serve", "--config"])
+            .arg(&self.config)
+            .env("PAXWATCH_LOG", "warn")
+            .env("PAXWATCH_CLOCK_OFFSET_DAYS", offset_days.to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("paxwatch serve starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        let addr = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = rx.recv_timeout(left).expect("server prints its address");
+            if let Some(addr) = line.strip_prefix("listening on https://") {
+                break addr.parse::<SocketAddr>().expect("an address");
+            }
+        };
+        self.child = Some(child);
+        self.addr = Some(addr);
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        let port = self.addr.expect("started").port();
+        format!("https://localhost:{port}{path}")
+    }
+
+    fn client(&self) -> reqwest::Client {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut roots = rustls::RootCertStore::empty();
+        let pem = std::fs::read(self.dir.path().join("data/tls/self-signed-cert.pem"))
+            .expect("server wrote its certificate");
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            roots.add(cert.expect("PEM")).expect("trust anchor");
+        }
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("TLS versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        reqwest::Client::builder()
+            .use_preconfigured_tls(tls)
+            .resolve("localhost", self.addr.expect("started"))
+            .timeout(Duration::from_secs(20))
+            .build()
+            .expect("client")
+    }
+
+    async fn store(&self) -> Store {
+        Store::open(&self.database_url()).await.expect("open store")
+    }
+
+    /// Every byte the database holds on disk (the file and its WAL).
+    fn database_bytes(&self) -> Vec<u8> {
+        let mut bytes = std::fs::read(self.db_path()).expect("database file");
+        let mut wal = self.db_path().into_os_string();
+        wal.push("-wal");
+        if let Ok(more) = std::fs::read(PathBuf::from(wal)) {
+            bytes.extend(more);
+        }
+        bytes
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+/// A PNRGOV push for LH400 FRA→JFK with two PNRs: the listed person (document and birth date as on the
+/// list) and an invented bystander, who asked for a Muslim meal (SSR MOML). Invented names and numbers.
+fn pnr_push(reference: &str) -> Vec<u8> {
+    format!(
+        "UNA:+.?*'UNB+IATA:1+LH+PIU+261202:1000+{reference}'UNH+1+PNRGOV:13:1:IA'MSG+:22'ORG+LH'\
+         TVL+021226:1000+FRA+JFK+LH+400'EQN+2'\
+         SRC'RCI+LH:RTN001'TIF+TRENSCHEL:I+VOLKMAR:A:1'\
+         SSR+DOCS:HK:1:LH:::::/P/DEU/C4KX81T27/DEU/14MAR71/M/01JAN30/TRENSCHEL/VOLKMAR'\
+         SRC'RCI+LH:RTN002'TIF+QUILLFEATHER:I+ODALYS:A:1'\
+         SSR+DOCS:HK:1:LH:::::/P/DEU/Q7731004/DEU/02FEB85/F/01JAN31/QUILLFEATHER/ODALYS'\
+         SSR+MOML:HK:1:LH'\
+         UNT+14+1'UNZ+1+{reference}'"
+    )
+    .into_bytes()
+}
+
+/// A PAXLST check-in list for XA900 FRA→JFK tomorrow with one invented traveller.
+fn api_list(reference: &str) -> Vec<u8> {
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let day = tomorrow.format("%y%m%d");
+    format!(
+        "UNA:+.? 'UNB+UNOA:4+XA+PAXWATCH+{day}:0930+{reference}++APIS'\
+         UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+MS+++API DESK'TDT+20+XA900+++XA'\
+         LOC+125+FRA'DTM+189:{day}1000:201'LOC+87+JFK'DTM+232:{day}1800:201'\
+         NAD+FL+++BRIMBLECOMBE:ALARIC'ATT+2++M'DTM+329:790505'NAT+2+DEU'RFF+SEA:7C'\
+         DOC+P:110:111+B5518822'LOC+91+DEU'CNT+42:1'UNT+17+1'UNZ+1+{reference}'"
+    )
+    .into_bytes()
+}
+
+fn import_list(server: &Server) {
+    let file = server.dir.path().join("list.csv");
+    std::fs::write(
+        &file,
+        "id,list,names,birth_dates,nationalities,gender,documents\n\
+         T-1,TESTLIST,VOLKMAR TRENSCHEL,1971-03-14,DEU,M,P:C4KX81T27:DEU\n",
+    )
+    .expect("list written");
+    let output = Command::new(paxwatch_binary())
+        .args(["watchlist", "import"])
+        .arg(&file)
+        .args(["--format", "csv", "--list", "TESTLIST", "--data-dir"])
+        .arg(server.dir.path().join("lists"))
+        .args(["--database", &server.database_url()])
+        .output()
+        .expect("paxwatch runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+async fn get(client: &reqwest::Client, url: &str, token: &str) -> (u16, Value) {
+    let response = client
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Posts as the carrier and waits until the pipeline has processed the message; its id.
+async fn deliver(server: &Server, store: &Store, token: &str, body: Vec<u8>) -> MessageId {
+    let response = server
+        .client()
+        .post(server.url("/api/v1/messages"))
+        .bearer_auth(token)
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    let id = response
+        .headers()
+        .get("paxwatch-message-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .map(MessageId::new)
+        .expect("message id");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let record = store.processing_state(id).await.expect("state");
+        if matches!(record.map(|r| r.state), Some(ProcessingState::Parsed)) {
+            return id;
+        }
+        assert!(Instant::now() < deadline, "message not processed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until a history search returns something.
+async fn search_until_found(server: &Server, token: &str, query: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (status, hits) = get(
+            &server.client(),
+            &server.url(&format!("/api/v1/history/search?{query}")),
+            token,
+        )
+        .await;
+        assert_eq!(status, 200);
+        if hits.as_array().is_some_and(|hits| !hits.is_empty()) {
+            return hits;
+        }
+        assert!(Instant::now() < deadline, "never indexed");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The PNR scenario at offset 0: both PNRs stored and indexed, the listed traveller's alert confirmed by an
+/// officer (a case link). Returns (officer token, analyst token, listed traveller id, bystander id,
+/// message id).
+struct Scenario {
+    officer: String,
+    analyst: String,
+    listed: TravellerId,
+    bystander: TravellerId,
+    message: MessageId,
+}
+
+async fn pnr_scenario(server: &mut Server) -> Scenario {
+    import_list(server);
+    let carrier = server.command(&["carrier", "add", "LH"], 0);
+    let officer = server.command(&["user", "add", "officer.one", "--role", "officer"], 0);
+    let analyst = server.command(&["user", "add", "analyst.one", "--role", "analyst"], 0);
+    server.start(0);
+    let store = server.store().await;
+    let message = deliver(server, &store, &carrier, pnr_push("P1")).await;
+    let client = server.client();
+    let (_, alerts) = get(&client, &server.url("/api/v1/alerts"), &officer).await;
+    let alert = &alerts.as_array().expect("alerts")[0];
+    let listed = TravellerId::new(alert["traveller_id"].as_i64().expect("traveller"));
+    let decided = client
+        .post(server.url(&format!(
+            "/api/v1/alerts/{}/decision",
+            alert["id"].as_i64().expect("id")
+        )))
+        .bearer_auth(&officer)
+        .json(&serde_json::json!({"outcome": "confirm", "reason": "document and birth date match case 41"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(decided.status(), 200);
+    let hits = search_until_found(server, &analyst, "pnr=RTN002").await;
+    let bystander = TravellerId::new(hits[0]["traveller_id"].as_i64().expect("id"));
+    search_until_found(server, &analyst, "pnr=RTN001").await;
+    let links = store.case_links(listed).await.expect("links");
+    assert_eq!(links.len(), 1, "confirming links the traveller");
+    assert_eq!(links[0].linked_by, "officer.one");
+    store.close().await;
+    server.stop();
+    Scenario {
+        officer,
+        analyst,
+        listed,
+        bystander,
+        message,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pnr_received_six_months_and_a_day_ago_is_masked_for_analyst_before_purge() {
+    let mut server = Server::new();
+    let scenario = pnr_scenario(&mut server).await;
+    server.start(SIX_MONTHS_AND_A_DAY);
+    let client = server.client();
+
+    // By record locator (not a masked field): the linked traveller comes back masked, the unlinked one not.
+    let (_, hits) = get(
+        &client,
+        &server.url("/api/v1/history/search?pnr=RTN001"),
+        &scenario.analyst,
+    )
+    .await;
+    assert_eq!(hits.as_array().expect("hits").len(), 1, "{hits}");
+    assert_eq!(hits[0]["masked"], true);
+    assert_eq!(hits[0]["surname"], privacy_mask());
+    assert_eq!(
+        hits[0]["document_numbers"],
+        serde_json::json!([privacy_mask()])
+    );
+    assert_eq!(hits[0]["birth_date"], Value::Null);
+    assert_eq!(hits[0]["pnr_locators"], serde_json::json!(["RTN001"]));
+    let (_, gone) = get(
+        &client,
+        &server.url("/api/v1/history/search?pnr=RTN002"),
+        &scenario.analyst,
+    )
+    .await;
+    assert_eq!(gone, serde_json::json!([]), "unlinked PNR is gone");
+    // Not found through the masked name either.
+    let (_, by_name) = get(
+        &client,
+        &server.url("/api/v1/history/search?name=TRENSCHEL"),
+        &scenario.analyst,
+    )
+    .await;
+    assert_eq!(by_name, serde_json::json!([]));
+    // The officer's views agree.
+    let (status, traveller) = get(
+        &client,
+        &server.url(&format!("/api/v1/travellers/{}", scenario.listed)),
+        &scenario.officer,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let text = traveller.to_string();
+    assert!(
+        !text.contains("TRENSCHEL") && !text.contains("C4KX81T27"),
+        "{text}"
+    );
+    let (status, _) = get(
+        &client,
+        &server.url(&format!("/api/v1/travellers/{}", scenario.bystander)),
+        &scenario.officer,
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // No purge has run: the database still holds the data in clear, so this was read-time masking.
+    let store = server.store().await;
+    let stored = store
+        .current_traveller_version(scenario.listed)
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(stored.record["surname"], "TRENSCHEL");
+    assert!(store
+        .traveller(scenario.bystander)
+        .await
+        .expect("read")
+        .is_some());
+}
+
+fn privacy_mask() -> &'static str {
+    "[masked]"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn purge_deletes_unlinked_pnr_and_masks_linked_pnr_after_six_months() {
+    let mut server = Server::new();
+    let scenario = pnr_scenario(&mut server).await;
+    let report = server.purge(SIX_MONTHS_AND_A_DAY);
+    assert_eq!(report["pnr"]["versions_deleted"], 1, "{report}");
+    assert_eq!(report["pnr"]["versions_masked"], 1, "{report}");
+    assert_eq!(report["pnr"]["raw_bytes_removed"], 1, "{report}");
+    let again = server.purge(SIX_MONTHS_AND_A_DAY);
+    assert_eq!(again["pnr"]["versions_deleted"], 0, "idempotent: {again}");
+    assert_eq!(again["pnr"]["versions_masked"], 0, "idempotent: {again}");
+
+    let store = server.store().await;
+    assert!(store
+        .traveller(scenario.bystander)
+        .await
+        .expect("read")
+        .is_none());
+    let kept = store
+        .current_traveller_version(scenario.listed)
+        .await
+        .expect("read")
+        .expect("linked traveller kept");
+    assert_eq!(kept.record["surname"], privacy_mask());
+    assert_eq!(kept.record["pnr_locators"], serde_json::json!(["RTN001"]));
+    let raw = store
+        .raw_message(scenario.message)
+        .await
+        .expect("read")
+        .expect("row kept for the linked version");
+    assert!(raw.bytes.is_empty(), "raw bytes removed");
+    let tombstone = store
+        .raw_tombstone(scenario.message)
+        .await
+        .expect("read")
+        .expect("tombstone");
+    assert_eq!(tombstone.content_sha256.len(), 32);
+    store.close().await;
+
+    // The index was rewritten: masked document, the unlinked traveller's gone.
+    server.start(SIX_MONTHS_AND_A_DAY);
+    let client = server.client();
+    let (_, hits) = get(
+        &client,
+        &server.url("/api/v1/history/search?pnr=RTN001"),
+        &scenario.analyst,
+    )
+    .await;
+    assert_eq!(hits[0]["surname"], privacy_mask());
+    server.stop();
+    let index =
+        store::history::HistoryIndex::open(server.dir.path().join("data/history")).expect("index");
+    assert!(index.get(scenario.bystander.get()).expect("get").is_none());
+    let doc = index
+        .get(scenario.listed.get())
+        .expect("get")
+        .expect("kept");
+    assert_eq!(doc.surname, privacy_mask());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_remains_after_five_years_in_database_index_or_raw_store() {
+    let mut server = Server::new();
+    let scenario = pnr_scenario(&mut server).await;
+    let report = server.purge(FIVE_YEARS_AND_A_DAY);
+    assert_eq!(report["pnr"]["versions_deleted"], 2, "{report}");
+    assert_eq!(report["pnr"]["raw_deleted"], 1, "{report}");
+
+    let store = server.store().await;
+    assert!(store
+        .traveller(scenario.listed)
+        .await
+        .expect("read")
+        .is_none());
+    assert!(store
+        .traveller(scenario.bystander)
+        .await
+        .expect("read")
+        .is_none());
+    assert!(store
+        .case_links(scenario.listed)
+        .await
+        .expect("read")
+        .is_empty());
+    assert!(store
+        .raw_message(scenario.message)
+        .await
+        .expect("read")
+        .is_none());
+    let tombstone = store
+        .raw_tombstone(scenario.message)
+        .await
+        .expect("read")
+        .expect("tombstone");
+    assert!(tombstone.row_deleted_at.is_some());
+    let (alerts,): (i64,) = sqlx_count(&server, "SELECT count(*) FROM alert").await;
+    assert_eq!(alerts, 0);
+    store.close().await;
+
+    // The file itself: the bystander's name, document and the confirmation reason are nowhere.
+    let bytes = server.database_bytes();
+    for value in ["QUILLFEATHER", "Q7731004", "RTN002", "case 41"] {
+        assert!(
+            !contains(&bytes, value),
+            "{value} left in the database file"
+        );
+    }
+    let index =
+        store::history::HistoryIndex::open(server.dir.path().join("data/history")).expect("index");
+    assert_eq!(index.traveller_count(), 0);
+}
+
+async fn sqlx_count(server: &Server, sql: &str) -> (i64,) {
+    use sqlx::ConnectOptions;
+    let mut connection = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(server.db_path())
+        .connect()
+        .await
+        .expect("connect");
+    sqlx::query_as(sql)
+        .fetch_one(&mut connection)
+        .await
+        .expect("count")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_data_is_gone_48_hours_after_receipt() {
+    let mut server = Server::new();
+    let carrier = server.command(&["carrier", "add", "XA"], 0);
+    let officer = server.command(&["user", "add", "officer.one", "--role", "officer"], 0);
+    let analyst = server.command(&["user", "add", "analyst.one", "--role", "analyst"], 0);
+    server.start(0);
+    let store = server.store().await;
+    let message = deliver(&server, &store, &carrier, api_list("A1")).await;
+    let hits = search_until_found(&server, &analyst, "name=BRIMBLECOMBE").await;
+    let traveller = hits[0]["traveller_id"].as_i64().expect("id");
+    let flight = hits[0]["flight_id"].as_i64().expect("flight");
+    store.close().await;
+    server.stop();
+
+    // A day later it is there; three days later, before any purge, gone from every view.
+    server.start(1);
+    let client = server.client();
+    let (_, still) = get(
+        &client,
+        &server.url(&format!("/api/v1/travellers/{traveller}")),
+        &officer,
+    )
+    .await;
+    assert_eq!(
+        still["versions"].as_array().map(Vec::len),
+        Some(1),
+        "1 day: kept"
+    );
+    server.stop();
+    server.start(3);
+    let client = server.client();
+    let (status, _) = get(
+        &client,
+        &server.url(&format!("/api/v1/travellers/{traveller}")),
+        &officer,
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (_, manifest) = get(
+        &client,
+        &server.url(&format!("/api/v1/flights/{flight}/manifest")),
+        &officer,
+    )
+    .await;
+    assert_eq!(manifest["travellers"], serde_json::json!([]));
+    let (_, hits) = get(
+        &client,
+        &server.url("/api/v1/history/search?name=BRIMBLECOMBE"),
+        &analyst,
+    )
+    .await;
+    assert_eq!(hits, serde_json::json!([]));
+    server.stop();
+
+    // And after the purge, physically.
+    let report = server.purge(3);
+    assert_eq!(report["api"]["versions_deleted"], 1, "{report}");
+    assert_eq!(report["api"]["raw_deleted"], 1, "{report}");
+    let store = server.store().await;
+    assert!(store
+        .traveller(TravellerId::new(traveller))
+        .await
+        .expect("read")
+        .is_none());
+    assert!(store.raw_message(message).await.expect("read").is_none());
+    store.close().await;
+    let bytes = server.database_bytes();
+    assert!(!contains(&bytes, "BRIMBLECOMBE"));
+    assert!(!contains(&bytes, "B5518822"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn meal_ssr_never_reaches_the_database() {
+    let mut server = Server::new();
+    let carrier = server.command(&["carrier", "add", "LH"], 0);
+    server.start(0);
+    let store = server.store().await;
+    let message = deliver(&server, &store, &carrier, pnr_push("M1")).await;
+    let raw = store
+        .raw_message(message)
+        .await
+        .expect("read")
+        .expect("stored");
+    assert!(!contains(&raw.bytes, "MOML"), "raw bytes redacted");
+    assert!(contains(&raw.bytes, "QUILLFEATHER"), "the rest is kept");
+    store.close().await;
+    server.stop();
+    // Every table and the raw store, as bytes on disk.
+    let bytes = server.database_bytes();
+    assert!(contains(&bytes, "RTN002"), "the PNR itself is stored");
+    assert!(
+        !contains(&bytes, "MOML"),
+        "the meal code reached the database file"
+    );
+}
