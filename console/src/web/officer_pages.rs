@@ -241,6 +241,13 @@ fn compact(value: &Value) -> String {
             .map(|(k, v)| format!("{k}: {}", compact(v)))
             .collect::<Vec<_>>()
             .join("; "),
+        Value::Number(n) if n.is_f64() => n
+            .as_f64()
+            .map(|f| {
+                let text = format!("{f:.3}");
+                text.trim_end_matches('0').trim_end_matches('.').to_owned()
+            })
+            .unwrap_or_default(),
         other => other.to_string(),
     }
 }
