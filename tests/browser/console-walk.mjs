@@ -124,6 +124,10 @@ try {
     "the decision is shown with its reason, outcome and officer");
   check((await page.textContent("h1")).includes("dismissed"), "the alert is dismissed");
   await page.screenshot({ path: join(shots, "officer-alert-decided.png"), fullPage: true });
+  await Promise.all([page.waitForLoadState("load"), page.click("details.version[open] summary a")]);
+  check((await page.textContent("h1")).includes("Raw message") && (await page.textContent("pre.edifact")).includes("UNH+"),
+    "the version links to the raw message it came from");
+  await page.screenshot({ path: join(shots, "officer-raw-message.png") });
   await page.goto(`${base}/console/alerts`);
   check((await page.locator("#queue-rows tr", { hasText: "DEMO-0001" }).count()) === 0,
     "the dismissed alert has left the open queue");
