@@ -29,7 +29,7 @@ pub mod routes;
 pub mod server;
 pub mod session;
 pub mod tls;
-mod web;
+pub mod web;
 
 pub use config::{Config, ConfigError, RateLimit};
 pub use messages::{ACK_ACTION_HEADER, DUPLICATE_HEADER, EDIFACT_CONTENT_TYPE, MESSAGE_ID_HEADER};

@@ -609,3 +609,51 @@ pub async fn traveller(State(state): State<AppState>, Path(id): Path<i64>) -> Re
         Err(error) => error.into_response(),
     }
 }
+
+/// A raw message as received (already redacted at intake), for the officer following a traveller version
+/// back to its source.
+#[derive(Serialize)]
+pub struct RawMessageView {
+    pub id: i64,
+    pub sender: String,
+    pub received_at: String,
+    pub sha256: String,
+    pub byte_len: usize,
+    /// `received`, `parsed` or `quarantined`.
+    pub state: String,
+    pub quarantine_reason: Option<String>,
+    /// The bytes as text (EDIFACT is text; undecodable bytes replaced).
+    pub text: String,
+}
+
+pub(crate) async fn load_raw_message(
+    state: &AppState,
+    id: i64,
+) -> Result<RawMessageView, LoadError> {
+    let message_id = store::MessageId::new(id);
+    let raw = match state.store.raw_message(message_id).await {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return Err(LoadError::not_found()),
+        Err(error) => return Err(LoadError::of_store(&error)),
+    };
+    let processing = state
+        .store
+        .processing_state(message_id)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    let (state_name, quarantine_reason) = match processing.map(|p| p.state) {
+        Some(store::ProcessingState::Received) | None => ("received", None),
+        Some(store::ProcessingState::Parsed) => ("parsed", None),
+        Some(store::ProcessingState::Quarantined(q)) => ("quarantined", Some(q.reason)),
+    };
+    Ok(RawMessageView {
+        id,
+        sender: raw.sender,
+        received_at: rfc3339(raw.received_at),
+        sha256: hex::encode(raw.content_hash.as_bytes()),
+        byte_len: raw.bytes.len(),
+        state: state_name.to_owned(),
+        quarantine_reason,
+        text: String::from_utf8_lossy(&raw.bytes).into_owned(),
+    })
+}

@@ -140,6 +140,13 @@ pub fn pages() -> Vec<Route> {
         ),
         page(
             HttpMethod::Get,
+            "/console/messages/{id}",
+            Access::Roles(OFFICER),
+            "A raw message as stored, with its processing state",
+            get(officer_pages::raw_message),
+        ),
+        page(
+            HttpMethod::Get,
             "/console/history",
             Access::Roles(ANALYST),
             "History search",

@@ -243,6 +243,13 @@ fn compact(value: &Value) -> String {
             .map(|(k, v)| format!("{k}: {}", compact(v)))
             .collect::<Vec<_>>()
             .join("; "),
+        Value::Number(n) if n.is_f64() => n
+            .as_f64()
+            .map(|f| {
+                let text = format!("{f:.3}");
+                text.trim_end_matches('0').trim_end_matches('.').to_owned()
+            })
+            .unwrap_or_default(),
         other => other.to_string(),
     }
 }
@@ -283,7 +290,7 @@ fn version_list(versions: &[TravellerVersionView]) -> Markup {
             details.version open[version.version == versions.len() as u32] {
                 summary {
                     "Version " (version.version) " · " (version.message_kind) " · received " (version.received_at)
-                    " · raw message #" (version.message_id)
+                    " · raw message " a href={ "/console/messages/" (version.message_id) } { "#" (version.message_id) }
                     @if !version.changed_fields.is_empty() { " · changed: " span.changed { (version.changed_fields.join(", ")) } }
                 }
                 (record_table(&version.record, &version.changed_fields))
@@ -542,4 +549,58 @@ pub(crate) async fn traveller(
             (version_list(&traveller.versions))
         },
     )
+}
+
+pub(crate) async fn raw_message(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+) -> Response {
+    let message = match officer::load_raw_message(&state, id).await {
+        Ok(message) => message,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
+    page(
+        &session,
+        &format!("Message #{id}"),
+        html! {
+            h1 { "Raw message #" (id) " " span class={ "status " (message.state) } { (message.state) } }
+            p.meta {
+                "From " (message.sender) " · received " (message.received_at) " · " (message.byte_len) " bytes · SHA-256 "
+                code { (message.sha256) }
+            }
+            @if let Some(reason) = &message.quarantine_reason { p.problem { (reason) } }
+            p.hint { "As stored: data outside Annex I was blanked before storage." }
+            pre.edifact { (segments_per_line(&message.text)) }
+        },
+    )
+}
+
+/// EDIFACT text with a line break after each segment terminator (`'`), except a released one (`?'`).
+/// Display only; assumes the default service characters, which is what carriers send.
+fn segments_per_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    let mut released = false;
+    for c in text.chars() {
+        out.push(c);
+        if c == '\'' && !released {
+            out.push('\n');
+        }
+        released = c == '?' && !released;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::segments_per_line;
+
+    #[test]
+    fn released_apostrophes_do_not_break_a_segment() {
+        assert_eq!(
+            segments_per_line("NAD+FL+++O?'NEILL:MARIA'DTM+329'"),
+            "NAD+FL+++O?'NEILL:MARIA'\nDTM+329'\n"
+        );
+        assert_eq!(segments_per_line("A??'B'"), "A??'\nB'\n");
+    }
 }

@@ -1,0 +1,531 @@
+//! The browser console end to end, without a browser: the real `paxwatch serve` on port 0 in a temp dir,
+//! people signed in through `POST /login` with passwords set by `paxwatch user add --password-stdin`, and
+//! every page route of the route table fetched by every role. The browser walk itself is
+//! `tests/browser/console-walk.mjs`.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use paxwatch_tests::{paxwatch_binary, workspace_path};
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+
+const PASSWORD: &str = "a long enough test passphrase";
+/// Every role with the user the tests sign in as.
+const ROLES: &[(&str, &str)] = &[
+    ("officer", "web.officer"),
+    ("analyst", "web.analyst"),
+    ("admin", "web.admin"),
+    ("dpo", "web.dpo"),
+    ("carrier", "web.carrier"),
+];
+
+struct Server {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    child: Option<Child>,
+    addr: Option<SocketAddr>,
+}
+
+impl Server {
+    fn new() -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("paxwatch.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://{}?mode=rwc\"\ndata_dir = \"{}\"\n",
+                dir.path().join("paxwatch.db").display(),
+                dir.path().join("data").display()
+            ),
+        )
+        .expect("config");
+        Server {
+            dir,
+            config,
+            child: None,
+            addr: None,
+        }
+    }
+
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let mut child = Command::new(paxwatch_binary())
+            .args(args)
+            .arg("--config")
+            .arg(&self.config)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("paxwatch runs");
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).expect("stdin written");
+        }
+        drop(input);
+        let output = child.wait_with_output().expect("finished");
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned()
+    }
+
+    /// Carriers XA and XB, one user per role (the carrier user works for XA); returns XA's token.
+    fn accounts(&self) -> String {
+        let xa = self.run(&["carrier", "add", "XA"], None);
+        self.run(&["carrier", "add", "XB"], None);
+        for (role, name) in ROLES {
+            let mut args = vec!["user", "add", name, "--role", role, "--password-stdin"];
+            if *role == "carrier" {
+                args.extend(["--carrier", "XA"]);
+            }
+            self.run(&args, Some(&format!("{PASSWORD}\n")));
+        }
+        xa
+    }
+
+    fn start(&mut self, env: &[(&str, &str)]) {
+        let mut child = Command::new(paxwatch_binary())
+            .args(["serve", "--config"])
+            .arg(&self.config)
+            .env("PAXWATCH_LOG", "error")
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let addr = loop {
+            let line = rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .expect("the server prints its address");
+            if let Some(addr) = line.strip_prefix("listening on https://") {
+                break addr.parse().expect("address");
+            }
+        };
+        self.child = Some(child);
+        self.addr = Some(addr);
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!(
+            "https://localhost:{}{path}",
+            self.addr.expect("started").port()
+        )
+    }
+
+    /// A client trusting the server's certificate that does not follow redirects (they are asserted).
+    fn client(&self) -> reqwest::Client {
+        let mut roots = rustls::RootCertStore::empty();
+        let pem = std::fs::read(self.dir.path().join("data/tls/self-signed-cert.pem"))
+            .expect("certificate");
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            roots.add(cert.expect("PEM")).expect("anchor");
+        }
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        reqwest::Client::builder()
+            .use_preconfigured_tls(tls)
+            .resolve("localhost", self.addr.expect("started"))
+            .redirect(Policy::none())
+            .timeout(Duration::from_secs(20))
+            .build()
+            .expect("client")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A signed-in browser: its cookie and CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(server: &Server, client: &reqwest::Client, name: &str) -> Session {
+    let response = client
+        .post(server.url("/login"))
+        .form(&[("name", name), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{name} signs in");
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("a session cookie")
+        .to_owned();
+    for attribute in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    let cookie = set_cookie.split(';').next().expect("name=value").to_owned();
+    assert!(cookie.starts_with("__Host-paxwatch_session="));
+    let home = client
+        .get(server.url("/console"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("sent");
+    // The landing redirects to the role's first page (or shows the home page); the CSRF token is in
+    // every signed-in page's head.
+    let page = match home.status() {
+        StatusCode::SEE_OTHER => {
+            let to = home.headers()["location"]
+                .to_str()
+                .expect("location")
+                .to_owned();
+            client
+                .get(server.url(&to))
+                .header("cookie", &cookie)
+                .send()
+                .await
+                .expect("sent")
+        }
+        _ => home,
+    };
+    let html = page.text().await.expect("page");
+    let marker = "name=\"csrf-token\" content=\"";
+    let start = html.find(marker).expect("csrf meta") + marker.len();
+    let csrf = html[start..start + 64].to_owned();
+    Session { cookie, csrf }
+}
+
+fn method_of(route: &console::routes::Route) -> String {
+    serde_json::to_value(&route.method)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Page routes of the table (`{id}` filled with 1).
+fn page_routes() -> Vec<(String, String, console::auth::Access)> {
+    console::routes::routes()
+        .iter()
+        .filter(|route| console::web::is_page(route.path))
+        .map(|route| {
+            (
+                method_of(route),
+                route.path.replace("{id}", "1"),
+                route.access,
+            )
+        })
+        .collect()
+}
+
+fn allowed(access: console::auth::Access, role: &str) -> bool {
+    access
+        .roles()
+        .is_some_and(|roles| roles.iter().any(|r| r.as_str() == role))
+}
+
+async fn server_with_data() -> (Server, reqwest::Client) {
+    let mut server = Server::new();
+    let carrier = server.accounts();
+    server.start(&[]);
+    let client = server.client();
+    let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
+    let ack = client
+        .post(server.url("/api/v1/messages"))
+        .bearer_auth(&carrier)
+        .body(sample)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(ack.status(), StatusCode::OK);
+    (server, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_page_or_fragment_leaks_across_roles() {
+    let (server, client) = server_with_data().await;
+    // Wait for the pipeline: the sample's travellers are on the manifest of flight 1.
+    let officer = sign_in(&server, &client, "web.officer").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let manifest = client
+            .get(server.url("/console/flights/1"))
+            .header("cookie", &officer.cookie)
+            .send()
+            .await
+            .expect("sent");
+        if manifest.status() == StatusCode::OK
+            && manifest.text().await.expect("page").contains("SAMPLE")
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the sample never reached the manifest"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let routes = page_routes();
+    assert!(routes.len() >= 15, "{routes:?}");
+    for (role, name) in ROLES {
+        let session = sign_in(&server, &client, name).await;
+        for (method, path, access) in routes.iter().filter(|(m, _, _)| m == "get") {
+            if *access == console::auth::Access::Public {
+                continue;
+            }
+            let response = client
+                .get(server.url(path))
+                .header("cookie", &session.cookie)
+                .send()
+                .await
+                .expect("sent");
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.text().await.expect("body");
+            if allowed(*access, role) || *access == console::auth::Access::AnyUser {
+                assert_ne!(status, StatusCode::FORBIDDEN, "{role} {method} {path}");
+                let to_login = headers.get("location").is_some_and(|l| l == "/login");
+                assert!(!to_login, "{role} {method} {path}: signed out?");
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role} {method} {path}");
+                assert!(!body.contains("SAMPLE"), "{role} {path} shows a traveller");
+                assert!(!body.contains("<table"), "{role} {path} shows a table");
+            }
+            if status == StatusCode::OK && path != "/console/history/export.csv" {
+                let csp = headers
+                    .get("content-security-policy")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                assert!(csp.contains("default-src 'self'"), "{path}: {csp}");
+                assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+                assert_eq!(headers["cache-control"], "no-store", "{path}");
+            }
+        }
+    }
+    // Without a session every non-public page leads to sign-in, and shows nothing.
+    for (method, path, access) in routes.iter().filter(|(m, _, _)| m == "get") {
+        if *access == console::auth::Access::Public {
+            continue;
+        }
+        let response = client.get(server.url(path)).send().await.expect("sent");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{method} {path}");
+        assert_eq!(response.headers()["location"], "/login");
+    }
+    // The carrier portal shows XA's transmission to XA's staff, and the sender column holds nothing else.
+    let carrier = sign_in(&server, &client, "web.carrier").await;
+    let portal = client
+        .get(server.url("/console/transmissions"))
+        .header("cookie", &carrier.cookie)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("page");
+    assert!(portal.contains("<td>XA</td>"), "{portal}");
+    assert!(!portal.contains("<td>XB</td>"));
+    assert!(
+        !portal.contains("SAMPLE"),
+        "no message content in the portal"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_state_changing_page_route_refuses_a_missing_or_wrong_csrf_token() {
+    let (server, client) = server_with_data().await;
+    let posts: Vec<_> = page_routes()
+        .into_iter()
+        .filter(|(m, _, access)| m == "post" && *access != console::auth::Access::Public)
+        .collect();
+    assert!(posts.len() >= 2, "{posts:?}");
+    for (_, path, access) in &posts {
+        let role = ROLES
+            .iter()
+            .find(|(role, _)| allowed(*access, role) || *access == console::auth::Access::AnyUser)
+            .expect("some role may use it");
+        let session = sign_in(&server, &client, role.1).await;
+        let attempts = [
+            vec![("outcome", "dismiss"), ("reason", "forged")],
+            vec![
+                ("outcome", "dismiss"),
+                ("reason", "forged"),
+                (
+                    "csrf_token",
+                    "0000000000000000000000000000000000000000000000000000000000000000",
+                ),
+            ],
+        ];
+        for form in &attempts {
+            let response = client
+                .post(server.url(path))
+                .header("cookie", &session.cookie)
+                .form(form)
+                .send()
+                .await
+                .expect("sent");
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path} {form:?}");
+        }
+        let wrong_header = client
+            .post(server.url(path))
+            .header("cookie", &session.cookie)
+            .header("x-csrf-token", "f".repeat(64))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(wrong_header.status(), StatusCode::FORBIDDEN, "{path}");
+        // The session is untouched by the refused requests (sign-out included).
+        let still = client
+            .get(server.url("/console"))
+            .header("cookie", &session.cookie)
+            .send()
+            .await
+            .expect("sent");
+        assert_ne!(
+            still
+                .headers()
+                .get("location")
+                .map(|v| v.to_str().unwrap_or("")),
+            Some("/login"),
+            "{path}"
+        );
+        // With the token the request passes the guard (what the handler then says is its own business).
+        let with_token = client
+            .post(server.url(path))
+            .header("cookie", &session.cookie)
+            .form(&[
+                ("outcome", "dismiss"),
+                ("reason", "real"),
+                ("csrf_token", session.csrf.as_str()),
+            ])
+            .send()
+            .await
+            .expect("sent");
+        assert_ne!(with_token.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    // The JSON API with the session cookie is cookie-authenticated too: no token, no change.
+    let officer = sign_in(&server, &client, "web.officer").await;
+    let api = client
+        .post(server.url("/api/v1/alerts/1/decision"))
+        .header("cookie", &officer.cookie)
+        .json(&serde_json::json!({"outcome": "dismiss", "reason": "forged"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(api.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_is_throttled_and_answers_alike_for_unknown_users_and_wrong_passwords() {
+    let mut server = Server::new();
+    server.accounts();
+    server.start(&[]);
+    let client = server.client();
+    let attempt = |name: &'static str, password: &'static str| {
+        let request = client
+            .post(server.url("/login"))
+            .form(&[("name", name), ("password", password)]);
+        async move {
+            let response = request.send().await.expect("sent");
+            (response.status(), response.text().await.expect("body"))
+        }
+    };
+    let (unknown_status, unknown_body) = attempt("no.such.user", "wrong password here").await;
+    let (wrong_status, wrong_body) = attempt("web.analyst", "wrong password here").await;
+    assert_eq!(unknown_status, StatusCode::UNAUTHORIZED);
+    assert_eq!((wrong_status, &wrong_body), (unknown_status, &unknown_body));
+    for _ in 0..4 {
+        assert_eq!(
+            attempt("web.analyst", "wrong password here").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Five attempts for this name within the minute: the sixth is refused before the password is checked,
+    // the right password included.
+    let (throttled, body) = attempt("web.analyst", PASSWORD).await;
+    assert_eq!(throttled, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    // Another name from the same address is still let through (the address allows more).
+    let officer = client
+        .post(server.url("/login"))
+        .form(&[("name", "web.officer"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(officer.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_session_is_signed_out_and_sign_out_ends_a_session() {
+    let mut server = Server::new();
+    server.accounts();
+    server.start(&[("PAXWATCH_SESSION_IDLE_SECONDS", "2")]);
+    let client = server.client();
+    let session = sign_in(&server, &client, "web.officer").await;
+    let get = |cookie: String| {
+        let request = client
+            .get(server.url("/console/alerts"))
+            .header("cookie", cookie);
+        async move { request.send().await.expect("sent").status() }
+    };
+    // Used within the idle time, the session lives on.
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert_eq!(get(session.cookie.clone()).await, StatusCode::OK);
+    }
+    tokio::time::sleep(Duration::from_millis(3_000)).await;
+    assert_eq!(
+        get(session.cookie.clone()).await,
+        StatusCode::SEE_OTHER,
+        "idle: signed out"
+    );
+    assert_eq!(
+        get(session.cookie.clone()).await,
+        StatusCode::SEE_OTHER,
+        "and stays out"
+    );
+
+    let second = sign_in(&server, &client, "web.officer").await;
+    let out = client
+        .post(server.url("/logout"))
+        .header("cookie", &second.cookie)
+        .form(&[("csrf_token", second.csrf.as_str())])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert!(out.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .contains("Max-Age=0"));
+    assert_eq!(
+        get(second.cookie.clone()).await,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+}
