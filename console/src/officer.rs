@@ -626,6 +626,9 @@ pub struct RawMessageView {
     pub text: String,
 }
 
+/// One raw message as received (after intake's redaction). Raw bytes cannot be masked field by field, so a
+/// message is shown only while its data are in the clear: past masking or deletion it is not found, whatever
+/// the links (the purge strips the bytes of linked messages at the same deadline).
 pub(crate) async fn load_raw_message(
     state: &AppState,
     id: i64,
@@ -636,6 +639,15 @@ pub(crate) async fn load_raw_message(
         Ok(None) => return Err(LoadError::not_found()),
         Err(error) => return Err(LoadError::of_store(&error)),
     };
+    let kind = if raw.bytes.windows(6).any(|window| window == b"PAXLST") {
+        store::MessageKind::Paxlst
+    } else {
+        store::MessageKind::Pnrgov
+    };
+    let retention = Retention::of(state, Disclosure::Masked);
+    if !matches!(retention.shown(kind, raw.received_at, false), Shown::Clear) {
+        return Err(LoadError::not_found());
+    }
     let processing = state
         .store
         .processing_state(message_id)
