@@ -29,6 +29,7 @@
 //!   and nothing else.
 
 mod accounts;
+mod audit;
 mod content_hash;
 mod durability;
 mod error;
@@ -39,6 +40,7 @@ mod raw;
 mod redaction;
 mod sqlite;
 mod stored_time;
+mod unmask;
 mod watchlist_version;
 
 use model::watchlist::Entry;
@@ -48,6 +50,7 @@ pub use accounts::{
     Carrier, CarrierId, NewCarrier, NewUser, Role, User, UserId, MAX_ACCOUNT_NAME_LEN,
     MAX_CARRIER_CODE_LEN,
 };
+pub use audit::{AuditQuery, MAX_AUDIT_PAGE};
 pub use content_hash::ContentHash;
 pub use durability::Durability;
 pub use error::StoreError;
@@ -60,6 +63,10 @@ pub use raw::{
     StoredRaw, MAX_PAGE_SIZE, MAX_SENDER_LEN,
 };
 pub use redaction::Redaction;
+pub use unmask::{
+    Approver, ApproverId, NewApprover, NewUnmaskDecision, NewUnmaskRequest, UnmaskDecision,
+    UnmaskOutcome, UnmaskRequest, UnmaskRequestId, MAX_UNMASK_TEXT_LEN,
+};
 pub use watchlist_version::{
     NewWatchlistVersion, StoredWatchlistVersion, WatchlistVersion, WatchlistVersionId,
     MAX_LABEL_LEN,
