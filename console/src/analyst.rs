@@ -11,6 +11,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use store::history::{HistoryError, HistoryQuery, TravellerDoc, MAX_LIMIT};
 
+use crate::audit_log::with_objects;
 use crate::routes::rfc3339;
 use crate::server::AppState;
 
@@ -191,15 +192,17 @@ pub async fn search(State(state): State<AppState>, Query(params): Query<SearchPa
         return no_index();
     };
     match tokio::task::spawn_blocking(move || index.search(&query)).await {
-        Ok(Ok(hits)) => Json(
-            hits.into_iter()
+        Ok(Ok(hits)) => {
+            let ids = hits.iter().map(|hit| hit.traveller.traveller_id).collect();
+            let views: Vec<HitView> = hits
+                .into_iter()
                 .map(|hit| HitView {
                     score: hit.score,
                     traveller: hit.traveller.into(),
                 })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
+                .collect();
+            with_objects(Json(views).into_response(), "traveller", ids)
+        }
         Ok(Err(error)) => history_error(error),
         Err(_) => answer(StatusCode::SERVICE_UNAVAILABLE, "search failed"),
     }
@@ -233,23 +236,29 @@ pub async fn co_travellers(
     };
     let limit = params.limit.unwrap_or(100).clamp(1, MAX_LIMIT);
     match tokio::task::spawn_blocking(move || index.co_travellers(id, limit)).await {
-        Ok(Ok(found)) => Json(
-            found
-                .into_iter()
-                .map(|co| CoTravellerView {
-                    traveller: co.traveller.into(),
-                    shared: co
-                        .shared
-                        .into_iter()
-                        .map(|link| SharedView {
-                            kind: link.kind.as_str(),
-                            value: link.value,
-                        })
-                        .collect(),
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
+        Ok(Ok(found)) => {
+            let ids = std::iter::once(id)
+                .chain(found.iter().map(|co| co.traveller.traveller_id))
+                .collect();
+            let response = Json(
+                found
+                    .into_iter()
+                    .map(|co| CoTravellerView {
+                        traveller: co.traveller.into(),
+                        shared: co
+                            .shared
+                            .into_iter()
+                            .map(|link| SharedView {
+                                kind: link.kind.as_str(),
+                                value: link.value,
+                            })
+                            .collect(),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .into_response();
+            with_objects(response, "traveller", ids)
+        }
         Ok(Err(error)) => history_error(error),
         Err(_) => answer(StatusCode::SERVICE_UNAVAILABLE, "search failed"),
     }

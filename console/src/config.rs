@@ -44,6 +44,13 @@ pub struct Config {
     /// Runs the server's clock this many days ahead of the system clock (negative: behind). For
     /// end-to-end tests of retention only; a non-zero value is logged as a warning at start.
     pub clock_offset_days: i64,
+    /// The key that seals audit checkpoints (HMAC-SHA-256), kept outside the database; when absent it is
+    /// generated once into `data_dir/audit/checkpoint.key` (mode 0600).
+    pub audit_key: Option<PathBuf>,
+    /// A checkpoint seals the audit chain's head every this many records (and on a timer in `serve`).
+    pub audit_checkpoint_every: u64,
+    /// An approved unmask request can be used for this many hours after the decision.
+    pub unmask_approval_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +81,9 @@ impl Default for Config {
             rescreen_window_hours: 72,
             match_policy: None,
             clock_offset_days: 0,
+            audit_key: None,
+            audit_checkpoint_every: 1000,
+            unmask_approval_hours: 24,
         }
     }
 }
@@ -100,7 +110,8 @@ impl Config {
     /// `PAXWATCH_CLIENT_CA`, `PAXWATCH_REQUIRE_CLIENT_CERTIFICATE`, `PAXWATCH_BODY_LIMIT`,
     /// `PAXWATCH_RATE_LIMIT_PER_SECOND`, `PAXWATCH_RATE_LIMIT_BURST`, `PAXWATCH_PARTY_ID`,
     /// `PAXWATCH_JSON_LOGS`, `PAXWATCH_SPOOL_DIR`, `PAXWATCH_RESCREEN_WINDOW_HOURS`, `PAXWATCH_MATCH_POLICY`,
-    /// `PAXWATCH_CLOCK_OFFSET_DAYS`). Takes the variables as pairs so tests need not touch the process environment.
+    /// `PAXWATCH_CLOCK_OFFSET_DAYS`, `PAXWATCH_AUDIT_KEY`, `PAXWATCH_AUDIT_CHECKPOINT_EVERY`,
+    /// `PAXWATCH_UNMASK_APPROVAL_HOURS`). Takes the variables as pairs so tests need not touch the process environment.
     pub fn apply_env<I, K, V>(&mut self, vars: I) -> Result<(), ConfigError>
     where
         I: IntoIterator<Item = (K, V)>,
@@ -157,6 +168,16 @@ impl Config {
                         .parse()
                         .map_err(|_| invalid("not a whole number of days"))?
                 }
+                "AUDIT_KEY" => self.audit_key = Some(PathBuf::from(value)),
+                "AUDIT_CHECKPOINT_EVERY" => {
+                    self.audit_checkpoint_every =
+                        value.parse().map_err(|_| invalid("not a whole number"))?
+                }
+                "UNMASK_APPROVAL_HOURS" => {
+                    self.unmask_approval_hours = value
+                        .parse()
+                        .map_err(|_| invalid("not a whole number of hours"))?
+                }
                 // Other PAXWATCH_* variables belong to other parts (PAXWATCH_LOG, test settings).
                 _ => {}
             }
@@ -188,6 +209,16 @@ impl Config {
         if self.require_client_certificate && self.client_ca.is_none() {
             return Err(ConfigError::Invalid(
                 "require_client_certificate needs client_ca".into(),
+            ));
+        }
+        if self.audit_checkpoint_every == 0 {
+            return Err(ConfigError::Invalid(
+                "audit_checkpoint_every must be positive".into(),
+            ));
+        }
+        if self.unmask_approval_hours == 0 {
+            return Err(ConfigError::Invalid(
+                "unmask_approval_hours must be positive".into(),
             ));
         }
         if self.body_limit == 0 {

@@ -3,6 +3,8 @@
 //!
 //! - [`config`]: TOML configuration with `PAXWATCH_*` environment overrides.
 //! - [`tls`]: rustls server setup (configured PEM or a generated self-signed pair), mutual TLS.
+//! - [`audit_log`]: the audit declaration of routes, the server's writer of the audit chain, its key,
+//!   and verification of the stored chain.
 //! - [`auth`]: principals (people with roles, carriers), tokens, the access check.
 //! - [`routes`]: the route table — every route with its access rule; router and OpenAPI come from it.
 //! - [`intake`]: one input from a carrier, any transport: redact, store, acknowledge, quarantine or hand on.
@@ -14,6 +16,7 @@
 //! - [`server`]: start, graceful shutdown.
 
 mod analyst;
+pub mod audit_log;
 pub mod auth;
 pub mod config;
 pub mod intake;

@@ -15,6 +15,7 @@ use store::{
     TravellerVersion, MAX_PAGE_SIZE,
 };
 
+use crate::audit_log::with_objects;
 use crate::auth::Principal;
 use crate::routes::{rfc3339, store_unavailable};
 use crate::server::AppState;
@@ -208,13 +209,14 @@ pub async fn list_alerts(
         limit: page_size(params.limit),
     };
     match state.store.list_alerts(&query).await {
-        Ok(alerts) => Json(
-            alerts
+        Ok(alerts) => {
+            let ids = alerts.iter().map(|alert| alert.id.get()).collect();
+            let views: Vec<AlertView> = alerts
                 .into_iter()
                 .map(|alert| AlertView::of(alert, false))
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
+                .collect();
+            with_objects(Json(views).into_response(), "alert", ids)
+        }
         Err(error) => store_error(&error),
     }
 }
@@ -321,19 +323,26 @@ pub async fn flight_manifest(State(state): State<AppState>, Path(id): Path<i64>)
         Err(error) => return store_error(&error),
     };
     match state.store.flight_manifest(FlightId::new(id)).await {
-        Ok(versions) => Json(ManifestView {
-            flight: flight.into(),
-            travellers: versions
-                .into_iter()
-                .map(|version| ManifestEntry {
-                    traveller_id: version.traveller_id.get(),
-                    current: version.into(),
-                })
-                .collect(),
-        })
-        .into_response(),
+        Ok(versions) => manifest_response(flight, versions),
         Err(error) => store_error(&error),
     }
+}
+
+/// The manifest, named in the audit record by its travellers' ids.
+fn manifest_response(flight: Flight, versions: Vec<TravellerVersion>) -> Response {
+    let ids: Vec<i64> = versions.iter().map(|v| v.traveller_id.get()).collect();
+    let response = Json(ManifestView {
+        flight: flight.into(),
+        travellers: versions
+            .into_iter()
+            .map(|version| ManifestEntry {
+                traveller_id: version.traveller_id.get(),
+                current: version.into(),
+            })
+            .collect(),
+    })
+    .into_response();
+    with_objects(response, "traveller", ids)
 }
 
 #[derive(Serialize)]
@@ -347,16 +356,24 @@ pub struct TravellerView {
 }
 
 pub async fn traveller(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    let history: TravellerHistory = match state.store.traveller(TravellerId::new(id)).await {
-        Ok(Some(history)) => history,
-        Ok(None) => return not_found(),
-        Err(error) => return store_error(&error),
+    match load_traveller(&state, TravellerId::new(id)).await {
+        Ok(Some(view)) => Json(view).into_response(),
+        Ok(None) => not_found(),
+        Err(error) => store_error(&error),
+    }
+}
+
+/// One traveller's view: every version and their alerts. The one loader of a traveller (the officer's
+/// route, the unmasked view of an approved request, the subject-access export).
+pub(crate) async fn load_traveller(
+    state: &AppState,
+    id: TravellerId,
+) -> Result<Option<TravellerView>, StoreError> {
+    let Some(history): Option<TravellerHistory> = state.store.traveller(id).await? else {
+        return Ok(None);
     };
-    let alerts = match state.store.alerts_of_traveller(TravellerId::new(id)).await {
-        Ok(alerts) => alerts,
-        Err(error) => return store_error(&error),
-    };
-    Json(TravellerView {
+    let alerts = state.store.alerts_of_traveller(id).await?;
+    Ok(Some(TravellerView {
         id: history.traveller_id.get(),
         flight: history.flight.into(),
         current_version_id: history.current_version_id.map(|v| v.get()),
@@ -365,6 +382,5 @@ pub async fn traveller(State(state): State<AppState>, Path(id): Path<i64>) -> Re
             .into_iter()
             .map(|alert| AlertView::of(alert, false))
             .collect(),
-    })
-    .into_response()
+    }))
 }
