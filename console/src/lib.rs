@@ -11,6 +11,7 @@
 //! - `messages`: the airline endpoint (store, acknowledge, quarantine or hand to the pipeline).
 //! - `analyst`: history search and co-travellers over the tantivy index.
 //! - `officer`: alerts (list, detail, decision), flights, manifests, travellers.
+//! - `unmask`: unmask requests (analyst), decisions (approver outside the unit), the unmasked view.
 //! - [`password`]: argon2id hashing of people's passwords.
 //! - [`metrics`]: the Prometheus recorder and metric names.
 //! - [`server`]: start, graceful shutdown.
@@ -27,6 +28,7 @@ pub mod password;
 pub mod routes;
 pub mod server;
 pub mod tls;
+mod unmask;
 
 pub use config::{Config, ConfigError, RateLimit};
 pub use messages::{ACK_ACTION_HEADER, DUPLICATE_HEADER, EDIFACT_CONTENT_TYPE, MESSAGE_ID_HEADER};

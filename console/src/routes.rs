@@ -24,12 +24,14 @@ use crate::audit_log::{self, AuditObjects, Audited, PURPOSE_HEADER};
 use crate::auth::{self, Access, Principal};
 use crate::messages;
 use crate::officer;
+use crate::unmask;
 use crate::server::AppState;
 use crate::tls::ClientCertificate;
 
 const ADMIN: &[Role] = &[Role::Admin];
 const OFFICER: &[Role] = &[Role::Officer];
 const ANALYST: &[Role] = &[Role::Analyst];
+const DPO: &[Role] = &[Role::Dpo];
 
 /// One route of the API.
 pub struct Route {
@@ -170,6 +172,60 @@ pub fn routes() -> Vec<Route> {
             responses: &[(200, "co-travellers"), (404, "traveller not in the history index")],
             audit: audited(AuditAction::Consult, "traveller", Purpose::CriteriaAnalysis),
             handler: get(analyst::co_travellers),
+        },
+        Route {
+            method: HttpMethod::Post,
+            path: "/api/v1/unmask-requests",
+            access: Access::Roles(ANALYST),
+            summary: "Ask to see one traveller unmasked (JSON: traveller_id, purpose of Art. 6(2), legal_category of Annex II, justification); an approver outside the unit decides",
+            responses: &[(201, "the request, pending"), (400, "bad purpose, category or empty justification"), (404, "no such traveller")],
+            audit: audited(AuditAction::Request, "traveller", Purpose::CaseRequest),
+            handler: post(unmask::create_request),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/unmask-requests",
+            access: Access::Roles(ANALYST),
+            summary: "The caller's unmask requests with their status (pending, approved, expired, refused), newest first (query: before, limit)",
+            responses: &[(200, "requests")],
+            audit: None,
+            handler: get(unmask::my_requests),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/unmask-requests/{id}/traveller",
+            access: Access::Roles(ANALYST),
+            summary: "The traveller of an approved, unexpired unmask request of the caller's; every view is audited",
+            responses: &[(200, "the traveller"), (403, "not the requester, not approved, refused or expired"), (404, "no such request")],
+            audit: audited(AuditAction::Unmask, "unmask_request", Purpose::CaseRequest),
+            handler: get(unmask::unmasked_traveller),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/approver/unmask-requests",
+            access: Access::Approver,
+            summary: "Every unmask request with its status, for the approver to decide (query: before, limit)",
+            responses: &[(200, "requests")],
+            audit: None,
+            handler: get(unmask::requests_for_approver),
+        },
+        Route {
+            method: HttpMethod::Post,
+            path: "/api/v1/unmask-requests/{id}/decision",
+            access: Access::Approver,
+            summary: "An approver outside the unit approves or refuses an unmask request (JSON: decision approve|refuse, reason); any account of the unit is refused; approvals expire",
+            responses: &[(200, "the decided request"), (400, "bad decision or empty reason"), (404, "no such request"), (409, "already decided")],
+            audit: audited(AuditAction::Decide, "unmask_request", Purpose::UnmaskReview),
+            handler: post(unmask::decide),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/dpo/unmask-requests",
+            access: Access::Roles(DPO),
+            summary: "Every unmask request and decision (query: before, limit)",
+            responses: &[(200, "requests")],
+            audit: audited(AuditAction::Consult, "unmask_request", Purpose::DpoOversight),
+            handler: get(unmask::requests_for_dpo),
         },
         Route {
             method: HttpMethod::Get,
