@@ -292,13 +292,11 @@ pub async fn list_flights(
         limit: page_size(params.limit),
     };
     match state.store.list_flights(&query).await {
-        Ok(flights) => Json(
-            flights
-                .into_iter()
-                .map(FlightView::from)
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
+        Ok(flights) => {
+            let ids = flights.iter().map(|flight| flight.id.get()).collect();
+            let views: Vec<FlightView> = flights.into_iter().map(FlightView::from).collect();
+            with_objects(Json(views).into_response(), "flight", ids)
+        }
         Err(error) => store_error(&error),
     }
 }

@@ -24,9 +24,9 @@ use crate::audit_log::{self, AuditObjects, Audited, PURPOSE_HEADER};
 use crate::auth::{self, Access, Principal};
 use crate::messages;
 use crate::officer;
-use crate::unmask;
 use crate::server::AppState;
 use crate::tls::ClientCertificate;
+use crate::unmask;
 
 const ADMIN: &[Role] = &[Role::Admin];
 const OFFICER: &[Role] = &[Role::Officer];

@@ -286,7 +286,12 @@ pub async fn decide(
     let outcome = match body.decision.as_str() {
         "approve" => UnmaskOutcome::Approved,
         "refuse" => UnmaskOutcome::Refused,
-        _ => return answer(StatusCode::BAD_REQUEST, "decision must be approve or refuse"),
+        _ => {
+            return answer(
+                StatusCode::BAD_REQUEST,
+                "decision must be approve or refuse",
+            )
+        }
     };
     let id = UnmaskRequestId::new(id);
     let request = match state.store.unmask_request(id).await {
@@ -306,9 +311,8 @@ pub async fn decide(
         Err(error) => return store_error(&error),
     }
     let now = state.clock.now();
-    let expires_at = (outcome == UnmaskOutcome::Approved).then(|| {
-        now + time::Duration::hours(i64::from(state.config.unmask_approval_hours))
-    });
+    let expires_at = (outcome == UnmaskOutcome::Approved)
+        .then(|| now + time::Duration::hours(i64::from(state.config.unmask_approval_hours)));
     let decision = NewUnmaskDecision {
         approver_id: approver.id,
         outcome,
@@ -342,9 +346,8 @@ pub async fn unmasked_traveller(
         Ok(None) => return answer(StatusCode::NOT_FOUND, "not found"),
         Err(error) => return store_error(&error),
     };
-    let named = |response: Response| {
-        with_objects(response, "traveller", vec![request.traveller_id.get()])
-    };
+    let named =
+        |response: Response| with_objects(response, "traveller", vec![request.traveller_id.get()]);
     if request.requested_by != user.id {
         return named(answer(
             StatusCode::FORBIDDEN,
