@@ -12,6 +12,7 @@
 //! - `analyst`: history search and co-travellers over the tantivy index.
 //! - `officer`: alerts (list, detail, decision), flights, manifests, travellers.
 //! - `unmask`: unmask requests (analyst), decisions (approver outside the unit), the unmasked view.
+//! - `dpo`: audit search, retention status, statistics, subject-access export (role dpo).
 //! - [`password`]: argon2id hashing of people's passwords.
 //! - [`metrics`]: the Prometheus recorder and metric names.
 //! - [`server`]: start, graceful shutdown.
@@ -20,6 +21,7 @@ mod analyst;
 pub mod audit_log;
 pub mod auth;
 pub mod config;
+mod dpo;
 pub mod intake;
 mod messages;
 pub mod metrics;

@@ -22,6 +22,7 @@ use privacy::{AuditAction, Purpose};
 use crate::analyst;
 use crate::audit_log::{self, AuditObjects, Audited, PURPOSE_HEADER};
 use crate::auth::{self, Access, Principal};
+use crate::dpo;
 use crate::messages;
 use crate::officer;
 use crate::server::AppState;
@@ -226,6 +227,42 @@ pub fn routes() -> Vec<Route> {
             responses: &[(200, "requests")],
             audit: audited(AuditAction::Consult, "unmask_request", Purpose::DpoOversight),
             handler: get(unmask::requests_for_dpo),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/dpo/audit",
+            access: Access::Roles(DPO),
+            summary: "The audit log, newest first (query: actor, action, object as kind:id, from, until as RFC 3339, before, limit)",
+            responses: &[(200, "audit records"), (400, "bad filter")],
+            audit: audited(AuditAction::Consult, "audit_record", Purpose::DpoOversight),
+            handler: get(dpo::audit_search),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/dpo/retention",
+            access: Access::Roles(DPO),
+            summary: "Traveller versions and raw messages held, per regime and age bucket (48 h, 6 months, 5 years)",
+            responses: &[(200, "counts")],
+            audit: audited(AuditAction::Consult, "retention_status", Purpose::DpoOversight),
+            handler: get(dpo::retention_status),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/dpo/statistics",
+            access: Access::Roles(DPO),
+            summary: "Statistics without personal data: messages, traveller versions, travellers, flights, alerts, unmask requests, audit records",
+            responses: &[(200, "counts")],
+            audit: audited(AuditAction::Consult, "statistics", Purpose::DpoOversight),
+            handler: get(dpo::statistics),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/dpo/subject-access",
+            access: Access::Roles(DPO),
+            summary: "Everything held on one person for a subject-access request (query: traveller_id, or surname, given_names and birth_date YYYY-MM-DD); audited as an export",
+            responses: &[(200, "the export"), (400, "no or bad criterion")],
+            audit: audited(AuditAction::Export, "traveller", Purpose::SubjectAccess),
+            handler: get(dpo::subject_access),
         },
         Route {
             method: HttpMethod::Get,

@@ -34,6 +34,7 @@ mod content_hash;
 mod durability;
 mod error;
 pub mod history;
+mod oversight;
 mod postgres;
 mod processing;
 mod raw;
@@ -54,6 +55,7 @@ pub use audit::{AuditQuery, MAX_AUDIT_PAGE};
 pub use content_hash::ContentHash;
 pub use durability::Durability;
 pub use error::StoreError;
+pub use oversight::{AgeCounts, AgeLimits, RetentionCounts, Statistics};
 pub use processing::{
     ErrorClass, ProcessingRecord, ProcessingState, Quarantine, StateKind, MAX_ERROR_CLASS_LEN,
     MAX_REASON_LEN,

@@ -20,6 +20,7 @@ on_both_backends!(
     a_changed_row_is_found_by_verification_and_checkpoints_hold,
     audit_search_filters_by_actor_action_object_and_time,
     an_unmask_request_is_decided_once_and_its_approval_expires,
+    retention_counts_and_statistics_count_without_values,
 );
 
 const KEY: &[u8] = b"test checkpoint key, 32 bytes ok";
@@ -296,4 +297,49 @@ async fn an_unmask_request_is_decided_once_and_its_approval_expires(db: &TestDb)
     ] {
         assert!(db.execute_directly(sql).await.is_err(), "{sql} was allowed");
     }
+}
+
+async fn retention_counts_and_statistics_count_without_values(db: &TestDb) {
+    let store = db.open().await;
+    let now = t0();
+    // Two messages: one received now, one seven months ago; neither parsed (no travellers).
+    store
+        .insert_raw("XA", b"UNH+1+PAXLST'", now - Duration::hours(1))
+        .await
+        .unwrap();
+    store
+        .insert_raw("XA", b"UNH+1+PNRGOV'", now - Duration::days(210))
+        .await
+        .unwrap();
+    store
+        .append_audit(event(0, "user:1", "consult", "traveller:1"))
+        .await
+        .unwrap();
+    let counts = store
+        .retention_counts(store::AgeLimits {
+            recent: now - Duration::hours(48),
+            masking: now - Duration::days(182),
+            hard_delete: now - Duration::days(5 * 365),
+        })
+        .await
+        .unwrap();
+    assert!(counts.traveller_versions.is_empty());
+    assert_eq!(
+        counts.raw_messages,
+        vec![store::AgeCounts {
+            kind: "unparsed".into(),
+            under_48_hours: 1,
+            under_6_months: 0,
+            under_5_years: 1,
+            over_5_years: 0,
+        }]
+    );
+    let statistics = store.statistics().await.unwrap();
+    assert_eq!(statistics.messages_by_state, vec![("received".into(), 2)]);
+    assert_eq!(
+        statistics.audit_records_by_action,
+        vec![("consult".into(), 1)]
+    );
+    assert_eq!(statistics.travellers, 0);
+    assert!(statistics.unmask_requests_by_outcome.is_empty());
 }

@@ -620,3 +620,118 @@ async fn unmask_approval_expires() {
     assert_eq!(status, 200);
     assert_eq!(mine[0]["status"], "expired");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dpo_searches_the_audit_log_and_exports_everything_on_one_person() {
+    let scene = scene("").await;
+    indexed(&scene).await;
+    let t = scene.traveller_id;
+    let url = |path: &str| scene.server.url(path);
+    let (status, _) = get(
+        &scene.client,
+        &url(&format!("/api/v1/travellers/{t}")),
+        &scene.officer,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Only the DPO reads the log.
+    let (status, _) = get(
+        &scene.client,
+        &url("/api/v1/dpo/audit"),
+        &scene.analyst,
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, records) = get(
+        &scene.client,
+        &url(&format!(
+            "/api/v1/dpo/audit?object=traveller:{t}&action=consult"
+        )),
+        &scene.dpo,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let records = records.as_array().expect("array").clone();
+    assert!(!records.is_empty());
+    assert!(records
+        .iter()
+        .any(|r| r["route"] == "GET /api/v1/travellers/{id}"));
+    // Reading the log is logged.
+    let record = head(&scene.store).await;
+    assert_eq!(record.event.route.as_deref(), Some("GET /api/v1/dpo/audit"));
+    assert_eq!(record.event.purpose.as_deref(), Some("dpo_oversight"));
+    // Retention status: the two travellers of the API list, received just now.
+    let (status, retention) = get(
+        &scene.client,
+        &url("/api/v1/dpo/retention"),
+        &scene.dpo,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let versions = &retention["traveller_versions"][0];
+    assert_eq!(versions["regime"], "api");
+    assert_eq!(versions["under_48_hours"], 2);
+    assert_eq!(versions["over_5_years"], 0);
+    assert_eq!(retention["raw_messages"][0]["under_48_hours"], 1);
+    // Statistics: counts only.
+    let (status, statistics) = get(
+        &scene.client,
+        &url("/api/v1/dpo/statistics"),
+        &scene.dpo,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(statistics["travellers"], 2);
+    assert_eq!(statistics["flights"], 1);
+    let text = statistics.to_string().to_uppercase();
+    for value in ["TRENSCHEL", "VOLKMAR", "C4KX81T27", "EXAMPLE"] {
+        assert!(!text.contains(value), "statistics hold {value}");
+    }
+    // Subject access, by id and by name and birth date: the same person's records, audited as an export.
+    let (status, by_id) = get(
+        &scene.client,
+        &url(&format!("/api/v1/dpo/subject-access?traveller_id={t}")),
+        &scene.dpo,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(by_id["travellers"][0]["id"], t);
+    let versions = by_id["travellers"][0]["versions"]
+        .as_array()
+        .expect("versions");
+    assert_eq!(versions[0]["record"]["surname"], "TRENSCHEL");
+    assert_eq!(versions[0]["message_id"], scene.message_id);
+    let record = head(&scene.store).await;
+    assert_eq!(record.event.action, "export");
+    assert_eq!(record.event.object, format!("traveller:{t}"));
+    assert_eq!(record.event.purpose.as_deref(), Some("subject_access"));
+    let (status, by_name) = get(
+        &scene.client,
+        &url("/api/v1/dpo/subject-access?surname=TRENSCHEL&given_names=VOLKMAR&birth_date=1971-03-14"),
+        &scene.dpo,
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let found: Vec<i64> = by_name["travellers"]
+        .as_array()
+        .expect("travellers")
+        .iter()
+        .filter_map(|t| t["id"].as_i64())
+        .collect();
+    assert_eq!(found, vec![t], "the bystander is not in the export");
+    let (status, _) = get(
+        &scene.client,
+        &url("/api/v1/dpo/subject-access?surname=TRENSCHEL"),
+        &scene.dpo,
+        None,
+    )
+    .await;
+    assert_eq!(status, 400, "a name alone is not enough");
+}
