@@ -34,16 +34,12 @@ fn store_error(error: &StoreError) -> Response {
     }
 }
 
-fn instant(field: &str, value: &Option<String>) -> Result<Option<OffsetDateTime>, Response> {
+/// An RFC 3339 query value; the problem text when it is not one.
+fn instant(field: &str, value: &Option<String>) -> Result<Option<OffsetDateTime>, String> {
     let Some(text) = value else { return Ok(None) };
     OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
         .map(Some)
-        .map_err(|_| {
-            answer(
-                StatusCode::BAD_REQUEST,
-                &format!("{field} must be an RFC 3339 instant"),
-            )
-        })
+        .map_err(|_| format!("{field} must be an RFC 3339 instant"))
 }
 
 #[derive(Deserialize)]
@@ -79,13 +75,12 @@ pub async fn audit_search(
     State(state): State<AppState>,
     Query(params): Query<AuditParams>,
 ) -> Response {
-    let from = match instant("from", &params.from) {
-        Ok(at) => at,
-        Err(response) => return response,
-    };
-    let until = match instant("until", &params.until) {
-        Ok(at) => at,
-        Err(response) => return response,
+    let (from, until) = match (
+        instant("from", &params.from),
+        instant("until", &params.until),
+    ) {
+        (Ok(from), Ok(until)) => (from, until),
+        (Err(problem), _) | (_, Err(problem)) => return answer(StatusCode::BAD_REQUEST, &problem),
     };
     let query = AuditQuery {
         actor: params.actor,
@@ -266,24 +261,24 @@ fn birth_date(text: &str) -> Option<time::Date> {
 async fn subject_travellers(
     state: &AppState,
     params: &SubjectParams,
-) -> Result<Vec<i64>, Response> {
+) -> Result<Vec<i64>, (StatusCode, &'static str)> {
     if let Some(id) = params.traveller_id {
         return Ok(vec![id]);
     }
     let (Some(surname), Some(date)) = (&params.surname, &params.birth_date) else {
-        return Err(answer(
+        return Err((
             StatusCode::BAD_REQUEST,
             "name the person by traveller_id, or by surname (and given_names) with birth_date",
         ));
     };
     let Some(date) = birth_date(date) else {
-        return Err(answer(
+        return Err((
             StatusCode::BAD_REQUEST,
             "birth_date must be a date YYYY-MM-DD",
         ));
     };
     let Some(index) = state.history.clone() else {
-        return Err(answer(
+        return Err((
             StatusCode::SERVICE_UNAVAILABLE,
             "history index not configured",
         ));
@@ -299,9 +294,9 @@ async fn subject_travellers(
         Ok(Ok(hits)) => Ok(hits.into_iter().map(|h| h.traveller.traveller_id).collect()),
         Ok(Err(error)) => {
             tracing::error!(error = %error, "subject-access search failed");
-            Err(answer(StatusCode::BAD_REQUEST, "the search failed"))
+            Err((StatusCode::BAD_REQUEST, "the search failed"))
         }
-        Err(_) => Err(answer(StatusCode::SERVICE_UNAVAILABLE, "search failed")),
+        Err(_) => Err((StatusCode::SERVICE_UNAVAILABLE, "search failed")),
     }
 }
 
@@ -313,7 +308,7 @@ pub async fn subject_access(
 ) -> Response {
     let ids = match subject_travellers(&state, &params).await {
         Ok(ids) => ids,
-        Err(response) => return response,
+        Err((status, problem)) => return answer(status, problem),
     };
     let now = state.clock.now();
     let mut travellers = Vec::new();
