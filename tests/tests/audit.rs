@@ -490,6 +490,15 @@ async fn request_unmask(scene: &Scene) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approval_by_an_account_inside_the_unit_is_refused() {
     let scene = scene("").await;
+    let (status, _) = post_json(
+        &scene.client,
+        &scene.server.url("/api/v1/unmask-requests"),
+        &scene.analyst,
+        json!({"traveller_id": scene.traveller_id, "purpose": "case_request",
+               "legal_category": "shoplifting", "justification": "not a serious crime"}),
+    )
+    .await;
+    assert_eq!(status, 400, "a category outside Annex II");
     let id = request_unmask(&scene).await;
     let decision = scene
         .server
