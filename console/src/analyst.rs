@@ -19,6 +19,7 @@ use std::collections::HashSet;
 use store::history::{CoTraveller, HistoryError, HistoryQuery, LinkKind, TravellerDoc, MAX_LIMIT};
 use store::{StoreError, TravellerId};
 
+use crate::audit_log::with_objects;
 use crate::disclosure::{kind_named, Disclosure, Retention, Shown};
 use crate::officer::LoadError;
 use crate::routes::rfc3339;
@@ -274,7 +275,10 @@ pub(crate) async fn load_search(
 
 pub async fn search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> Response {
     match load_search(&state, &params, Disclosure::Masked).await {
-        Ok(hits) => Json(hits).into_response(),
+        Ok(hits) => {
+            let ids = hits.iter().map(|hit| hit.traveller.traveller_id).collect();
+            with_objects(Json(hits).into_response(), "traveller", ids)
+        }
         Err(error) => error.into_response(),
     }
 }
@@ -365,7 +369,12 @@ pub async fn co_travellers(
     Query(params): Query<CoTravellerParams>,
 ) -> Response {
     match load_co_travellers(&state, id, params.limit, Disclosure::Masked).await {
-        Ok(found) => Json(found).into_response(),
+        Ok(found) => {
+            let ids = std::iter::once(id)
+                .chain(found.iter().map(|co| co.traveller.traveller_id))
+                .collect();
+            with_objects(Json(found).into_response(), "traveller", ids)
+        }
         Err(error) => error.into_response(),
     }
 }

@@ -9,7 +9,7 @@
 //! the access into 401 (no or bad credentials), 403 (authenticated, but the wrong kind or role) or a pass.
 
 use axum::http::{header, HeaderMap, StatusCode};
-use store::{Carrier, ContentHash, Role, Store, StoreError, User};
+use store::{Approver, Carrier, ContentHash, Role, Store, StoreError, User};
 use time::OffsetDateTime;
 
 use crate::session::{self, ActiveSession, Timeouts};
@@ -44,13 +44,15 @@ pub enum Access {
     AnyUser,
     /// People with one of these roles.
     Roles(&'static [Role]),
+    /// Approvers only: accounts outside the unit that decide unmask requests and nothing else.
+    Approver,
 }
 
 impl Access {
     /// The roles allowed, for the OpenAPI document (`None` for public and carrier routes).
     pub fn roles(self) -> Option<Vec<Role>> {
         match self {
-            Access::Public | Access::Carrier => None,
+            Access::Public | Access::Carrier | Access::Approver => None,
             Access::AnyUser => Some(Role::ALL.to_vec()),
             Access::Roles(roles) => Some(roles.to_vec()),
         }
@@ -71,6 +73,8 @@ pub enum Principal {
         carrier: Carrier,
         credential: Credential,
     },
+    /// An approver outside the unit (its own account type, never a user role).
+    Approver(Approver),
 }
 
 /// Why a request is refused.
@@ -174,6 +178,12 @@ async fn authenticate_without_session(
                 credential,
             })));
         }
+        if let Some(approver) = store.approver_by_token(&digest).await? {
+            if approver.disabled {
+                return Ok(Err(Refusal::Unauthenticated));
+            }
+            return Ok(Ok(Some(Principal::Approver(approver))));
+        }
         return Ok(Err(Refusal::Unauthenticated));
     }
     match certificate_carrier {
@@ -208,7 +218,9 @@ pub fn check(
                 Ok(())
             }
         }
-        (Access::Carrier, Principal::User(_)) => Err(Refusal::Forbidden),
+        (Access::Carrier, _) => Err(Refusal::Forbidden),
+        (Access::Approver, Principal::Approver(_)) => Ok(()),
+        (Access::Approver, _) => Err(Refusal::Forbidden),
         (Access::AnyUser, Principal::User(_)) => Ok(()),
         (Access::Roles(roles), Principal::User(user)) if roles.contains(&user.role) => Ok(()),
         (Access::AnyUser | Access::Roles(_), _) => Err(Refusal::Forbidden),
@@ -257,6 +269,36 @@ mod tests {
         assert_eq!(
             check(Access::AnyUser, Some(&by_cert), false),
             Err(Refusal::Forbidden)
+        );
+    }
+
+    #[test]
+    fn only_approvers_pass_approver_routes_and_approvers_pass_nothing_else() {
+        let approver = Principal::Approver(store::Approver {
+            id: store::ApproverId::new(1),
+            name: "judge".into(),
+            authority: "court".into(),
+            created_at: time::OffsetDateTime::UNIX_EPOCH,
+            disabled: false,
+        });
+        assert_eq!(check(Access::Approver, Some(&approver), false), Ok(()));
+        for access in [
+            Access::Carrier,
+            Access::AnyUser,
+            Access::Roles(&[Role::Admin, Role::Dpo, Role::Analyst, Role::Officer]),
+        ] {
+            assert_eq!(
+                check(access, Some(&approver), false),
+                Err(Refusal::Forbidden)
+            );
+        }
+        assert_eq!(
+            check(Access::Approver, Some(&carrier(Credential::Token)), false),
+            Err(Refusal::Forbidden)
+        );
+        assert_eq!(
+            check(Access::Approver, None, false),
+            Err(Refusal::Unauthenticated)
         );
     }
 

@@ -55,6 +55,13 @@ pub struct Config {
     /// `serve` runs the retention purge at start and then every this many hours; 0 turns the schedule off
     /// (read-time masking still applies; `paxwatch retention run` purges on demand).
     pub retention_purge_hours: u32,
+    /// The key that seals audit checkpoints (HMAC-SHA-256), kept outside the database; when absent it is
+    /// generated once into `data_dir/audit/checkpoint.key` (mode 0600).
+    pub audit_key: Option<PathBuf>,
+    /// A checkpoint seals the audit chain's head every this many records (and on a timer in `serve`).
+    pub audit_checkpoint_every: u64,
+    /// An approved unmask request can be used for this many hours after the decision.
+    pub unmask_approval_hours: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +96,9 @@ impl Default for Config {
             session_idle_seconds: 30 * 60,
             session_absolute_seconds: 12 * 60 * 60,
             retention_purge_hours: 1,
+            audit_key: None,
+            audit_checkpoint_every: 1000,
+            unmask_approval_hours: 24,
         }
     }
 }
@@ -116,7 +126,8 @@ impl Config {
     /// `PAXWATCH_RATE_LIMIT_PER_SECOND`, `PAXWATCH_RATE_LIMIT_BURST`, `PAXWATCH_PARTY_ID`,
     /// `PAXWATCH_JSON_LOGS`, `PAXWATCH_SPOOL_DIR`, `PAXWATCH_RESCREEN_WINDOW_HOURS`, `PAXWATCH_MATCH_POLICY`,
     /// `PAXWATCH_CLOCK_OFFSET_DAYS`, `PAXWATCH_SESSION_IDLE_SECONDS`, `PAXWATCH_SESSION_ABSOLUTE_SECONDS`,
-    /// `PAXWATCH_RETENTION_PURGE_HOURS`). Takes the variables as pairs so tests need not touch the process
+    /// `PAXWATCH_RETENTION_PURGE_HOURS`, `PAXWATCH_AUDIT_KEY`, `PAXWATCH_AUDIT_CHECKPOINT_EVERY`,
+    /// `PAXWATCH_UNMASK_APPROVAL_HOURS`). Takes the variables as pairs so tests need not touch the process
     /// environment.
     pub fn apply_env<I, K, V>(&mut self, vars: I) -> Result<(), ConfigError>
     where
@@ -186,6 +197,16 @@ impl Config {
                     self.session_absolute_seconds =
                         value.parse().map_err(|_| invalid("not a whole number"))?
                 }
+                "AUDIT_KEY" => self.audit_key = Some(PathBuf::from(value)),
+                "AUDIT_CHECKPOINT_EVERY" => {
+                    self.audit_checkpoint_every =
+                        value.parse().map_err(|_| invalid("not a whole number"))?
+                }
+                "UNMASK_APPROVAL_HOURS" => {
+                    self.unmask_approval_hours = value
+                        .parse()
+                        .map_err(|_| invalid("not a whole number of hours"))?
+                }
                 // Other PAXWATCH_* variables belong to other parts (PAXWATCH_LOG, test settings).
                 _ => {}
             }
@@ -217,6 +238,16 @@ impl Config {
         if self.require_client_certificate && self.client_ca.is_none() {
             return Err(ConfigError::Invalid(
                 "require_client_certificate needs client_ca".into(),
+            ));
+        }
+        if self.audit_checkpoint_every == 0 {
+            return Err(ConfigError::Invalid(
+                "audit_checkpoint_every must be positive".into(),
+            ));
+        }
+        if self.unmask_approval_hours == 0 {
+            return Err(ConfigError::Invalid(
+                "unmask_approval_hours must be positive".into(),
             ));
         }
         if self.body_limit == 0 {

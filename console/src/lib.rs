@@ -3,6 +3,8 @@
 //!
 //! - [`config`]: TOML configuration with `PAXWATCH_*` environment overrides.
 //! - [`tls`]: rustls server setup (configured PEM or a generated self-signed pair), mutual TLS.
+//! - [`audit_log`]: the audit declaration of routes, the server's writer of the audit chain, its key,
+//!   and verification of the stored chain.
 //! - [`auth`]: principals (people with roles, carriers), tokens, the access check.
 //! - [`routes`]: the route table — every route with its access rule; router and OpenAPI come from it.
 //! - [`disclosure`]: what a view may show of personal data now (retention at read time).
@@ -10,6 +12,8 @@
 //! - `messages`: the airline endpoint (store, acknowledge, quarantine or hand to the pipeline).
 //! - `analyst`: history search and co-travellers over the tantivy index.
 //! - `officer`: alerts (list, detail, decision), flights, manifests, travellers.
+//! - `unmask`: unmask requests (analyst), decisions (approver outside the unit), the unmasked view.
+//! - `dpo`: audit search, retention status, statistics, subject-access export (role dpo).
 //! - [`password`]: argon2id hashing of people's passwords.
 //! - [`metrics`]: the Prometheus recorder and metric names.
 //! - [`server`]: start, graceful shutdown.
@@ -17,9 +21,11 @@
 //! - `web`: the browser console's server-rendered pages (officer, analyst, carrier portal).
 
 mod analyst;
+pub mod audit_log;
 pub mod auth;
 pub mod config;
 pub mod disclosure;
+mod dpo;
 pub mod intake;
 mod messages;
 pub mod metrics;
@@ -29,6 +35,7 @@ pub mod routes;
 pub mod server;
 pub mod session;
 pub mod tls;
+mod unmask;
 pub mod web;
 
 pub use config::{Config, ConfigError, RateLimit};

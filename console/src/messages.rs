@@ -122,5 +122,5 @@ pub(crate) async fn post_message(
         ACK_ACTION_HEADER,
         HeaderValue::from_static(ack.action.code()),
     );
-    response
+    crate::audit_log::with_objects(response, "message", vec![receipt.id.get()])
 }

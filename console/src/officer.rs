@@ -20,6 +20,7 @@ use store::{
     VersionClock, MAX_PAGE_SIZE,
 };
 
+use crate::audit_log::with_objects;
 use crate::auth::Principal;
 use crate::disclosure::{Disclosure, Retention, Shown};
 use crate::routes::rfc3339;
@@ -293,7 +294,10 @@ pub async fn list_alerts(
     Query(params): Query<AlertListParams>,
 ) -> Response {
     match load_alerts(&state, &params, Disclosure::Masked).await {
-        Ok(alerts) => Json(alerts).into_response(),
+        Ok(alerts) => {
+            let ids = alerts.iter().map(|alert| alert.id).collect();
+            with_objects(Json(alerts).into_response(), "alert", ids)
+        }
         Err(error) => error.into_response(),
     }
 }
@@ -479,7 +483,10 @@ pub async fn list_flights(
     Query(params): Query<FlightListParams>,
 ) -> Response {
     match load_flights(&state, &params).await {
-        Ok(flights) => Json(flights).into_response(),
+        Ok(flights) => {
+            let ids = flights.iter().map(|flight| flight.id).collect();
+            with_objects(Json(flights).into_response(), "flight", ids)
+        }
         Err(error) => error.into_response(),
     }
 }
@@ -551,7 +558,10 @@ async fn find_manifest(
 
 pub async fn flight_manifest(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
     match load_manifest(&state, id, Disclosure::Masked).await {
-        Ok(manifest) => Json(manifest).into_response(),
+        Ok(manifest) => {
+            let ids = manifest.travellers.iter().map(|t| t.traveller_id).collect();
+            with_objects(Json(manifest).into_response(), "traveller", ids)
+        }
         Err(error) => error.into_response(),
     }
 }

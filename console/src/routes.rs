@@ -17,16 +17,22 @@ use utoipa::openapi::{
     ResponseBuilder,
 };
 
+use privacy::{AuditAction, Purpose};
+
 use crate::analyst;
+use crate::audit_log::{self, AuditObjects, Audited, PURPOSE_HEADER};
 use crate::auth::{self, Access, Principal};
+use crate::dpo;
 use crate::messages;
 use crate::officer;
 use crate::server::AppState;
 use crate::tls::ClientCertificate;
+use crate::unmask;
 
 const ADMIN: &[Role] = &[Role::Admin];
 const OFFICER: &[Role] = &[Role::Officer];
 const ANALYST: &[Role] = &[Role::Analyst];
+const DPO: &[Role] = &[Role::Dpo];
 
 /// One route of the API.
 pub struct Route {
@@ -36,7 +42,23 @@ pub struct Route {
     pub summary: &'static str,
     /// Status codes besides 401/403 (added for every non-public route), with their meaning.
     pub responses: &'static [(u16, &'static str)],
+    /// Routes that read or write personal data are audited: one record per request, after the handler.
+    pub audit: Option<Audited>,
     pub handler: MethodRouter<AppState>,
+}
+
+/// The audit declaration of a route: `action` on `object` (the kind the path's `{id}` names), for
+/// `purpose` unless the request names another in `X-Paxwatch-Purpose`.
+pub(crate) const fn audited(
+    action: AuditAction,
+    object: &'static str,
+    purpose: Purpose,
+) -> Option<Audited> {
+    Some(Audited {
+        action,
+        object,
+        purpose,
+    })
 }
 
 /// Every route of the server.
@@ -48,6 +70,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Public,
             summary: "Liveness and database reachability (no data)",
             responses: &[(200, "alive, database reachable"), (503, "database unreachable")],
+            audit: None,
             handler: get(healthz),
         },
         Route {
@@ -56,6 +79,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(ADMIN),
             summary: "Prometheus metrics (text exposition format)",
             responses: &[(200, "metrics")],
+            audit: None,
             handler: get(metrics),
         },
         Route {
@@ -64,6 +88,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::AnyUser,
             summary: "This document",
             responses: &[(200, "the OpenAPI document")],
+            audit: None,
             handler: get(openapi_document),
         },
         Route {
@@ -78,6 +103,7 @@ pub fn routes() -> Vec<Route> {
                 (429, "carrier rate limit exceeded; see Retry-After"),
                 (503, "database unavailable; nothing acknowledged, retry"),
             ],
+            audit: audited(AuditAction::Collect, "message", Purpose::CarrierTransfer),
             handler: post(messages::post_message),
         },
         Route {
@@ -86,6 +112,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(OFFICER),
             summary: "Alerts, newest first (query: status=open|confirmed|dismissed, flight, before, limit)",
             responses: &[(200, "alerts"), (400, "bad filter")],
+            audit: audited(AuditAction::Consult, "alert", Purpose::PreArrivalAssessment),
             handler: get(officer::list_alerts),
         },
         Route {
@@ -94,6 +121,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(OFFICER),
             summary: "One alert with its per-field explanation, the flight, the traveller's current data and the decisions",
             responses: &[(200, "the alert"), (404, "no such alert")],
+            audit: audited(AuditAction::Consult, "alert", Purpose::PreArrivalAssessment),
             handler: get(officer::alert_detail),
         },
         Route {
@@ -102,6 +130,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(OFFICER),
             summary: "Confirm or dismiss an alert with a reason (JSON: outcome, reason); a dismissed pair is not raised again unless the traveller's data change",
             responses: &[(200, "the alert after the decision"), (400, "bad outcome or empty reason"), (404, "no such alert")],
+            audit: audited(AuditAction::Alter, "alert", Purpose::PreArrivalAssessment),
             handler: post(officer::decide_alert),
         },
         Route {
@@ -110,6 +139,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(OFFICER),
             summary: "Flights (query: carrier, from, until as YYYY-MM-DD local departure dates, after, limit)",
             responses: &[(200, "flights"), (400, "bad filter")],
+            audit: audited(AuditAction::Consult, "flight", Purpose::PreArrivalAssessment),
             handler: get(officer::list_flights),
         },
         Route {
@@ -118,6 +148,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(OFFICER),
             summary: "A flight and the current data of every traveller on it",
             responses: &[(200, "the manifest"), (404, "no such flight")],
+            audit: audited(AuditAction::Consult, "flight", Purpose::PreArrivalAssessment),
             handler: get(officer::flight_manifest),
         },
         Route {
@@ -126,6 +157,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(OFFICER),
             summary: "One traveller: every version of their data with what changed, and their alerts",
             responses: &[(200, "the traveller"), (404, "no such traveller")],
+            audit: audited(AuditAction::Consult, "traveller", Purpose::PreArrivalAssessment),
             handler: get(officer::traveller),
         },
         Route {
@@ -134,6 +166,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(ANALYST),
             summary: "Historical travel search (query: name (fuzzy), surname, given_names, document, birth_date, from, to, origin, destination, carrier, flight, pnr, email, phone, limit, offset); all criteria combine",
             responses: &[(200, "travellers, best name match first, else newest"), (400, "no or bad criterion")],
+            audit: audited(AuditAction::Consult, "search", Purpose::CriteriaAnalysis),
             handler: get(analyst::search),
         },
         Route {
@@ -142,7 +175,98 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(ANALYST),
             summary: "Travellers sharing a PNR locator, e-mail, phone or payment reference with this one, with what they share",
             responses: &[(200, "co-travellers"), (404, "traveller not in the history index")],
+            audit: audited(AuditAction::Consult, "traveller", Purpose::CriteriaAnalysis),
             handler: get(analyst::co_travellers),
+        },
+        Route {
+            method: HttpMethod::Post,
+            path: "/api/v1/unmask-requests",
+            access: Access::Roles(ANALYST),
+            summary: "Ask to see one traveller unmasked (JSON: traveller_id, purpose of Art. 6(2), legal_category of Annex II, justification); an approver outside the unit decides",
+            responses: &[(201, "the request, pending"), (400, "bad purpose, category or empty justification"), (404, "no such traveller")],
+            audit: audited(AuditAction::Request, "traveller", Purpose::CaseRequest),
+            handler: post(unmask::create_request),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/unmask-requests",
+            access: Access::Roles(ANALYST),
+            summary: "The caller's unmask requests with their status (pending, approved, expired, refused), newest first (query: before, limit)",
+            responses: &[(200, "requests")],
+            audit: None,
+            handler: get(unmask::my_requests),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/unmask-requests/{id}/traveller",
+            access: Access::Roles(ANALYST),
+            summary: "The traveller of an approved, unexpired unmask request of the caller's; every view is audited",
+            responses: &[(200, "the traveller"), (403, "not the requester, not approved, refused or expired"), (404, "no such request")],
+            audit: audited(AuditAction::Unmask, "unmask_request", Purpose::CaseRequest),
+            handler: get(unmask::unmasked_traveller),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/approver/unmask-requests",
+            access: Access::Approver,
+            summary: "Every unmask request with its status, for the approver to decide (query: before, limit)",
+            responses: &[(200, "requests")],
+            audit: None,
+            handler: get(unmask::requests_for_approver),
+        },
+        Route {
+            method: HttpMethod::Post,
+            path: "/api/v1/unmask-requests/{id}/decision",
+            access: Access::Approver,
+            summary: "An approver outside the unit approves or refuses an unmask request (JSON: decision approve|refuse, reason); any account of the unit is refused; approvals expire",
+            responses: &[(200, "the decided request"), (400, "bad decision or empty reason"), (404, "no such request"), (409, "already decided")],
+            audit: audited(AuditAction::Decide, "unmask_request", Purpose::UnmaskReview),
+            handler: post(unmask::decide),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/dpo/unmask-requests",
+            access: Access::Roles(DPO),
+            summary: "Every unmask request and decision (query: before, limit)",
+            responses: &[(200, "requests")],
+            audit: audited(AuditAction::Consult, "unmask_request", Purpose::DpoOversight),
+            handler: get(unmask::requests_for_dpo),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/dpo/audit",
+            access: Access::Roles(DPO),
+            summary: "The audit log, newest first (query: actor, action, object as kind:id, from, until as RFC 3339, before, limit)",
+            responses: &[(200, "audit records"), (400, "bad filter")],
+            audit: audited(AuditAction::Consult, "audit_record", Purpose::DpoOversight),
+            handler: get(dpo::audit_search),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/dpo/retention",
+            access: Access::Roles(DPO),
+            summary: "Traveller versions and raw messages held, per regime and age bucket (48 h, 6 months, 5 years)",
+            responses: &[(200, "counts")],
+            audit: audited(AuditAction::Consult, "retention_status", Purpose::DpoOversight),
+            handler: get(dpo::retention_status),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/dpo/statistics",
+            access: Access::Roles(DPO),
+            summary: "Statistics without personal data: messages, traveller versions, travellers, flights, alerts, unmask requests, audit records",
+            responses: &[(200, "counts")],
+            audit: audited(AuditAction::Consult, "statistics", Purpose::DpoOversight),
+            handler: get(dpo::statistics),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/dpo/subject-access",
+            access: Access::Roles(DPO),
+            summary: "Everything held on one person for a subject-access request (query: traveller_id, or surname, given_names and birth_date YYYY-MM-DD); audited as an export",
+            responses: &[(200, "the export"), (400, "no or bad criterion")],
+            audit: audited(AuditAction::Export, "traveller", Purpose::SubjectAccess),
+            handler: get(dpo::subject_access),
         },
         Route {
             method: HttpMethod::Get,
@@ -150,6 +274,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::AnyUser,
             summary: "The signed-in person",
             responses: &[(200, "id, name, role")],
+            audit: None,
             handler: get(me),
         },
         Route {
@@ -158,6 +283,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(ADMIN),
             summary: "Every user (never a token or password hash)",
             responses: &[(200, "users")],
+            audit: None,
             handler: get(admin_users),
         },
         Route {
@@ -166,6 +292,7 @@ pub fn routes() -> Vec<Route> {
             access: Access::Roles(ADMIN),
             summary: "Every carrier (never a token)",
             responses: &[(200, "carriers")],
+            audit: None,
             handler: get(admin_carriers),
         },
     ]
@@ -175,27 +302,51 @@ pub fn routes() -> Vec<Route> {
     .collect()
 }
 
-/// The router of `routes`, each behind its access guard.
+/// The router of `routes`, each behind its access guard (which also writes the audit record).
 pub fn router(routes: Vec<Route>, state: AppState) -> Router {
     let mut router = Router::new();
     for route in routes {
-        let page = crate::web::is_page(route.path);
-        let guard =
-            axum::middleware::from_fn_with_state((state.clone(), route.access, page), guard);
+        let rule = RouteRule {
+            access: route.access,
+            audit: route.audit,
+            method: route.method.clone(),
+            path: route.path,
+            page: crate::web::is_page(route.path),
+        };
+        let guard = axum::middleware::from_fn_with_state((state.clone(), rule), guard);
         router = router.route(route.path, route.handler.layer(guard));
     }
     router.with_state(state)
 }
 
+/// What the guard knows about its route.
+#[derive(Clone)]
+struct RouteRule {
+    access: Access,
+    audit: Option<Audited>,
+    method: HttpMethod,
+    path: &'static str,
+    /// A browser page: a missing sign-in gets the sign-in page and a wrong role the 403 page.
+    page: bool,
+}
+
+impl RouteRule {
+    fn route_name(&self) -> String {
+        let method = operation_id_method(&self.method).to_ascii_uppercase();
+        format!("{method} {}", self.path)
+    }
+}
+
 /// Authenticates the request and checks the route's access; passes the principal to the handler. A
-/// state-changing request authenticated by the session cookie must carry the session's CSRF token. Pages
-/// (`page`) answer a missing sign-in with the sign-in page and a wrong role with the 403 page.
+/// state-changing request authenticated by the session cookie must carry the session's CSRF token. On an
+/// audited route, refuses a request naming an unknown purpose, and records the request after the handler
+/// (or the refusal of an authenticated principal), answering 503 instead when the record cannot be written.
 async fn guard(
-    State((state, access, page)): State<(AppState, Access, bool)>,
+    State((state, rule)): State<(AppState, RouteRule)>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    if access == Access::Public {
+    if rule.access == Access::Public {
         return next.run(request).await;
     }
     let certificate = request.extensions().get::<ClientCertificate>().copied();
@@ -205,19 +356,43 @@ async fn guard(
         match auth::authenticate(&state.store, request.headers(), certificate, now, timeouts).await
         {
             Ok(Ok(authentication)) => authentication,
-            Ok(Err(refusal)) => return refuse_request(refusal, page, None),
+            Ok(Err(refusal)) => return refuse_request(refusal, rule.page, None),
             Err(error) => {
                 tracing::error!(error = %error, "authentication lookup failed");
                 return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
             }
         };
     let principal = authentication.principal;
+    let purpose = match rule.audit {
+        None => None,
+        Some(audited) => match request.headers().get(PURPOSE_HEADER) {
+            None => Some(audited.purpose),
+            Some(value) => match value.to_str().ok().and_then(Purpose::from_code) {
+                Some(purpose) => Some(purpose),
+                None => {
+                    return (
+                        StatusCode::BAD_REQUEST,
+                        Json(serde_json::json!({ "error": "unknown purpose" })),
+                    )
+                        .into_response()
+                }
+            },
+        },
+    };
+    let path = request.uri().path().to_owned();
     if let Err(refusal) = auth::check(
-        access,
+        rule.access,
         principal.as_ref(),
         state.config.require_client_certificate,
     ) {
-        return refuse_request(refusal, page, authentication.session.as_ref());
+        let response = refuse_request(refusal, rule.page, authentication.session.as_ref());
+        return match (rule.audit, principal.as_ref()) {
+            // A refused attempt on personal data is recorded too (privacy.md PNR-17).
+            (Some(audited), Some(principal)) => {
+                audit(&state, &rule, &audited, principal, purpose, &path, response).await
+            }
+            _ => response,
+        };
     }
     if let Some(session) = authentication.session {
         if !request.method().is_safe() {
@@ -228,10 +403,52 @@ async fn guard(
         }
         request.extensions_mut().insert(session);
     }
-    if let Some(principal) = principal {
-        request.extensions_mut().insert(principal);
+    let Some(principal) = principal else {
+        return next.run(request).await;
+    };
+    request.extensions_mut().insert(principal.clone());
+    let response = next.run(request).await;
+    match rule.audit {
+        Some(audited) => {
+            audit(
+                &state, &rule, &audited, &principal, purpose, &path, response,
+            )
+            .await
+        }
+        None => response,
     }
-    next.run(request).await
+}
+
+/// Records one request; the handler's response if the record is committed, else a 503.
+async fn audit(
+    state: &AppState,
+    rule: &RouteRule,
+    audited: &Audited,
+    principal: &Principal,
+    purpose: Option<Purpose>,
+    path: &str,
+    response: Response,
+) -> Response {
+    let ids = audit_log::path_ids(rule.path, path);
+    let object = audit_log::object(audited, &ids, response.extensions().get::<AuditObjects>());
+    let recorded = state
+        .audit
+        .record(
+            audit_log::actor(principal),
+            audited.action,
+            object,
+            purpose,
+            Some(rule.route_name()),
+            Some(response.status().as_u16().to_string()),
+        )
+        .await;
+    match recorded {
+        Ok(_) => response,
+        Err(error) => {
+            tracing::error!(error = %error, "audit record could not be written; answer withheld");
+            (StatusCode::SERVICE_UNAVAILABLE, "audit log unavailable").into_response()
+        }
+    }
 }
 
 fn refuse_request(
@@ -304,10 +521,10 @@ pub fn openapi(routes: &[Route]) -> OpenApi {
                             .build(),
                     )
                     .security(SecurityRequirement::new("bearer", Vec::<String>::new()));
-                let kind = if access == Access::Carrier {
-                    "carrier"
-                } else {
-                    "user"
+                let kind = match access {
+                    Access::Carrier => "carrier",
+                    Access::Approver => "approver",
+                    _ => "user",
                 };
                 extensions = extensions.add("x-paxwatch-access", kind);
                 if let Some(roles) = access.roles() {
@@ -315,6 +532,9 @@ pub fn openapi(routes: &[Route]) -> OpenApi {
                     extensions = extensions.add("x-paxwatch-roles", roles);
                 }
             }
+        }
+        if let Some(audited) = route.audit {
+            extensions = extensions.add("x-paxwatch-audit", audited.action.as_str());
         }
         let operation = operation.extensions(Some(extensions.build())).build();
         paths.add_path_operation(route.path, vec![route.method.clone()], operation);
@@ -343,8 +563,8 @@ pub fn openapi(routes: &[Route]) -> OpenApi {
         .build()
 }
 
-fn operation_id(route: &Route) -> String {
-    let method = match route.method {
+fn operation_id_method(method: &HttpMethod) -> &'static str {
+    match method {
         HttpMethod::Get => "get",
         HttpMethod::Post => "post",
         HttpMethod::Put => "put",
@@ -353,7 +573,11 @@ fn operation_id(route: &Route) -> String {
         HttpMethod::Head => "head",
         HttpMethod::Options => "options",
         HttpMethod::Trace => "trace",
-    };
+    }
+}
+
+fn operation_id(route: &Route) -> String {
+    let method = operation_id_method(&route.method);
     let path: String = route
         .path
         .chars()
@@ -414,7 +638,7 @@ async fn me(Extension(principal): Extension<Principal>) -> Response {
             role: user.role.as_str(),
         })
         .into_response(),
-        Principal::Carrier { .. } => StatusCode::FORBIDDEN.into_response(),
+        Principal::Carrier { .. } | Principal::Approver(_) => StatusCode::FORBIDDEN.into_response(),
     }
 }
 

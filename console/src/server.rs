@@ -12,6 +12,7 @@ use store::{MessageId, Store};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::audit_log::{self, AuditKeyError, AuditLog};
 use crate::config::Config;
 use crate::routes::{self, Route};
 use crate::tls::{self, ClientCertAcceptor, TlsError};
@@ -33,6 +34,8 @@ pub struct AppState {
     pub clock: Arc<dyn privacy::Clock>,
     /// Browser sign-in attempts per user name and client address.
     pub login_throttle: Arc<crate::session::LoginThrottle>,
+    /// The audit chain every personal-data route writes to (see `routes::guard`).
+    pub audit: Arc<AuditLog>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +54,12 @@ pub enum ServeError {
     Task(#[from] tokio::task::JoinError),
     #[error("the OpenAPI document could not be written")]
     OpenApi(#[from] serde_json::Error),
+    #[error(transparent)]
+    AuditKey(#[from] AuditKeyError),
 }
+
+/// How often the running server seals the audit chain's head (besides every N records).
+const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(300);
 
 /// A server that is listening.
 pub struct Running {
@@ -60,6 +68,8 @@ pub struct Running {
     pub self_signed_cert: Option<PathBuf>,
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
+    checkpoints: JoinHandle<()>,
+    audit: Arc<AuditLog>,
 }
 
 impl Running {
@@ -68,9 +78,14 @@ impl Running {
         self.handle.graceful_shutdown(Some(grace));
     }
 
-    /// Waits until the server has stopped.
+    /// Waits until the server has stopped, then seals the audit chain's head.
     pub async fn stopped(self) -> Result<(), ServeError> {
-        self.task.await?.map_err(ServeError::Serve)
+        let served = self.task.await;
+        self.checkpoints.abort();
+        if let Err(error) = self.audit.checkpoint_head().await {
+            tracing::warn!(error = %error, "final audit checkpoint failed");
+        }
+        served?.map_err(ServeError::Serve)
     }
 }
 
@@ -127,6 +142,13 @@ pub async fn start_with_services(
     let rate_limiter = RateLimiter::keyed(Quota::per_second(per_second).allow_burst(burst));
     let listen = config.listen;
     let clock = config.clock();
+    let audit_key = audit_log::load_or_create_key(&config)?;
+    let audit = Arc::new(AuditLog::new(
+        store.clone(),
+        audit_key,
+        config.audit_checkpoint_every,
+        clock.clone(),
+    ));
     let state = AppState {
         store,
         config: Arc::new(config),
@@ -136,6 +158,7 @@ pub async fn start_with_services(
         openapi_json: Arc::new(openapi_json),
         clock,
         login_throttle: Arc::new(crate::session::LoginThrottle::new()),
+        audit: audit.clone(),
     };
     let router = routes::router(routes, state);
     let handle: Handle<SocketAddr> = Handle::new();
@@ -156,12 +179,28 @@ pub async fn start_with_services(
         });
     };
     tracing::info!(address = %local_addr, "listening");
+    let checkpoints = tokio::spawn(seal_periodically(audit.clone()));
     Ok(Running {
         local_addr,
         self_signed_cert: server_tls.self_signed_cert,
         handle,
         task,
+        checkpoints,
+        audit,
     })
+}
+
+/// Seals the audit chain's head every [`CHECKPOINT_INTERVAL`], so a quiet log is sealed too.
+async fn seal_periodically(audit: Arc<AuditLog>) {
+    let mut interval = tokio::time::interval(CHECKPOINT_INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    interval.tick().await;
+    loop {
+        interval.tick().await;
+        if let Err(error) = audit.checkpoint_head().await {
+            tracing::warn!(error = %error, "audit checkpoint failed");
+        }
+    }
 }
 
 /// Resolves on ctrl-c or SIGTERM.

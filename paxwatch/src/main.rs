@@ -55,6 +55,12 @@ enum Command {
     /// Airlines that send messages.
     #[command(subcommand)]
     Carrier(cmd::account::CarrierCommand),
+    /// The audit log: `audit verify` recomputes the chain and its checkpoints.
+    #[command(subcommand)]
+    Audit(cmd::audit::AuditCommand),
+    /// Approvers: accounts outside the unit that decide unmask requests.
+    #[command(subcommand)]
+    Approver(cmd::audit::ApproverCommand),
     /// Benchmarks with their baselines measured in the same run.
     #[command(subcommand)]
     Bench(cmd::bench::Command),
@@ -70,6 +76,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args, cli.log_json),
         Command::User(command) => cmd::account::run_user(command),
         Command::Carrier(command) => cmd::account::run_carrier(command),
+        Command::Audit(command) => cmd::audit::run_audit(command),
+        Command::Approver(command) => cmd::audit::run_approver(command),
         Command::Parse(args) => cmd::parse::run(args),
         Command::Screen(args) => cmd::screen::run(args),
         Command::Match(args) => cmd::match_travellers::run(args),

@@ -12,18 +12,75 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-/// One auditable event. Fields are identifiers and codes: a user name, `traveller:123`, a purpose code.
+/// One auditable event. Fields are identifiers and codes: `user:7`, `traveller:123`, a purpose code;
+/// never a name, a document number or message content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEvent {
     pub at: OffsetDateTime,
-    /// The account (user name, `carrier:LH`, `system`).
+    /// The account, as kind and id (`user:7`, `carrier:LH`, `approver:2`, `system`).
     pub actor: String,
-    /// What was done: `collect`, `consult`, `disclose`, `alter`, `erase`, `unmask`, `decide` ...
+    /// What was done: an [`AuditAction`] code.
     pub action: String,
-    /// What it was done to, as identifiers (`message:17`, `alert:4`, `search`).
+    /// What it was done to, as a kind and identifiers (`message:17`, `traveller:4,9`, `search`).
     pub object: String,
-    /// Why (a purpose code from the closed set, or a request id); `None` only for system actions.
+    /// Why (a [`crate::Purpose`] code); `None` only for system actions.
     pub purpose: Option<String>,
+    /// The route template that did it (`GET /api/v1/travellers/{id}`), or the job's name.
+    pub route: Option<String>,
+    /// How it ended (the HTTP status for requests: `200`, `403` ...).
+    pub outcome: Option<String>,
+}
+
+/// What was done to personal data (privacy.md PNR-17, LED-1: collection, alteration, consultation,
+/// disclosure, combination, erasure; plus the unmasking workflow and exports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    /// Data received from a carrier.
+    Collect,
+    /// Data read or searched.
+    Consult,
+    /// Data changed or a decision recorded on it.
+    Alter,
+    /// Masked data shown unmasked under an approved request.
+    Unmask,
+    /// An unmasking asked for.
+    Request,
+    /// An unmasking approved or refused.
+    Decide,
+    /// Everything on one person handed out (subject access).
+    Export,
+    /// Data masked or deleted.
+    Erase,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 8] = [
+        AuditAction::Collect,
+        AuditAction::Consult,
+        AuditAction::Alter,
+        AuditAction::Unmask,
+        AuditAction::Request,
+        AuditAction::Decide,
+        AuditAction::Export,
+        AuditAction::Erase,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Collect => "collect",
+            AuditAction::Consult => "consult",
+            AuditAction::Alter => "alter",
+            AuditAction::Unmask => "unmask",
+            AuditAction::Request => "request",
+            AuditAction::Decide => "decide",
+            AuditAction::Export => "export",
+            AuditAction::Erase => "erase",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == code)
+    }
 }
 
 /// An event with its place in the chain.
@@ -53,19 +110,21 @@ fn micros(at: OffsetDateTime) -> i128 {
 /// The hash of record `seq` holding `event` after a record whose hash is `prev_hash`.
 pub fn record_hash(seq: u64, prev_hash: &[u8; 32], event: &AuditEvent) -> [u8; 32] {
     let mut hasher = Sha256::new();
-    hasher.update(b"paxwatch-audit-v1");
+    hasher.update(b"paxwatch-audit-v2");
     hasher.update(seq.to_be_bytes());
     hasher.update(prev_hash);
     hasher.update(micros(event.at).to_be_bytes());
     put_field(&mut hasher, event.actor.as_bytes());
     put_field(&mut hasher, event.action.as_bytes());
     put_field(&mut hasher, event.object.as_bytes());
-    match &event.purpose {
-        Some(purpose) => {
-            hasher.update([1]);
-            put_field(&mut hasher, purpose.as_bytes());
+    for optional in [&event.purpose, &event.route, &event.outcome] {
+        match optional {
+            Some(value) => {
+                hasher.update([1]);
+                put_field(&mut hasher, value.as_bytes());
+            }
+            None => hasher.update([0]),
         }
-        None => hasher.update([0]),
     }
     hasher.finalize().into()
 }
@@ -149,52 +208,81 @@ pub struct Verified {
     pub checkpoints: usize,
 }
 
+/// Verifies a chain record by record, so a store can stream millions of records through it.
+pub struct Verifier {
+    checkpoints: Vec<Checkpoint>,
+    expected_seq: u64,
+    prev_hash: [u8; 32],
+    checked: usize,
+}
+
+impl Verifier {
+    /// Checks every checkpoint's seal first: a forged one is reported before any record is read.
+    pub fn new(checkpoints: &[Checkpoint], key: &[u8]) -> Result<Verifier, ChainBreak> {
+        for checkpoint in checkpoints {
+            if !checkpoint.is_genuine(key) {
+                return Err(ChainBreak::ForgedCheckpoint {
+                    seq: checkpoint.seq,
+                });
+            }
+        }
+        Ok(Verifier {
+            checkpoints: checkpoints.to_vec(),
+            expected_seq: 1,
+            prev_hash: GENESIS,
+            checked: 0,
+        })
+    }
+
+    /// The next record, in `seq` order.
+    pub fn feed(&mut self, record: &ChainedRecord) -> Result<(), ChainBreak> {
+        if record.seq != self.expected_seq {
+            return Err(ChainBreak::Gap {
+                expected: self.expected_seq,
+                found: record.seq,
+            });
+        }
+        if record.prev_hash != self.prev_hash {
+            return Err(ChainBreak::BrokenLink { seq: record.seq });
+        }
+        if record_hash(record.seq, &record.prev_hash, &record.event) != record.hash {
+            return Err(ChainBreak::ContentChanged { seq: record.seq });
+        }
+        for checkpoint in self.checkpoints.iter().filter(|c| c.seq == record.seq) {
+            if checkpoint.hash != record.hash {
+                return Err(ChainBreak::CheckpointMismatch { seq: record.seq });
+            }
+            self.checked += 1;
+        }
+        self.prev_hash = record.hash;
+        self.expected_seq += 1;
+        Ok(())
+    }
+
+    /// After the last record: a checkpoint beyond it means records were removed from the end.
+    pub fn finish(self) -> Result<Verified, ChainBreak> {
+        if let Some(beyond) = self.checkpoints.iter().find(|c| c.seq >= self.expected_seq) {
+            return Err(ChainBreak::Truncated { seq: beyond.seq });
+        }
+        Ok(Verified {
+            records: self.expected_seq - 1,
+            head: self.prev_hash,
+            checkpoints: self.checked,
+        })
+    }
+}
+
 /// Verifies records in `seq` order from the first, and every checkpoint against them.
 pub fn verify<'a>(
     records: impl IntoIterator<Item = &'a ChainedRecord>,
     checkpoints: &[Checkpoint],
     key: &[u8],
 ) -> Result<Verified, ChainBreak> {
-    for checkpoint in checkpoints {
-        if !checkpoint.is_genuine(key) {
-            return Err(ChainBreak::ForgedCheckpoint {
-                seq: checkpoint.seq,
-            });
-        }
-    }
-    let mut expected_seq = 1u64;
-    let mut prev_hash = GENESIS;
-    let mut checked = 0usize;
+    let mut verifier = Verifier::new(checkpoints, key)?;
     for record in records {
-        if record.seq != expected_seq {
-            return Err(ChainBreak::Gap {
-                expected: expected_seq,
-                found: record.seq,
-            });
-        }
-        if record.prev_hash != prev_hash {
-            return Err(ChainBreak::BrokenLink { seq: record.seq });
-        }
-        if record_hash(record.seq, &record.prev_hash, &record.event) != record.hash {
-            return Err(ChainBreak::ContentChanged { seq: record.seq });
-        }
-        for checkpoint in checkpoints.iter().filter(|c| c.seq == record.seq) {
-            if checkpoint.hash != record.hash {
-                return Err(ChainBreak::CheckpointMismatch { seq: record.seq });
-            }
-            checked += 1;
-        }
-        prev_hash = record.hash;
-        expected_seq += 1;
+        verifier.feed(record)?;
     }
-    if let Some(beyond) = checkpoints.iter().find(|c| c.seq >= expected_seq) {
-        return Err(ChainBreak::Truncated { seq: beyond.seq });
-    }
-    Ok(Verified {
-        records: expected_seq - 1,
-        head: prev_hash,
-        checkpoints: checked,
-    })
+    verifier.finish()
 }
 
 #[cfg(test)]
@@ -211,6 +299,8 @@ mod tests {
             action: "consult".into(),
             object: format!("alert:{n}"),
             purpose: Some("pre_arrival_assessment".into()),
+            route: Some("GET /api/v1/alerts/{id}".into()),
+            outcome: Some("200".into()),
         }
     }
 
@@ -243,6 +333,30 @@ mod tests {
             verify(&records, &[], KEY),
             Err(ChainBreak::ContentChanged { seq: 7 })
         );
+    }
+
+    #[test]
+    fn a_changed_route_or_outcome_is_reported() {
+        let mut records = chain(4);
+        records[1].event.outcome = Some("403".into());
+        assert_eq!(
+            verify(&records, &[], KEY),
+            Err(ChainBreak::ContentChanged { seq: 2 })
+        );
+        let mut records = chain(4);
+        records[2].event.route = None;
+        assert_eq!(
+            verify(&records, &[], KEY),
+            Err(ChainBreak::ContentChanged { seq: 3 })
+        );
+    }
+
+    #[test]
+    fn action_codes_round_trip() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::from_code(action.as_str()), Some(action));
+        }
+        assert_eq!(AuditAction::from_code("read"), None);
     }
 
     #[test]

@@ -5,13 +5,17 @@
 pub mod audit;
 pub mod clock;
 pub mod masking;
+pub mod purpose;
 pub mod raw_redaction;
 pub mod retention;
 pub mod sensitive;
 
-pub use audit::{AuditEvent, ChainBreak, ChainedRecord, Checkpoint, Verified};
+pub use audit::{
+    AuditAction, AuditEvent, ChainBreak, ChainedRecord, Checkpoint, Verified, Verifier,
+};
 pub use clock::{Clock, FixedClock, OffsetClock, SystemClock};
 pub use masking::{is_masked_record, mask_explanation, mask_traveller_record, MASK};
+pub use purpose::Purpose;
 pub use raw_redaction::{redact_raw, RedactedRaw, RedactedSegment};
 pub use retention::{
     Anchor, Deadlines, Period, RecordClock, Regime, RegimePolicy, RetentionAction, RetentionPolicy,

@@ -51,6 +51,9 @@ pub enum StoreError {
 
     #[error("alert {0} not found")]
     AlertNotFound(crate::travel::AlertId),
+
+    #[error("unmask request {0} not found")]
+    UnmaskRequestNotFound(crate::unmask::UnmaskRequestId),
     /// A unique name or code is taken (the value itself is not repeated: user names are personal data).
     #[error("{what} already exists")]
     AlreadyExists { what: &'static str },

@@ -29,16 +29,19 @@
 //!   and nothing else.
 
 mod accounts;
+mod audit;
 mod content_hash;
 mod durability;
 mod error;
 pub mod history;
+mod oversight;
 mod postgres;
 mod processing;
 mod raw;
 mod redaction;
 mod sqlite;
 mod stored_time;
+mod unmask;
 mod watchlist_version;
 mod web_session;
 
@@ -49,9 +52,11 @@ pub use accounts::{
     Carrier, CarrierId, NewCarrier, NewUser, Role, User, UserId, MAX_ACCOUNT_NAME_LEN,
     MAX_CARRIER_CODE_LEN,
 };
+pub use audit::{AuditQuery, MAX_AUDIT_PAGE};
 pub use content_hash::ContentHash;
 pub use durability::Durability;
 pub use error::StoreError;
+pub use oversight::{AgeCounts, AgeLimits, RetentionCounts, Statistics};
 pub use processing::{
     ErrorClass, ProcessingRecord, ProcessingState, Quarantine, StateKind, MAX_ERROR_CLASS_LEN,
     MAX_REASON_LEN,
@@ -61,6 +66,10 @@ pub use raw::{
     StoredRaw, MAX_PAGE_SIZE, MAX_SENDER_LEN,
 };
 pub use redaction::Redaction;
+pub use unmask::{
+    Approver, ApproverId, NewApprover, NewUnmaskDecision, NewUnmaskRequest, UnmaskDecision,
+    UnmaskOutcome, UnmaskRequest, UnmaskRequestId, MAX_UNMASK_TEXT_LEN,
+};
 pub use watchlist_version::{
     NewWatchlistVersion, StoredWatchlistVersion, WatchlistVersion, WatchlistVersionId,
     MAX_LABEL_LEN,

@@ -417,6 +417,7 @@ async fn every_route_in_the_openapi_document_refuses_401_and_403() {
     for role in ["officer", "analyst", "admin", "dpo"] {
         tokens.insert(role, server.add_user(&format!("{role}.user"), role));
     }
+    let approver = server.command(&["approver", "add", "judge.user", "--authority", "Court"]);
     server.start();
     let client = server.client();
 
@@ -497,7 +498,29 @@ async fn every_route_in_the_openapi_document_refuses_401_and_403() {
                         }
                     }
                 }
+                "approver" => {
+                    assert_eq!(
+                        call(Some(&carrier)).await,
+                        403,
+                        "{method} {path} as carrier"
+                    );
+                    for (role, token) in &tokens {
+                        assert_eq!(call(Some(token)).await, 403, "{method} {path} as {role}");
+                    }
+                    let status = call(Some(&approver)).await;
+                    assert!(
+                        status != 401 && status != 403,
+                        "{method} {path} as approver: {status}"
+                    );
+                }
                 other => panic!("unknown access {other}"),
+            }
+            if access != "approver" {
+                assert_eq!(
+                    call(Some(&approver)).await,
+                    403,
+                    "{method} {path} as an approver (outside the unit)"
+                );
             }
             checked += 1;
         }

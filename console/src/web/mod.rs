@@ -17,8 +17,12 @@ mod login;
 mod officer_pages;
 
 use axum::routing::{get, post};
+use privacy::{AuditAction, Purpose};
 use store::Role;
 use utoipa::openapi::path::HttpMethod;
+
+use crate::audit_log::Audited;
+use crate::routes::audited;
 
 use crate::auth::Access;
 use crate::routes::Route;
@@ -46,6 +50,7 @@ pub fn pages() -> Vec<Route> {
             Access::Public,
             "Landing: the sign-in page or the user's home",
             get(login::landing),
+            None,
         ),
         page(
             HttpMethod::Get,
@@ -53,6 +58,7 @@ pub fn pages() -> Vec<Route> {
             Access::Public,
             "Sign-in form",
             get(login::login_form),
+            None,
         ),
         page(
             HttpMethod::Post,
@@ -60,6 +66,7 @@ pub fn pages() -> Vec<Route> {
             Access::Public,
             "Sign in (user name, password; throttled)",
             post(login::login_submit),
+            None,
         ),
         page(
             HttpMethod::Post,
@@ -67,6 +74,7 @@ pub fn pages() -> Vec<Route> {
             Access::AnyUser,
             "Sign out",
             post(login::logout),
+            None,
         ),
         page(
             HttpMethod::Get,
@@ -74,6 +82,7 @@ pub fn pages() -> Vec<Route> {
             Access::AnyUser,
             "Home: what the role may use",
             get(login::home),
+            None,
         ),
         page(
             HttpMethod::Get,
@@ -81,6 +90,7 @@ pub fn pages() -> Vec<Route> {
             Access::Public,
             "Style sheet",
             get(layout::stylesheet),
+            None,
         ),
         page(
             HttpMethod::Get,
@@ -88,6 +98,7 @@ pub fn pages() -> Vec<Route> {
             Access::Public,
             "Alert queue live updates",
             get(layout::script),
+            None,
         ),
         page(
             HttpMethod::Get,
@@ -95,6 +106,7 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(OFFICER),
             "Alert queue",
             get(officer_pages::queue),
+            audited(AuditAction::Consult, "alert", Purpose::PreArrivalAssessment),
         ),
         page(
             HttpMethod::Get,
@@ -102,6 +114,7 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(OFFICER),
             "Alert queue rows (live updates)",
             get(officer_pages::queue_fragment),
+            audited(AuditAction::Consult, "alert", Purpose::PreArrivalAssessment),
         ),
         page(
             HttpMethod::Get,
@@ -109,6 +122,7 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(OFFICER),
             "Alert detail",
             get(officer_pages::alert),
+            audited(AuditAction::Consult, "alert", Purpose::PreArrivalAssessment),
         ),
         page(
             HttpMethod::Post,
@@ -116,6 +130,7 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(OFFICER),
             "Decide an alert",
             post(officer_pages::decide),
+            audited(AuditAction::Alter, "alert", Purpose::PreArrivalAssessment),
         ),
         page(
             HttpMethod::Get,
@@ -123,6 +138,11 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(OFFICER),
             "Flights board",
             get(officer_pages::flights),
+            audited(
+                AuditAction::Consult,
+                "flight",
+                Purpose::PreArrivalAssessment,
+            ),
         ),
         page(
             HttpMethod::Get,
@@ -130,6 +150,11 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(OFFICER),
             "Flight manifest",
             get(officer_pages::manifest),
+            audited(
+                AuditAction::Consult,
+                "flight",
+                Purpose::PreArrivalAssessment,
+            ),
         ),
         page(
             HttpMethod::Get,
@@ -137,6 +162,11 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(OFFICER),
             "Traveller versions",
             get(officer_pages::traveller),
+            audited(
+                AuditAction::Consult,
+                "traveller",
+                Purpose::PreArrivalAssessment,
+            ),
         ),
         page(
             HttpMethod::Get,
@@ -144,6 +174,11 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(OFFICER),
             "A raw message as stored, with its processing state",
             get(officer_pages::raw_message),
+            audited(
+                AuditAction::Consult,
+                "message",
+                Purpose::PreArrivalAssessment,
+            ),
         ),
         page(
             HttpMethod::Get,
@@ -151,6 +186,7 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(ANALYST),
             "History search",
             get(analyst_pages::search),
+            audited(AuditAction::Consult, "search", Purpose::CriteriaAnalysis),
         ),
         page(
             HttpMethod::Get,
@@ -158,6 +194,7 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(ANALYST),
             "History search as CSV (logged)",
             get(analyst_pages::export_csv),
+            audited(AuditAction::Export, "search", Purpose::CriteriaAnalysis),
         ),
         page(
             HttpMethod::Get,
@@ -165,6 +202,7 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(ANALYST),
             "Co-travellers",
             get(analyst_pages::co_travellers),
+            audited(AuditAction::Consult, "traveller", Purpose::CriteriaAnalysis),
         ),
         page(
             HttpMethod::Get,
@@ -172,6 +210,7 @@ pub fn pages() -> Vec<Route> {
             Access::Roles(CARRIER),
             "The carrier's own transmissions",
             get(carrier_pages::transmissions),
+            audited(AuditAction::Consult, "message", Purpose::CarrierTransfer),
         ),
     ]
 }
@@ -182,6 +221,7 @@ fn page(
     access: Access,
     summary: &'static str,
     handler: axum::routing::MethodRouter<crate::server::AppState>,
+    audit: Option<Audited>,
 ) -> Route {
     Route {
         method,
@@ -190,6 +230,7 @@ fn page(
         summary,
         responses: &[(200, "HTML page")],
         handler,
+        audit,
     }
 }
 

@@ -1,6 +1,7 @@
 //! One module per command; each owns its clap arguments and its `run`.
 
 pub mod account;
+pub mod audit;
 pub mod bench;
 pub mod demo;
 pub mod match_travellers;

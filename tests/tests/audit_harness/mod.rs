@@ -1,0 +1,326 @@
+//! The real `paxwatch serve` on port 0 in a temp dir for the audit tests: the same shape as the helpers of
+//! `server.rs` (kept as a module of its own so both test files stay independent), plus direct SQL access to
+//! the SQLite file to play the part of someone editing the database behind the server's back.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use paxwatch_tests::paxwatch_binary;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::CertificateDer;
+use store::{MessageId, ProcessingState, Store};
+
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub struct Server {
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+    child: Option<Child>,
+    addr: Option<SocketAddr>,
+}
+
+impl Server {
+    pub fn new(extra_config: &str) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = dir.path().join("paxwatch.toml");
+        let server = Server {
+            dir,
+            config,
+            child: None,
+            addr: None,
+        };
+        server.write_config(extra_config);
+        server
+    }
+
+    /// Rewrites the configuration (takes effect at the next start).
+    pub fn write_config(&self, extra_config: &str) {
+        let text = format!(
+            "listen = \"127.0.0.1:0\"\n\
+             database_url = \"sqlite://{db}?mode=rwc\"\n\
+             data_dir = \"{data}\"\n{extra_config}",
+            db = self.db_path().display(),
+            data = self.dir.path().join("data").display(),
+        );
+        std::fs::write(&self.config, text).expect("write config");
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("paxwatch.db")
+    }
+
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}?mode=rwc", self.db_path().display())
+    }
+
+    /// Runs `paxwatch ARGS --config FILE`, whatever its exit status.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(paxwatch_binary())
+            .args(args)
+            .arg("--config")
+            .arg(&self.config)
+            .output()
+            .expect("paxwatch runs")
+    }
+
+    /// Runs `paxwatch ARGS --config FILE`, which must succeed, and returns its stdout.
+    pub fn command(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned()
+    }
+
+    pub fn add_user(&self, name: &str, role: &str) -> String {
+        self.command(&["user", "add", name, "--role", role])
+    }
+
+    pub fn add_carrier(&self, code: &str) -> String {
+        self.command(&["carrier", "add", code])
+    }
+
+    pub fn add_approver(&self, name: &str) -> String {
+        self.command(&[
+            "approver",
+            "add",
+            name,
+            "--authority",
+            "Investigating judge",
+        ])
+    }
+
+    pub fn start(&mut self) -> SocketAddr {
+        let mut child = Command::new(paxwatch_binary())
+            .args(["serve", "--config"])
+            .arg(&self.config)
+            .env("PAXWATCH_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("paxwatch serve starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + STARTUP_TIMEOUT;
+        let addr = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = rx.recv_timeout(left).expect("server prints its address");
+            if let Some(addr) = line.strip_prefix("listening on https://") {
+                break addr.parse::<SocketAddr>().expect("an address");
+            }
+        };
+        self.child = Some(child);
+        self.addr = Some(addr);
+        addr
+    }
+
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        let port = self.addr.expect("started").port();
+        format!("https://localhost:{port}{path}")
+    }
+
+    pub fn client(&self) -> reqwest::Client {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut roots = rustls::RootCertStore::empty();
+        let pem = std::fs::read(self.dir.path().join("data/tls/self-signed-cert.pem"))
+            .expect("server wrote its certificate");
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            roots.add(cert.expect("PEM")).expect("trust anchor");
+        }
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("TLS versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        reqwest::Client::builder()
+            .use_preconfigured_tls(tls)
+            .resolve("localhost", self.addr.expect("started"))
+            .timeout(Duration::from_secs(20))
+            .build()
+            .expect("client")
+    }
+
+    pub async fn store(&self) -> Store {
+        Store::open(&self.database_url()).await.expect("open store")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// One traveller of a synthetic API list (invented names and numbers).
+pub struct ApiTraveller<'a> {
+    pub surname: &'a str,
+    pub given: &'a str,
+    /// `YYMMDD`.
+    pub birth: &'a str,
+    pub passport: &'a str,
+    pub seat: &'a str,
+}
+
+pub const LISTED: ApiTraveller<'static> = ApiTraveller {
+    surname: "TRENSCHEL",
+    given: "VOLKMAR",
+    birth: "710314",
+    passport: "C4KX81T27",
+    seat: "12A",
+};
+
+pub const BYSTANDER: ApiTraveller<'static> = ApiTraveller {
+    surname: "EXAMPLE",
+    given: "JANE",
+    birth: "800101",
+    passport: "X1234567",
+    seat: "12B",
+};
+
+/// A PAXLST interchange for flight XA900 FRA→JFK departing tomorrow, with the travellers given.
+pub fn api_list(reference: &str, travellers: &[ApiTraveller<'_>]) -> Vec<u8> {
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let day = tomorrow.format("%y%m%d");
+    let mut segments = vec![
+        "UNH+1+PAXLST:D:05B:UN:IATA".to_owned(),
+        "BGM+745".to_owned(),
+        "NAD+MS+++API DESK".to_owned(),
+        "TDT+20+XA900+++XA".to_owned(),
+        "LOC+125+FRA".to_owned(),
+        format!("DTM+189:{day}1000:201"),
+        "LOC+87+JFK".to_owned(),
+        format!("DTM+232:{day}1800:201"),
+    ];
+    for t in travellers {
+        segments.push(format!("NAD+FL+++{}:{}", t.surname, t.given));
+        segments.push("ATT+2++M".to_owned());
+        segments.push(format!("DTM+329:{}", t.birth));
+        segments.push("NAT+2+DEU".to_owned());
+        segments.push(format!("RFF+SEA:{}", t.seat));
+        segments.push(format!("DOC+P:110:111+{}", t.passport));
+        segments.push("LOC+91+DEU".to_owned());
+    }
+    segments.push(format!("CNT+42:{}", travellers.len()));
+    let count = segments.len() + 1;
+    segments.push(format!("UNT+{count}+1"));
+    format!(
+        "UNA:+.? 'UNB+UNOA:4+XA+PAXWATCH+{day}:0930+{reference}++APIS'{}'UNZ+1+{reference}'",
+        segments.join("'")
+    )
+    .into_bytes()
+}
+
+/// Imports a paxwatch CSV list into the server's database.
+pub fn import_list(server: &Server, list: &str, rows: &str) {
+    let file = server.dir.path().join(format!("{list}.csv"));
+    std::fs::write(
+        &file,
+        format!("id,list,names,birth_dates,nationalities,gender,documents\n{rows}"),
+    )
+    .expect("list written");
+    let output = Command::new(paxwatch_binary())
+        .args(["watchlist", "import"])
+        .arg(&file)
+        .args(["--format", "csv", "--list", list, "--data-dir"])
+        .arg(server.dir.path().join("lists"))
+        .args(["--database", &server.database_url()])
+        .output()
+        .expect("paxwatch runs");
+    assert!(
+        output.status.success(),
+        "watchlist import: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Posts a message as a carrier, waits until the pipeline processed it, returns its id.
+pub async fn deliver(server: &Server, store: &Store, token: &str, body: Vec<u8>) -> i64 {
+    let response = server
+        .client()
+        .post(server.url("/api/v1/messages"))
+        .bearer_auth(token)
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    let id: i64 = response
+        .headers()
+        .get("paxwatch-message-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("message id");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let record = store
+            .processing_state(MessageId::new(id))
+            .await
+            .expect("state");
+        if matches!(record.map(|r| r.state), Some(ProcessingState::Parsed)) {
+            return id;
+        }
+        assert!(Instant::now() < deadline, "message {id} not processed");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// GET with a token (and optionally a purpose); status and JSON body (Null when the body is not JSON).
+pub async fn get(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    purpose: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let mut request = client.get(url).bearer_auth(token);
+    if let Some(purpose) = purpose {
+        request = request.header("X-Paxwatch-Purpose", purpose);
+    }
+    let response = request.send().await.expect("sent");
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(serde_json::Value::Null);
+    (status, body)
+}
+
+/// POST JSON with a token; status and JSON body.
+pub async fn post_json(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let response = client
+        .post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(serde_json::Value::Null);
+    (status, body)
+}
