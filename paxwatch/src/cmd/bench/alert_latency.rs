@@ -48,7 +48,7 @@ pub struct Args {
 /// How long one alert may take before the run gives up.
 const ALERT_TIMEOUT: Duration = Duration::from_secs(60);
 
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
+pub(super) fn percentile(sorted: &[Duration], q: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -56,7 +56,7 @@ fn percentile(sorted: &[Duration], q: f64) -> Duration {
     sorted[rank.min(sorted.len() - 1)]
 }
 
-fn ms(d: Duration) -> f64 {
+pub(super) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 

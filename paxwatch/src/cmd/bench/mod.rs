@@ -1,7 +1,8 @@
-//! `paxwatch bench parse|match|history|ack|alert`: each benchmark runs its baseline in the same process and run.
+//! `paxwatch bench parse|match|history|ack|alert|console`: each benchmark runs its baseline in the same process and run.
 
 pub mod ack_latency;
 pub mod alert_latency;
+pub mod console_pages;
 pub mod history_search;
 pub mod match_speed;
 pub mod parse_speed;
@@ -20,6 +21,8 @@ pub enum Command {
     Match(match_speed::Args),
     /// History index build rate and analyst query latencies over generated travellers.
     History(history_search::Args),
+    /// Server time of the alert queue and alert detail pages with 10,000 open alerts.
+    Console(console_pages::Args),
 }
 
 pub fn run(command: Command) -> anyhow::Result<ExitCode> {
@@ -29,5 +32,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::History(args) => history_search::run(args),
         Command::Ack(args) => ack_latency::run(args),
         Command::Alert(args) => alert_latency::run(args),
+        Command::Console(args) => console_pages::run(args),
     }
 }
