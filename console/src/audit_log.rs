@@ -51,13 +51,33 @@ pub fn with_objects(
     response
 }
 
+/// The longest object one audit record holds (the store refuses longer fields, 4 KiB).
+const OBJECT_LIMIT: usize = 4000;
+
 impl AuditObjects {
-    fn render(&self) -> String {
+    /// The ids as `kind:1,2,…`, split over as many objects as the store's field limit needs: a page of a
+    /// thousand alerts is recorded in full over two or three records, never refused.
+    fn render(&self) -> Vec<String> {
         if self.ids.is_empty() {
-            return format!("{}:none", self.kind);
+            return vec![format!("{}:none", self.kind)];
         }
-        let ids: Vec<String> = self.ids.iter().map(i64::to_string).collect();
-        format!("{}:{}", self.kind, ids.join(","))
+        let mut objects = Vec::new();
+        let mut current = String::new();
+        for id in &self.ids {
+            let id = id.to_string();
+            if !current.is_empty()
+                && self.kind.len() + 1 + current.len() + 1 + id.len() > OBJECT_LIMIT
+            {
+                objects.push(format!("{}:{current}", self.kind));
+                current.clear();
+            }
+            if !current.is_empty() {
+                current.push(',');
+            }
+            current.push_str(&id);
+        }
+        objects.push(format!("{}:{current}", self.kind));
+        objects
     }
 }
 
@@ -71,13 +91,17 @@ pub fn actor(principal: &Principal) -> String {
 }
 
 /// The object of a request: the handler's [`AuditObjects`], else the kind with the path's ids.
-pub fn object(audited: &Audited, path_ids: &[&str], touched: Option<&AuditObjects>) -> String {
+pub fn objects(
+    audited: &Audited,
+    path_ids: &[&str],
+    touched: Option<&AuditObjects>,
+) -> Vec<String> {
     if let Some(touched) = touched {
         return touched.render();
     }
     match path_ids {
-        [] => audited.object.to_owned(),
-        ids => format!("{}:{}", audited.object, ids.join(",")),
+        [] => vec![audited.object.to_owned()],
+        ids => vec![format!("{}:{}", audited.object, ids.join(","))],
     }
 }
 
@@ -301,24 +325,46 @@ mod tests {
     }
 
     #[test]
+    fn listing_a_thousand_alerts_was_answered_503_because_its_audit_object_was_too_long() {
+        let touched = AuditObjects {
+            kind: "alert",
+            ids: (1_000_000..1_001_000).collect(),
+        };
+        let objects = touched.render();
+        assert!(objects.len() > 1);
+        assert!(objects.iter().all(|object| object.len() <= OBJECT_LIMIT));
+        let recorded: Vec<i64> = objects
+            .iter()
+            .flat_map(|object| {
+                let ids = object.strip_prefix("alert:").expect("kind prefix");
+                ids.split(',').map(|id| id.parse::<i64>().expect("an id"))
+            })
+            .collect();
+        assert_eq!(recorded, touched.ids);
+    }
+
+    #[test]
     fn objects_are_kinds_and_ids() {
         let audited = Audited {
             action: AuditAction::Consult,
             object: "traveller",
             purpose: Purpose::PreArrivalAssessment,
         };
-        assert_eq!(object(&audited, &["42"], None), "traveller:42");
-        assert_eq!(object(&audited, &[], None), "traveller");
+        assert_eq!(objects(&audited, &["42"], None), ["traveller:42"]);
+        assert_eq!(objects(&audited, &[], None), ["traveller"]);
         let touched = AuditObjects {
             kind: "traveller",
             ids: vec![3, 5],
         };
-        assert_eq!(object(&audited, &["42"], Some(&touched)), "traveller:3,5");
+        assert_eq!(
+            objects(&audited, &["42"], Some(&touched)),
+            ["traveller:3,5"]
+        );
         let none = AuditObjects {
             kind: "traveller",
             ids: vec![],
         };
-        assert_eq!(object(&audited, &[], Some(&none)), "traveller:none");
+        assert_eq!(objects(&audited, &[], Some(&none)), ["traveller:none"]);
     }
 
     #[test]

@@ -430,25 +430,25 @@ async fn audit(
     response: Response,
 ) -> Response {
     let ids = audit_log::path_ids(rule.path, path);
-    let object = audit_log::object(audited, &ids, response.extensions().get::<AuditObjects>());
-    let recorded = state
-        .audit
-        .record(
-            audit_log::actor(principal),
-            audited.action,
-            object,
-            purpose,
-            Some(rule.route_name()),
-            Some(response.status().as_u16().to_string()),
-        )
-        .await;
-    match recorded {
-        Ok(_) => response,
-        Err(error) => {
+    let objects = audit_log::objects(audited, &ids, response.extensions().get::<AuditObjects>());
+    for object in objects {
+        let recorded = state
+            .audit
+            .record(
+                audit_log::actor(principal),
+                audited.action,
+                object,
+                purpose,
+                Some(rule.route_name()),
+                Some(response.status().as_u16().to_string()),
+            )
+            .await;
+        if let Err(error) = recorded {
             tracing::error!(error = %error, "audit record could not be written; answer withheld");
-            (StatusCode::SERVICE_UNAVAILABLE, "audit log unavailable").into_response()
+            return (StatusCode::SERVICE_UNAVAILABLE, "audit log unavailable").into_response();
         }
     }
+    response
 }
 
 fn refuse_request(
