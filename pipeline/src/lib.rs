@@ -17,6 +17,7 @@
 //! - Alerts are one per (traveller, list, entry): updated, never duplicated; a dismissed pair stays
 //!   dismissed while the screened data (its fingerprint) is unchanged.
 
+pub mod airport;
 mod error;
 pub mod identity;
 pub mod indexer;

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
+use crate::airport;
+
 /// The person's role on board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -169,6 +171,12 @@ impl LocalTime {
         let at = self.date.and_time(self.time.unwrap_or(NaiveTime::MIN));
         OffsetDateTime::from_unix_timestamp(at.and_utc().timestamp()).ok()
     }
+
+    /// The UTC instant at an airport: known only when the message gave a time and the airport's time
+    /// zone is in the table.
+    fn at_airport(&self, airport: Option<&str>) -> Option<OffsetDateTime> {
+        airport::local_to_utc(airport?, self.date.and_time(self.time?))
+    }
 }
 
 /// The flight a message reports, as far as it names it.
@@ -193,8 +201,9 @@ impl FlightRecord {
     }
 
     /// The store's form; `None` unless carrier, number, departure date and airport are all known (the
-    /// flight's natural key). Airports carry no time zone here, so UTC times are left unknown and the
-    /// approximate departure is the local time read as UTC.
+    /// flight's natural key). UTC times are set where the airport's time zone is known
+    /// ([`airport`](crate::airport)) and the message gave a time; the approximate departure is the UTC
+    /// departure, or else the local time read as UTC (up to 14 h off).
     pub fn to_new_flight(&self) -> Option<store::NewFlight> {
         let non_empty = |value: &Option<String>| {
             value
@@ -204,6 +213,10 @@ impl FlightRecord {
                 .map(str::to_string)
         };
         let departure = self.departure?;
+        let departure_utc = departure.at_airport(self.departure_airport.as_deref());
+        let arrival_utc = self
+            .arrival
+            .and_then(|arrival| arrival.at_airport(self.arrival_airport.as_deref()));
         Some(store::NewFlight {
             carrier: non_empty(&self.carrier)?,
             number: non_empty(&self.number)?,
@@ -211,10 +224,10 @@ impl FlightRecord {
             departure_airport: non_empty(&self.departure_airport)?,
             arrival_airport: non_empty(&self.arrival_airport),
             departure_local: Some(departure.as_text()),
-            departure_utc: None,
+            departure_utc,
             arrival_local: self.arrival.map(|a| a.as_text()),
-            arrival_utc: None,
-            departure_approx_utc: departure.as_if_utc()?,
+            arrival_utc,
+            departure_approx_utc: departure_utc.or_else(|| departure.as_if_utc())?,
         })
     }
 }
@@ -293,5 +306,54 @@ mod tests {
         let new = dated.to_new_flight().unwrap();
         assert_eq!(new.departure_date, "2026-06-15");
         assert_eq!(new.departure_local.as_deref(), Some("2026-06-15T10:20"));
+    }
+
+    fn summer_flight(departure_airport: &str, arrival_airport: &str) -> FlightRecord {
+        FlightRecord {
+            carrier: Some("XA".into()),
+            number: Some("12".into()),
+            departure_airport: Some(departure_airport.into()),
+            arrival_airport: Some(arrival_airport.into()),
+            departure: Some(LocalTime {
+                date: NaiveDate::from_ymd_opt(2026, 6, 15).unwrap(),
+                time: NaiveTime::from_hms_opt(10, 20, 0),
+            }),
+            arrival: Some(LocalTime {
+                date: NaiveDate::from_ymd_opt(2026, 6, 15).unwrap(),
+                time: NaiveTime::from_hms_opt(12, 40, 0),
+            }),
+        }
+    }
+
+    #[test]
+    fn flight_times_were_stored_as_local_time_read_as_utc() {
+        // Oslo (UTC+2 in June) → New York (UTC-4): 10:20 local is 08:20 UTC, 12:40 local is 16:40 UTC.
+        let new = summer_flight("OSL", "JFK").to_new_flight().unwrap();
+        let at = |h: u8, m: u8| {
+            time::PrimitiveDateTime::new(
+                time::Date::from_calendar_date(2026, time::Month::June, 15).unwrap(),
+                time::Time::from_hms(h, m, 0).unwrap(),
+            )
+            .assume_utc()
+        };
+        assert_eq!(new.departure_utc, Some(at(8, 20)));
+        assert_eq!(new.arrival_utc, Some(at(16, 40)));
+        assert_eq!(new.departure_approx_utc, at(8, 20));
+    }
+
+    #[test]
+    fn an_unknown_airport_keeps_the_local_time_as_the_approximate_departure() {
+        let new = summer_flight("ZZZ", "ZZZ").to_new_flight().unwrap();
+        assert_eq!(new.departure_utc, None);
+        assert_eq!(new.arrival_utc, None);
+        assert_eq!(
+            new.departure_approx_utc.unix_timestamp(),
+            NaiveDate::from_ymd_opt(2026, 6, 15)
+                .unwrap()
+                .and_hms_opt(10, 20, 0)
+                .unwrap()
+                .and_utc()
+                .timestamp()
+        );
     }
 }
