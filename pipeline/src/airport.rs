@@ -84,7 +84,10 @@ mod tests {
         assert_eq!(oslo.time_zone, chrono_tz::Europe::Oslo);
         assert_eq!(oslo.country(), "NO");
         assert_eq!(by_iata(" jfk "), by_iata("JFK"));
-        assert_eq!(by_iata("JFK").map(|a| a.time_zone), Some(chrono_tz::America::New_York));
+        assert_eq!(
+            by_iata("JFK").map(|a| a.time_zone),
+            Some(chrono_tz::America::New_York)
+        );
         assert_eq!(by_iata("ZZ"), None);
         assert_eq!(by_iata("ÆØÅ"), None);
     }

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use ingest::reading::{MessageContent, Reading};
-use model::api::{PassengerList, TravellerRole};
+use model::api::{ListFunction, PassengerList, TravellerRole};
 use model::pnr::{ContactKind, Pnr, PnrPush, PnrTraveller, ServiceDetails, TravelSegment};
 use store::MessageKind;
 
@@ -25,7 +25,31 @@ pub struct MappedTraveller {
 pub struct MappedMessage {
     pub kind: MessageKind,
     pub flight: Option<FlightRecord>,
+    /// What a PAXLST says of the flight as a whole: closed (`CLOB`, `CL`, `CLNB`) or cancelled (`XF`).
+    pub flight_status: Option<ReportedStatus>,
     pub travellers: Vec<MappedTraveller>,
+    /// Entries of a close-out or cancel naming nobody (no name, birth date or document number): a close-out
+    /// lists those on board as `NAD+ZZZ` with only a booking reference. Counted, never stored as people.
+    pub unidentified: usize,
+}
+
+/// A flight status as a message reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportedStatus {
+    pub status: store::FlightStatus,
+    /// BGM 1004 as sent.
+    pub code: String,
+}
+
+impl ReportedStatus {
+    fn of(function: &ListFunction) -> Option<ReportedStatus> {
+        let (status, code) = match function {
+            ListFunction::CloseOut(code) => (store::FlightStatus::Closed, code.to_string()),
+            ListFunction::Cancel => (store::FlightStatus::Cancelled, "XF".to_string()),
+            ListFunction::Original | ListFunction::Change | ListFunction::Other(_) => return None,
+        };
+        Some(ReportedStatus { status, code })
+    }
 }
 
 /// Every PAXLST and PNRGOV message of a reading, in order. Identity keys are unique per flight across the
@@ -34,20 +58,27 @@ pub fn map_reading(reading: &Reading) -> Vec<MappedMessage> {
     let mut used: HashSet<(String, String)> = HashSet::new();
     let mut messages = Vec::new();
     for content in reading.contents.iter().flatten() {
-        let (kind, flight, records) = match content {
+        let (kind, flight, flight_status, records) = match content {
             MessageContent::Paxlst(list) => {
                 let (flight, records) = map_passenger_list(list);
-                (MessageKind::Paxlst, flight, records)
+                let status = ReportedStatus::of(&list.function);
+                (MessageKind::Paxlst, flight, status, records)
             }
             MessageContent::Pnrgov(push) => {
                 let (flight, records) = map_pnr_push(push);
-                (MessageKind::Pnrgov, flight, records)
+                (MessageKind::Pnrgov, flight, None, records)
             }
             MessageContent::Cusres(_) | MessageContent::Contrl(_) | MessageContent::Unsupported => {
                 continue
             }
         };
         let flight_label = flight.as_ref().map(FlightRecord::label).unwrap_or_default();
+        // A close-out lists who boarded as `NAD+ZZZ` with only a booking reference: those entries are
+        // confirmations of travellers already sent, not people of their own. Elsewhere an entry naming
+        // nobody is still a traveller (a data-quality problem the airline must see).
+        let (records, nobody): (Vec<TravellerRecord>, Vec<TravellerRecord>) = records
+            .into_iter()
+            .partition(|record| flight_status.is_none() || !record.identifies_nobody());
         let travellers = records
             .into_iter()
             .enumerate()
@@ -65,7 +96,9 @@ pub fn map_reading(reading: &Reading) -> Vec<MappedMessage> {
         messages.push(MappedMessage {
             kind,
             flight,
+            flight_status,
             travellers,
+            unidentified: nobody.len(),
         });
     }
     messages

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use ingest::reading::{self, ReadError};
 use matcher::MatchPolicy;
 use store::{
-    AlertOutcome, ErrorClass, MessageId, NewTravellerVersion, Quarantine, StateKind, Store,
-    StoreError, TravellerVersion, VersionOutcome, WatchlistVersionId,
+    AlertOutcome, ErrorClass, FlightStatusReport, MessageId, NewTravellerVersion, Quarantine,
+    StateKind, Store, StoreError, TravellerVersion, VersionOutcome, WatchlistVersionId,
 };
 use time::OffsetDateTime;
 
@@ -47,6 +47,8 @@ pub struct ParsedCounts {
     pub versions: usize,
     /// Travellers the store refused; the others were kept.
     pub rejected: usize,
+    /// Entries naming nobody (a close-out's `NAD+ZZZ`): not stored as travellers.
+    pub unidentified: usize,
     pub screened: usize,
     pub alerts: AlertCounts,
 }
@@ -184,6 +186,18 @@ impl Pipeline {
                 continue; // read_and_map quarantined messages with travellers but no flight
             };
             let flight_id = self.store.upsert_flight(&flight).await?;
+            counts.unidentified += message.unidentified;
+            if let Some(reported) = &message.flight_status {
+                self.store
+                    .record_flight_status(&FlightStatusReport {
+                        flight_id,
+                        status: reported.status,
+                        code: reported.code.clone(),
+                        message_id: Some(id),
+                        reported_at: raw.received_at,
+                    })
+                    .await?;
+            }
             let keys = self.relink_corrections(flight_id, message).await?;
             let mut news = Vec::with_capacity(message.travellers.len());
             let mut records = Vec::with_capacity(message.travellers.len());

@@ -95,6 +95,19 @@ pub struct TravellerRecord {
 }
 
 impl TravellerRecord {
+    /// Nothing in the record identifies a person: no name, no birth date, no document number.
+    pub fn identifies_nobody(&self) -> bool {
+        self.surname.trim().is_empty()
+            && self.given_names.trim().is_empty()
+            && self.birth_date.is_none()
+            && self.documents.iter().all(|document| {
+                document
+                    .number
+                    .as_deref()
+                    .is_none_or(|n| n.trim().is_empty())
+            })
+    }
+
     /// The fields screening uses.
     pub fn query(&self) -> TravellerQuery {
         TravellerQuery {

@@ -120,6 +120,7 @@ on_both_backends!(
     unreadable_messages_are_quarantined_and_reprocessed,
     processing_twice_or_after_a_crash_doubles_nothing,
     one_bad_traveller_does_not_lose_the_others,
+    a_close_out_listed_its_boarded_travellers_as_nameless_people,
     pnrgov_travellers_keep_contacts_and_masked_cards_only,
     the_worker_processes_ids_from_its_channel,
 );
@@ -665,6 +666,94 @@ async fn one_bad_traveller_does_not_lose_the_others(db: &TestDb) {
     assert_eq!(manifest.len(), 5);
     let listed = traveller_named(&pipeline, planted.surname.as_deref().unwrap()).await;
     assert_eq!(alerts[0].traveller_id, listed.traveller_id);
+}
+
+/// iAPI close-out (`BGM+266+CLOB`) names those on board as `NAD+ZZZ` with a booking reference only, and a
+/// cancel (`BGM+266+XF`) names nobody: both report on the flight, neither adds people to it.
+async fn a_close_out_listed_its_boarded_travellers_as_nameless_people(db: &TestDb) {
+    let pipeline = db.pipeline().await;
+    let (_, _, list) = scenario(21, 3);
+    let id = receive(&pipeline, &paxlst(&list, "1")).await;
+    assert_eq!(parsed(pipeline.process(id).await.unwrap()).travellers, 3);
+
+    let mut close_out = list.clone();
+    close_out.document_code = Some("266".into());
+    // BGM 1004 as sent; the reader derives `function` from it.
+    close_out.document_id = Some("CLOB".into());
+    close_out.function = model::api::ListFunction::CloseOut("CLOB".into());
+    close_out.travellers = (0..3)
+        .map(|n| {
+            let mut boarded = Traveller::new(model::api::TravellerRole::Other("ZZZ".into()));
+            boarded.pnr_locator = Some(format!("LOC00{n}").into());
+            boarded
+        })
+        .collect();
+    close_out.declared_count = None;
+    let closed_id = receive(&pipeline, &paxlst(&close_out, "2")).await;
+    let counts = parsed(pipeline.process(closed_id).await.unwrap());
+    assert_eq!(
+        (counts.travellers, counts.unidentified),
+        (0, 3),
+        "{counts:?}"
+    );
+
+    let flights = pipeline
+        .store()
+        .list_flights(&store::FlightQuery {
+            carrier: None,
+            departure_from: None,
+            departure_until: None,
+            after: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(flights.len(), 1, "the close-out is about the same flight");
+    let flight_id = flights[0].id;
+    assert_eq!(
+        pipeline
+            .store()
+            .flight_manifest(flight_id)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let status = &pipeline
+        .store()
+        .flight_statuses(&[flight_id])
+        .await
+        .unwrap()[&flight_id];
+    assert_eq!(
+        (status.status, status.code.as_str()),
+        (store::FlightStatus::Closed, "CLOB")
+    );
+    assert_eq!(status.message_id, Some(closed_id));
+
+    let mut cancel = close_out.clone();
+    cancel.document_id = Some("XF".into());
+    cancel.function = model::api::ListFunction::Cancel;
+    cancel.travellers.clear();
+    let cancel_id = receive(&pipeline, &paxlst(&cancel, "3")).await;
+    parsed(pipeline.process(cancel_id).await.unwrap());
+    let status = &pipeline
+        .store()
+        .flight_statuses(&[flight_id])
+        .await
+        .unwrap()[&flight_id];
+    assert_eq!(
+        (status.status, status.code.as_str()),
+        (store::FlightStatus::Cancelled, "XF")
+    );
+    assert_eq!(
+        pipeline
+            .store()
+            .flight_manifest(flight_id)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
 }
 
 async fn pnrgov_travellers_keep_contacts_and_masked_cards_only(db: &TestDb) {

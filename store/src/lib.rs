@@ -33,6 +33,7 @@ mod audit;
 mod content_hash;
 mod durability;
 mod error;
+mod flight_status;
 pub mod history;
 mod oversight;
 mod postgres;
@@ -56,6 +57,7 @@ pub use audit::{AuditQuery, MAX_AUDIT_PAGE};
 pub use content_hash::ContentHash;
 pub use durability::Durability;
 pub use error::StoreError;
+pub use flight_status::{FlightStatus, FlightStatusReport};
 pub use oversight::{AgeCounts, AgeLimits, RetentionCounts, Statistics};
 pub use processing::{
     ErrorClass, ProcessingRecord, ProcessingState, Quarantine, StateKind, MAX_ERROR_CLASS_LEN,
