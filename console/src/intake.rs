@@ -3,7 +3,7 @@
 //!
 //! - Sensitive data never reach the database: meal, medical and other non-Annex I SSRs and free text are
 //!   blanked in the bytes before they are stored (`privacy::redact_raw`), and that a redaction happened
-//!   is recorded with the message (segment tags and codes only).
+//!   is recorded with the message, in the same transaction (segment tags only).
 //! - Nothing is acknowledged that is not committed: the CONTRL is computed only after
 //!   [`store::Store::insert_raw`] returned. A duplicate (same carrier, same bytes) is acknowledged as of its
 //!   first delivery, so it gets the same CONTRL back, and is not processed again.
@@ -51,26 +51,22 @@ pub async fn receive(
 ) -> Result<Receipt, IntakeError> {
     let redaction = privacy::redact_raw(bytes);
     let stored_bytes: &[u8] = redaction.as_ref().map_or(bytes, |r| &r.bytes);
-    let stored = store.insert_raw(carrier, stored_bytes, now).await?;
-    let duplicate = stored.outcome == InsertOutcome::Duplicate;
-    let mut redacted_segments = 0;
-    if let (false, Some(redaction)) = (duplicate, &redaction) {
-        // Segment tags only: an SSR code such as MOML would itself reveal religion or health (PNR-15), so
-        // the record says that, and where, data were removed, never which request it was.
+    // Segment tags only: an SSR code such as MOML would itself reveal religion or health (PNR-15), so the
+    // record says that, and where, data were removed, never which request it was.
+    let summary = redaction.as_ref().map(|redaction| {
         let tags: Vec<&str> = redaction.segments.iter().map(|s| s.tag.as_str()).collect();
-        let summary = serde_json::json!({ "segments": tags });
-        store.record_redaction(stored.id, &summary, now).await?;
-        redacted_segments = redaction.segments.len();
-    }
-    // A duplicate is acknowledged as of its first delivery, so the same bytes go back.
-    let received_at = if duplicate {
-        store
-            .raw_message(stored.id)
-            .await?
-            .map_or(now, |first| first.received_at)
-    } else {
-        now
+        serde_json::json!({ "segments": tags })
+    });
+    let stored = store
+        .insert_raw_with_redaction(carrier, stored_bytes, now, summary.as_ref())
+        .await?;
+    let duplicate = stored.outcome == InsertOutcome::Duplicate;
+    let redacted_segments = match (&redaction, duplicate) {
+        (Some(redaction), false) => redaction.segments.len(),
+        _ => 0,
     };
+    // A duplicate is acknowledged as of its first delivery, so the same bytes go back.
+    let received_at = stored.received_at;
     let control_reference = stored.id.to_string();
     let context = AckContext {
         sender: carrier,

@@ -191,19 +191,39 @@ impl Store {
         bytes: &[u8],
         received_at: OffsetDateTime,
     ) -> Result<StoredRaw, StoreError> {
+        self.insert_raw_with_redaction(sender, bytes, received_at, None)
+            .await
+    }
+
+    /// [`Store::insert_raw`] of bytes that were redacted before storage, with the redaction record
+    /// (`segments`: what [`Store::redaction`] gives back) written in the same transaction. A duplicate
+    /// writes neither: its first delivery holds both.
+    pub async fn insert_raw_with_redaction(
+        &self,
+        sender: &str,
+        bytes: &[u8],
+        received_at: OffsetDateTime,
+        segments: Option<&serde_json::Value>,
+    ) -> Result<StoredRaw, StoreError> {
         raw::validate_sender(sender)?;
+        let segments = segments.map(serde_json::Value::to_string);
         let hash = ContentHash::of(bytes);
         let received_at = to_storage_precision(received_at)?;
         // Re-deliveries are answered from a read, without queueing for the write lock (one writer at a time on
         // SQLite). A row once stored stays, so the answer cannot go stale before the caller acknowledges it; two
         // first deliveries racing each other are settled inside the insert transaction.
-        if let Some(id) = on_backend!(self, backend => backend.find_raw(sender, &hash).await)? {
+        if let Some((id, first)) =
+            on_backend!(self, backend => backend.find_raw(sender, &hash).await)?
+        {
             return Ok(StoredRaw {
                 id,
                 outcome: InsertOutcome::Duplicate,
+                received_at: first,
             });
         }
-        on_backend!(self, backend => backend.insert_raw(sender, bytes, &hash, received_at).await)
+        on_backend!(self, backend => backend
+            .insert_raw(sender, bytes, &hash, received_at, segments.as_deref())
+            .await)
     }
 
     pub async fn raw_message(&self, id: MessageId) -> Result<Option<RawMessage>, StoreError> {

@@ -98,6 +98,7 @@ impl PgStore {
         bytes: &[u8],
         hash: &ContentHash,
         received_at: OffsetDateTime,
+        redaction: Option<&str>,
     ) -> Result<StoredRaw, StoreError> {
         let mut tx = self
             .pool
@@ -129,26 +130,40 @@ impl PgStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(StoreError::database("insert processing state"))?;
+                if let Some(segments) = redaction {
+                    // In the same transaction: no message is stored redacted without its record.
+                    sqlx::query(
+                        "INSERT INTO raw_redaction (message_id, segments_json, redacted_at) VALUES ($1, $2, $3)",
+                    )
+                    .bind(id)
+                    .bind(segments)
+                    .bind(received_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(StoreError::database("record redaction"))?;
+                }
                 StoredRaw {
                     id: MessageId::new(id),
                     outcome: InsertOutcome::Inserted,
+                    received_at,
                 }
             }
             None => {
-                let existing: Option<i64> = sqlx::query_scalar(
-                    "SELECT id FROM raw_message WHERE sender = $1 AND content_sha256 = $2",
+                let existing: Option<(i64, OffsetDateTime)> = sqlx::query_as(
+                    "SELECT id, received_at FROM raw_message WHERE sender = $1 AND content_sha256 = $2",
                 )
                 .bind(sender)
                 .bind(&hash.as_bytes()[..])
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(StoreError::database("find duplicate raw message"))?;
-                let id = existing.ok_or_else(|| StoreError::CorruptRow {
+                let (id, first) = existing.ok_or_else(|| StoreError::CorruptRow {
                     what: "a duplicate raw message conflicted but cannot be found".into(),
                 })?;
                 StoredRaw {
                     id: MessageId::new(id),
                     outcome: InsertOutcome::Duplicate,
+                    received_at: first,
                 }
             }
         };
@@ -163,16 +178,19 @@ impl PgStore {
         &self,
         sender: &str,
         hash: &ContentHash,
-    ) -> Result<Option<MessageId>, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM raw_message WHERE sender = $1 AND content_sha256 = $2",
+    ) -> Result<Option<(MessageId, OffsetDateTime)>, StoreError> {
+        let row: Option<(i64, OffsetDateTime)> = sqlx::query_as(
+            "SELECT id, received_at FROM raw_message WHERE sender = $1 AND content_sha256 = $2",
         )
         .bind(sender)
         .bind(&hash.as_bytes()[..])
         .fetch_optional(&self.pool)
         .await
         .map_err(StoreError::database("find raw message"))?;
-        Ok(id.map(MessageId::new))
+        match row {
+            Some((id, at)) => Ok(Some((MessageId::new(id), at))),
+            None => Ok(None),
+        }
     }
 
     pub(crate) async fn raw_message(

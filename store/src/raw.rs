@@ -47,6 +47,8 @@ pub enum InsertOutcome {
 pub struct StoredRaw {
     pub id: MessageId,
     pub outcome: InsertOutcome,
+    /// When the message was first received (a duplicate's first delivery).
+    pub received_at: OffsetDateTime,
 }
 
 /// A stored message with its bytes.

@@ -1,10 +1,11 @@
 //! The record that a message was redacted before it was stored: which segments (tags and SSR codes, never
-//! the removed text). Written once per message, right after the message itself, never changed.
+//! the removed text). Written once per message, in the transaction that stores the message
+//! ([`Store::insert_raw_with_redaction`]), never changed.
 
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::stored_time::{from_unix_micros, to_storage_precision, unix_micros};
+use crate::stored_time::from_unix_micros;
 use crate::{MessageId, Store, StoreError};
 
 /// What was redacted in one stored message.
@@ -17,44 +18,6 @@ pub struct Redaction {
 }
 
 impl Store {
-    /// Records that `message` was stored redacted. Recording the same message again keeps the first record.
-    pub async fn record_redaction(
-        &self,
-        message: MessageId,
-        segments: &Value,
-        at: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let text = segments.to_string();
-        let at = to_storage_precision(at)?;
-        match &self.backend {
-            crate::Backend::Sqlite(backend) => {
-                sqlx::query(
-                    "INSERT INTO raw_redaction (message_id, segments_json, redacted_at_us) VALUES (?, ?, ?) \
-                     ON CONFLICT (message_id) DO NOTHING",
-                )
-                .bind(message.get())
-                .bind(&text)
-                .bind(unix_micros(at)?)
-                .execute(backend.pool())
-                .await
-                .map_err(StoreError::database("record redaction"))?;
-            }
-            crate::Backend::Postgres(backend) => {
-                sqlx::query(
-                    "INSERT INTO raw_redaction (message_id, segments_json, redacted_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (message_id) DO NOTHING",
-                )
-                .bind(message.get())
-                .bind(&text)
-                .bind(at)
-                .execute(backend.pool())
-                .await
-                .map_err(StoreError::database("record redaction"))?;
-            }
-        }
-        Ok(())
-    }
-
     /// The redaction record of `message`, if it was redacted.
     pub async fn redaction(&self, message: MessageId) -> Result<Option<Redaction>, StoreError> {
         let row: Option<(String, OffsetDateTime)> = match &self.backend {
