@@ -25,7 +25,8 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 pub struct Indexer {
     store: Store,
     index: Arc<HistoryIndex>,
-    writer: Mutex<HistoryWriter>,
+    /// Shared with the blocking pool, where tantivy's writes and commits run (they fsync).
+    writer: Arc<Mutex<HistoryWriter>>,
     flights: Mutex<HashMap<FlightId, Arc<Flight>>>,
     /// Held by a whole catch-up round and by the retention purge, so a round never indexes a version the
     /// purge erased between its read and its write.
@@ -107,7 +108,7 @@ impl Indexer {
         Ok(Indexer {
             store,
             index: Arc::new(index),
-            writer: Mutex::new(writer),
+            writer: Arc::new(Mutex::new(writer)),
             flights: Mutex::new(HashMap::new()),
             round: tokio::sync::Mutex::new(()),
         })
@@ -166,16 +167,14 @@ impl Indexer {
                 }
             }
             let batch = docs.len();
-            let mut writer = self
-                .writer
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            for doc in &docs {
-                writer.upsert(doc).map_err(history_error)?;
-            }
             // The watermark is the last version read, indexed or skipped, so a bad record is not retried forever.
-            writer.commit(last).map_err(history_error)?;
-            drop(writer);
+            self.write(move |writer| {
+                for doc in &docs {
+                    writer.upsert(doc)?;
+                }
+                writer.commit(last)
+            })
+            .await?;
             indexed += batch;
             if versions.len() < BATCH as usize {
                 return Ok(indexed);
@@ -216,18 +215,36 @@ impl Indexer {
                 None => gone.push(*traveller),
             }
         }
-        let mut writer = self
-            .writer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for traveller in &gone {
-            writer.delete(traveller.get());
-        }
-        for doc in &docs {
-            writer.upsert(doc).map_err(history_error)?;
-        }
-        writer.commit_keeping_watermark().map_err(history_error)?;
-        Ok((gone.len(), docs.len()))
+        let counts = (gone.len(), docs.len());
+        self.write(move |writer| {
+            for traveller in &gone {
+                writer.delete(traveller.get());
+            }
+            for doc in &docs {
+                writer.upsert(doc)?;
+            }
+            writer.commit_keeping_watermark()
+        })
+        .await?;
+        Ok(counts)
+    }
+
+    /// Runs `change` on the writer in the blocking pool: tantivy's commits write and fsync segment files,
+    /// which would stall the async workers (and the server's requests) they share threads with.
+    async fn write<F>(&self, change: F) -> Result<(), PipelineError>
+    where
+        F: FnOnce(&mut HistoryWriter) -> Result<(), HistoryError> + Send + 'static,
+    {
+        let writer = Arc::clone(&self.writer);
+        tokio::task::spawn_blocking(move || {
+            let mut writer = writer
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            change(&mut writer)
+        })
+        .await
+        .map_err(|err| PipelineError::Task(err.to_string()))?
+        .map_err(history_error)
     }
 
     /// Empties the index (for `paxwatch reindex`); the next [`Indexer::catch_up`] refills it from the store.
