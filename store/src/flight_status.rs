@@ -111,9 +111,7 @@ impl Store {
         type Row = (i64, i64, String, String, Option<i64>, OffsetDateTime);
         let rows: Vec<Row> = match &self.backend {
             Backend::Sqlite(backend) => {
-                let ids = serde_json::to_string(&ids).map_err(|err| StoreError::CorruptRow {
-                    what: format!("flight ids: {err}"),
-                })?;
+                let ids = crate::retention::id_array(&ids);
                 sqlx::query_as::<_, (i64, i64, String, String, Option<i64>, i64)>(
                     "SELECT id, flight_id, status, code, message_id, reported_at_us FROM flight_status_report \
                      WHERE flight_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
