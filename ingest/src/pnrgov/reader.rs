@@ -37,8 +37,8 @@ pub struct PnrgovReading {
 /// `prepared` is the day the message was prepared (UNB date): two-digit years are resolved against it.
 pub fn read_pnrgov<S: SegmentFields>(segments: &[S], prepared: NaiveDate) -> PnrgovReading {
     let mut reader = Reader::new(prepared);
-    for segment in segments {
-        reader.segment(segment);
+    for (i, segment) in segments.iter().enumerate() {
+        reader.segment(segment, segments.get(i + 1..).unwrap_or_default());
     }
     reader.finish()
 }
@@ -192,30 +192,22 @@ impl Reader {
         self.issue(segment, IssueCode::SegmentOutOfPlace, text);
     }
 
-    fn segment<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
-        // Tags are compared as three upper-cased bytes: a fixed-size key compares in a few
-        // integer operations, where string arms compared byte slices one arm after another.
-        let key = match segment.tag().as_bytes() {
-            &[a, b, c] => [
-                a.to_ascii_uppercase(),
-                b.to_ascii_uppercase(),
-                c.to_ascii_uppercase(),
-            ],
-            _ => [0; 3],
-        };
-        match &key {
+    /// Reads one segment; `following` are the segments after it, looked at (not read) to size
+    /// the vectors of a new PNR, traveller or leg.
+    fn segment<S: SegmentFields>(&mut self, segment: &S, following: &[S]) {
+        match &tag_key(segment) {
             b"UNH" | b"UNT" => {}
-            b"SRC" => self.start_pnr(segment),
+            b"SRC" => self.start_pnr(segment, following),
             b"MSG" => self.msg(segment),
             b"ORG" => self.org(segment),
-            b"TVL" => self.tvl(segment),
+            b"TVL" => self.tvl(segment, following),
             b"EQN" => self.eqn(segment),
             b"RCI" => self.rci(segment),
             b"SSR" => self.ssr(segment),
             b"DAT" => self.dat(segment),
             b"IFT" => self.ift(segment),
             b"ADD" => self.add(segment),
-            b"TIF" => self.tif(segment),
+            b"TIF" => self.tif(segment, following),
             b"FTI" => self.fti(segment),
             b"REF" => self.unique_reference(segment),
             b"TKT" => self.tkt(segment),
@@ -258,12 +250,14 @@ impl Reader {
         self.current.as_mut()
     }
 
-    fn start_pnr<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
+    fn start_pnr<S: SegmentFields>(&mut self, segment: &S, following: &[S]) {
         self.close_pnr();
-        self.current = Some(PnrInProgress {
+        let mut progress = PnrInProgress {
             position: segment.position(),
             ..PnrInProgress::default()
-        });
+        };
+        PnrShape::ahead(following).reserve(&mut progress.pnr);
+        self.current = Some(progress);
         self.place = Place::PnrHead;
     }
 
@@ -342,7 +336,7 @@ impl Reader {
         }
     }
 
-    fn tvl<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
+    fn tvl<S: SegmentFields>(&mut self, segment: &S, following: &[S]) {
         let flight = self.read_tvl(segment);
         match self.place {
             Place::Header => {
@@ -397,10 +391,15 @@ impl Reader {
                         }
                     }
                 }
-                pnr.pnr.itinerary.push(ItineraryLeg {
+                let mut leg = ItineraryLeg {
                     flight,
                     ..ItineraryLeg::default()
-                });
+                };
+                let shape = GroupShape::ahead(following, Group::Leg);
+                leg.special_services.reserve_exact(shape.services);
+                leg.check_ins.reserve_exact(shape.dates);
+                leg.remarks.reserve_exact(shape.remarks);
+                pnr.pnr.itinerary.push(leg);
                 self.place = Place::Leg;
             }
         }
@@ -451,7 +450,7 @@ impl Reader {
                     leg.locators.extend(locators);
                 }
             }
-            _ => pnr.pnr.locators.extend(locators),
+            _ => append(&mut pnr.pnr.locators, locators),
         }
     }
 
@@ -564,7 +563,7 @@ impl Reader {
                     record.changed = dates.into_iter().next();
                 }
             }
-            _ => pnr.pnr.dates.extend(dates),
+            _ => append(&mut pnr.pnr.dates, dates),
         }
     }
 
@@ -637,7 +636,7 @@ impl Reader {
         }
     }
 
-    fn tif<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
+    fn tif<S: SegmentFields>(&mut self, segment: &S, following: &[S]) {
         let name = read_tif(segment);
         match self.place {
             Place::CheckIn | Place::CheckedIn => {
@@ -682,11 +681,20 @@ impl Reader {
                 let Some(pnr) = self.current.as_mut() else {
                     return;
                 };
-                pnr.pnr.travellers.push(model::pnr::PnrTraveller {
+                let mut traveller = model::pnr::PnrTraveller {
                     name,
                     accompanied_by_infant,
                     ..Default::default()
-                });
+                };
+                let shape = GroupShape::ahead(following, Group::Traveller);
+                traveller.special_services.reserve_exact(shape.services);
+                traveller.tickets.reserve_exact(shape.tickets);
+                traveller
+                    .frequent_flyers
+                    .reserve_exact(shape.frequent_flyers);
+                traveller.remarks.reserve_exact(shape.remarks);
+                traveller.addresses.reserve_exact(shape.addresses);
+                pnr.pnr.travellers.push(traveller);
                 self.place = Place::Traveller;
             }
         }
@@ -1036,7 +1044,7 @@ impl Reader {
     /// as the creation date.
     fn read_rci<S: SegmentFields + ?Sized>(&mut self, segment: &S) -> Vec<RecordLocator> {
         let century = self.nearest();
-        let mut locators = Vec::new();
+        let mut locators = Vec::with_capacity(segment.element_count());
         for e in 0..segment.element_count() {
             let Some(locator) = text(segment, e, 1) else {
                 continue;
@@ -1072,7 +1080,7 @@ impl Reader {
     /// DAT: per element `qualifier:DDMMYY:HHMM`.
     fn read_dat<S: SegmentFields + ?Sized>(&mut self, segment: &S) -> Vec<PnrDate> {
         let century = self.nearest();
-        let mut dates = Vec::new();
+        let mut dates = Vec::with_capacity(segment.element_count().max(1));
         for e in 0..segment.element_count() {
             let qualifier = text(segment, e, 0);
             let at = self.date_time(segment, e, 1, 2, century);
@@ -1156,6 +1164,116 @@ impl Reader {
         // Moved in last: the details above were read from it.
         service.text = free_text;
         (service, problems)
+    }
+}
+
+/// The tag as three upper-cased bytes (`[0; 3]` for any other length): a fixed-size key
+/// compares in a few integer operations, where string arms compared byte slices one arm after
+/// another.
+fn tag_key<S: SegmentFields + ?Sized>(segment: &S) -> [u8; 3] {
+    match segment.tag().as_bytes() {
+        &[a, b, c] => [
+            a.to_ascii_uppercase(),
+            b.to_ascii_uppercase(),
+            c.to_ascii_uppercase(),
+        ],
+        _ => [0; 3],
+    }
+}
+
+/// `items` added to `target`, moved in whole when `target` is empty (the usual case), which
+/// saves an allocation and a copy.
+fn append<T>(target: &mut Vec<T>, items: Vec<T>) {
+    if target.is_empty() {
+        *target = items;
+    } else {
+        target.extend(items);
+    }
+}
+
+/// The group whose segments [`GroupShape::ahead`] counts: a traveller (or a PNR's head before its
+/// first traveller or leg), or a leg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Traveller,
+    Leg,
+}
+
+/// How many of each repeated segment a group holds, counted ahead of reading it so that its
+/// vectors are allocated once at their size. Building a PNR pushed into empty vectors, which
+/// start at four elements of a large type (a traveller, a leg, an SSR) and double from there:
+/// most of the memory written was spare capacity. The counts are estimates (a segment the
+/// reader later drops or files elsewhere is counted); a vector still grows when they are low.
+#[derive(Debug, Default, Clone, Copy)]
+struct GroupShape {
+    services: usize,
+    tickets: usize,
+    frequent_flyers: usize,
+    remarks: usize,
+    addresses: usize,
+    dates: usize,
+}
+
+impl GroupShape {
+    /// Counts the segments of `following` up to the first that ends `group` (as the reader
+    /// places segments: a new PNR, traveller, leg, history, non-air service or split).
+    fn ahead<S: SegmentFields>(following: &[S], group: Group) -> GroupShape {
+        let mut shape = GroupShape::default();
+        for segment in following {
+            match &tag_key(segment) {
+                b"SRC" | b"TVL" | b"ABI" | b"MSG" | b"EQN" => break,
+                b"TIF" if group == Group::Traveller => break,
+                b"SSR" => shape.services += 1,
+                b"TKT" => shape.tickets += 1,
+                b"FTI" => shape.frequent_flyers += 1,
+                b"IFT" => shape.remarks += 1,
+                b"ADD" => shape.addresses += 1,
+                b"DAT" => shape.dates += 1,
+                _ => {}
+            }
+        }
+        shape
+    }
+}
+
+/// The size of a PNR's top-level vectors, counted ahead from its SRC to the next SRC.
+#[derive(Debug, Default, Clone, Copy)]
+struct PnrShape {
+    head: GroupShape,
+    travellers: usize,
+    legs: usize,
+}
+
+impl PnrShape {
+    fn ahead<S: SegmentFields>(following: &[S]) -> PnrShape {
+        let head = GroupShape::ahead(following, Group::Traveller);
+        let mut shape = PnrShape {
+            head,
+            ..PnrShape::default()
+        };
+        // Travellers are the TIFs before the itinerary (later TIFs are checked-in travellers);
+        // legs the TVLs before the history (later TVLs are past flights).
+        let mut in_itinerary = false;
+        for segment in following {
+            match &tag_key(segment) {
+                b"SRC" | b"ABI" => break,
+                b"TIF" if !in_itinerary => shape.travellers += 1,
+                b"TVL" => {
+                    in_itinerary = true;
+                    shape.legs += 1;
+                }
+                _ => {}
+            }
+        }
+        shape
+    }
+
+    fn reserve(&self, pnr: &mut Pnr) {
+        pnr.travellers.reserve_exact(self.travellers);
+        pnr.itinerary.reserve_exact(self.legs);
+        pnr.special_services.reserve_exact(self.head.services);
+        pnr.addresses.reserve_exact(self.head.addresses);
+        pnr.remarks.reserve_exact(self.head.remarks);
     }
 }
 

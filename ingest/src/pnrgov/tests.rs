@@ -542,3 +542,42 @@ mod any_order {
         }
     }
 }
+
+/// Regression for the reader's memory use: vectors of a PNR were grown from empty by doubling, so
+/// a one-traveller PNR held room for four travellers, four legs and four SSRs per traveller.
+/// They are now sized by counting the group's segments ahead; what is read is unchanged.
+#[test]
+fn pnr_vectors_are_sized_from_the_segments_ahead() {
+    let body = format!(
+        "{HEADER}EQN+2'\nSRC'\nRCI+XX:ABC123'\nSSR+CTCE:HK:1::::::JANE//EXAMPLE.COM'\n\
+         TIF+DOE+JANE:A:1'\nSSR+DOCS:HK:1:XX:::::/P/GBR/123456789/GBR/12JUL64/F/23AUG29/DOE/JANE'\n\
+         SSR+TKNE:HK:1:XX:::SIN:ICN:1234567890123C1'\nSSR+CTCM:HK:1::::::4912345'\n\
+         TKT+1234567890123:T'\nFOP+CC:::VI:XXXX1111'\n\
+         TIF+ROE+JOHN:A:2'\nSSR+DOCS:HK:1:XX:::::/P/GBR/987654321/GBR/01JAN70/M/23AUG29/ROE/JOHN'\n\
+         TVL+270513:1430:270513:2205+SIN+ICN+XX+100:Y'\nRPI+2+HK'\nSSR+SEAT:HK:2:XX:::SIN:ICN+12A::1'\n\
+         TVL+280513:0900:280513:1100+ICN+SIN+XX+101:Y'\nRPI+2+HK'\n\
+         SRC'\nRCI+XX:DEF456'\nTIF+POE+ANN:A:1'\nTVL+270513:1430:270513:2205+SIN+ICN+XX+100:Y'\n"
+    );
+    let reading = read(&body);
+    assert_eq!(reading.push.pnrs.len(), 2);
+    let first = &reading.push.pnrs[0];
+    assert_eq!(first.travellers.len(), 2);
+    assert_eq!(first.travellers.capacity(), 2);
+    assert_eq!(first.itinerary.len(), 2);
+    assert_eq!(first.itinerary.capacity(), 2);
+    assert_eq!(first.special_services.len(), 1);
+    assert_eq!(first.special_services.capacity(), 1);
+    let jane = &first.travellers[0];
+    assert_eq!(jane.special_services.len(), 3);
+    assert_eq!(jane.special_services.capacity(), 3);
+    assert_eq!(jane.tickets.len(), 1);
+    assert_eq!(jane.tickets.capacity(), 1);
+    assert_eq!(first.travellers[1].special_services.capacity(), 1);
+    assert_eq!(first.itinerary[0].special_services.len(), 1);
+    assert_eq!(first.itinerary[0].special_services.capacity(), 1);
+    assert_eq!(first.itinerary[1].special_services.capacity(), 0);
+    let second = &reading.push.pnrs[1];
+    assert_eq!(second.travellers.capacity(), 1);
+    assert_eq!(second.itinerary.capacity(), 1);
+    assert!(reading.issues.is_empty(), "{:?}", reading.issues);
+}
