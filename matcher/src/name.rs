@@ -167,7 +167,8 @@ const ATTACHED_PREFIXES: &[&str] = &[
 
 /// Attached `ABD` forms that split off as their own particle (`ABDULRAHMAN` → `ABD` `RAHMAN`).
 const ATTACHED_ABD: &[&str] = &[
-    "ABDOUL", "ABDUL", "ABDEL", "ABDAL", "ABDUR", "ABDER", "ABDOL", "ABDU",
+    "ABDOUL", "ABDUL", "ABDEL", "ABDAL", "ABDUR", "ABDER", "ABDAR", "ABDOR", "ABDOL", "ABDES",
+    "ABDAS", "ABDUS", "ABDEN", "ABDAN", "ABDU",
 ];
 
 /// Spellings of `ALLAH` after an attached `ABD`.

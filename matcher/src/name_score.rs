@@ -376,4 +376,13 @@ mod tests {
         assert!(plain < nisba - 0.1, "{plain}");
         assert!(score("حسن", "HASSANI") < score("حسن", "HASSAN"));
     }
+
+    #[test]
+    fn regression_an_initial_stands_for_a_given_name_starting_with_abd() {
+        // `ABDUL AZIZ` initialised as `A A`: the listed `ABDUL` is a particle, once never matched.
+        let s = score("HAQQANI A A", "HAQQANI, Abdul Aziz");
+        assert!(s > 0.85, "{s}");
+        let other = score("HAQQANI B A", "HAQQANI, Abdul Aziz");
+        assert!(other < s - 0.1, "{other}");
+    }
 }

@@ -59,6 +59,26 @@ pub fn token_similarity(
                 NONE
             };
         }
+        (Initial, Particle) | (Particle, Initial) => {
+            // Given names that start with `ABD`/`ABU` are initialised by that letter
+            // (`ABDUL AZIZ` → `A A`), while the listed name keeps the particle.
+            let particle = if query.kind == Particle {
+                query
+            } else {
+                listed
+            };
+            return if matches!(particle.folded.as_str(), "ABD" | "ABU")
+                && query.initial() == listed.initial()
+                && query.script == listed.script
+            {
+                TokenSimilarity {
+                    score: 1.0,
+                    kind: TokenMatchKind::Initial,
+                }
+            } else {
+                NONE
+            };
+        }
         (Particle, _) | (_, Particle) => return NONE,
         (Initial, _) | (_, Initial) => {
             return if query.initial() == listed.initial() && query.script == listed.script {
