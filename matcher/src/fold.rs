@@ -34,6 +34,32 @@ pub struct FoldedWord {
     /// For Arabic script, the consonants as Persian romanisation reads them (`ض` Z, `ق` GH→G,
     /// `ث` S, a leading `و` V); empty otherwise.
     pub persian: String,
+    /// For Arabic script, how the word ends (a long vowel is written, short ones are not).
+    pub arabic_ending: ArabicEnding,
+}
+
+/// The last letter of an Arabic-script word, as far as its romanisation's ending goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ArabicEnding {
+    /// A long vowel or hamza (`ي` `ی` `ى` `و` `ا` `ء`): the romanisation ends in a vowel
+    /// (`محمدی` MOHAMMADI, never MOHAMMAD).
+    LongVowel,
+    /// A consonant: the romanisation ends in it, or in a short vowel rarely written (`-I`/`-U` are long).
+    Consonant,
+    /// Not Arabic script, or `ع`/`ه`/`ة`, romanised with or without a vowel (`FATIMA`/`FATIMAH`).
+    #[default]
+    Unknown,
+}
+
+/// [`ArabicEnding`] of an Arabic-script letter at the end of a word.
+fn arabic_ending(c: char) -> ArabicEnding {
+    match c {
+        'ا' | 'أ' | 'إ' | 'آ' | 'ى' | 'ي' | 'ی' | 'ے' | 'و' | 'ؤ' | 'ئ' | 'ء' => {
+            ArabicEnding::LongVowel
+        }
+        'ع' | 'ه' | 'ة' | 'ھ' | 'ۀ' | 'ہ' => ArabicEnding::Unknown,
+        _ => ArabicEnding::Consonant,
+    }
 }
 
 /// Apostrophe-like characters: they join the letters around them (`MA'ALA` is one word).
@@ -59,8 +85,10 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
     let mut arabic = false;
     let mut cjk = false;
     let mut persian = String::new();
+    let mut last_arabic: Option<char> = None;
     let flush = |current: &mut String,
                  persian: &mut String,
+                 last_arabic: &mut Option<char>,
                  arabic: &mut bool,
                  cjk: &mut bool,
                  words: &mut Vec<FoldedWord>| {
@@ -77,13 +105,19 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             } else {
                 String::new()
             };
+            let arabic_ending = match last_arabic {
+                Some(c) if *arabic => arabic_ending(*c),
+                _ => ArabicEnding::Unknown,
+            };
             words.push(FoldedWord {
                 text: std::mem::take(current),
                 script,
                 persian,
+                arabic_ending,
             });
         }
         persian.clear();
+        *last_arabic = None;
         *arabic = false;
         *cjk = false;
     };
@@ -92,6 +126,9 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
     let mut chars = composed.chars().peekable();
     while let Some(c) = chars.next() {
         if crate::arabic::is_arabic_letter(c) {
+            if c != '\u{0640}' {
+                last_arabic = Some(c);
+            }
             // An Arabic word that starts with the article ال: drop it, as Latin `AL-` is dropped.
             if current.is_empty()
                 && (c == 'ا' || c == 'إ' || c == 'أ')
@@ -133,6 +170,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             flush(
                 &mut current,
                 &mut persian,
+                &mut last_arabic,
                 &mut arabic,
                 &mut cjk,
                 &mut words,
@@ -144,6 +182,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             flush(
                 &mut current,
                 &mut persian,
+                &mut last_arabic,
                 &mut arabic,
                 &mut cjk,
                 &mut words,
@@ -165,6 +204,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             flush(
                 &mut current,
                 &mut persian,
+                &mut last_arabic,
                 &mut arabic,
                 &mut cjk,
                 &mut words,
@@ -174,6 +214,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
     flush(
         &mut current,
         &mut persian,
+        &mut last_arabic,
         &mut arabic,
         &mut cjk,
         &mut words,

@@ -3,7 +3,7 @@
 //! Order is not kept on purpose: API data splits and orders names badly, so matching treats a
 //! name as a set of parts (see [`crate::name_score`]).
 
-use crate::fold::{digits_to_letters, fold_words, FoldedWord, Script};
+use crate::fold::{digits_to_letters, fold_words, ArabicEnding, FoldedWord, Script};
 use crate::phonetic::{arabic_skeleton, phonetic, skeleton};
 
 /// What role a token plays in a name; it decides its weight and how it may match.
@@ -34,6 +34,8 @@ pub struct Token {
     pub stem: Option<String>,
     pub kind: TokenKind,
     pub script: Script,
+    /// How an Arabic-script word ends (`Unknown` for other scripts).
+    pub arabic_ending: ArabicEnding,
 }
 
 /// Honorifics, ranks and titles that lists and travellers add or leave out freely.
@@ -165,7 +167,8 @@ const ATTACHED_PREFIXES: &[&str] = &[
 
 /// Attached `ABD` forms that split off as their own particle (`ABDULRAHMAN` → `ABD` `RAHMAN`).
 const ATTACHED_ABD: &[&str] = &[
-    "ABDOUL", "ABDUL", "ABDEL", "ABDAL", "ABDUR", "ABDER", "ABDOL", "ABDU",
+    "ABDOUL", "ABDUL", "ABDEL", "ABDAL", "ABDUR", "ABDER", "ABDAR", "ABDOR", "ABDOL", "ABDES",
+    "ABDAS", "ABDUS", "ABDEN", "ABDAN", "ABDU",
 ];
 
 /// Spellings of `ALLAH` after an attached `ABD`.
@@ -204,6 +207,7 @@ impl Token {
             stem,
             kind,
             script,
+            arabic_ending: ArabicEnding::Unknown,
         }
     }
 
@@ -217,6 +221,7 @@ impl Token {
             stem: None,
             kind,
             script: Script::Arabic,
+            arabic_ending: ArabicEnding::Unknown,
         }
     }
 
@@ -247,6 +252,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
             text,
             script,
             persian,
+            arabic_ending,
         },
     ) in words.into_iter().enumerate()
     {
@@ -260,6 +266,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                     tokens.push(Token::arabic("L".to_string(), TokenKind::Word));
                     continue;
                 }
+                let first_new = tokens.len();
                 match ARABIC_PARTICLES.iter().find(|(skel, _)| *skel == text) {
                     Some((_, canonical)) if !is_last => {
                         tokens.push(Token::arabic(canonical.to_string(), TokenKind::Particle))
@@ -278,6 +285,12 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                         tokens.push(Token::arabic(rest.to_string(), TokenKind::Word));
                     }
                     None => tokens.push(Token::arabic_word(text, &persian)),
+                }
+                if let Some(last) = tokens[first_new..]
+                    .iter_mut()
+                    .rfind(|t| t.kind == TokenKind::Word)
+                {
+                    last.arabic_ending = arabic_ending;
                 }
             }
             Script::Latin | Script::Cjk => {

@@ -6,6 +6,7 @@
 //! rest of an initialised given name) costs a third of that. So `ANTIPOV IGOR` against
 //! `ANTIPOV IGOR YURIEVICH` scores about 0.92, `ANTIPOV SERGEY` against it about 0.46.
 
+use crate::fold::Script;
 use crate::name::{Token, TokenKind};
 use crate::token_similarity::{TokenMatchKind, TokenSimilarity};
 
@@ -17,6 +18,9 @@ pub fn token_weight(token: &Token) -> f32 {
     match token.kind {
         TokenKind::Particle => 0.3,
         TokenKind::Initial => 0.5,
+        // An Arabic-script word folds to its consonants only (`سيد` → `SD`): short folded, but a
+        // whole name part.
+        TokenKind::Word if token.script == Script::Arabic && token.folded.len() >= 2 => 1.0,
         TokenKind::Word if token.folded.len() <= 2 => 0.6,
         TokenKind::Word => 1.0,
     }
@@ -182,13 +186,22 @@ pub fn align(
 
 /// Words of `single` that spell two consecutive words of `split` (hyphenated compounds joined or
 /// split). `swapped` says `single` is the listed side.
-/// Arabic script (and any cross-script comparison) goes by consonant skeleton, Latin by phonetic form.
-fn compound_form(t: &Token, cross_script: bool) -> &str {
-    if cross_script || t.script == crate::fold::Script::Arabic {
-        &t.skeleton
+/// Arabic script (and any cross-script comparison) goes by consonant skeleton, in both readings
+/// (Arabic/Persian; Latin with and without `V`), Latin by phonetic form.
+fn compound_forms(t: &Token, cross_script: bool) -> [Option<&str>; 2] {
+    if cross_script || t.script == Script::Arabic {
+        [Some(&t.skeleton), t.skeleton_alternative.as_deref()]
     } else {
-        &t.phonetic
+        [Some(&t.phonetic), None]
     }
+}
+
+/// Whether split parts `a` then `b` may form one word as if written next to each other: in
+/// order, or the last part followed by the first. A traveller's name is read surname first, so
+/// a compound that a given name and the surname once made (`نذیر الله حنفى ولى` with surname
+/// `الله`: WALIULLAH; `وند` / `علی خوشنام`: KHOSHNAMVAND) comes out as the last and first parts.
+fn adjacent(a: usize, b: usize, len: usize) -> bool {
+    b == a + 1 || (len > 2 && a + 1 == len && b == 0)
 }
 
 /// `joined` is a reused buffer for the two parts written together.
@@ -207,10 +220,7 @@ fn compound_candidates(
             continue;
         }
         let cross_script = split.iter().any(|t| t.script != word.script);
-        let whole = compound_form(word, cross_script);
-        if whole.len() < 3 {
-            continue;
-        }
+        let wholes = compound_forms(word, cross_script);
         // Any ordered pair: API data reorders names, and splits Arabic compounds across fields.
         for a in 0..split.len() {
             for b in 0..split.len() {
@@ -218,39 +228,26 @@ fn compound_candidates(
                 if a == b || ta.kind == TokenKind::Initial || tb.kind == TokenKind::Initial {
                     continue;
                 }
-                let (fa, fb) = (
-                    compound_form(ta, cross_script),
-                    compound_form(tb, cross_script),
-                );
-                if (fa.len() + fb.len()).abs_diff(whole.len()) > 1 {
-                    continue;
-                }
                 // Non-adjacent or reversed parts need an exact spelling.
-                let needed = if b == a + 1 {
+                let needed = if adjacent(a, b, split.len()) {
                     MIN_COMPOUND_SIMILARITY
                 } else {
                     1.0
                 };
-                let s = if whole.len() == fa.len() + fb.len()
-                    && whole.starts_with(fa)
-                    && whole.ends_with(fb)
-                {
-                    1.0
-                } else {
-                    // Not equal, so one edit at least: short words cannot reach `needed` then,
-                    // and the distance need not be computed.
-                    let longest = whole.len().max(fa.len() + fb.len());
-                    if 1.0 - 1.0 / (longest as f32) < needed {
+                let mut best = 0.0f32;
+                for whole in wholes.into_iter().flatten() {
+                    if whole.len() < 3 {
                         continue;
                     }
-                    joined.clear();
-                    joined.push_str(fa);
-                    joined.push_str(fb);
-                    crate::token_similarity::edit_similarity(whole, joined)
-                };
-                if s >= needed {
+                    for fa in compound_forms(ta, cross_script).into_iter().flatten() {
+                        for fb in compound_forms(tb, cross_script).into_iter().flatten() {
+                            best = best.max(compound_similarity(whole, fa, fb, needed, joined));
+                        }
+                    }
+                }
+                if best >= needed {
                     let similarity = TokenSimilarity {
-                        score: s,
+                        score: best,
                         kind: TokenMatchKind::Compound,
                     };
                     let (query, listed) = if swapped {
@@ -260,7 +257,7 @@ fn compound_candidates(
                     };
                     // Ranked above a single-word pair of the same credit: it explains more of both names.
                     out.push(PairCandidate {
-                        sort_key: pair_credit(s) * 1.5,
+                        sort_key: pair_credit(best) * 1.5,
                         query,
                         listed,
                         similarity,
@@ -269,6 +266,26 @@ fn compound_candidates(
             }
         }
     }
+}
+
+/// Similarity of `whole` to `fa` and `fb` written together; 0 when it cannot reach `needed`.
+fn compound_similarity(whole: &str, fa: &str, fb: &str, needed: f32, joined: &mut String) -> f32 {
+    if (fa.len() + fb.len()).abs_diff(whole.len()) > 1 {
+        return 0.0;
+    }
+    if whole.len() == fa.len() + fb.len() && whole.starts_with(fa) && whole.ends_with(fb) {
+        return 1.0;
+    }
+    // Not equal, so one edit at least: short words cannot reach `needed` then, and the distance
+    // need not be computed.
+    let longest = whole.len().max(fa.len() + fb.len());
+    if 1.0 - 1.0 / (longest as f32) < needed {
+        return 0.0;
+    }
+    joined.clear();
+    joined.push_str(fa);
+    joined.push_str(fb);
+    crate::token_similarity::edit_similarity(whole, joined)
 }
 
 #[cfg(test)]
@@ -330,5 +347,42 @@ mod tests {
         assert!(s > 0.9, "{s}");
         let s = score("هدايت الله", "HIDAYATULLAH");
         assert!(s > 0.9, "{s}");
+    }
+
+    #[test]
+    fn regression_short_arabic_skeletons_counted_as_part_names() {
+        // `سيد` folds to `SD`: once weighed like a two-letter Latin word, leaving SEYYED half unmatched.
+        let s = score("صفوی سید یحیی", "Safavi, Seyyed Yahya");
+        assert!(s > 0.89, "{s}");
+    }
+
+    #[test]
+    fn regression_compound_of_the_surname_and_the_last_given_name() {
+        // Surname `الله`, given names `هدايت`: read surname first, the compound is reversed.
+        let s = score("الله هدايت", "HIDAYATULLAH");
+        assert!(s > 0.9, "{s}");
+        let s = score("وند علی خوشنام", "Khoshnamvand, Ali");
+        assert!(s > 0.85, "{s}");
+        // Not any two parts: the first and second in reverse still need an exact spelling.
+        let s = score("جون سميث", "SMITHJOHN");
+        assert!(s < 0.85, "{s}");
+    }
+
+    #[test]
+    fn a_written_final_long_vowel_tells_arabic_names_apart() {
+        let nisba = score("محمدی مسرور", "Mohammadi, Masroor");
+        let plain = score("محمدی مسرور", "Mohammad, Masroor");
+        assert!(nisba >= 0.9, "{nisba}");
+        assert!(plain < nisba - 0.1, "{plain}");
+        assert!(score("حسن", "HASSANI") < score("حسن", "HASSAN"));
+    }
+
+    #[test]
+    fn regression_an_initial_stands_for_a_given_name_starting_with_abd() {
+        // `ABDUL AZIZ` initialised as `A A`: the listed `ABDUL` is a particle, once never matched.
+        let s = score("HAQQANI A A", "HAQQANI, Abdul Aziz");
+        assert!(s > 0.85, "{s}");
+        let other = score("HAQQANI B A", "HAQQANI, Abdul Aziz");
+        assert!(other < s - 0.1, "{other}");
     }
 }

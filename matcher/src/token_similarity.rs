@@ -1,6 +1,6 @@
 //! Similarity of two name tokens in [0, 1], with the reason it holds.
 
-use crate::fold::Script;
+use crate::fold::{ArabicEnding, Script};
 use crate::name::{Token, TokenKind};
 use crate::string_distance::{jaro_winkler, osa_distance};
 
@@ -59,6 +59,26 @@ pub fn token_similarity(
                 NONE
             };
         }
+        (Initial, Particle) | (Particle, Initial) => {
+            // Given names that start with `ABD`/`ABU` are initialised by that letter
+            // (`ABDUL AZIZ` → `A A`), while the listed name keeps the particle.
+            let particle = if query.kind == Particle {
+                query
+            } else {
+                listed
+            };
+            return if matches!(particle.folded.as_str(), "ABD" | "ABU")
+                && query.initial() == listed.initial()
+                && query.script == listed.script
+            {
+                TokenSimilarity {
+                    score: 1.0,
+                    kind: TokenMatchKind::Initial,
+                }
+            } else {
+                NONE
+            };
+        }
         (Particle, _) | (_, Particle) => return NONE,
         (Initial, _) | (_, Initial) => {
             return if query.initial() == listed.initial() && query.script == listed.script {
@@ -85,6 +105,9 @@ pub fn token_similarity(
                     best = s;
                 }
             }
+        }
+        if endings_disagree(query, listed) || endings_disagree(listed, query) {
+            best.score = best.score.min(DISAGREEING_ENDING);
         }
         return best;
     }
@@ -272,17 +295,52 @@ fn ocr_form(word: &str) -> String {
         .collect()
 }
 
+/// Most an Arabic-script word and a romanisation whose endings disagree can score: the same
+/// consonants, but another name (`محمدی` MOHAMMADI against MOHAMMAD, `حسنی` HASANI against HASAN).
+const DISAGREEING_ENDING: f32 = 0.84;
+
+/// Whether Arabic-script `arabic` cannot end the way the romanisation `latin` does: a written
+/// long vowel against a final consonant, or a final consonant against a final `I`/`U` (long
+/// vowels, always written).
+fn endings_disagree(arabic: &Token, latin: &Token) -> bool {
+    if arabic.script != Script::Arabic {
+        return false;
+    }
+    if latin.script == Script::Arabic {
+        return matches!(
+            (arabic.arabic_ending, latin.arabic_ending),
+            (ArabicEnding::LongVowel, ArabicEnding::Consonant)
+        );
+    }
+    let latin_last = latin.phonetic.as_bytes().last().copied();
+    let latin_vowel = matches!(latin_last, Some(b'A' | b'E' | b'I' | b'O' | b'U'));
+    match arabic.arabic_ending {
+        ArabicEnding::LongVowel => latin_last.is_some() && !latin_vowel,
+        ArabicEnding::Consonant => matches!(latin_last, Some(b'I' | b'U')),
+        ArabicEnding::Unknown => false,
+    }
+}
+
 /// Arabic script against a romanisation, same consonants: strong but never certain, since the
 /// skeleton drops the vowels that tell `HASAN` from `HUSAYN` apart.
 const SAME_SKELETON: f32 = 0.9;
+
+/// Added to [`SAME_SKELETON`] for skeletons of four consonants or more.
+const LONG_SKELETON_BONUS: f32 = 0.02;
 
 fn skeleton_similarity(a: &str, b: &str) -> TokenSimilarity {
     if a.is_empty() || b.is_empty() {
         return NONE;
     }
     if a == b {
+        // A longer skeleton leaves fewer names it could stand for (`SD` is SAYYID, SAAD, SAID...).
+        let score = if a.len() >= 4 {
+            SAME_SKELETON + LONG_SKELETON_BONUS
+        } else {
+            SAME_SKELETON
+        };
         return TokenSimilarity {
-            score: SAME_SKELETON,
+            score,
             kind: TokenMatchKind::Skeleton,
         };
     }
