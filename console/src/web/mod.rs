@@ -11,10 +11,12 @@
 
 mod analyst_pages;
 mod carrier_pages;
+mod dpo_pages;
 pub(crate) mod csrf;
 mod layout;
 mod login;
 mod officer_pages;
+mod unmask_pages;
 
 use axum::routing::{get, post};
 use privacy::{AuditAction, Purpose};
@@ -213,6 +215,10 @@ pub fn pages() -> Vec<Route> {
             audited(AuditAction::Consult, "message", Purpose::CarrierTransfer),
         ),
     ]
+    .into_iter()
+    .chain(dpo_pages::routes())
+    .chain(unmask_pages::routes())
+    .collect()
 }
 
 fn page(
