@@ -386,7 +386,10 @@ pub(crate) async fn load_unmasked_traveller(
             Some(d) if d.outcome == UnmaskOutcome::Refused => "the request was refused",
             Some(_) => "the approval has expired",
         };
-        return Err((Some(traveller), LoadError::new(StatusCode::FORBIDDEN, problem)));
+        return Err((
+            Some(traveller),
+            LoadError::new(StatusCode::FORBIDDEN, problem),
+        ));
     }
     // The approval lifts masking, never deletion: data past their deletion deadline stay gone.
     match load_traveller(state, traveller, Disclosure::Full).await {

@@ -144,7 +144,10 @@ async fn same_inputs_and_policy_give_the_same_alerts_each_with_its_per_field_exp
     }
     let (first, stored) = &runs[0];
     assert!(first.len() >= 2, "both planted travellers alert: {first:?}");
-    assert_eq!(first, &runs[1].0, "same inputs and policy, same alerts and explanations");
+    assert_eq!(
+        first, &runs[1].0,
+        "same inputs and policy, same alerts and explanations"
+    );
     // LDH-7: each alert explains every field it compared, with the outcome of each.
     for alert in stored {
         for field in ["name", "birth_date", "document", "nationality", "gender"] {

@@ -757,7 +757,9 @@ async fn the_dpo_pages_find_an_officers_decision_and_export_everything_on_one_pe
     let alert = scene.alert_id;
     let (status, _) = post_json(
         &scene.client,
-        &scene.server.url(&format!("/api/v1/alerts/{alert}/decision")),
+        &scene
+            .server
+            .url(&format!("/api/v1/alerts/{alert}/decision")),
         &scene.officer,
         json!({"outcome": "dismiss", "reason": "namesake, birth date differs"}),
     )
@@ -773,17 +775,27 @@ async fn the_dpo_pages_find_an_officers_decision_and_export_everything_on_one_pe
     // The audit search by object type and id finds the officer's decision: action, user, purpose.
     let (status, html) = page(
         &browser,
-        &url(&format!("/console/dpo/audit?object_kind=alert&object_id={alert}&action=alter")),
+        &url(&format!(
+            "/console/dpo/audit?object_kind=alert&object_id={alert}&action=alter"
+        )),
         &dpo.cookie,
     )
     .await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("id=\"audit-records\""), "{html}");
-    for expected in ["alter", "(officer.one)", "pre_arrival_assessment", "POST /api/v1/alerts/{id}/decision"] {
+    for expected in [
+        "alter",
+        "(officer.one)",
+        "pre_arrival_assessment",
+        "POST /api/v1/alerts/{id}/decision",
+    ] {
         assert!(html.contains(expected), "{expected} missing");
     }
     let record = head(&scene.store).await;
-    assert_eq!(record.event.route.as_deref(), Some("GET /console/dpo/audit"));
+    assert_eq!(
+        record.event.route.as_deref(),
+        Some("GET /console/dpo/audit")
+    );
     assert_eq!(record.event.purpose.as_deref(), Some("dpo_oversight"));
     // By user name and purpose: the officer's consultations, none of the DPO's.
     let (status, html) = page(
@@ -794,7 +806,12 @@ async fn the_dpo_pages_find_an_officers_decision_and_export_everything_on_one_pe
     .await;
     assert_eq!(status, 200);
     assert!(html.contains("No audit record matches."), "{html}");
-    let (status, html) = page(&browser, &url("/console/dpo/audit?user=nobody.here"), &dpo.cookie).await;
+    let (status, html) = page(
+        &browser,
+        &url("/console/dpo/audit?user=nobody.here"),
+        &dpo.cookie,
+    )
+    .await;
     assert_eq!(status, 200);
     assert!(html.contains("no user of that name"));
 
@@ -805,7 +822,10 @@ async fn the_dpo_pages_find_an_officers_decision_and_export_everything_on_one_pe
     let (status, html) = page(&browser, &url("/console/dpo/statistics"), &dpo.cookie).await;
     assert_eq!(status, 200);
     for value in ["TRENSCHEL", "VOLKMAR", "C4KX81T27", "EXAMPLE"] {
-        assert!(!html.to_uppercase().contains(value), "statistics show {value}");
+        assert!(
+            !html.to_uppercase().contains(value),
+            "statistics show {value}"
+        );
     }
 
     // Subject access by name and birth date, and by document: the person's records, not the bystander's.
@@ -841,7 +861,10 @@ async fn the_dpo_pages_find_an_officers_decision_and_export_everything_on_one_pe
     let export: serde_json::Value = response.json().await.expect("json");
     assert_eq!(export["travellers"][0]["id"], t);
     let record = head(&scene.store).await;
-    assert_eq!(record.event.action, "export", "the download is audited as an export");
+    assert_eq!(
+        record.event.action, "export",
+        "the download is audited as an export"
+    );
     assert_eq!(record.event.object, format!("traveller:{t}"));
 
     // Unmask requests with their decisions.
@@ -856,7 +879,10 @@ async fn the_dpo_pages_find_an_officers_decision_and_export_everything_on_one_pe
     assert_eq!(status, 200);
     let (status, html) = page(&browser, &url("/console/dpo/unmask-requests"), &dpo.cookie).await;
     assert_eq!(status, 200);
-    assert!(html.contains("grounds not shown") && html.contains("refused"), "{html}");
+    assert!(
+        html.contains("grounds not shown") && html.contains("refused"),
+        "{html}"
+    );
     assert!(html.contains("analyst.one"));
 }
 
@@ -947,7 +973,11 @@ async fn an_analyst_asks_for_unmasking_in_the_console_and_opens_the_approved_vie
     let refused = send("terrorism", "0".repeat(64)).await;
     assert_eq!(refused.status().as_u16(), 403, "a wrong CSRF token");
     let outside = send("shoplifting", analyst.csrf.clone()).await;
-    assert_eq!(outside.status().as_u16(), 400, "a category outside Annex II");
+    assert_eq!(
+        outside.status().as_u16(),
+        400,
+        "a category outside Annex II"
+    );
     let made = send("terrorism", analyst.csrf.clone()).await;
     assert_eq!(made.status().as_u16(), 303);
     let record = head(&scene.store).await;
@@ -977,12 +1007,18 @@ async fn an_analyst_asks_for_unmasking_in_the_console_and_opens_the_approved_vie
     .await;
     assert_eq!(status, 200);
     let (_, html) = page(&browser, &url("/console/unmask-requests"), &analyst.cookie).await;
-    assert!(html.contains("approved") && html.contains(&format!("/console/unmask-requests/{id}/traveller")));
+    assert!(
+        html.contains("approved")
+            && html.contains(&format!("/console/unmask-requests/{id}/traveller"))
+    );
     let (status, html) = page(&browser, &view, &analyst.cookie).await;
     assert_eq!(status, 200, "{html}");
     assert!(html.contains("TRENSCHEL"), "{html}");
     let record = head(&scene.store).await;
-    assert_eq!(record.event.action, "unmask", "the unmasked view is audited");
+    assert_eq!(
+        record.event.action, "unmask",
+        "the unmasked view is audited"
+    );
     assert_eq!(record.event.object, format!("traveller:{t}"));
     assert_eq!(record.event.outcome.as_deref(), Some("200"));
     // Another analyst cannot use the approval.

@@ -646,7 +646,11 @@ async fn the_purge_records_what_it_erased_and_masked_in_the_audit_chain() {
         limit: 100,
         ..store::AuditQuery::default()
     };
-    assert!(store.search_audit(&erasures).await.expect("search").is_empty());
+    assert!(store
+        .search_audit(&erasures)
+        .await
+        .expect("search")
+        .is_empty());
     let masked_version = store
         .current_traveller_version(scenario.listed)
         .await
@@ -667,15 +671,24 @@ async fn the_purge_records_what_it_erased_and_masked_in_the_audit_chain() {
         })
     };
     assert!(
-        recorded(&format!("traveller_version:{}", masked_version.get()), "masked"),
+        recorded(
+            &format!("traveller_version:{}", masked_version.get()),
+            "masked"
+        ),
         "{records:?}"
     );
     assert!(
-        recorded(&format!("traveller:{}", scenario.bystander.get()), "deleted"),
+        recorded(
+            &format!("traveller:{}", scenario.bystander.get()),
+            "deleted"
+        ),
         "{records:?}"
     );
     assert!(
-        recorded(&format!("message:{}", scenario.message.get()), "bytes_removed"),
+        recorded(
+            &format!("message:{}", scenario.message.get()),
+            "bytes_removed"
+        ),
         "{records:?}"
     );
     let summary = records

@@ -93,7 +93,9 @@ async fn audit_params(state: &AppState, form: &AuditForm) -> Result<AuditParams,
     };
     let from = match filled(&form.from) {
         None => None,
-        Some(text) => Some(day_start(dpo::birth_date(&text).ok_or("from must be a date")?)),
+        Some(text) => Some(day_start(
+            dpo::birth_date(&text).ok_or("from must be a date")?,
+        )),
     };
     let until = match filled(&form.until) {
         None => None,
@@ -488,11 +490,7 @@ pub(super) fn routes() -> Vec<crate::routes::Route> {
             Access::Roles(DPO),
             "Audit log search (user, action, object type and id, purpose, days; paged)",
             get(audit),
-            audited(
-                AuditAction::Consult,
-                "audit_record",
-                Purpose::DpoOversight,
-            ),
+            audited(AuditAction::Consult, "audit_record", Purpose::DpoOversight),
         ),
         page(
             HttpMethod::Get,

@@ -11,8 +11,8 @@
 
 mod analyst_pages;
 mod carrier_pages;
-mod dpo_pages;
 pub(crate) mod csrf;
+mod dpo_pages;
 mod layout;
 mod login;
 mod officer_pages;

@@ -367,7 +367,12 @@ pub struct Session {
 }
 
 /// Signs in through the sign-in form; the session cookie and the CSRF token of the console's pages.
-pub async fn sign_in(server: &Server, browser: &reqwest::Client, name: &str, password: &str) -> Session {
+pub async fn sign_in(
+    server: &Server,
+    browser: &reqwest::Client,
+    name: &str,
+    password: &str,
+) -> Session {
     let response = browser
         .post(server.url("/login"))
         .form(&[("name", name), ("password", password)])
