@@ -249,6 +249,37 @@ impl AuditLog {
         Ok(record)
     }
 
+    /// Appends the events naming `ids` of `kind` (as many records as the object field limit needs; none
+    /// when there are no ids): what a job without a request and without a purpose of its own (the
+    /// retention purge, a legal obligation) records.
+    pub async fn record_objects(
+        &self,
+        actor: &str,
+        action: AuditAction,
+        kind: &'static str,
+        ids: Vec<i64>,
+        route: &str,
+        outcome: &str,
+    ) -> Result<usize, StoreError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let objects = AuditObjects { kind, ids }.render();
+        let written = objects.len();
+        for object in objects {
+            self.record(
+                actor.to_owned(),
+                action,
+                object,
+                None,
+                Some(route.to_owned()),
+                Some(outcome.to_owned()),
+            )
+            .await?;
+        }
+        Ok(written)
+    }
+
     /// Seals the chain's head unless it is sealed already; the sealed `seq`, if there is a chain.
     pub async fn checkpoint_head(&self) -> Result<Option<u64>, StoreError> {
         let Some(head) = self.store.audit_head().await? else {

@@ -7,31 +7,29 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use privacy::Purpose;
 use serde::{Deserialize, Serialize};
 use store::history::HistoryQuery;
 use store::{AgeCounts, AgeLimits, AuditQuery, StoreError, TravellerId, MAX_AUDIT_PAGE};
 use time::OffsetDateTime;
 
 use crate::audit_log::with_objects;
+use crate::auth::Access;
 use crate::disclosure::Disclosure;
-use crate::officer::{load_traveller, TravellerView};
-use crate::routes::{rfc3339, store_unavailable};
+use crate::officer::{load_traveller, LoadError, TravellerView};
+use crate::routes::rfc3339;
 use crate::server::AppState;
 use crate::unmask::{request_view, UnmaskRequestView};
 
 /// Most travellers one subject-access export covers (a name and birth date matching more is refused).
 const MAX_SUBJECT_TRAVELLERS: usize = 200;
 
-fn answer(status: StatusCode, problem: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": problem }))).into_response()
-}
-
-fn store_error(error: &StoreError) -> Response {
+fn load_error(error: &StoreError) -> LoadError {
     match error {
         StoreError::InvalidInput { field, problem } => {
-            answer(StatusCode::BAD_REQUEST, &format!("{field} {problem}"))
+            LoadError::new(StatusCode::BAD_REQUEST, format!("{field} {problem}"))
         }
-        other => store_unavailable(other),
+        other => LoadError::of_store(other),
     }
 }
 
@@ -43,12 +41,14 @@ fn instant(field: &str, value: &Option<String>) -> Result<Option<OffsetDateTime>
         .map_err(|_| format!("{field} must be an RFC 3339 instant"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct AuditParams {
     pub actor: Option<String>,
     pub action: Option<String>,
-    /// `kind:id` or an object without ids.
+    /// `kind:id`, `kind:` (any of the kind) or an object without ids.
     pub object: Option<String>,
+    /// A purpose code.
+    pub purpose: Option<String>,
     /// RFC 3339, inclusive.
     pub from: Option<String>,
     /// RFC 3339, exclusive.
@@ -71,51 +71,79 @@ pub struct AuditRecordView {
     pub hash: String,
 }
 
-/// `GET /api/v1/dpo/audit`: the audit log, newest first.
-pub async fn audit_search(
-    State(state): State<AppState>,
-    Query(params): Query<AuditParams>,
-) -> Response {
+/// The audit records of a search, newest first (the DPO's API and page).
+pub(crate) async fn load_audit(
+    state: &AppState,
+    params: &AuditParams,
+) -> Result<Vec<AuditRecordView>, LoadError> {
     let (from, until) = match (
         instant("from", &params.from),
         instant("until", &params.until),
     ) {
         (Ok(from), Ok(until)) => (from, until),
-        (Err(problem), _) | (_, Err(problem)) => return answer(StatusCode::BAD_REQUEST, &problem),
+        (Err(problem), _) | (_, Err(problem)) => {
+            return Err(LoadError::new(StatusCode::BAD_REQUEST, problem))
+        }
     };
+    if let Some(purpose) = &params.purpose {
+        if Purpose::from_code(purpose).is_none() {
+            return Err(LoadError::new(
+                StatusCode::BAD_REQUEST,
+                "purpose must be one of the purpose codes",
+            ));
+        }
+    }
     let query = AuditQuery {
-        actor: params.actor,
-        action: params.action,
-        object: params.object,
+        actor: params.actor.clone(),
+        action: params.action.clone(),
+        object: params.object.clone(),
+        purpose: params.purpose.clone(),
         from,
         until,
         before: params.before,
         limit: params.limit.unwrap_or(100).clamp(1, MAX_AUDIT_PAGE),
     };
-    match state.store.search_audit(&query).await {
-        Ok(records) => {
-            let seqs = records
-                .iter()
-                .map(|r| i64::try_from(r.seq).unwrap_or(i64::MAX))
-                .collect();
-            let views: Vec<AuditRecordView> = records
-                .into_iter()
-                .map(|r| AuditRecordView {
-                    seq: r.seq,
-                    at: rfc3339(r.event.at),
-                    actor: r.event.actor,
-                    action: r.event.action,
-                    object: r.event.object,
-                    purpose: r.event.purpose,
-                    route: r.event.route,
-                    outcome: r.event.outcome,
-                    hash: hex::encode(r.hash),
-                })
-                .collect();
+    let records = state
+        .store
+        .search_audit(&query)
+        .await
+        .map_err(|error| load_error(&error))?;
+    Ok(records
+        .into_iter()
+        .map(|r| AuditRecordView {
+            seq: r.seq,
+            at: rfc3339(r.event.at),
+            actor: r.event.actor,
+            action: r.event.action,
+            object: r.event.object,
+            purpose: r.event.purpose,
+            route: r.event.route,
+            outcome: r.event.outcome,
+            hash: hex::encode(r.hash),
+        })
+        .collect())
+}
+
+/// `GET /api/v1/dpo/audit`: the audit log, newest first.
+pub async fn audit_search(
+    State(state): State<AppState>,
+    Query(params): Query<AuditParams>,
+) -> Response {
+    match load_audit(&state, &params).await {
+        Ok(views) => {
+            let seqs = audit_seqs(&views);
             with_objects(Json(views).into_response(), "audit_record", seqs)
         }
-        Err(error) => store_error(&error),
+        Err(error) => error.into_response(),
     }
+}
+
+/// The sequence numbers of audit records shown (the object of the DPO's own audit record).
+pub(crate) fn audit_seqs(views: &[AuditRecordView]) -> Vec<i64> {
+    views
+        .iter()
+        .map(|r| i64::try_from(r.seq).unwrap_or(i64::MAX))
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -167,26 +195,37 @@ fn months_before(now: OffsetDateTime, months: u32) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-/// `GET /api/v1/dpo/retention`: traveller versions and raw messages held per regime and age.
-pub async fn retention_status(State(state): State<AppState>) -> Response {
+/// Traveller versions and raw messages held per regime and age, at the server's now.
+pub(crate) async fn load_retention_status(
+    state: &AppState,
+) -> Result<RetentionStatusView, LoadError> {
     let now = state.clock.now();
     let limits = AgeLimits {
         recent: now - time::Duration::hours(48),
         masking: months_before(now, 6),
         hard_delete: months_before(now, 60),
     };
-    match state.store.retention_counts(limits).await {
-        Ok(counts) => Json(RetentionStatusView {
-            as_of: rfc3339(now),
-            traveller_versions: counts
-                .traveller_versions
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-            raw_messages: counts.raw_messages.into_iter().map(Into::into).collect(),
-        })
-        .into_response(),
-        Err(error) => store_error(&error),
+    let counts = state
+        .store
+        .retention_counts(limits)
+        .await
+        .map_err(|error| load_error(&error))?;
+    Ok(RetentionStatusView {
+        as_of: rfc3339(now),
+        traveller_versions: counts
+            .traveller_versions
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        raw_messages: counts.raw_messages.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// `GET /api/v1/dpo/retention`: traveller versions and raw messages held per regime and age.
+pub async fn retention_status(State(state): State<AppState>) -> Response {
+    match load_retention_status(&state).await {
+        Ok(view) => Json(view).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -214,30 +253,41 @@ pub struct StatisticsView {
     pub audit_records_by_action: Vec<CountView>,
 }
 
+/// Statistics without personal data.
+pub(crate) async fn load_statistics(state: &AppState) -> Result<StatisticsView, LoadError> {
+    let s = state
+        .store
+        .statistics()
+        .await
+        .map_err(|error| load_error(&error))?;
+    Ok(StatisticsView {
+        messages_by_state: counted(s.messages_by_state),
+        traveller_versions_by_kind: counted(s.traveller_versions_by_kind),
+        travellers: s.travellers,
+        flights: s.flights,
+        alerts_by_status: counted(s.alerts_by_status),
+        unmask_requests_by_outcome: counted(s.unmask_requests_by_outcome),
+        audit_records_by_action: counted(s.audit_records_by_action),
+    })
+}
+
 /// `GET /api/v1/dpo/statistics`: counts only.
 pub async fn statistics(State(state): State<AppState>) -> Response {
-    match state.store.statistics().await {
-        Ok(s) => Json(StatisticsView {
-            messages_by_state: counted(s.messages_by_state),
-            traveller_versions_by_kind: counted(s.traveller_versions_by_kind),
-            travellers: s.travellers,
-            flights: s.flights,
-            alerts_by_status: counted(s.alerts_by_status),
-            unmask_requests_by_outcome: counted(s.unmask_requests_by_outcome),
-            audit_records_by_action: counted(s.audit_records_by_action),
-        })
-        .into_response(),
-        Err(error) => store_error(&error),
+    match load_statistics(&state).await {
+        Ok(view) => Json(view).into_response(),
+        Err(error) => error.into_response(),
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default, Clone)]
 pub struct SubjectParams {
     pub traveller_id: Option<i64>,
     pub surname: Option<String>,
     pub given_names: Option<String>,
     /// `YYYY-MM-DD`.
     pub birth_date: Option<String>,
+    /// A travel document number (every traveller record carrying it).
+    pub document: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -249,7 +299,8 @@ pub struct SubjectAccessView {
     pub unmask_requests: Vec<UnmaskRequestView>,
 }
 
-fn birth_date(text: &str) -> Option<time::Date> {
+/// A `YYYY-MM-DD` date.
+pub(crate) fn birth_date(text: &str) -> Option<time::Date> {
     let mut parts = text.splitn(3, '-');
     let year: i32 = parts.next()?.parse().ok()?;
     let month: u8 = parts.next()?.parse().ok()?;
@@ -262,85 +313,234 @@ fn birth_date(text: &str) -> Option<time::Date> {
 async fn subject_travellers(
     state: &AppState,
     params: &SubjectParams,
-) -> Result<Vec<i64>, (StatusCode, &'static str)> {
+) -> Result<Vec<i64>, LoadError> {
     if let Some(id) = params.traveller_id {
         return Ok(vec![id]);
     }
-    let (Some(surname), Some(date)) = (&params.surname, &params.birth_date) else {
-        return Err((
-            StatusCode::BAD_REQUEST,
-            "name the person by traveller_id, or by surname (and given_names) with birth_date",
-        ));
-    };
-    let Some(date) = birth_date(date) else {
-        return Err((
-            StatusCode::BAD_REQUEST,
-            "birth_date must be a date YYYY-MM-DD",
-        ));
+    let query = match (&params.surname, &params.birth_date, &params.document) {
+        (Some(surname), Some(date), _) => {
+            let Some(date) = birth_date(date) else {
+                return Err(LoadError::new(
+                    StatusCode::BAD_REQUEST,
+                    "birth_date must be a date YYYY-MM-DD",
+                ));
+            };
+            HistoryQuery {
+                surname: Some(surname.clone()),
+                given_names: params.given_names.clone(),
+                birth_date: Some(date),
+                limit: MAX_SUBJECT_TRAVELLERS,
+                ..HistoryQuery::default()
+            }
+        }
+        (_, _, Some(document)) => HistoryQuery {
+            document_number: Some(document.clone()),
+            limit: MAX_SUBJECT_TRAVELLERS,
+            ..HistoryQuery::default()
+        },
+        _ => {
+            return Err(LoadError::new(
+                StatusCode::BAD_REQUEST,
+                "name the person by traveller_id, by surname (and given_names) with birth_date, or by document",
+            ))
+        }
     };
     let Some(index) = state.history.clone() else {
-        return Err((
+        return Err(LoadError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "history index not configured",
         ));
-    };
-    let query = HistoryQuery {
-        surname: Some(surname.clone()),
-        given_names: params.given_names.clone(),
-        birth_date: Some(date),
-        limit: MAX_SUBJECT_TRAVELLERS,
-        ..HistoryQuery::default()
     };
     match tokio::task::spawn_blocking(move || index.search(&query)).await {
         Ok(Ok(hits)) => Ok(hits.into_iter().map(|h| h.traveller.traveller_id).collect()),
         Ok(Err(error)) => {
             tracing::error!(error = %error, "subject-access search failed");
-            Err((StatusCode::BAD_REQUEST, "the search failed"))
+            Err(LoadError::new(StatusCode::BAD_REQUEST, "the search failed"))
         }
-        Err(_) => Err((StatusCode::SERVICE_UNAVAILABLE, "search failed")),
+        Err(_) => Err(LoadError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "search failed",
+        )),
     }
 }
 
-/// `GET /api/v1/dpo/subject-access`: everything held on one person, through the same view loaders as
-/// every other route; audited as an export naming the travellers.
-pub async fn subject_access(
-    State(state): State<AppState>,
-    Query(params): Query<SubjectParams>,
-) -> Response {
-    let ids = match subject_travellers(&state, &params).await {
-        Ok(ids) => ids,
-        Err((status, problem)) => return answer(status, problem),
-    };
+/// Everything held on one person, through the same view loaders as every other route.
+pub(crate) async fn load_subject_access(
+    state: &AppState,
+    params: &SubjectParams,
+) -> Result<SubjectAccessView, LoadError> {
+    let ids = subject_travellers(state, params).await?;
     let now = state.clock.now();
     let mut travellers = Vec::new();
     let mut unmask_requests = Vec::new();
     for &id in &ids {
         // Everything held, in clear (an access request is the subject's right to their own data); data
         // past deletion are gone for every caller.
-        match load_traveller(&state, id, Disclosure::Full).await {
+        match load_traveller(state, id, Disclosure::Full).await {
             Ok(view) => travellers.push(view),
             Err(error) if error.status == StatusCode::NOT_FOUND => continue,
-            Err(error) => return error.into_response(),
+            Err(error) => return Err(error),
         }
-        match state
+        let requests = state
             .store
             .unmask_requests(Some(TravellerId::new(id)), None, store::MAX_PAGE_SIZE)
             .await
-        {
-            Ok(requests) => {
-                unmask_requests.extend(requests.into_iter().map(|r| request_view(r, now)))
-            }
-            Err(error) => return store_error(&error),
-        }
+            .map_err(|error| load_error(&error))?;
+        unmask_requests.extend(requests.into_iter().map(|r| request_view(r, now)));
     }
-    let held: Vec<i64> = travellers.iter().map(|t| t.id).collect();
-    let response = Json(SubjectAccessView {
+    Ok(SubjectAccessView {
         generated_at: rfc3339(now),
         travellers,
         unmask_requests,
     })
-    .into_response();
-    with_objects(response, "traveller", held)
+}
+
+/// `GET /api/v1/dpo/subject-access`: everything held on one person; audited as an export naming the
+/// travellers.
+pub async fn subject_access(
+    State(state): State<AppState>,
+    Query(params): Query<SubjectParams>,
+) -> Response {
+    match load_subject_access(&state, &params).await {
+        Ok(view) => {
+            let held: Vec<i64> = view.travellers.iter().map(|t| t.id).collect();
+            with_objects(Json(view).into_response(), "traveller", held)
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct StaffView {
+    pub id: i64,
+    pub name: String,
+    /// A unit role, or `approver` (outside the unit).
+    pub role: String,
+    pub authority: Option<String>,
+    pub carrier: Option<String>,
+    pub disabled: bool,
+    pub created_at: String,
+}
+
+#[derive(Serialize)]
+pub struct ProcessingView {
+    pub method: String,
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// `public`, `carrier`, `approver` or `user`.
+    pub access: &'static str,
+    pub roles: Vec<&'static str>,
+    /// The audit action, object kind and default purpose, when the operation touches personal data.
+    pub audit_action: Option<&'static str>,
+    pub audit_object: Option<&'static str>,
+    pub purpose: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct DocumentationView {
+    pub generated_at: String,
+    /// The unit's accounts and their access levels, and the approvers outside the unit.
+    pub staff: Vec<StaffView>,
+    pub carriers: Vec<StaffView>,
+    /// Every processing operation the system offers (its route table), with who may run it and how it is
+    /// logged.
+    pub processing: Vec<ProcessingView>,
+    pub retention: privacy::RetentionPolicy,
+}
+
+/// The documentation of systems and procedures for the supervisory authority (privacy.md PNR-16):
+/// accounts with their access levels, approvers, carriers, every processing operation with its access and
+/// audit, and the retention policy. Requests of competent authorities are the unmask register.
+pub(crate) async fn load_documentation(state: &AppState) -> Result<DocumentationView, LoadError> {
+    let users = state
+        .store
+        .users()
+        .await
+        .map_err(|error| load_error(&error))?;
+    let approvers = state
+        .store
+        .approvers()
+        .await
+        .map_err(|error| load_error(&error))?;
+    let carriers = state
+        .store
+        .carriers()
+        .await
+        .map_err(|error| load_error(&error))?;
+    let mut staff: Vec<StaffView> = users
+        .into_iter()
+        .map(|u| StaffView {
+            id: u.id.get(),
+            name: u.name,
+            role: u.role.as_str().to_owned(),
+            authority: None,
+            carrier: u.carrier_code,
+            disabled: u.disabled,
+            created_at: rfc3339(u.created_at),
+        })
+        .collect();
+    staff.extend(approvers.into_iter().map(|a| StaffView {
+        id: a.id.get(),
+        name: a.name,
+        role: "approver".into(),
+        authority: Some(a.authority),
+        carrier: None,
+        disabled: a.disabled,
+        created_at: rfc3339(a.created_at),
+    }));
+    let processing = crate::routes::routes()
+        .into_iter()
+        .map(|route| ProcessingView {
+            method: serde_json::to_value(&route.method)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_uppercase))
+                .unwrap_or_default(),
+            path: route.path,
+            summary: route.summary,
+            access: match route.access {
+                Access::Public => "public",
+                Access::Carrier => "carrier",
+                Access::Approver => "approver",
+                Access::AnyUser | Access::Roles(_) => "user",
+            },
+            roles: route
+                .access
+                .roles()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| r.as_str())
+                .collect(),
+            audit_action: route.audit.map(|a| a.action.as_str()),
+            audit_object: route.audit.map(|a| a.object),
+            purpose: route.audit.map(|a| a.purpose.as_str()),
+        })
+        .collect();
+    Ok(DocumentationView {
+        generated_at: rfc3339(state.clock.now()),
+        staff,
+        carriers: carriers
+            .into_iter()
+            .map(|c| StaffView {
+                id: c.id.get(),
+                name: c.name,
+                role: "carrier".into(),
+                authority: None,
+                carrier: Some(c.code),
+                disabled: c.disabled,
+                created_at: rfc3339(c.created_at),
+            })
+            .collect(),
+        processing,
+        retention: state.config.retention,
+    })
+}
+
+/// `GET /api/v1/dpo/documentation`.
+pub async fn documentation(State(state): State<AppState>) -> Response {
+    match load_documentation(&state).await {
+        Ok(view) => Json(view).into_response(),
+        Err(error) => error.into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 use crate::audit_log::with_objects;
 use crate::auth::Principal;
 use crate::disclosure::Disclosure;
-use crate::officer::load_traveller;
+use crate::officer::{load_traveller, LoadError, TravellerView};
 use crate::routes::{rfc3339, store_unavailable};
 use crate::server::AppState;
 
@@ -59,7 +59,7 @@ pub const LEGAL_CATEGORIES: &[&str] = &[
 ];
 
 /// The purposes an unmasking may serve: those of Art. 6(2).
-const UNMASK_PURPOSES: &[Purpose] = &[
+pub(crate) const UNMASK_PURPOSES: &[Purpose] = &[
     Purpose::CaseRequest,
     Purpose::PreArrivalAssessment,
     Purpose::CriteriaAnalysis,
@@ -144,34 +144,45 @@ pub struct NewRequestBody {
     pub justification: String,
 }
 
-/// `POST /api/v1/unmask-requests` (analyst).
-pub async fn create_request(
-    State(state): State<AppState>,
-    Extension(principal): Extension<Principal>,
-    Json(body): Json<NewRequestBody>,
-) -> Response {
-    let Principal::User(user) = principal else {
-        return StatusCode::FORBIDDEN.into_response();
-    };
+fn load_error(error: &StoreError) -> LoadError {
+    match error {
+        StoreError::InvalidInput { field, problem } => {
+            LoadError::new(StatusCode::BAD_REQUEST, format!("{field} {problem}"))
+        }
+        StoreError::UnmaskRequestNotFound(_) | StoreError::TravellerNotFound(_) => {
+            LoadError::not_found()
+        }
+        StoreError::AlreadyExists { .. } => {
+            LoadError::new(StatusCode::CONFLICT, "the request is already decided")
+        }
+        other => LoadError::of_store(other),
+    }
+}
+
+/// Records an analyst's request (purpose and legal category from the closed sets) and returns it.
+pub(crate) async fn make_request(
+    state: &AppState,
+    user: &store::User,
+    body: NewRequestBody,
+) -> Result<UnmaskRequestView, LoadError> {
     let traveller = TravellerId::new(body.traveller_id);
-    let named = |response: Response| with_objects(response, "traveller", vec![traveller.get()]);
     let Some(purpose) = Purpose::from_code(&body.purpose).filter(|p| UNMASK_PURPOSES.contains(p))
     else {
-        return named(answer(
+        return Err(LoadError::new(
             StatusCode::BAD_REQUEST,
             "purpose must be case_request, pre_arrival_assessment or criteria_analysis",
         ));
     };
     if !LEGAL_CATEGORIES.contains(&body.legal_category.as_str()) {
-        return named(answer(
+        return Err(LoadError::new(
             StatusCode::BAD_REQUEST,
             "legal_category must be one of the Annex II categories",
         ));
     }
     match state.store.traveller(traveller).await {
         Ok(Some(_)) => {}
-        Ok(None) => return named(answer(StatusCode::NOT_FOUND, "no such traveller")),
-        Err(error) => return store_error(&error),
+        Ok(None) => return Err(LoadError::new(StatusCode::NOT_FOUND, "no such traveller")),
+        Err(error) => return Err(load_error(&error)),
     }
     let request = NewUnmaskRequest {
         traveller_id: traveller,
@@ -181,22 +192,34 @@ pub async fn create_request(
         justification: body.justification,
         requested_at: state.clock.now(),
     };
-    let id = match state.store.create_unmask_request(&request).await {
-        Ok(id) => id,
-        Err(error) => return named(store_error(&error)),
-    };
+    let id = state
+        .store
+        .create_unmask_request(&request)
+        .await
+        .map_err(|error| load_error(&error))?;
     tracing::info!(request = %id, "unmask request made");
     match state.store.unmask_request(id).await {
-        Ok(Some(stored)) => named(
-            (
-                StatusCode::CREATED,
-                Json(request_view(stored, state.clock.now())),
-            )
-                .into_response(),
-        ),
-        Ok(None) => answer(StatusCode::NOT_FOUND, "not found"),
-        Err(error) => store_error(&error),
+        Ok(Some(stored)) => Ok(request_view(stored, state.clock.now())),
+        Ok(None) => Err(LoadError::not_found()),
+        Err(error) => Err(load_error(&error)),
     }
+}
+
+/// `POST /api/v1/unmask-requests` (analyst).
+pub async fn create_request(
+    State(state): State<AppState>,
+    Extension(principal): Extension<Principal>,
+    Json(body): Json<NewRequestBody>,
+) -> Response {
+    let Principal::User(user) = principal else {
+        return StatusCode::FORBIDDEN.into_response();
+    };
+    let traveller = body.traveller_id;
+    let response = match make_request(&state, &user, body).await {
+        Ok(view) => (StatusCode::CREATED, Json(view)).into_response(),
+        Err(error) => error.into_response(),
+    };
+    with_objects(response, "traveller", vec![traveller])
 }
 
 #[derive(Deserialize)]
@@ -205,16 +228,18 @@ pub struct ListParams {
     pub limit: Option<u32>,
 }
 
-async fn list(
+/// Unmask requests, newest first: every one, or only those `only_of` made.
+pub(crate) async fn load_requests(
     state: &AppState,
     params: &ListParams,
     only_of: Option<store::UserId>,
-) -> Result<Vec<UnmaskRequestView>, StoreError> {
+) -> Result<Vec<UnmaskRequestView>, LoadError> {
     let limit = params.limit.unwrap_or(100).clamp(1, store::MAX_PAGE_SIZE);
     let requests = state
         .store
         .unmask_requests(None, params.before.map(UnmaskRequestId::new), limit)
-        .await?;
+        .await
+        .map_err(|error| load_error(&error))?;
     let now = state.clock.now();
     Ok(requests
         .into_iter()
@@ -232,9 +257,9 @@ pub async fn my_requests(
     let Principal::User(user) = principal else {
         return StatusCode::FORBIDDEN.into_response();
     };
-    match list(&state, &params, Some(user.id)).await {
+    match load_requests(&state, &params, Some(user.id)).await {
         Ok(views) => Json(views).into_response(),
-        Err(error) => store_error(&error),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -243,9 +268,9 @@ pub async fn requests_for_approver(
     State(state): State<AppState>,
     Query(params): Query<ListParams>,
 ) -> Response {
-    match list(&state, &params, None).await {
+    match load_requests(&state, &params, None).await {
         Ok(views) => Json(views).into_response(),
-        Err(error) => store_error(&error),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -254,12 +279,12 @@ pub async fn requests_for_dpo(
     State(state): State<AppState>,
     Query(params): Query<ListParams>,
 ) -> Response {
-    match list(&state, &params, None).await {
+    match load_requests(&state, &params, None).await {
         Ok(views) => {
             let ids = views.iter().map(|v| v.id).collect();
             with_objects(Json(views).into_response(), "unmask_request", ids)
         }
-        Err(error) => store_error(&error),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -332,6 +357,51 @@ pub async fn decide(
     }
 }
 
+/// The traveller of an approved, unexpired request of `user`'s, unmasked, through the traveller view
+/// loader. The traveller id is returned with the error too, when known (the audit names it).
+pub(crate) async fn load_unmasked_traveller(
+    state: &AppState,
+    user: &store::User,
+    id: i64,
+) -> Result<TravellerView, (Option<i64>, LoadError)> {
+    let request = match state.store.unmask_request(UnmaskRequestId::new(id)).await {
+        Ok(Some(request)) => request,
+        Ok(None) => return Err((None, LoadError::not_found())),
+        Err(error) => return Err((None, load_error(&error))),
+    };
+    let traveller = request.traveller_id.get();
+    if request.requested_by != user.id {
+        return Err((
+            Some(traveller),
+            LoadError::new(
+                StatusCode::FORBIDDEN,
+                "only the analyst who made the request",
+            ),
+        ));
+    }
+    let now = state.clock.now();
+    if !request.approved_at(now) {
+        let problem = match &request.decision {
+            None => "the request is not decided",
+            Some(d) if d.outcome == UnmaskOutcome::Refused => "the request was refused",
+            Some(_) => "the approval has expired",
+        };
+        return Err((
+            Some(traveller),
+            LoadError::new(StatusCode::FORBIDDEN, problem),
+        ));
+    }
+    // The approval lifts masking, never deletion: data past their deletion deadline stay gone.
+    match load_traveller(state, traveller, Disclosure::Full).await {
+        Ok(view) => Ok(view),
+        Err(error) if error.status == StatusCode::NOT_FOUND => Err((
+            Some(traveller),
+            LoadError::new(StatusCode::NOT_FOUND, "traveller no longer held"),
+        )),
+        Err(error) => Err((Some(traveller), error)),
+    }
+}
+
 /// `GET /api/v1/unmask-requests/{id}/traveller` (analyst): the traveller of an approved, unexpired request
 /// of the caller's, through the traveller view loader.
 pub async fn unmasked_traveller(
@@ -342,34 +412,14 @@ pub async fn unmasked_traveller(
     let Principal::User(user) = principal else {
         return StatusCode::FORBIDDEN.into_response();
     };
-    let request = match state.store.unmask_request(UnmaskRequestId::new(id)).await {
-        Ok(Some(request)) => request,
-        Ok(None) => return answer(StatusCode::NOT_FOUND, "not found"),
-        Err(error) => return store_error(&error),
-    };
-    let named =
-        |response: Response| with_objects(response, "traveller", vec![request.traveller_id.get()]);
-    if request.requested_by != user.id {
-        return named(answer(
-            StatusCode::FORBIDDEN,
-            "only the analyst who made the request",
-        ));
-    }
-    let now = state.clock.now();
-    if !request.approved_at(now) {
-        let problem = match &request.decision {
-            None => "the request is not decided",
-            Some(d) if d.outcome == UnmaskOutcome::Refused => "the request was refused",
-            Some(_) => "the approval has expired",
-        };
-        return named(answer(StatusCode::FORBIDDEN, problem));
-    }
-    // The approval lifts masking, never deletion: data past their deletion deadline stay gone.
-    match load_traveller(&state, request.traveller_id.get(), Disclosure::Full).await {
-        Ok(view) => named(Json(view).into_response()),
-        Err(error) if error.status == StatusCode::NOT_FOUND => {
-            named(answer(StatusCode::NOT_FOUND, "traveller no longer held"))
+    match load_unmasked_traveller(&state, &user, id).await {
+        Ok(view) => {
+            let traveller = view.id;
+            with_objects(Json(view).into_response(), "traveller", vec![traveller])
         }
-        Err(error) => error.into_response(),
+        Err((Some(traveller), error)) => {
+            with_objects(error.into_response(), "traveller", vec![traveller])
+        }
+        Err((None, error)) => error.into_response(),
     }
 }

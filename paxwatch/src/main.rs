@@ -3,6 +3,7 @@
 mod allocator;
 mod cmd;
 mod demo;
+mod purge_audit;
 mod service;
 mod spool_transport;
 

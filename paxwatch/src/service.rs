@@ -49,6 +49,8 @@ pub struct ServiceOptions {
     pub retention: privacy::RetentionPolicy,
     /// The purge runs at start and then this often; `None`: not scheduled.
     pub retention_interval: Option<Duration>,
+    /// Where the purge records what it erased (the server's audit chain and key).
+    pub audit: Arc<console::audit_log::AuditLog>,
 }
 
 /// The background parts of a running service.
@@ -101,6 +103,7 @@ impl Service {
                 options.retention,
                 Arc::clone(&options.clock),
                 interval,
+                Arc::clone(&options.audit),
             )));
         }
         if let Some(dir) = options.spool_dir.clone() {
@@ -128,7 +131,7 @@ impl Service {
         store: Store,
         config: console::Config,
     ) -> anyhow::Result<(Service, console::Running)> {
-        let options = crate::cmd::serve::service_options(&config)?;
+        let options = crate::cmd::serve::service_options(&config, &store)?;
         let service = Service::start(store.clone(), options).await?;
         let services = console::Services {
             store,
@@ -171,10 +174,20 @@ async fn retention_loop(
     policy: privacy::RetentionPolicy,
     clock: Arc<dyn privacy::Clock>,
     interval: Duration,
+    audit: Arc<console::audit_log::AuditLog>,
 ) {
     loop {
-        if let Err(error) = pipeline::purge(&store, Some(&indexer), &policy, clock.now()).await {
-            tracing::error!(error = %error, "retention purge failed");
+        let purged = crate::purge_audit::purge_and_record(
+            &store,
+            &indexer,
+            &policy,
+            clock.now(),
+            &audit,
+            "scheduled purge",
+        )
+        .await;
+        if let Err(error) = purged {
+            tracing::error!(error = format!("{error:#}"), "retention purge failed");
         }
         tokio::time::sleep(interval).await;
     }

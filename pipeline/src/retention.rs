@@ -45,6 +45,19 @@ pub struct PurgeReport {
     pub travellers_deleted: u64,
     pub index_documents_removed: u64,
     pub index_documents_rewritten: u64,
+    /// What was erased or masked, by id (for the audit log; ids only, never data).
+    #[serde(skip)]
+    pub ids: PurgedIds,
+}
+
+/// The ids a purge run erased or masked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PurgedIds {
+    pub versions_deleted: Vec<i64>,
+    pub versions_masked: Vec<i64>,
+    pub travellers_deleted: Vec<i64>,
+    pub raw_deleted: Vec<i64>,
+    pub raw_bytes_removed: Vec<i64>,
 }
 
 impl PurgeReport {
@@ -163,6 +176,7 @@ pub async fn purge(
             .await?
         {
             report.regime(*kind).versions_masked += 1;
+            report.ids.versions_masked.push(version.get());
             rewritten.push(*traveller);
         }
     }
@@ -179,6 +193,14 @@ pub async fn purge(
         report.regime(kind).versions_deleted += erased.versions_deleted;
         report.alerts_erased += erased.alerts_erased;
         report.travellers_deleted += erased.travellers_deleted.len() as u64;
+        report
+            .ids
+            .versions_deleted
+            .extend(ids.iter().map(|id| id.get()));
+        report
+            .ids
+            .travellers_deleted
+            .extend(erased.travellers_deleted.iter().map(|id| id.get()));
         rewritten.extend(erased.travellers_changed);
         // 2. The index follows, per batch so a failure later leaves it consistent with what was erased.
         if let Some(indexer) = indexer {
@@ -224,8 +246,14 @@ pub async fn purge(
     }
     for (id, kind) in to_remove {
         match store.remove_raw_message(id, now).await? {
-            RawRemoval::RowDeleted => report.regime(kind).raw_deleted += 1,
-            RawRemoval::BytesRemoved => report.regime(kind).raw_bytes_removed += 1,
+            RawRemoval::RowDeleted => {
+                report.regime(kind).raw_deleted += 1;
+                report.ids.raw_deleted.push(id.get());
+            }
+            RawRemoval::BytesRemoved => {
+                report.regime(kind).raw_bytes_removed += 1;
+                report.ids.raw_bytes_removed.push(id.get());
+            }
             RawRemoval::Nothing => {}
         }
     }

@@ -113,7 +113,57 @@ macro_rules! on_both_backends {
     };
 }
 
+/// Two independent runs over the same messages with the same list and policy.
+async fn same_inputs_and_policy_give_the_same_alerts_each_with_its_per_field_explanation(
+    db: &TestDb,
+) {
+    let (_, _, list) = scenario(23, 12);
+    let mut entries = filler_entries();
+    entries.push(entry_for(&list.travellers[0], "test-1"));
+    entries.push(entry_for(&list.travellers[5], "test-2"));
+    let other = TestDb::sqlite();
+    let mut runs = Vec::new();
+    for pipeline in [db.pipeline().await, other.pipeline().await] {
+        import_list(&pipeline, "v1", entries.clone()).await;
+        let id = receive(&pipeline, &paxlst(&list, "1")).await;
+        parsed(pipeline.process(id).await.unwrap());
+        let mut alerts: Vec<(String, String, String, String)> = all_alerts(&pipeline)
+            .await
+            .into_iter()
+            .map(|alert| {
+                (
+                    alert.list_name,
+                    alert.entry_id,
+                    format!("{:.6}", alert.score),
+                    alert.explanation.to_string(),
+                )
+            })
+            .collect();
+        alerts.sort();
+        runs.push((alerts, all_alerts(&pipeline).await));
+    }
+    let (first, stored) = &runs[0];
+    assert!(first.len() >= 2, "both planted travellers alert: {first:?}");
+    assert_eq!(
+        first, &runs[1].0,
+        "same inputs and policy, same alerts and explanations"
+    );
+    // LDH-7: each alert explains every field it compared, with the outcome of each.
+    for alert in stored {
+        for field in ["name", "birth_date", "document", "nationality", "gender"] {
+            assert!(
+                !alert.explanation[field].is_null(),
+                "alert {} has no {field} explanation: {}",
+                alert.id,
+                alert.explanation
+            );
+        }
+        assert_eq!(alert.explanation["entry_id"], alert.entry_id.as_str());
+    }
+}
+
 on_both_backends!(
+    same_inputs_and_policy_give_the_same_alerts_each_with_its_per_field_explanation,
     a_second_push_supersedes_the_first_with_one_alert_not_two,
     a_dismissed_alert_stays_dismissed_until_the_screened_data_changes,
     a_new_list_version_rescreens_travellers_already_stored,

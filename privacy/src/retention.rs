@@ -93,20 +93,18 @@ pub struct RetentionPolicy {
 impl Default for RetentionPolicy {
     fn default() -> Self {
         let five_years = Period::months(60);
+        let pnr_law_enforcement = RegimePolicy {
+            anchor: Anchor::Receipt,
+            mask_after: Period::months(6),
+            delete_unlinked_after: Period::months(6),
+            delete_after: five_years,
+        };
+        // API received by the unit for law enforcement (Reg. 2025/13) is processed as PNR: the PNR
+        // clocks (privacy.md API-12, DESIGN's `inherit = "pnr_le"`).
         RetentionPolicy {
-            pnr_law_enforcement: RegimePolicy {
-                anchor: Anchor::Receipt,
-                mask_after: Period::months(6),
-                delete_unlinked_after: Period::months(6),
-                delete_after: five_years,
-            },
+            api_law_enforcement: pnr_law_enforcement,
+            pnr_law_enforcement,
             api_border_control: RegimePolicy {
-                anchor: Anchor::Receipt,
-                mask_after: Period::months(6),
-                delete_unlinked_after: Period::hours(48),
-                delete_after: five_years,
-            },
-            api_law_enforcement: RegimePolicy {
                 anchor: Anchor::Receipt,
                 mask_after: Period::months(6),
                 delete_unlinked_after: Period::hours(48),
@@ -293,6 +291,35 @@ mod tests {
             policy.deadlines(&with_arrival).delete_at,
             datetime!(2026-03-04 06:00 UTC)
         );
+    }
+
+    #[test]
+    fn api_for_law_enforcement_follows_the_pnr_clocks() {
+        let policy = RetentionPolicy::default();
+        let received = datetime!(2026-01-31 23:30 UTC);
+        for linked in [false, true] {
+            let api_le = RecordClock {
+                regime: Regime::ApiLawEnforcement,
+                ..pnr(received, linked)
+            };
+            assert_eq!(
+                policy.deadlines(&api_le),
+                policy.deadlines(&pnr(received, linked))
+            );
+            for hours in [0, 47, 48, 24 * 183, 24 * 184, 24 * 1826, 24 * 1827] {
+                let now = received + time::Duration::hours(hours);
+                assert_eq!(
+                    policy.action(&api_le, now),
+                    policy.action(&pnr(received, linked), now),
+                    "linked {linked}, {hours} h after receipt"
+                );
+            }
+            // Not the border-control clock: kept past 48 hours.
+            assert_eq!(
+                policy.action(&api_le, received + time::Duration::hours(49)),
+                RetentionAction::Keep
+            );
+        }
     }
 
     #[test]

@@ -26,8 +26,11 @@ pub struct AuditQuery {
     pub actor: Option<String>,
     /// Exact action code.
     pub action: Option<String>,
-    /// `kind:id` (records naming that id among their objects) or an exact object (`search`).
+    /// `kind:id` (records naming that id among their objects), `kind:` (any record of that kind with
+    /// ids) or an exact object (`search`).
     pub object: Option<String>,
+    /// Exact purpose code.
+    pub purpose: Option<String>,
     /// From this instant (inclusive).
     pub from: Option<OffsetDateTime>,
     /// Until this instant (exclusive).
@@ -155,8 +158,12 @@ fn validate_event(event: &AuditEvent) -> Result<(), StoreError> {
 /// An object filter `kind:id` as (prefix `kind:`, needle `%,id,%`) over `',' || ids || ','`.
 fn object_filter(object: &str) -> Option<(String, String)> {
     let (kind, id) = object.split_once(':')?;
-    if kind.is_empty() || id.is_empty() || id.contains(',') {
+    if kind.is_empty() || id.contains(',') {
         return None;
+    }
+    if id.is_empty() {
+        // Any record of the kind.
+        return Some((format!("{kind}:"), "%".into()));
     }
     let id: String = id
         .chars()
@@ -399,6 +406,7 @@ impl Store {
                      AND (?5 IS NULL OR (substr(object, 1, length(?5)) = ?5 \
                           AND (',' || substr(object, length(?5) + 1) || ',') LIKE ?6)) \
                      AND (?7 IS NULL OR at_us >= ?7) AND (?8 IS NULL OR at_us < ?8) \
+                     AND (?10 IS NULL OR purpose = ?10) \
                      ORDER BY seq DESC LIMIT ?9"
                 ))
                 .bind(before)
@@ -410,6 +418,7 @@ impl Store {
                 .bind(from.map(unix_micros).transpose()?)
                 .bind(until.map(unix_micros).transpose()?)
                 .bind(i64::from(query.limit))
+                .bind(&query.purpose)
                 .fetch_all(backend.pool())
                 .await
                 .map_err(StoreError::database("search audit records"))?;
@@ -423,6 +432,7 @@ impl Store {
                      AND ($5::text IS NULL OR (substr(object, 1, length($5)) = $5 \
                           AND (',' || substr(object, length($5) + 1) || ',') LIKE $6)) \
                      AND ($7::timestamptz IS NULL OR at >= $7) AND ($8::timestamptz IS NULL OR at < $8) \
+                     AND ($10::text IS NULL OR purpose = $10) \
                      ORDER BY seq DESC LIMIT $9"
                 ))
                 .bind(before)
@@ -434,6 +444,7 @@ impl Store {
                 .bind(from)
                 .bind(until)
                 .bind(i64::from(query.limit))
+                .bind(&query.purpose)
                 .fetch_all(backend.pool())
                 .await
                 .map_err(StoreError::database("search audit records"))?;
@@ -455,6 +466,10 @@ mod tests {
         );
         assert_eq!(object_filter("search"), None);
         assert_eq!(object_filter("traveller:1,2"), None);
+        assert_eq!(
+            object_filter("traveller:"),
+            Some(("traveller:".into(), "%".into()))
+        );
         assert_eq!(
             object_filter("traveller:9%"),
             Some(("traveller:".into(), "%,9,%".into()))

@@ -362,6 +362,49 @@ impl Store {
         }
     }
 
+    /// Every approver, by id (disabled ones included; never a token).
+    pub async fn approvers(&self) -> Result<Vec<Approver>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(backend) => {
+                let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+                    "SELECT id, name, authority, created_at_us, disabled FROM approver ORDER BY id",
+                )
+                .fetch_all(backend.pool())
+                .await
+                .map_err(StoreError::database("list approvers"))?;
+                rows.into_iter()
+                    .map(|(id, name, authority, created, disabled)| {
+                        Ok(Approver {
+                            id: ApproverId(id),
+                            name,
+                            authority,
+                            created_at: from_unix_micros(created)?,
+                            disabled: disabled != 0,
+                        })
+                    })
+                    .collect()
+            }
+            Backend::Postgres(backend) => {
+                let rows: Vec<(i64, String, String, OffsetDateTime, bool)> = sqlx::query_as(
+                    "SELECT id, name, authority, created_at, disabled FROM approver ORDER BY id",
+                )
+                .fetch_all(backend.pool())
+                .await
+                .map_err(StoreError::database("list approvers"))?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, name, authority, created_at, disabled)| Approver {
+                        id: ApproverId(id),
+                        name,
+                        authority,
+                        created_at,
+                        disabled,
+                    })
+                    .collect())
+            }
+        }
+    }
+
     /// Records an analyst's unmask request.
     pub async fn create_unmask_request(
         &self,

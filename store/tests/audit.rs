@@ -18,7 +18,7 @@ on_both_backends!(
     concurrent_appends_never_fork_the_chain,
     audit_rows_refuse_update_and_delete,
     a_changed_row_is_found_by_verification_and_checkpoints_hold,
-    audit_search_filters_by_actor_action_object_and_time,
+    audit_search_filters_by_actor_action_object_purpose_and_time,
     an_unmask_request_is_decided_once_and_its_approval_expires,
     retention_counts_and_statistics_count_without_values,
 );
@@ -152,7 +152,7 @@ async fn a_changed_row_is_found_by_verification_and_checkpoints_hold(db: &TestDb
     );
 }
 
-async fn audit_search_filters_by_actor_action_object_and_time(db: &TestDb) {
+async fn audit_search_filters_by_actor_action_object_purpose_and_time(db: &TestDb) {
     let store = db.open().await;
     store
         .append_audit(event(0, "user:1", "consult", "traveller:4,19,7"))
@@ -167,7 +167,10 @@ async fn audit_search_filters_by_actor_action_object_and_time(db: &TestDb) {
         .await
         .unwrap();
     store
-        .append_audit(event(30, "user:1", "alter", "alert:3"))
+        .append_audit(AuditEvent {
+            purpose: Some("dpo_oversight".into()),
+            ..event(30, "user:1", "alter", "alert:3")
+        })
         .await
         .unwrap();
     let seqs = |records: Vec<privacy::ChainedRecord>| -> Vec<u64> {
@@ -199,6 +202,16 @@ async fn audit_search_filters_by_actor_action_object_and_time(db: &TestDb) {
         ..all.clone()
     };
     assert_eq!(seqs(store.search_audit(&by_object).await.unwrap()), [1]);
+    let by_kind = AuditQuery {
+        object: Some("traveller:".into()),
+        ..all.clone()
+    };
+    assert_eq!(seqs(store.search_audit(&by_kind).await.unwrap()), [2, 1]);
+    let by_purpose = AuditQuery {
+        purpose: Some("dpo_oversight".into()),
+        ..all.clone()
+    };
+    assert_eq!(seqs(store.search_audit(&by_purpose).await.unwrap()), [4]);
     let by_time = AuditQuery {
         from: Some(t0() + Duration::seconds(10)),
         until: Some(t0() + Duration::seconds(30)),
@@ -240,6 +253,12 @@ async fn an_unmask_request_is_decided_once_and_its_approval_expires(db: &TestDb)
         .unwrap()
         .expect("approver by token");
     assert_eq!(found.id, approver);
+    let listed = store.approvers().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].id, listed[0].authority.as_str()),
+        (approver, "Investigating judge")
+    );
     assert!(store
         .approver_by_token(&ContentHash::of(b"pxw_analyst"))
         .await

@@ -193,6 +193,27 @@ try {
   check(adminQueue.status() === 403, "an admin gets 403 on the alert queue");
   const adminPortal = await page.goto(`${base}/console/transmissions`);
   check(adminPortal.status() === 403, "and on the carrier portal");
+  // ---- DPO step (issue 5 "its decision in the audit"; issue 6 DPO pages) ----
+  // The DPO searches the audit log for the alert the officer dismissed and sees the decision record.
+  {
+    const alertId = alertUrl.match(/\/console\/alerts\/(\d+)$/)[1];
+    await signOut(page);
+    await signIn(page, base, "demo-dpo", users["demo-dpo"]);
+    check(page.url().endsWith("/console/dpo/audit"), "the DPO lands on the audit log");
+    await page.fill("input[name=object_kind]", "alert");
+    await page.fill("input[name=object_id]", alertId);
+    await page.selectOption("select[name=action]", "alter");
+    await Promise.all([page.waitForLoadState("load"), page.click("#audit-search button[type=submit]")]);
+    const row = page.locator("#audit-records tbody tr", { hasText: "decision" }).first();
+    const text = await row.textContent();
+    check(text.includes("alter") && text.includes("demo-officer") && text.includes("pre_arrival_assessment")
+      && text.includes(`alert:${alertId}`), "the DPO sees the officer's decision in the audit (action, user, purpose)");
+    await page.screenshot({ path: join(shots, "dpo-audit.png"), fullPage: true });
+    const dpoQueue = await page.goto(`${base}/console/alerts`);
+    check(dpoQueue.status() === 403, "the DPO gets 403 on the alert queue");
+    await signOut(page);
+  }
+  // ---- end DPO step ----
 } catch (error) {
   failures += 1;
   console.log(`FAIL ${error.stack ?? error}`);

@@ -6,7 +6,9 @@ mod audit_harness;
 
 use std::time::{Duration, Instant};
 
-use audit_harness::{api_list, deliver, get, import_list, post_json, Server, BYSTANDER, LISTED};
+use audit_harness::{
+    api_list, deliver, get, import_list, page, post_json, sign_in, Server, BYSTANDER, LISTED,
+};
 use privacy::ChainedRecord;
 use serde_json::json;
 use sqlx::Connection;
@@ -743,4 +745,285 @@ async fn the_dpo_searches_the_audit_log_and_exports_everything_on_one_person() {
     )
     .await;
     assert_eq!(status, 400, "a name alone is not enough");
+}
+
+const WEB_PASSWORD: &str = "correct horse battery staple 7";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dpo_pages_find_an_officers_decision_and_export_everything_on_one_person() {
+    let scene = scene("").await;
+    indexed(&scene).await;
+    let t = scene.traveller_id;
+    let alert = scene.alert_id;
+    let (status, _) = post_json(
+        &scene.client,
+        &scene
+            .server
+            .url(&format!("/api/v1/alerts/{alert}/decision")),
+        &scene.officer,
+        json!({"outcome": "dismiss", "reason": "namesake, birth date differs"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    scene
+        .server
+        .add_user_with_password("dpo.web", "dpo", WEB_PASSWORD);
+    let browser = scene.server.browser();
+    let dpo = sign_in(&scene.server, &browser, "dpo.web", WEB_PASSWORD).await;
+    let url = |path: &str| scene.server.url(path);
+
+    // The audit search by object type and id finds the officer's decision: action, user, purpose.
+    let (status, html) = page(
+        &browser,
+        &url(&format!(
+            "/console/dpo/audit?object_kind=alert&object_id={alert}&action=alter"
+        )),
+        &dpo.cookie,
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("id=\"audit-records\""), "{html}");
+    for expected in [
+        "alter",
+        "(officer.one)",
+        "pre_arrival_assessment",
+        "POST /api/v1/alerts/{id}/decision",
+    ] {
+        assert!(html.contains(expected), "{expected} missing");
+    }
+    let record = head(&scene.store).await;
+    assert_eq!(
+        record.event.route.as_deref(),
+        Some("GET /console/dpo/audit")
+    );
+    assert_eq!(record.event.purpose.as_deref(), Some("dpo_oversight"));
+    // By user name and purpose: the officer's consultations, none of the DPO's.
+    let (status, html) = page(
+        &browser,
+        &url("/console/dpo/audit?user=officer.one&purpose=dpo_oversight"),
+        &dpo.cookie,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("No audit record matches."), "{html}");
+    let (status, html) = page(
+        &browser,
+        &url("/console/dpo/audit?user=nobody.here"),
+        &dpo.cookie,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("no user of that name"));
+
+    // Retention status and statistics: counts, no personal data.
+    let (status, html) = page(&browser, &url("/console/dpo/retention"), &dpo.cookie).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"retention-versions\""), "{html}");
+    let (status, html) = page(&browser, &url("/console/dpo/statistics"), &dpo.cookie).await;
+    assert_eq!(status, 200);
+    for value in ["TRENSCHEL", "VOLKMAR", "C4KX81T27", "EXAMPLE"] {
+        assert!(
+            !html.to_uppercase().contains(value),
+            "statistics show {value}"
+        );
+    }
+
+    // Subject access by name and birth date, and by document: the person's records, not the bystander's.
+    for query in [
+        "surname=TRENSCHEL&given_names=VOLKMAR&birth_date=1971-03-14",
+        "document=C4KX81T27",
+    ] {
+        let (status, html) = page(
+            &browser,
+            &url(&format!("/console/dpo/subject-access?{query}")),
+            &dpo.cookie,
+        )
+        .await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains(&format!("Traveller {t} ")), "{query}: {html}");
+        assert!(html.contains("TRENSCHEL"));
+        assert!(!html.contains("EXAMPLE"), "the bystander is not shown");
+        let record = head(&scene.store).await;
+        assert_eq!(record.event.object, format!("traveller:{t}"));
+        assert_eq!(record.event.purpose.as_deref(), Some("subject_access"));
+    }
+    let response = browser
+        .get(url("/console/dpo/subject-access.json?document=C4KX81T27"))
+        .header("cookie", &dpo.cookie)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-disposition"]
+        .to_str()
+        .expect("header")
+        .starts_with("attachment"));
+    let export: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(export["travellers"][0]["id"], t);
+    let record = head(&scene.store).await;
+    assert_eq!(
+        record.event.action, "export",
+        "the download is audited as an export"
+    );
+    assert_eq!(record.event.object, format!("traveller:{t}"));
+
+    // Unmask requests with their decisions.
+    let id = request_unmask(&scene).await;
+    let (status, _) = post_json(
+        &scene.client,
+        &url(&format!("/api/v1/unmask-requests/{id}/decision")),
+        &scene.approver,
+        json!({"decision": "refuse", "reason": "grounds not shown"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, html) = page(&browser, &url("/console/dpo/unmask-requests"), &dpo.cookie).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("grounds not shown") && html.contains("refused"),
+        "{html}"
+    );
+    assert!(html.contains("analyst.one"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dpo_exports_the_documentation_of_accounts_and_processing_operations() {
+    let scene = scene("").await;
+    let url = scene.server.url("/api/v1/dpo/documentation");
+    let (status, _) = get(&scene.client, &url, &scene.admin, None).await;
+    assert_eq!(status, 403, "for the DPO");
+    let (status, doc) = get(&scene.client, &url, &scene.dpo, None).await;
+    assert_eq!(status, 200);
+    let staff = doc["staff"].as_array().expect("staff");
+    let role_of = |name: &str| {
+        staff
+            .iter()
+            .find(|s| s["name"] == name)
+            .map(|s| s["role"].clone())
+    };
+    assert_eq!(role_of("officer.one"), Some(json!("officer")));
+    assert_eq!(role_of("dpo.one"), Some(json!("dpo")));
+    assert_eq!(role_of("judge.one"), Some(json!("approver")));
+    assert!(staff
+        .iter()
+        .any(|s| s["authority"] == "Investigating judge"));
+    assert_eq!(doc["carriers"][0]["carrier"], "XA");
+    let processing = doc["processing"].as_array().expect("processing");
+    let decision = processing
+        .iter()
+        .find(|p| p["path"] == "/api/v1/alerts/{id}/decision")
+        .expect("the decision operation");
+    assert_eq!(decision["roles"], json!(["officer"]));
+    assert_eq!(decision["audit_action"], "alter");
+    assert_eq!(decision["purpose"], "pre_arrival_assessment");
+    assert_eq!(
+        doc["retention"]["api_law_enforcement"],
+        doc["retention"]["pnr_law_enforcement"]
+    );
+    let text = doc.to_string();
+    assert!(!text.contains("pxw_"), "no token in the documentation");
+    let record = head(&scene.store).await;
+    assert_eq!(record.event.object, "documentation");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_asks_for_unmasking_in_the_console_and_opens_the_approved_view() {
+    let scene = scene("").await;
+    let t = scene.traveller_id;
+    let url = |path: &str| scene.server.url(path);
+    scene
+        .server
+        .add_user_with_password("analyst.web", "analyst", WEB_PASSWORD);
+    scene
+        .server
+        .add_user_with_password("analyst.other", "analyst", WEB_PASSWORD);
+    let browser = scene.server.browser();
+    let analyst = sign_in(&scene.server, &browser, "analyst.web", WEB_PASSWORD).await;
+
+    let (status, html) = page(
+        &browser,
+        &url(&format!("/console/unmask-requests?traveller_id={t}")),
+        &analyst.cookie,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"unmask-form\""));
+    let t_text = t.to_string();
+    let send = |legal_category: &'static str, csrf: String| {
+        let browser = browser.clone();
+        let cookie = analyst.cookie.clone();
+        let target = url("/console/unmask-requests");
+        let t_text = t_text.clone();
+        async move {
+            browser
+                .post(target)
+                .header("cookie", cookie)
+                .form(&[
+                    ("csrf_token", csrf.as_str()),
+                    ("traveller_id", t_text.as_str()),
+                    ("purpose", "case_request"),
+                    ("legal_category", legal_category),
+                    ("justification", "case 2026/31, request of the prosecutor"),
+                ])
+                .send()
+                .await
+                .expect("sent")
+        }
+    };
+    let refused = send("terrorism", "0".repeat(64)).await;
+    assert_eq!(refused.status().as_u16(), 403, "a wrong CSRF token");
+    let outside = send("shoplifting", analyst.csrf.clone()).await;
+    assert_eq!(
+        outside.status().as_u16(),
+        400,
+        "a category outside Annex II"
+    );
+    let made = send("terrorism", analyst.csrf.clone()).await;
+    assert_eq!(made.status().as_u16(), 303);
+    let record = head(&scene.store).await;
+    assert_eq!(record.event.action, "request");
+    assert_eq!(record.event.object, format!("traveller:{t}"));
+    assert_eq!(record.event.outcome.as_deref(), Some("303"));
+
+    let (_, html) = page(&browser, &url("/console/unmask-requests"), &analyst.cookie).await;
+    assert!(html.contains("pending"), "{html}");
+    let (_, mine) = get(
+        &scene.client,
+        &url("/api/v1/approver/unmask-requests"),
+        &scene.approver,
+        None,
+    )
+    .await;
+    let id = mine[0]["id"].as_i64().expect("id");
+    let view = url(&format!("/console/unmask-requests/{id}/traveller"));
+    let (status, _) = page(&browser, &view, &analyst.cookie).await;
+    assert_eq!(status, 403, "not yet approved");
+    let (status, _) = post_json(
+        &scene.client,
+        &url(&format!("/api/v1/unmask-requests/{id}/decision")),
+        &scene.approver,
+        json!({"decision": "approve", "reason": "grounds shown"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, html) = page(&browser, &url("/console/unmask-requests"), &analyst.cookie).await;
+    assert!(
+        html.contains("approved")
+            && html.contains(&format!("/console/unmask-requests/{id}/traveller"))
+    );
+    let (status, html) = page(&browser, &view, &analyst.cookie).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("TRENSCHEL"), "{html}");
+    let record = head(&scene.store).await;
+    assert_eq!(
+        record.event.action, "unmask",
+        "the unmasked view is audited"
+    );
+    assert_eq!(record.event.object, format!("traveller:{t}"));
+    assert_eq!(record.event.outcome.as_deref(), Some("200"));
+    // Another analyst cannot use the approval.
+    let other = sign_in(&scene.server, &browser, "analyst.other", WEB_PASSWORD).await;
+    let (status, html) = page(&browser, &view, &other.cookie).await;
+    assert_eq!(status, 403);
+    assert!(!html.contains("TRENSCHEL"));
 }

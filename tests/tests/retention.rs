@@ -634,3 +634,88 @@ async fn meal_ssr_never_reaches_the_database() {
         "the meal code reached the database file"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_purge_records_what_it_erased_and_masked_in_the_audit_chain() {
+    let mut server = Server::new();
+    let scenario = pnr_scenario(&mut server).await;
+    let store = server.store().await;
+    let erasures = store::AuditQuery {
+        actor: Some("system".into()),
+        action: Some("erase".into()),
+        limit: 100,
+        ..store::AuditQuery::default()
+    };
+    assert!(store
+        .search_audit(&erasures)
+        .await
+        .expect("search")
+        .is_empty());
+    let masked_version = store
+        .current_traveller_version(scenario.listed)
+        .await
+        .expect("read")
+        .expect("current")
+        .id;
+    store.close().await;
+
+    let report = server.purge(SIX_MONTHS_AND_A_DAY);
+    assert_eq!(report["pnr"]["versions_masked"], 1, "{report}");
+    let store = server.store().await;
+    let records = store.search_audit(&erasures).await.expect("search");
+    let recorded = |object: &str, outcome: &str| {
+        records.iter().any(|r| {
+            r.event.object == object
+                && r.event.outcome.as_deref() == Some(outcome)
+                && r.event.route.as_deref() == Some("paxwatch retention run")
+        })
+    };
+    assert!(
+        recorded(
+            &format!("traveller_version:{}", masked_version.get()),
+            "masked"
+        ),
+        "{records:?}"
+    );
+    assert!(
+        recorded(
+            &format!("traveller:{}", scenario.bystander.get()),
+            "deleted"
+        ),
+        "{records:?}"
+    );
+    assert!(
+        recorded(
+            &format!("message:{}", scenario.message.get()),
+            "bytes_removed"
+        ),
+        "{records:?}"
+    );
+    let summary = records
+        .iter()
+        .find(|r| r.event.object == "retention_purge")
+        .expect("a summary record");
+    let counts = summary.event.outcome.clone().unwrap_or_default();
+    assert!(
+        counts.contains("pnr_versions_deleted=1") && counts.contains("pnr_versions_masked=1"),
+        "{counts}"
+    );
+    // Ids and counts only: no name, document or locator of the erased data.
+    for record in &records {
+        let text = format!("{:?}", record.event);
+        for value in ["QUILLFEATHER", "Q7731004", "RTN00"] {
+            assert!(!text.contains(value), "{value} in {text}");
+        }
+    }
+    // A run that changes nothing records nothing.
+    let written = records.len();
+    server.purge(SIX_MONTHS_AND_A_DAY);
+    assert_eq!(
+        store.search_audit(&erasures).await.expect("search").len(),
+        written
+    );
+    store.close().await;
+    // The records are in the same chain, and it still verifies.
+    let verified = server.command(&["audit", "verify"], SIX_MONTHS_AND_A_DAY);
+    assert!(verified.starts_with("audit log intact"), "{verified}");
+}

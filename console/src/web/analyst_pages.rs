@@ -155,7 +155,10 @@ fn row(score: Option<f32>, t: &HistoryTravellerView) -> maud::Markup {
             td { (t.origin.as_deref().unwrap_or("?")) " → " (t.destination.as_deref().unwrap_or("?")) }
             td { (t.departure_date.as_deref().unwrap_or("")) }
             td { (t.pnr_locators.join(", ")) }
-            td { a href={ "/console/history/" (t.traveller_id) "/co-travellers" } { "Co-travellers" } }
+            td {
+                a href={ "/console/history/" (t.traveller_id) "/co-travellers" } { "Co-travellers" }
+                @if t.masked { " · " a.unmask href={ "/console/unmask-requests?traveller_id=" (t.traveller_id) } { "Request unmasking" } }
+            }
         }
     }
 }

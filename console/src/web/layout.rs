@@ -19,9 +19,19 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
             ("/console/alerts", "Alert queue"),
             ("/console/flights", "Flights"),
         ],
-        Role::Analyst => &[("/console/history", "History search")],
+        Role::Analyst => &[
+            ("/console/history", "History search"),
+            ("/console/unmask-requests", "Unmask requests"),
+        ],
         Role::Carrier => &[("/console/transmissions", "Transmissions")],
-        Role::Admin | Role::Dpo => &[],
+        Role::Dpo => &[
+            ("/console/dpo/audit", "Audit log"),
+            ("/console/dpo/retention", "Retention"),
+            ("/console/dpo/statistics", "Statistics"),
+            ("/console/dpo/unmask-requests", "Unmask requests"),
+            ("/console/dpo/subject-access", "Subject access"),
+        ],
+        Role::Admin => &[],
     }
 }
 

@@ -12,9 +12,11 @@
 mod analyst_pages;
 mod carrier_pages;
 pub(crate) mod csrf;
+mod dpo_pages;
 mod layout;
 mod login;
 mod officer_pages;
+mod unmask_pages;
 
 use axum::routing::{get, post};
 use privacy::{AuditAction, Purpose};
@@ -213,6 +215,10 @@ pub fn pages() -> Vec<Route> {
             audited(AuditAction::Consult, "message", Purpose::CarrierTransfer),
         ),
     ]
+    .into_iter()
+    .chain(dpo_pages::routes())
+    .chain(unmask_pages::routes())
+    .collect()
 }
 
 fn page(

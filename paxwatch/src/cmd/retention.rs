@@ -1,7 +1,8 @@
 //! `paxwatch retention run [--config FILE] [--database URL]`: the retention purge once, at the server's
 //! clock (the configured `clock_offset_days` included) with the configured `[retention]` policy: deletes what
 //! is past deletion and masks what is linked and past masking, in the database, the history index
-//! (`data_dir/history`) and the raw store; prints the counts. Run it with the server stopped (the index has
+//! (`data_dir/history`) and the raw store; records what it erased and masked in the audit chain (ids and
+//! counts, actor `system`); prints the counts. Run it with the server stopped (the index has
 //! one writer); `serve` runs the same purge at start and every hour.
 
 use std::process::ExitCode;
@@ -36,9 +37,21 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
                 .context("opening the history index")?
                 .context("cannot open the history index (is the server running?)")?;
         let now = config.clock().now();
-        let report = pipeline::purge(&store, Some(&indexer), &config.retention, now)
+        let audit = crate::purge_audit::audit_log(&store, &config)?;
+        let report = crate::purge_audit::purge_and_record(
+            &store,
+            &indexer,
+            &config.retention,
+            now,
+            &audit,
+            "paxwatch retention run",
+        )
+        .await?;
+        // A quiet server would seal the head only at its next start: seal it now.
+        audit
+            .checkpoint_head()
             .await
-            .context("the retention purge failed")?;
+            .context("cannot seal the audit checkpoint")?;
         store.close().await;
         println!(
             "{}",

@@ -54,7 +54,10 @@ pub fn run(args: Args, log_json: bool) -> anyhow::Result<ExitCode> {
 }
 
 /// The service's settings from the server configuration.
-pub fn service_options(config: &console::Config) -> anyhow::Result<ServiceOptions> {
+pub fn service_options(
+    config: &console::Config,
+    store: &store::Store,
+) -> anyhow::Result<ServiceOptions> {
     let policy = super::policy::load(config.match_policy.as_deref())?;
     Ok(ServiceOptions {
         history_dir: config.data_dir.join("history"),
@@ -66,5 +69,6 @@ pub fn service_options(config: &console::Config) -> anyhow::Result<ServiceOption
         retention: config.retention,
         retention_interval: (config.retention_purge_hours > 0)
             .then(|| Duration::from_secs(u64::from(config.retention_purge_hours) * 3600)),
+        audit: crate::purge_audit::audit_log(store, config)?,
     })
 }

@@ -133,6 +133,7 @@ pub async fn run(
     let officer = create_user(&store, "demo-officer", Role::Officer).await?;
     let analyst = create_user(&store, "demo-analyst", Role::Analyst).await?;
     let admin = create_user(&store, "demo-admin", Role::Admin).await?;
+    let dpo = create_user(&store, "demo-dpo", Role::Dpo).await?;
     // One airline's staff for the carrier portal: the first demo carrier.
     let (carrier_code, carrier_id) = *carrier_ids.first().context("no demo carrier")?;
     let carrier_staff_name = format!("demo-carrier-{}", carrier_code.to_lowercase());
@@ -173,6 +174,7 @@ pub async fn run(
     println!("    demo-officer / {officer_password}");
     println!("    demo-analyst / {analyst_password}");
     println!("    demo-admin / {admin_password}");
+    println!("    demo-dpo / {}", dpo.password);
     println!(
         "    {carrier_staff_name} / {} (carrier portal of {carrier_code})",
         carrier_staff.password

@@ -86,6 +86,31 @@ impl Server {
         self.command(&["user", "add", name, "--role", role])
     }
 
+    /// A user who can also sign in to the browser console with `password`.
+    pub fn add_user_with_password(&self, name: &str, role: &str, password: &str) {
+        use std::io::Write;
+        let mut child = Command::new(paxwatch_binary())
+            .args(["user", "add", name, "--role", role, "--password-stdin"])
+            .arg("--config")
+            .arg(&self.config)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("paxwatch runs");
+        let mut input = child.stdin.take().expect("stdin");
+        input
+            .write_all(format!("{password}\n").as_bytes())
+            .expect("password written");
+        drop(input);
+        let output = child.wait_with_output().expect("finished");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
     pub fn add_carrier(&self, code: &str) -> String {
         self.command(&["carrier", "add", code])
     }
@@ -145,6 +170,15 @@ impl Server {
     }
 
     pub fn client(&self) -> reqwest::Client {
+        self.client_with(reqwest::redirect::Policy::default())
+    }
+
+    /// A browser-like client that does not follow redirects (sign-in and form answers are asserted).
+    pub fn browser(&self) -> reqwest::Client {
+        self.client_with(reqwest::redirect::Policy::none())
+    }
+
+    fn client_with(&self, redirects: reqwest::redirect::Policy) -> reqwest::Client {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let mut roots = rustls::RootCertStore::empty();
         let pem = std::fs::read(self.dir.path().join("data/tls/self-signed-cert.pem"))
@@ -160,6 +194,7 @@ impl Server {
         reqwest::Client::builder()
             .use_preconfigured_tls(tls)
             .resolve("localhost", self.addr.expect("started"))
+            .redirect(redirects)
             .timeout(Duration::from_secs(20))
             .build()
             .expect("client")
@@ -323,4 +358,63 @@ pub async fn post_json(
     let status = response.status().as_u16();
     let body = response.json().await.unwrap_or(serde_json::Value::Null);
     (status, body)
+}
+
+/// A signed-in browser session: its cookie and CSRF token.
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// Signs in through the sign-in form; the session cookie and the CSRF token of the console's pages.
+pub async fn sign_in(
+    server: &Server,
+    browser: &reqwest::Client,
+    name: &str,
+    password: &str,
+) -> Session {
+    let response = browser
+        .post(server.url("/login"))
+        .form(&[("name", name), ("password", password)])
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 303, "{name} signs in");
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    // The landing leads to the role's first page; every signed-in page has the CSRF token in its head.
+    let home = browser
+        .get(server.url("/console"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("sent");
+    let first = home
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("/console")
+        .to_owned();
+    let html = page(browser, &server.url(&first), &cookie).await.1;
+    let marker = "name=\"csrf-token\" content=\"";
+    let start = html.find(marker).expect("csrf meta") + marker.len();
+    let csrf = html[start..start + 64].to_owned();
+    Session { cookie, csrf }
+}
+
+/// GET a console page with the session cookie: status and body.
+pub async fn page(browser: &reqwest::Client, url: &str, cookie: &str) -> (u16, String) {
+    let response = browser
+        .get(url)
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
 }
