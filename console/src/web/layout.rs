@@ -18,10 +18,23 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Officer => &[
             ("/console/alerts", "Alert queue"),
             ("/console/flights", "Flights"),
+            ("/console/dashboard", "Dashboard"),
+            ("/console/quality", "Data quality"),
         ],
         Role::Analyst => &[("/console/history", "History search")],
-        Role::Carrier => &[("/console/transmissions", "Transmissions")],
-        Role::Admin | Role::Dpo => &[],
+        Role::Carrier => &[
+            ("/console/transmissions", "Transmissions"),
+            ("/console/quality", "Data quality"),
+        ],
+        Role::Admin => &[
+            ("/console/admin/users", "Users"),
+            ("/console/admin/carriers", "Carriers"),
+            ("/console/admin/watchlists", "Watchlists"),
+            ("/console/admin/policy", "Thresholds"),
+            ("/console/dashboard", "Dashboard"),
+            ("/console/quality", "Data quality"),
+        ],
+        Role::Dpo => &[("/console/dashboard", "Dashboard")],
     }
 }
 

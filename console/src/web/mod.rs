@@ -9,12 +9,15 @@
 //! - [`csrf`]: the synchronizer-token check of state-changing cookie-authenticated requests.
 //! - `layout`: the page frame (menu by role), security headers, the 403 page, static CSS and JS.
 
+mod admin_pages;
 mod analyst_pages;
 mod carrier_pages;
 pub(crate) mod csrf;
+mod dashboard_pages;
 mod layout;
 mod login;
 mod officer_pages;
+mod quality_pages;
 
 use axum::routing::{get, post};
 use privacy::{AuditAction, Purpose};
@@ -213,6 +216,12 @@ pub fn pages() -> Vec<Route> {
             audited(AuditAction::Consult, "message", Purpose::CarrierTransfer),
         ),
     ]
+    .into_iter()
+    // Dashboard and carrier data quality (aggregates only).
+    .chain(dashboard_pages::routes())
+    // Administration: people, carriers, watchlist versions, the match policy.
+    .chain(admin_pages::routes())
+    .collect()
 }
 
 fn page(
