@@ -591,7 +591,7 @@ async fn the_dashboard_shows_aggregates_only_and_carrier_staff_see_only_their_ow
     assert!(quality.contains("id=\"chart-quality\""), "{quality}");
     assert!(quality.contains("id=\"chart-timeliness\""));
     // Sent a week after the scheduled departure (the sample's flight left on 2026-11-25).
-    assert!(quality.contains("late"), "{quality}");
+    assert!(quality.contains("class=\"status late\""), "{quality}");
     for personal in ["SAMPLE", "ALEXANDER", "800131"] {
         assert!(!quality.contains(personal), "quality page shows {personal}");
     }

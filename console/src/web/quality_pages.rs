@@ -57,15 +57,19 @@ pub(crate) struct QualityFilter {
 }
 
 /// Whose flights the user may see: `Ok(Some(code))` one carrier, `Ok(None)` every carrier.
-fn scope(session: &ActiveSession, requested: Option<&str>) -> Result<Option<String>, Response> {
+/// (The refusal is boxed: a `Response` is large for an `Err`.)
+fn scope(
+    session: &ActiveSession,
+    requested: Option<&str>,
+) -> Result<Option<String>, Box<Response>> {
     match session.user.role {
         Role::Carrier => match &session.user.carrier_code {
             Some(code) => Ok(Some(code.clone())),
-            None => Err(problem_page(
+            None => Err(Box::new(problem_page(
                 session,
                 StatusCode::FORBIDDEN,
                 "Your account is not tied to a carrier; ask an administrator.",
-            )),
+            ))),
         },
         _ => Ok(requested
             .map(str::trim)
@@ -110,7 +114,7 @@ pub(crate) async fn flights(
 ) -> Response {
     let carrier = match scope(&session, filter.carrier.as_deref()) {
         Ok(carrier) => carrier,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let days = filter.days.unwrap_or(14).clamp(1, 90);
     let now = state.clock.now();
@@ -254,7 +258,7 @@ pub(crate) async fn flight(
 ) -> Response {
     let carrier = match scope(&session, None) {
         Ok(carrier) => carrier,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let not_found = || problem_page(&session, StatusCode::NOT_FOUND, "No such flight.");
     let found = match state.store.flight(FlightId::new(id)).await {
