@@ -54,7 +54,9 @@ fn format_value(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
-        format!("{value:.1}")
+        // Up to three decimals, so small ticks (0.025 s) stay distinct.
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
     }
 }
 
