@@ -23,6 +23,7 @@
 mod analyst;
 pub mod audit_log;
 pub mod auth;
+pub mod charts;
 pub mod config;
 pub mod disclosure;
 mod dpo;

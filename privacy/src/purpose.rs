@@ -21,10 +21,12 @@ pub enum Purpose {
     SubjectAccess,
     /// The independent approver's review of an unmask request (Art. 12(3)(b)).
     UnmaskReview,
+    /// Administration of the system's accounts, carriers and watchlists (security of processing).
+    Administration,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 8] = [
+    pub const ALL: [Purpose; 9] = [
         Purpose::PreArrivalAssessment,
         Purpose::CaseRequest,
         Purpose::CriteriaAnalysis,
@@ -33,6 +35,7 @@ impl Purpose {
         Purpose::DpoOversight,
         Purpose::SubjectAccess,
         Purpose::UnmaskReview,
+        Purpose::Administration,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Purpose {
             Purpose::DpoOversight => "dpo_oversight",
             Purpose::SubjectAccess => "subject_access",
             Purpose::UnmaskReview => "unmask_review",
+            Purpose::Administration => "administration",
         }
     }
 

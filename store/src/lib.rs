@@ -31,6 +31,7 @@
 mod accounts;
 mod audit;
 mod content_hash;
+mod dashboard;
 mod durability;
 mod error;
 mod flight_status;
@@ -55,6 +56,10 @@ pub use accounts::{
 };
 pub use audit::{AuditQuery, MAX_AUDIT_PAGE};
 pub use content_hash::ContentHash;
+pub use dashboard::{
+    AlertCounts, BucketCount, FlightQuality, FlightTransmission, LatencyBucket, QualityQuery,
+    TimeBuckets, MAX_QUALITY_FLIGHTS,
+};
 pub use durability::Durability;
 pub use error::StoreError;
 pub use flight_status::{FlightStatus, FlightStatusReport};
@@ -252,6 +257,19 @@ impl Store {
         id: MessageId,
     ) -> Result<Option<ProcessingRecord>, StoreError> {
         on_backend!(self, backend => backend.processing_state(id).await)
+    }
+
+    /// The processing state of each of `ids` that has one, by id, in one query (at most
+    /// [`MAX_PAGE_SIZE`] ids).
+    pub async fn processing_states(
+        &self,
+        ids: &[MessageId],
+    ) -> Result<Vec<ProcessingRecord>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        raw::validate_page_size(u32::try_from(ids.len()).unwrap_or(u32::MAX))?;
+        on_backend!(self, backend => backend.processing_states(ids).await)
     }
 
     /// Records that the message parsed (first time, or re-processed from quarantine).

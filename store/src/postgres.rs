@@ -265,6 +265,23 @@ impl PgStore {
         row.map(record_from_row).transpose()
     }
 
+    /// The processing state of each of `ids` that has one, by id (one query for a page of messages).
+    pub(crate) async fn processing_states(
+        &self,
+        ids: &[MessageId],
+    ) -> Result<Vec<ProcessingRecord>, StoreError> {
+        let ids: Vec<i64> = ids.iter().map(|id| id.get()).collect();
+        let rows: Vec<StateRow> = sqlx::query_as(
+            "SELECT message_id, state, reason, error_class, attempts, updated_at FROM message_state \
+             WHERE message_id = ANY($1) ORDER BY message_id",
+        )
+        .bind(&ids)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database("read processing states"))?;
+        rows.into_iter().map(record_from_row).collect()
+    }
+
     pub(crate) async fn record_outcome(
         &self,
         id: MessageId,

@@ -193,6 +193,28 @@ try {
   check(adminQueue.status() === 403, "an admin gets 403 on the alert queue");
   const adminPortal = await page.goto(`${base}/console/transmissions`);
   check(adminPortal.status() === 403, "and on the carrier portal");
+
+  // ---- dashboard and carrier data quality (issue 5 items 4 and 5) ----
+  const dashboard = await page.goto(`${base}/console/dashboard`);
+  check(dashboard.status() === 200, "an admin opens the dashboard");
+  check((await page.locator("#chart-messages svg rect").count()) > 0, "messages per hour per carrier are drawn");
+  check((await page.locator("#chart-latency svg circle").count()) > 0, "the screening latency is drawn");
+  check(!(await page.textContent("main")).includes("TRENSCHEL"), "the dashboard holds no traveller data");
+  await page.screenshot({ path: join(shots, "dashboard.png"), fullPage: true });
+  const adminUsers = await page.goto(`${base}/console/admin/users`);
+  check(adminUsers.status() === 200 && (await page.locator("#users tbody tr").count()) > 0, "an admin lists the people");
+  await page.screenshot({ path: join(shots, "admin-users.png"), fullPage: true });
+  await signOut(page);
+  await signIn(page, base, carrierUser, users[carrierUser]);
+  const quality = await page.goto(`${base}/console/quality`);
+  check(quality.status() === 200, "carrier staff open their data quality");
+  const qualityFlights = await page.locator("#quality tbody tr td:first-child").allTextContents();
+  check(qualityFlights.length > 0 && qualityFlights.every((f) => f.startsWith(demo.carrierCode)),
+    `only ${demo.carrierCode}'s flights are in the data quality (${qualityFlights.length})`);
+  check((await page.locator("#chart-timeliness svg circle").count()) > 0, "the timeliness chart is drawn");
+  await page.screenshot({ path: join(shots, "carrier-data-quality.png"), fullPage: true });
+  // ---- end of dashboard and carrier data quality ----
+
   // ---- DPO step (issue 5 "its decision in the audit"; issue 6 DPO pages) ----
   // The DPO searches the audit log for the alert the officer dismissed and sees the decision record.
   {

@@ -529,3 +529,314 @@ async fn an_idle_session_is_signed_out_and_sign_out_ends_a_session() {
         "signed out"
     );
 }
+
+/// Dashboard and carrier data quality: the dashboard answers its roles with charts and holds no traveller
+/// data; a carrier's staff see their own airline's flights only, another airline's flight is not found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_shows_aggregates_only_and_carrier_staff_see_only_their_own_flights_quality()
+{
+    let mut server = Server::new();
+    let xa = server.accounts();
+    // The sample's flight is DX123: DX's staff may see its quality, XA's may not.
+    let dx = server.run(&["carrier", "add", "DX"], None);
+    server.run(
+        &[
+            "user",
+            "add",
+            "web.dx",
+            "--role",
+            "carrier",
+            "--password-stdin",
+            "--carrier",
+            "DX",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    server.start(&[]);
+    let client = server.client();
+    let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
+    for token in [&dx, &xa] {
+        let ack = client
+            .post(server.url("/api/v1/messages"))
+            .bearer_auth(token)
+            .body(sample.clone())
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(ack.status(), StatusCode::OK);
+    }
+    let get = |path: &str, cookie: &str| {
+        let request = client.get(server.url(path)).header("cookie", cookie);
+        async move {
+            let response = request.send().await.expect("sent");
+            let status = response.status();
+            (status, response.text().await.expect("body"))
+        }
+    };
+    let dx_staff = sign_in(&server, &client, "web.dx").await;
+    // Wait for the pipeline: the flight shows with its travellers once the message is processed.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let quality = loop {
+        let (status, body) = get("/console/quality", &dx_staff.cookie).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if body.contains("DX123") {
+            break body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the sample's flight never showed"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(quality.contains("id=\"chart-quality\""), "{quality}");
+    assert!(quality.contains("id=\"chart-timeliness\""));
+    // Sent a week after the scheduled departure (the sample's flight left on 2026-11-25).
+    assert!(quality.contains("class=\"status late\""), "{quality}");
+    for personal in ["SAMPLE", "ALEXANDER", "800131"] {
+        assert!(!quality.contains(personal), "quality page shows {personal}");
+    }
+    let (status, detail) = get("/console/quality/flights/1", &dx_staff.cookie).await;
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    assert!(
+        detail.contains("DX123") && detail.contains("PAXLST"),
+        "{detail}"
+    );
+
+    // XA's staff: not their flight — not found, and nothing of it shown.
+    let xa_staff = sign_in(&server, &client, "web.carrier").await;
+    let (status, list) = get("/console/quality", &xa_staff.cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!list.contains("DX123"), "another airline's flight listed");
+    // A carrier's staff cannot widen the scope with the query.
+    let (_, widened) = get("/console/quality?carrier=DX", &xa_staff.cookie).await;
+    assert!(
+        !widened.contains("DX123"),
+        "carrier query widened the scope"
+    );
+    let (status, other) = get("/console/quality/flights/1", &xa_staff.cookie).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!other.contains("DX123") && !other.contains("<table"));
+
+    // Officers see every carrier's flights.
+    let officer = sign_in(&server, &client, "web.officer").await;
+    let (status, all) = get("/console/quality?carrier=DX", &officer.cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(all.contains("DX123"));
+
+    // The dashboard: officer, admin and DPO; aggregates only.
+    for name in ["web.officer", "web.admin", "web.dpo"] {
+        let session = sign_in(&server, &client, name).await;
+        let (status, dashboard) = get("/console/dashboard", &session.cookie).await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        for chart in [
+            "chart-messages",
+            "chart-alerts-list",
+            "chart-alerts-decision",
+            "chart-latency",
+        ] {
+            assert!(
+                dashboard.contains(&format!("id=\"{chart}\"")),
+                "{name} {chart}"
+            );
+        }
+        // Two messages this hour, one per sender, each named only by its carrier code.
+        assert!(dashboard.contains(": 1</title>"), "{dashboard}");
+        assert!(
+            dashboard.contains("> DX</span>") || dashboard.contains(" DX<"),
+            "{dashboard}"
+        );
+        for personal in ["SAMPLE", "ALEXANDER", "800131", "1980-01-31", "DX123"] {
+            assert!(
+                !dashboard.contains(personal),
+                "{name}: dashboard shows {personal}"
+            );
+        }
+    }
+    for name in ["web.analyst", "web.carrier"] {
+        let session = sign_in(&server, &client, name).await;
+        let (status, body) = get("/console/dashboard", &session.cookie).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{name}");
+        assert!(!body.contains("<svg"));
+    }
+}
+
+/// Administration: an admin creates a person and a carrier through the pages (CSRF token required, the
+/// token shown once, each change audited as `alter`), disables the person (who can no longer sign in);
+/// no other role reaches the pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_manages_people_and_carriers_through_audited_csrf_protected_forms() {
+    let (server, client) = server_with_data().await;
+    let admin = sign_in(&server, &client, "web.admin").await;
+    let post = |path: &str, form: Vec<(&str, String)>, cookie: &str| {
+        let request = client
+            .post(server.url(path))
+            .header("cookie", cookie)
+            .form(&form);
+        async move {
+            let response = request.send().await.expect("sent");
+            let status = response.status();
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            (status, location, response.text().await.expect("body"))
+        }
+    };
+    let new_person = |csrf: Option<&str>| {
+        let mut form = vec![
+            ("name", "web.new-officer".to_owned()),
+            ("role", "officer".to_owned()),
+            ("password", PASSWORD.to_owned()),
+        ];
+        if let Some(csrf) = csrf {
+            form.push(("csrf_token", csrf.to_owned()));
+        }
+        form
+    };
+    // Without the CSRF token: refused, nobody created.
+    let (status, _, _) = post("/console/admin/users", new_person(None), &admin.cookie).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, created) = post(
+        "/console/admin/users",
+        new_person(Some(&admin.csrf)),
+        &admin.cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    assert!(created.contains("id=\"new-token\">pxw_"), "{created}");
+    let newcomer = sign_in(&server, &client, "web.new-officer").await;
+    let (status, _) = (
+        client
+            .get(server.url("/console/alerts"))
+            .header("cookie", &newcomer.cookie)
+            .send()
+            .await
+            .expect("sent")
+            .status(),
+        (),
+    );
+    assert_eq!(status, StatusCode::OK, "the new officer works");
+
+    let users = client
+        .get(server.url("/console/admin/users"))
+        .header("cookie", &admin.cookie)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("page");
+    assert!(users.contains("web.new-officer"));
+    assert!(!users.contains("argon2"), "no password hash on the page");
+    // Its id: the row before the name.
+    let id = {
+        let at = users.find("web.new-officer").expect("row");
+        let row = &users[users[..at].rfind("<tr>").expect("row start")..at];
+        let start = row.find("\"num\">").expect("id cell") + 6;
+        row[start..].split('<').next().expect("id").to_owned()
+    };
+    let (status, location, _) = post(
+        &format!("/console/admin/users/{id}/disabled"),
+        vec![
+            ("disabled", "true".to_owned()),
+            ("csrf_token", admin.csrf.clone()),
+        ],
+        &admin.cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/console/admin/users"));
+    let refused = client
+        .post(server.url("/login"))
+        .form(&[("name", "web.new-officer"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("sent");
+    assert_ne!(
+        refused.status(),
+        StatusCode::SEE_OTHER,
+        "a disabled person cannot sign in"
+    );
+
+    // A carrier with a client-certificate fingerprint.
+    let fingerprint = "ab".repeat(32);
+    let (status, _, created) = post(
+        "/console/admin/carriers",
+        vec![
+            ("code", "ZZ".to_owned()),
+            ("name", "Zed Air".to_owned()),
+            ("cert_sha256", fingerprint.clone()),
+            ("cert_subject", "CN=zed".to_owned()),
+            ("csrf_token", admin.csrf.clone()),
+        ],
+        &admin.cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let token_start = created.find("pxw_").expect("token shown");
+    let token: String = created[token_start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    let carriers = client
+        .get(server.url("/console/admin/carriers"))
+        .header("cookie", &admin.cookie)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("page");
+    assert!(carriers.contains("Zed Air") && carriers.contains(&fingerprint));
+    assert!(!carriers.contains(&token), "the token is shown only once");
+    // The new carrier's token opens the airline endpoint.
+    let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
+    let ack = client
+        .post(server.url("/api/v1/messages"))
+        .bearer_auth(&token)
+        .body(sample)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(ack.status(), StatusCode::OK);
+
+    // Every change is in the audit log as `alter` with the purpose `administration`.
+    let dpo = sign_in(&server, &client, "web.dpo").await;
+    let audit: serde_json::Value = client
+        .get(server.url("/api/v1/dpo/audit?action=alter&limit=100"))
+        .header("cookie", &dpo.cookie)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let records = audit.to_string();
+    assert!(records.contains(&format!("user:{id}")), "{records}");
+    assert!(records.contains("carrier:"), "{records}");
+    assert!(records.contains("administration"), "{records}");
+
+    // The other pages answer the admin; no other role reaches any of them.
+    for path in ["/console/admin/watchlists", "/console/admin/policy"] {
+        let response = client
+            .get(server.url(path))
+            .header("cookie", &admin.cookie)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+    let officer = sign_in(&server, &client, "web.officer").await;
+    let (status, _, body) = post(
+        "/console/admin/users",
+        vec![
+            ("name", "web.intruder".to_owned()),
+            ("role", "admin".to_owned()),
+            ("csrf_token", officer.csrf.clone()),
+        ],
+        &officer.cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+}

@@ -52,25 +52,32 @@ pub(crate) async fn transmissions(
             );
         }
     };
-    let mut rows = Vec::with_capacity(page_of.items.len());
-    for item in page_of.items.iter().rev() {
-        let state_text = match state.store.processing_state(item.id).await {
-            Ok(Some(record)) => match record.state {
-                ProcessingState::Received => ("received".to_owned(), String::new()),
-                ProcessingState::Parsed => ("processed".to_owned(), String::new()),
-                ProcessingState::Quarantined(q) => {
-                    ("quarantined".to_owned(), q.error_class.as_str().to_owned())
-                }
-            },
-            Ok(None) => ("unknown".to_owned(), String::new()),
+    // One query for the states of the whole page (it was one per message).
+    let ids: Vec<store::MessageId> = page_of.items.iter().map(|item| item.id).collect();
+    let states: std::collections::HashMap<store::MessageId, ProcessingState> =
+        match state.store.processing_states(&ids).await {
+            Ok(records) => records
+                .into_iter()
+                .map(|record| (record.message_id, record.state))
+                .collect(),
             Err(error) => {
-                tracing::error!(error = %error, "carrier transmission state");
+                tracing::error!(error = %error, "carrier transmission states");
                 return problem_page(
                     &session,
                     axum::http::StatusCode::SERVICE_UNAVAILABLE,
                     "database unavailable",
                 );
             }
+        };
+    let mut rows = Vec::with_capacity(page_of.items.len());
+    for item in page_of.items.iter().rev() {
+        let state_text = match states.get(&item.id) {
+            Some(ProcessingState::Received) => ("received".to_owned(), String::new()),
+            Some(ProcessingState::Parsed) => ("processed".to_owned(), String::new()),
+            Some(ProcessingState::Quarantined(q)) => {
+                ("quarantined".to_owned(), q.error_class.as_str().to_owned())
+            }
+            None => ("unknown".to_owned(), String::new()),
         };
         rows.push((item, state_text));
     }

@@ -18,20 +18,33 @@ fn menu(role: Role) -> &'static [(&'static str, &'static str)] {
         Role::Officer => &[
             ("/console/alerts", "Alert queue"),
             ("/console/flights", "Flights"),
+            ("/console/dashboard", "Dashboard"),
+            ("/console/quality", "Data quality"),
         ],
         Role::Analyst => &[
             ("/console/history", "History search"),
             ("/console/unmask-requests", "Unmask requests"),
         ],
-        Role::Carrier => &[("/console/transmissions", "Transmissions")],
+        Role::Carrier => &[
+            ("/console/transmissions", "Transmissions"),
+            ("/console/quality", "Data quality"),
+        ],
         Role::Dpo => &[
             ("/console/dpo/audit", "Audit log"),
             ("/console/dpo/retention", "Retention"),
             ("/console/dpo/statistics", "Statistics"),
             ("/console/dpo/unmask-requests", "Unmask requests"),
             ("/console/dpo/subject-access", "Subject access"),
+            ("/console/dashboard", "Dashboard"),
         ],
-        Role::Admin => &[],
+        Role::Admin => &[
+            ("/console/admin/users", "Users"),
+            ("/console/admin/carriers", "Carriers"),
+            ("/console/admin/watchlists", "Watchlists"),
+            ("/console/admin/policy", "Thresholds"),
+            ("/console/dashboard", "Dashboard"),
+            ("/console/quality", "Data quality"),
+        ],
     }
 }
 

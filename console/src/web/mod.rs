@@ -9,13 +9,16 @@
 //! - [`csrf`]: the synchronizer-token check of state-changing cookie-authenticated requests.
 //! - `layout`: the page frame (menu by role), security headers, the 403 page, static CSS and JS.
 
+mod admin_pages;
 mod analyst_pages;
 mod carrier_pages;
 pub(crate) mod csrf;
+mod dashboard_pages;
 mod dpo_pages;
 mod layout;
 mod login;
 mod officer_pages;
+mod quality_pages;
 mod unmask_pages;
 
 use axum::routing::{get, post};
@@ -218,6 +221,10 @@ pub fn pages() -> Vec<Route> {
     .into_iter()
     .chain(dpo_pages::routes())
     .chain(unmask_pages::routes())
+    // Dashboard and carrier data quality (aggregates only).
+    .chain(dashboard_pages::routes())
+    // Administration: people, carriers, watchlist versions, the match policy.
+    .chain(admin_pages::routes())
     .collect()
 }
 

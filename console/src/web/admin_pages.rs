@@ -1,0 +1,581 @@
+//! The administrator's pages: people and their roles (list, create with a role, disable / enable),
+//! carriers with their certificates (list, create with an optional client-certificate fingerprint for
+//! mutual TLS, disable / enable; a new token is shown once, only its digest is kept), watchlist versions
+//! (list, and the difference between two versions by entry id), and the match policy in force
+//! (read-only: it is configuration, `match_policy`, loaded at start). Every change is a CSRF-protected
+//! POST form audited as `alter` with the purpose `administration`.
+
+use std::str::FromStr;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form};
+use maud::{html, Markup};
+use privacy::{AuditAction, Purpose};
+use serde::Deserialize;
+use store::{
+    CarrierId, ContentHash, NewCarrier, NewUser, Role, StoreError, UserId, WatchlistVersionId,
+};
+use utoipa::openapi::path::HttpMethod;
+
+use super::layout::{csrf_field, page, problem_page};
+use super::page as page_route;
+use crate::audit_log::with_objects;
+use crate::auth::{generate_token, token_digest, Access};
+use crate::routes::{audited, rfc3339, Route};
+use crate::server::AppState;
+use crate::session::ActiveSession;
+
+const ADMIN: &[Role] = &[Role::Admin];
+/// Shortest password the page accepts for a new person.
+const MIN_PASSWORD_LEN: usize = 12;
+
+pub fn routes() -> Vec<Route> {
+    let alter = |object| audited(AuditAction::Alter, object, Purpose::Administration);
+    vec![
+        page_route(
+            HttpMethod::Get,
+            "/console/admin/users",
+            Access::Roles(ADMIN),
+            "People and their roles",
+            get(users),
+            None,
+        ),
+        page_route(
+            HttpMethod::Post,
+            "/console/admin/users",
+            Access::Roles(ADMIN),
+            "Create a person with a role (the API token is shown once)",
+            post(create_user),
+            alter("user"),
+        ),
+        page_route(
+            HttpMethod::Post,
+            "/console/admin/users/{id}/disabled",
+            Access::Roles(ADMIN),
+            "Disable or enable a person",
+            post(set_user_disabled),
+            alter("user"),
+        ),
+        page_route(
+            HttpMethod::Get,
+            "/console/admin/carriers",
+            Access::Roles(ADMIN),
+            "Carriers with their certificates",
+            get(carriers),
+            None,
+        ),
+        page_route(
+            HttpMethod::Post,
+            "/console/admin/carriers",
+            Access::Roles(ADMIN),
+            "Create a carrier (the token is shown once; optional client-certificate SHA-256)",
+            post(create_carrier),
+            alter("carrier"),
+        ),
+        page_route(
+            HttpMethod::Post,
+            "/console/admin/carriers/{id}/disabled",
+            Access::Roles(ADMIN),
+            "Disable or enable a carrier",
+            post(set_carrier_disabled),
+            alter("carrier"),
+        ),
+        page_route(
+            HttpMethod::Get,
+            "/console/admin/watchlists",
+            Access::Roles(ADMIN),
+            "Watchlist versions and the difference between two of them",
+            get(watchlists),
+            None,
+        ),
+        page_route(
+            HttpMethod::Get,
+            "/console/admin/policy",
+            Access::Roles(ADMIN),
+            "The match policy in force (read-only)",
+            get(policy),
+            None,
+        ),
+    ]
+}
+
+fn unavailable(session: &ActiveSession, error: &StoreError) -> Response {
+    tracing::error!(error = %error, "admin page");
+    problem_page(
+        session,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "database unavailable",
+    )
+}
+
+fn refused(session: &ActiveSession, problem: &str) -> Response {
+    problem_page(session, StatusCode::BAD_REQUEST, problem)
+}
+
+/// The page shown once after a creation: the secret the new account needs, never stored in clear.
+fn token_once(session: &ActiveSession, what: &str, back: &str, token: &str) -> Response {
+    page(
+        session,
+        "Created",
+        html! {
+            h1 { (what) " created" }
+            p { "Its API token, shown this once (only a digest is kept):" }
+            pre.token #new-token { (token) }
+            p { a href=(back) { "Back" } }
+        },
+    )
+}
+
+fn toggle_form(session: &ActiveSession, action: &str, disabled: bool) -> Markup {
+    html! {
+        form.inline method="post" action=(action) {
+            (csrf_field(session))
+            input type="hidden" name="disabled" value=(if disabled { "false" } else { "true" });
+            button type="submit" { @if disabled { "Enable" } @else { "Disable" } }
+        }
+    }
+}
+
+pub(crate) async fn users(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+) -> Response {
+    let users = match state.store.users().await {
+        Ok(users) => users,
+        Err(error) => return unavailable(&session, &error),
+    };
+    page(
+        &session,
+        "Users",
+        html! {
+            h1 { "People " span.count { (users.len()) } }
+            table.data #users {
+                thead { tr { th.num { "Id" } th { "Name" } th { "Role" } th { "Carrier" } th { "Created (UTC)" }
+                    th { "Password" } th { "State" } th {} } }
+                tbody {
+                    @for user in &users {
+                        tr {
+                            td.num { (user.id.get()) }
+                            td { (user.name) }
+                            td { (user.role.as_str()) }
+                            td { (user.carrier_code.as_deref().unwrap_or("")) }
+                            td { (rfc3339(user.created_at)) }
+                            td { @if user.password_hash.is_some() { "set" } @else { "token only" } }
+                            td { @if user.disabled { span.status.late { "disabled" } } @else { "active" } }
+                            td { (toggle_form(&session, &format!("/console/admin/users/{}/disabled", user.id.get()), user.disabled)) }
+                        }
+                    }
+                }
+            }
+            h2 { "New person" }
+            form.filters #new-user method="post" action="/console/admin/users" {
+                (csrf_field(&session))
+                label { "Name " input name="name" required; }
+                label { "Role "
+                    select name="role" {
+                        @for role in Role::ALL { option value=(role.as_str()) { (role.as_str()) } }
+                    }
+                }
+                label { "Carrier code (role carrier) " input name="carrier" size="4"; }
+                label { "Password (optional, " (MIN_PASSWORD_LEN) "+ characters) " input name="password" type="password" autocomplete="new-password"; }
+                button type="submit" { "Create" }
+            }
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NewUserForm {
+    name: String,
+    role: String,
+    #[serde(default)]
+    carrier: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub(crate) async fn create_user(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Form(form): Form<NewUserForm>,
+) -> Response {
+    let Ok(role) = Role::from_str(&form.role) else {
+        return refused(&session, "Unknown role.");
+    };
+    let carrier_code = form.carrier.trim().to_ascii_uppercase();
+    let carrier = match (role, carrier_code.is_empty()) {
+        (Role::Carrier, true) => {
+            return refused(&session, "A carrier's staff need a carrier code.")
+        }
+        (Role::Carrier, false) => match state.store.carriers().await {
+            Ok(carriers) => match carriers.into_iter().find(|c| c.code == carrier_code) {
+                Some(carrier) => Some(carrier.id),
+                None => return refused(&session, "No carrier with that code."),
+            },
+            Err(error) => return unavailable(&session, &error),
+        },
+        (_, false) => {
+            return refused(
+                &session,
+                "Only people of role carrier are tied to a carrier.",
+            )
+        }
+        (_, true) => None,
+    };
+    let password_hash = if form.password.is_empty() {
+        None
+    } else if form.password.chars().count() < MIN_PASSWORD_LEN {
+        return refused(&session, "The password is too short.");
+    } else {
+        let password = form.password.clone();
+        // argon2 is slow by design: off the async workers.
+        match tokio::task::spawn_blocking(move || crate::password::hash_password(&password)).await {
+            Ok(Ok(hash)) => Some(hash),
+            _ => {
+                return problem_page(
+                    &session,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The password could not be hashed.",
+                )
+            }
+        }
+    };
+    let token = generate_token();
+    let created = state
+        .store
+        .create_user(&NewUser {
+            name: form.name.trim().to_owned(),
+            role,
+            password_hash,
+            token_sha256: token_digest(&token),
+            created_at: state.clock.now(),
+        })
+        .await;
+    let id = match created {
+        Ok(id) => id,
+        Err(StoreError::AlreadyExists { .. }) => return refused(&session, "That name is taken."),
+        Err(StoreError::InvalidInput { field, problem }) => {
+            return refused(&session, &format!("The {field} {problem}."))
+        }
+        Err(error) => return unavailable(&session, &error),
+    };
+    if let Some(carrier) = carrier {
+        if let Err(error) = state.store.set_user_carrier(id, carrier).await {
+            return unavailable(&session, &error);
+        }
+    }
+    tracing::info!(
+        user_id = id.get(),
+        role = role.as_str(),
+        "user created from the console"
+    );
+    with_objects(
+        token_once(&session, "Person", "/console/admin/users", &token),
+        "user",
+        vec![id.get()],
+    )
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DisabledForm {
+    disabled: bool,
+}
+
+pub(crate) async fn set_user_disabled(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+    Form(form): Form<DisabledForm>,
+) -> Response {
+    if id == session.user.id.get() && form.disabled {
+        return refused(&session, "You cannot disable your own account.");
+    }
+    match state
+        .store
+        .set_user_disabled(UserId::new(id), form.disabled)
+        .await
+    {
+        Ok(()) => Redirect::to("/console/admin/users").into_response(),
+        Err(StoreError::AccountNotFound { .. }) => {
+            problem_page(&session, StatusCode::NOT_FOUND, "No such person.")
+        }
+        Err(error) => unavailable(&session, &error),
+    }
+}
+
+pub(crate) async fn carriers(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+) -> Response {
+    let carriers = match state.store.carriers().await {
+        Ok(carriers) => carriers,
+        Err(error) => return unavailable(&session, &error),
+    };
+    page(
+        &session,
+        "Carriers",
+        html! {
+            h1 { "Carriers " span.count { (carriers.len()) } }
+            p.meta { "Tokens are kept only as digests; a carrier may also authenticate with a TLS client certificate (mutual TLS), registered by its SHA-256." }
+            table.data #carriers {
+                thead { tr { th.num { "Id" } th { "Code" } th { "Name" } th { "Client certificate SHA-256" }
+                    th { "Subject" } th { "Created (UTC)" } th { "State" } th {} } }
+                tbody {
+                    @for carrier in &carriers {
+                        tr {
+                            td.num { (carrier.id.get()) }
+                            td { (carrier.code) }
+                            td { (carrier.name) }
+                            td { code { (carrier.cert_sha256.map(|h| h.to_string()).unwrap_or_default()) } }
+                            td { (carrier.cert_subject.as_deref().unwrap_or("")) }
+                            td { (rfc3339(carrier.created_at)) }
+                            td { @if carrier.disabled { span.status.late { "disabled" } } @else { "active" } }
+                            td { (toggle_form(&session, &format!("/console/admin/carriers/{}/disabled", carrier.id.get()), carrier.disabled)) }
+                        }
+                    }
+                }
+            }
+            h2 { "New carrier" }
+            form.filters #new-carrier method="post" action="/console/admin/carriers" {
+                (csrf_field(&session))
+                label { "Code " input name="code" size="4" required; }
+                label { "Name " input name="name"; }
+                label { "Client certificate SHA-256 (hex, optional) " input name="cert_sha256" size="66"; }
+                label { "Certificate subject " input name="cert_subject"; }
+                button type="submit" { "Create" }
+            }
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub(crate) struct NewCarrierForm {
+    code: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    cert_sha256: String,
+    #[serde(default)]
+    cert_subject: String,
+}
+
+/// A SHA-256 fingerprint as 64 hex digits, colons and spaces allowed (as tools print them).
+fn parse_fingerprint(text: &str) -> Option<ContentHash> {
+    let digits: String = text.chars().filter(|c| !matches!(c, ':' | ' ')).collect();
+    let bytes: [u8; 32] = hex::decode(digits).ok()?.try_into().ok()?;
+    Some(ContentHash::from(bytes))
+}
+
+pub(crate) async fn create_carrier(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Form(form): Form<NewCarrierForm>,
+) -> Response {
+    let code = form.code.trim().to_ascii_uppercase();
+    let cert_sha256 = match form.cert_sha256.trim() {
+        "" => None,
+        text => match parse_fingerprint(text) {
+            Some(hash) => Some(hash),
+            None => {
+                return refused(
+                    &session,
+                    "The certificate fingerprint is not 64 hex digits.",
+                )
+            }
+        },
+    };
+    let cert_subject = Some(form.cert_subject.trim().to_owned())
+        .filter(|s| !s.is_empty() && cert_sha256.is_some());
+    let token = generate_token();
+    let name = match form.name.trim() {
+        "" => code.clone(),
+        name => name.to_owned(),
+    };
+    let created = state
+        .store
+        .create_carrier(&NewCarrier {
+            code,
+            name,
+            token_sha256: token_digest(&token),
+            cert_sha256,
+            cert_subject,
+            created_at: state.clock.now(),
+        })
+        .await;
+    match created {
+        Ok(id) => {
+            tracing::info!(carrier_id = id.get(), "carrier created from the console");
+            with_objects(
+                token_once(&session, "Carrier", "/console/admin/carriers", &token),
+                "carrier",
+                vec![id.get()],
+            )
+        }
+        Err(StoreError::AlreadyExists { .. }) => {
+            refused(&session, "That code or certificate is taken.")
+        }
+        Err(StoreError::InvalidInput { field, problem }) => {
+            refused(&session, &format!("The {field} {problem}."))
+        }
+        Err(error) => unavailable(&session, &error),
+    }
+}
+
+pub(crate) async fn set_carrier_disabled(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+    Form(form): Form<DisabledForm>,
+) -> Response {
+    match state
+        .store
+        .set_carrier_disabled(CarrierId::new(id), form.disabled)
+        .await
+    {
+        Ok(()) => Redirect::to("/console/admin/carriers").into_response(),
+        Err(StoreError::AccountNotFound { .. }) => {
+            problem_page(&session, StatusCode::NOT_FOUND, "No such carrier.")
+        }
+        Err(error) => unavailable(&session, &error),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct DiffQuery {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+/// Entry ids shown per part of a diff (the counts are always complete).
+const DIFF_SHOWN: usize = 500;
+
+pub(crate) async fn watchlists(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Query(query): Query<DiffQuery>,
+) -> Response {
+    let versions = match state.store.watchlist_versions(None).await {
+        Ok(versions) => versions,
+        Err(error) => return unavailable(&session, &error),
+    };
+    let diff = match (query.from, query.to) {
+        (Some(from), Some(to)) => {
+            let (from, to) = (WatchlistVersionId::new(from), WatchlistVersionId::new(to));
+            let loaded = async {
+                Ok::<_, StoreError>((
+                    state.store.watchlist_entries(from).await?,
+                    state.store.watchlist_entries(to).await?,
+                ))
+            }
+            .await;
+            match loaded {
+                Ok((old, new)) => Some(watchlists::Diff::between(&old, &new)),
+                Err(StoreError::WatchlistVersionNotFound(_)) => {
+                    return problem_page(&session, StatusCode::NOT_FOUND, "No such version.")
+                }
+                Err(error) => return unavailable(&session, &error),
+            }
+        }
+        _ => None,
+    };
+    page(
+        &session,
+        "Watchlists",
+        html! {
+            h1 { "Watchlist versions " span.count { (versions.len()) } }
+            p.meta { "New versions are imported with " code { "paxwatch watchlist import" } "; the service publishes them within seconds." }
+            table.data #versions {
+                thead { tr { th.num { "Id" } th { "List" } th { "Format" } th { "Label" } th.num { "Entries" }
+                    th { "Imported (UTC)" } th { "SHA-256" } } }
+                tbody {
+                    @if versions.is_empty() { tr { td colspan="7" .empty { "No list imported." } } }
+                    @for v in versions.iter().rev() {
+                        tr {
+                            td.num { (v.id.get()) }
+                            td { (v.list_name) }
+                            td { (v.source_format) }
+                            td { (v.version_label) }
+                            td.num { (v.entry_count) }
+                            td { (rfc3339(v.imported_at)) }
+                            td { code { (v.source_sha256.to_string().get(..16).unwrap_or("")) "…" } }
+                        }
+                    }
+                }
+            }
+            h2 { "Difference between two versions" }
+            form.filters method="get" action="/console/admin/watchlists" {
+                label { "From version " input name="from" size="5" value=[query.from]; }
+                label { "to version " input name="to" size="5" value=[query.to]; }
+                button type="submit" { "Compare" }
+            }
+            @if let Some(diff) = &diff {
+                section #diff {
+                    p { (diff.added.len()) " added · " (diff.removed.len()) " removed · " (diff.changed.len()) " changed (by entry id)" }
+                    (id_list("Added", diff.added.iter().map(String::as_str)))
+                    (id_list("Removed", diff.removed.iter().map(String::as_str)))
+                    h3 { "Changed" }
+                    ul {
+                        @for changed in diff.changed.iter().take(DIFF_SHOWN) {
+                            li { code { (changed.id) } ": "
+                                (changed.fields.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ")) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn id_list<'a>(title: &str, ids: impl Iterator<Item = &'a str>) -> Markup {
+    html! {
+        h3 { (title) }
+        p { @for id in ids.take(DIFF_SHOWN) { code { (id) } " " } }
+    }
+}
+
+pub(crate) async fn policy(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+) -> Response {
+    let (source, policy) = match &state.config.match_policy {
+        None => (
+            "built-in defaults".to_owned(),
+            Ok(matcher::MatchPolicy::default()),
+        ),
+        Some(path) => (
+            format!(
+                "{} (read now; the service loaded it at start)",
+                path.display()
+            ),
+            std::fs::read(path)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| {
+                    serde_json::from_slice::<matcher::MatchPolicy>(&bytes)
+                        .map_err(|e| e.to_string())
+                }),
+        ),
+    };
+    let shown =
+        match policy.and_then(|p| serde_json::to_string_pretty(&p).map_err(|e| e.to_string())) {
+            Ok(json) => json,
+            Err(_) => {
+                return problem_page(
+                    &session,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The configured match policy cannot be read.",
+                )
+            }
+        };
+    page(
+        &session,
+        "Thresholds",
+        html! {
+            h1 { "Match policy (thresholds and weights)" }
+            p.meta { "Source: " (source) ". Read-only: the policy is configuration (" code { "match_policy" } "), changed by the operator and applied at the next start." }
+            pre #policy { (shown) }
+        },
+    )
+}

@@ -1,0 +1,322 @@
+//! The carrier portal's data quality: per flight, how many travellers, how many lack a travel document or a
+//! birth date, and when each transmission arrived against the scheduled departure (hours before; late
+//! when after it), with charts over the carrier's last flights. A carrier's staff see only their own
+//! airline's flights (another airline's flight is "not found"); officers and admins see every carrier's.
+//! Counts, ids and times only, never traveller data.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Extension;
+use maud::{html, Markup};
+use serde::Deserialize;
+use store::{FlightId, FlightQuality, FlightTransmission, MessageKind, QualityQuery, Role};
+use time::{Duration, OffsetDateTime};
+use utoipa::openapi::path::HttpMethod;
+
+use super::layout::{page, problem_page};
+use super::page as page_route;
+use crate::auth::Access;
+use crate::charts::{self, Chart, Series};
+use crate::routes::{rfc3339, Route};
+use crate::server::AppState;
+use crate::session::ActiveSession;
+
+const QUALITY: &[Role] = &[Role::Carrier, Role::Officer, Role::Admin];
+/// Flights the charts cover (the most recent departures of the listing).
+const CHARTED_FLIGHTS: usize = 30;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        page_route(
+            HttpMethod::Get,
+            "/console/quality",
+            Access::Roles(QUALITY),
+            "Data quality and timeliness per flight (a carrier's own flights; officers and admins: any, query carrier)",
+            get(flights),
+            None,
+        ),
+        page_route(
+            HttpMethod::Get,
+            "/console/quality/flights/{id}",
+            Access::Roles(QUALITY),
+            "Data quality and transmissions of one flight (a carrier's own flights only)",
+            get(flight),
+            None,
+        ),
+    ]
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct QualityFilter {
+    /// Officers and admins: one carrier's flights (ignored for carrier staff).
+    carrier: Option<String>,
+    /// Departures from this many days back (1..=90, default 14) up to three days ahead.
+    days: Option<i64>,
+}
+
+/// Whose flights the user may see: `Ok(Some(code))` one carrier, `Ok(None)` every carrier.
+/// (The refusal is boxed: a `Response` is large for an `Err`.)
+fn scope(
+    session: &ActiveSession,
+    requested: Option<&str>,
+) -> Result<Option<String>, Box<Response>> {
+    match session.user.role {
+        Role::Carrier => match &session.user.carrier_code {
+            Some(code) => Ok(Some(code.clone())),
+            None => Err(Box::new(problem_page(
+                session,
+                StatusCode::FORBIDDEN,
+                "Your account is not tied to a carrier; ask an administrator.",
+            ))),
+        },
+        _ => Ok(requested
+            .map(str::trim)
+            .filter(|code| !code.is_empty())
+            .map(str::to_ascii_uppercase)),
+    }
+}
+
+/// Hours from receipt to the scheduled departure (negative: received after it).
+fn hours_before(departure: OffsetDateTime, received: OffsetDateTime) -> f64 {
+    (departure - received).whole_seconds() as f64 / 3_600.0
+}
+
+fn unavailable(session: &ActiveSession, error: &store::StoreError) -> Response {
+    tracing::error!(error = %error, "data quality");
+    problem_page(
+        session,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "database unavailable",
+    )
+}
+
+fn percent(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 * 1_000.0 / whole as f64).round() / 10.0
+    }
+}
+
+fn flight_name(quality: &FlightQuality) -> String {
+    format!(
+        "{}{} {}",
+        quality.carrier, quality.number, quality.departure_date
+    )
+}
+
+pub(crate) async fn flights(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Query(filter): Query<QualityFilter>,
+) -> Response {
+    let carrier = match scope(&session, filter.carrier.as_deref()) {
+        Ok(carrier) => carrier,
+        Err(refused) => return *refused,
+    };
+    let days = filter.days.unwrap_or(14).clamp(1, 90);
+    let now = state.clock.now();
+    let query = QualityQuery {
+        carrier: carrier.clone(),
+        from: now - Duration::days(days),
+        until: now + Duration::days(3),
+        limit: 200,
+    };
+    let quality = match state.store.flight_quality(&query).await {
+        Ok(quality) => quality,
+        Err(error) => return unavailable(&session, &error),
+    };
+    let ids: Vec<FlightId> = quality.iter().map(|q| q.flight_id).collect();
+    let transmissions = match state.store.flight_transmissions(&ids).await {
+        Ok(found) => found,
+        Err(error) => return unavailable(&session, &error),
+    };
+    let none = Vec::new();
+    let sent = |id: &FlightId| transmissions.get(id).unwrap_or(&none);
+    // Charts: the most recent departures, oldest first.
+    let charted: Vec<&FlightQuality> = quality.iter().take(CHARTED_FLIGHTS).rev().collect();
+    let categories: Vec<String> = charted
+        .iter()
+        .map(|q| format!("{}{}", q.carrier, q.number))
+        .collect();
+    let quality_series = vec![
+        Series {
+            name: "% missing document".into(),
+            values: charted
+                .iter()
+                .map(|q| percent(q.missing_documents, q.travellers))
+                .collect(),
+        },
+        Series {
+            name: "% missing birth date".into(),
+            values: charted
+                .iter()
+                .map(|q| percent(q.missing_birth_dates, q.travellers))
+                .collect(),
+        },
+    ];
+    let last_of = |q: &FlightQuality, kind: MessageKind| {
+        sent(&q.flight_id)
+            .iter()
+            .rev()
+            .find(|t| t.kind == kind)
+            .map_or(f64::NAN, |t| {
+                hours_before(q.departure_approx_utc, t.received_at)
+            })
+    };
+    let timeliness_series = vec![
+        Series {
+            name: "last PNR push (PNRGOV)".into(),
+            values: charted
+                .iter()
+                .map(|q| last_of(q, MessageKind::Pnrgov))
+                .collect(),
+        },
+        Series {
+            name: "last API list (PAXLST)".into(),
+            values: charted
+                .iter()
+                .map(|q| last_of(q, MessageKind::Paxlst))
+                .collect(),
+        },
+    ];
+    let late = quality
+        .iter()
+        .flat_map(|q| {
+            sent(&q.flight_id)
+                .iter()
+                .filter(|t| t.received_at > q.departure_approx_utc)
+        })
+        .count();
+    let whose = carrier.clone().unwrap_or_else(|| "every carrier".into());
+    page(
+        &session,
+        "Data quality",
+        html! {
+            h1 { "Data quality of " (whose) span.count { (quality.len()) } }
+            p.meta { "Departures from " (days) " days back to 3 days ahead · " (late)
+                " transmissions after the scheduled departure · counts only" }
+            form.filters method="get" action="/console/quality" {
+                @if session.user.role != Role::Carrier {
+                    label { "Carrier " input name="carrier" size="4" value=(carrier.clone().unwrap_or_default()); }
+                }
+                label { "Days " input name="days" size="3" value=(days); }
+                button type="submit" { "Show" }
+            }
+            section.chart-block {
+                h2 { "Data quality over the last flights" }
+                (charts::points(&Chart { id: "chart-quality", title: "Travellers missing a document or a birth date (%)",
+                    categories: &categories, series: &quality_series, unit: "%" }, false))
+            }
+            section.chart-block {
+                h2 { "Timeliness over the last flights" }
+                p.meta { "Hours before the scheduled departure at which the last PNR push and the last API list arrived; below the dashed line: late." }
+                (charts::points(&Chart { id: "chart-timeliness", title: "Hours before departure of the last transmissions",
+                    categories: &categories, series: &timeliness_series, unit: "hours" }, true))
+            }
+            table.data #quality {
+                thead { tr { th { "Flight" } th { "Route" } th { "Departure (UTC)" } th.num { "Travellers" }
+                    th.num { "No document" } th.num { "No birth date" } th { "Transmissions (hours before departure)" } } }
+                tbody {
+                    @if quality.is_empty() { tr { td colspan="7" .empty { "No flights in this period." } } }
+                    @for q in &quality {
+                        tr {
+                            td { a href={ "/console/quality/flights/" (q.flight_id.get()) } { (flight_name(q)) } }
+                            td { (q.departure_airport) " → " (q.arrival_airport.as_deref().unwrap_or("?")) }
+                            td { (rfc3339(q.departure_approx_utc)) }
+                            td.num { (q.travellers) }
+                            td.num { (q.missing_documents) }
+                            td.num { (q.missing_birth_dates) }
+                            td { (transmission_badges(q, sent(&q.flight_id))) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn transmission_badges(quality: &FlightQuality, sent: &[FlightTransmission]) -> Markup {
+    html! {
+        @for t in sent {
+            @let hours = hours_before(quality.departure_approx_utc, t.received_at);
+            span class={ "status " @if hours < 0.0 { "late" } @else { "processed" } }
+                title={ "message " (t.message_id.get()) } {
+                (t.kind.as_str()) " " (format!("{hours:.1}")) " h" @if hours < 0.0 { " late" }
+            }
+            " "
+        }
+    }
+}
+
+pub(crate) async fn flight(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+) -> Response {
+    let carrier = match scope(&session, None) {
+        Ok(carrier) => carrier,
+        Err(refused) => return *refused,
+    };
+    let not_found = || problem_page(&session, StatusCode::NOT_FOUND, "No such flight.");
+    let found = match state.store.flight(FlightId::new(id)).await {
+        Ok(found) => found,
+        Err(error) => return unavailable(&session, &error),
+    };
+    // Another airline's flight answers exactly like a flight that does not exist.
+    let Some(flight) = found.filter(|f| carrier.as_ref().is_none_or(|c| *c == f.carrier)) else {
+        return not_found();
+    };
+    let query = QualityQuery {
+        carrier: Some(flight.carrier.clone()),
+        from: flight.departure_approx_utc,
+        until: flight.departure_approx_utc + Duration::microseconds(1),
+        limit: store::MAX_QUALITY_FLIGHTS,
+    };
+    let quality = match state.store.flight_quality(&query).await {
+        Ok(rows) => rows.into_iter().find(|q| q.flight_id == flight.id),
+        Err(error) => return unavailable(&session, &error),
+    };
+    let Some(quality) = quality else {
+        return not_found();
+    };
+    let sent = match state.store.flight_transmissions(&[flight.id]).await {
+        Ok(mut found) => found.remove(&flight.id).unwrap_or_default(),
+        Err(error) => return unavailable(&session, &error),
+    };
+    page(
+        &session,
+        "Flight data quality",
+        html! {
+            h1 { "Flight " (flight_name(&quality)) }
+            p.meta { (quality.departure_airport) " → " (quality.arrival_airport.as_deref().unwrap_or("?"))
+                " · departure " (rfc3339(quality.departure_approx_utc)) " UTC" }
+            dl.facts {
+                dt { "Travellers" } dd { (quality.travellers) }
+                dt { "Without a travel document" } dd { (quality.missing_documents) }
+                dt { "Without a birth date" } dd { (quality.missing_birth_dates) }
+            }
+            table.data #flight-transmissions {
+                thead { tr { th.num { "Message" } th { "Type" } th { "Received (UTC)" } th.num { "Hours before departure" }
+                    th.num { "Traveller versions recorded" } th { "On time" } } }
+                tbody {
+                    @if sent.is_empty() { tr { td colspan="6" .empty { "No transmission recorded traveller data on this flight." } } }
+                    @for t in &sent {
+                        @let hours = hours_before(quality.departure_approx_utc, t.received_at);
+                        tr {
+                            td.num { (t.message_id.get()) }
+                            td { (t.kind.as_str()) }
+                            td { (rfc3339(t.received_at)) }
+                            td.num { (format!("{hours:.1}")) }
+                            td.num { (t.traveller_versions) }
+                            td { @if hours < 0.0 { span.status.late { "late" } } @else { span.status.processed { "on time" } } }
+                        }
+                    }
+                }
+            }
+            p { a href="/console/quality" { "All flights" } }
+        },
+    )
+}
