@@ -14,7 +14,9 @@ mod carrier_pages;
 pub(crate) mod csrf;
 mod layout;
 mod login;
+mod login_csrf;
 mod officer_pages;
+mod workflow_pages;
 
 use axum::routing::{get, post};
 use privacy::{AuditAction, Purpose};
@@ -213,6 +215,9 @@ pub fn pages() -> Vec<Route> {
             audited(AuditAction::Consult, "message", Purpose::CarrierTransfer),
         ),
     ]
+    .into_iter()
+    .chain(workflow_pages::routes())
+    .collect()
 }
 
 fn page(
