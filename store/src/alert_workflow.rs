@@ -193,7 +193,10 @@ impl Store {
 
     /// The alert queue: alerts of the query's statuses and filters with their flights, soonest arrival first
     /// (UTC; the departure when the arrival is not known), then by alert id.
-    pub async fn alert_queue(&self, query: &AlertQueueQuery) -> Result<Vec<QueuedAlert>, StoreError> {
+    pub async fn alert_queue(
+        &self,
+        query: &AlertQueueQuery,
+    ) -> Result<Vec<QueuedAlert>, StoreError> {
         crate::raw::validate_page_size(query.limit)?;
         if query.statuses.is_empty() {
             return Err(StoreError::InvalidInput {
@@ -256,7 +259,10 @@ mod sqlite {
         }))
     }
 
-    pub(super) async fn notes(pool: &SqlitePool, id: AlertId) -> Result<Vec<AlertNote>, StoreError> {
+    pub(super) async fn notes(
+        pool: &SqlitePool,
+        id: AlertId,
+    ) -> Result<Vec<AlertNote>, StoreError> {
         let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
             "SELECT id, author, body, written_at_us FROM alert_note WHERE alert_id = ?1 ORDER BY id",
         )
@@ -378,10 +384,11 @@ mod sqlite {
         let mut flight_ids: Vec<i64> = alerts.iter().map(|a| a.flight_id.get()).collect();
         flight_ids.sort_unstable();
         flight_ids.dedup();
-        let ids_json = serde_json::to_string(&flight_ids).map_err(|_| StoreError::InvalidInput {
-            field: "flight ids",
-            problem: "not encodable".into(),
-        })?;
+        let ids_json =
+            serde_json::to_string(&flight_ids).map_err(|_| StoreError::InvalidInput {
+                field: "flight ids",
+                problem: "not encodable".into(),
+            })?;
         let flights: Vec<FlightRow> = sqlx::query_as(&format!(
             "SELECT {FLIGHT_COLUMNS} FROM flight WHERE id IN (SELECT value FROM json_each(?1))"
         ))

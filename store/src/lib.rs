@@ -124,8 +124,8 @@ mod retention;
 mod travel;
 
 pub use alert_workflow::{
-    AlertNote, AlertQueueQuery, AssigneeFilter, Assignment, NewAlertNote, NewAssignment, QueuedAlert,
-    MAX_NOTE_LEN,
+    AlertNote, AlertQueueQuery, AssigneeFilter, Assignment, NewAlertNote, NewAssignment,
+    QueuedAlert, MAX_NOTE_LEN,
 };
 pub use retention::{
     CaseLink, ErasedVersions, RawClock, RawRemoval, RawTombstone, VersionClock, ERASE_BATCH,

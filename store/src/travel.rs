@@ -264,7 +264,7 @@ impl AlertStatus {
 
     pub fn from_name(name: &str) -> Option<AlertStatus> {
         match name {
-"open" => Some(AlertStatus::Open),
+            "open" => Some(AlertStatus::Open),
             "escalated" => Some(AlertStatus::Escalated),
             "confirmed" => Some(AlertStatus::Confirmed),
             "dismissed" => Some(AlertStatus::Dismissed),
@@ -384,7 +384,7 @@ impl DecisionOutcome {
     pub(crate) fn from_stored(stored: &str) -> Result<DecisionOutcome, StoreError> {
         match stored {
             "confirm" => Ok(DecisionOutcome::Confirm),
-"dismiss" => Ok(DecisionOutcome::Dismiss),
+            "dismiss" => Ok(DecisionOutcome::Dismiss),
             "escalate" => Ok(DecisionOutcome::Escalate),
             other => Err(StoreError::CorruptRow {
                 what: format!("unknown decision outcome {other:?}"),
@@ -706,7 +706,11 @@ pub(crate) fn validate_key(field: &'static str, value: &str) -> Result<(), Store
     validate_text(field, value, MAX_KEY_LEN)
 }
 
-pub(crate) fn validate_text(field: &'static str, value: &str, max: usize) -> Result<(), StoreError> {
+pub(crate) fn validate_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<(), StoreError> {
     // PostgreSQL text cannot hold NUL; no identifier or reason needs control characters.
     let unprintable = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
     if value.is_empty() || value.len() > max || value.chars().any(unprintable) {

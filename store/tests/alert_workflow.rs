@@ -81,7 +81,14 @@ async fn alert_on(
         })
         .await
         .unwrap();
-    raise(store, recorded.traveller_id, recorded.version_id, list, score).await
+    raise(
+        store,
+        recorded.traveller_id,
+        recorded.version_id,
+        list,
+        score,
+    )
+    .await
 }
 
 async fn raise(
@@ -320,7 +327,14 @@ async fn queue_filters_and_orders_by_arrival_then_departure(db: &TestDb) {
     let hour = Duration::hours(1);
     // Arrives at t0+5h.
     let late = store
-        .upsert_flight(&flight("XA", "100", "OSL", "LHR", t0(), Some(t0() + 5 * hour)))
+        .upsert_flight(&flight(
+            "XA",
+            "100",
+            "OSL",
+            "LHR",
+            t0(),
+            Some(t0() + 5 * hour),
+        ))
         .await
         .unwrap();
     // Arrival unknown: ordered by its departure, t0+2h.
@@ -330,7 +344,14 @@ async fn queue_filters_and_orders_by_arrival_then_departure(db: &TestDb) {
         .unwrap();
     // Arrives at t0+3h.
     let early = store
-        .upsert_flight(&flight("XA", "200", "FRA", "LHR", t0() + hour, Some(t0() + 3 * hour)))
+        .upsert_flight(&flight(
+            "XA",
+            "200",
+            "FRA",
+            "LHR",
+            t0() + hour,
+            Some(t0() + 3 * hour),
+        ))
         .await
         .unwrap();
     let a_late = alert_on(&store, late, 1, "UN", 0.95).await;
@@ -380,9 +401,15 @@ async fn queue_filters_and_orders_by_arrival_then_departure(db: &TestDb) {
         run(by(&|q| q.airport = Some("lhr".into()))).await,
         [a_early, a_late]
     );
-    assert_eq!(run(by(&|q| q.airport = Some("CDG".into()))).await, [a_unknown]);
+    assert_eq!(
+        run(by(&|q| q.airport = Some("CDG".into()))).await,
+        [a_unknown]
+    );
     assert_eq!(run(by(&|q| q.flight = Some("xa1".into()))).await, [a_late]);
-    assert_eq!(run(by(&|q| q.list = Some("ofac".into()))).await, [a_unknown]);
+    assert_eq!(
+        run(by(&|q| q.list = Some("ofac".into()))).await,
+        [a_unknown]
+    );
     assert_eq!(
         run(by(&|q| q.min_score = Some(0.85))).await,
         [a_early, a_late]
