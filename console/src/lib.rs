@@ -12,6 +12,7 @@
 //! - `messages`: the airline endpoint (store, acknowledge, quarantine or hand to the pipeline).
 //! - `analyst`: history search and co-travellers over the tantivy index.
 //! - `officer`: alerts (list, detail, decision), flights, manifests, travellers.
+//! - `workflow`: the officer workflow: the alert queue (filters, arrival order), notes, assignment.
 //! - `unmask`: unmask requests (analyst), decisions (approver outside the unit), the unmasked view.
 //! - `dpo`: audit search, retention status, statistics, subject-access export (role dpo).
 //! - [`password`]: argon2id hashing of people's passwords.
@@ -38,6 +39,7 @@ pub mod session;
 pub mod tls;
 mod unmask;
 pub mod web;
+mod workflow;
 
 pub use config::{Config, ConfigError, RateLimit};
 pub use messages::{ACK_ACTION_HEADER, DUPLICATE_HEADER, EDIFACT_CONTENT_TYPE, MESSAGE_ID_HEADER};

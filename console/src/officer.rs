@@ -25,6 +25,7 @@ use crate::auth::Principal;
 use crate::disclosure::{Disclosure, Retention, Shown};
 use crate::routes::rfc3339;
 use crate::server::AppState;
+use crate::workflow::{self, AssignmentView, NoteView};
 
 /// Page size when the request names none.
 const DEFAULT_PAGE: u32 = 50;
@@ -121,13 +122,15 @@ pub struct AlertView {
     pub first_raised_at: String,
     pub updated_at: String,
     pub reopen_reason: Option<String>,
+    /// The officer working on the alert (user name), if any.
+    pub assigned_to: Option<String>,
     /// Only in the detail view: the per-field explanation of the score.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Value>,
 }
 
 impl AlertView {
-    fn of(alert: Alert, with_explanation: bool, shown: Shown) -> AlertView {
+    pub(crate) fn of(alert: Alert, with_explanation: bool, shown: Shown) -> AlertView {
         AlertView {
             id: alert.id.get(),
             traveller_id: alert.traveller_id.get(),
@@ -139,6 +142,7 @@ impl AlertView {
             first_raised_at: rfc3339(alert.first_raised_at),
             updated_at: rfc3339(alert.updated_at),
             reopen_reason: alert.reopen_reason,
+            assigned_to: alert.assigned_to,
             explanation: with_explanation.then(|| shown.explanation(alert.explanation)),
         }
     }
@@ -203,11 +207,16 @@ pub struct AlertDetailView {
     pub alert: AlertView,
     pub flight: FlightView,
     pub traveller: TravellerVersionView,
+    /// Oldest first: confirmations, dismissals and escalations.
     pub decisions: Vec<DecisionView>,
+    /// Officers' notes, oldest first (masked with the traveller's data).
+    pub notes: Vec<NoteView>,
+    /// Every change of the assignee, oldest first.
+    pub assignments: Vec<AssignmentView>,
 }
 
 /// How each alert's traveller version may be shown (alerts on versions past deletion are left out).
-async fn alert_visibility(
+pub(crate) async fn alert_visibility(
     state: &AppState,
     retention: &Retention,
     alerts: &[Alert],
@@ -267,7 +276,7 @@ pub(crate) async fn load_alerts(
             None => {
                 return Err(LoadError::new(
                     StatusCode::BAD_REQUEST,
-                    "status must be open, confirmed or dismissed",
+                    "status must be open, escalated, confirmed or dismissed",
                 ))
             }
         },
@@ -371,11 +380,14 @@ async fn find_alert_detail(
     let Some(traveller) = versions.into_iter().find(|v| Some(v.version_id) == current) else {
         return Ok(None);
     };
+    let (notes, assignments) = workflow::load_history(state, id, shown).await?;
     Ok(Some(AlertDetailView {
         alert: AlertView::of(detail.alert, true, shown),
         flight: detail.flight.into(),
         traveller,
         decisions: detail.decisions.into_iter().map(Into::into).collect(),
+        notes,
+        assignments,
     }))
 }
 
@@ -388,7 +400,7 @@ pub async fn alert_detail(State(state): State<AppState>, Path(id): Path<i64>) ->
 
 #[derive(Deserialize)]
 pub struct DecisionRequest {
-    /// `confirm` or `dismiss`.
+    /// `confirm`, `dismiss` or `escalate` (to a supervisor: the alert stays open, marked escalated).
     pub outcome: String,
     pub reason: String,
 }
@@ -418,10 +430,11 @@ pub(crate) async fn decide(
     let outcome = match request.outcome.as_str() {
         "confirm" => DecisionOutcome::Confirm,
         "dismiss" => DecisionOutcome::Dismiss,
+        "escalate" => DecisionOutcome::Escalate,
         _ => {
             return Err(LoadError::new(
                 StatusCode::BAD_REQUEST,
-                "outcome must be confirm or dismiss",
+                "outcome must be confirm, dismiss or escalate",
             ))
         }
     };
@@ -436,7 +449,8 @@ pub(crate) async fn decide(
     let decision = NewDecision {
         decided_by: user.name.clone(),
         outcome,
-        reason: request.reason.trim().to_owned(),
+        // Browsers send a textarea's line breaks as CRLF; the store refuses control characters but LF.
+        reason: request.reason.trim().replace("\r\n", "\n"),
         at: state.clock.now(),
     };
     state
@@ -502,17 +516,6 @@ pub struct ManifestEntry {
 pub struct ManifestView {
     pub flight: FlightView,
     pub travellers: Vec<ManifestEntry>,
-}
-
-/// One flight, without its travellers (`None` when there is no such flight).
-pub(crate) async fn load_manifest_flight(
-    state: &AppState,
-    id: i64,
-) -> Result<Option<FlightView>, LoadError> {
-    match state.store.flight(FlightId::new(id)).await {
-        Ok(flight) => Ok(flight.map(FlightView::from)),
-        Err(error) => Err(LoadError::of_store(&error)),
-    }
 }
 
 /// A flight with the version in force of each traveller on it that may be shown. A traveller whose current

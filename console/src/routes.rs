@@ -28,6 +28,7 @@ use crate::officer;
 use crate::server::AppState;
 use crate::tls::ClientCertificate;
 use crate::unmask;
+use crate::workflow;
 
 const ADMIN: &[Role] = &[Role::Admin];
 const OFFICER: &[Role] = &[Role::Officer];
@@ -110,7 +111,7 @@ pub fn routes() -> Vec<Route> {
             method: HttpMethod::Get,
             path: "/api/v1/alerts",
             access: Access::Roles(OFFICER),
-            summary: "Alerts, newest first (query: status=open|confirmed|dismissed, flight, before, limit)",
+            summary: "Alerts, newest first (query: status=open|escalated|confirmed|dismissed, flight, before, limit)",
             responses: &[(200, "alerts"), (400, "bad filter")],
             audit: audited(AuditAction::Consult, "alert", Purpose::PreArrivalAssessment),
             handler: get(officer::list_alerts),
@@ -128,10 +129,37 @@ pub fn routes() -> Vec<Route> {
             method: HttpMethod::Post,
             path: "/api/v1/alerts/{id}/decision",
             access: Access::Roles(OFFICER),
-            summary: "Confirm or dismiss an alert with a reason (JSON: outcome, reason); a dismissed pair is not raised again unless the traveller's data change",
+            summary: "Confirm, dismiss or escalate an alert with a reason (JSON: outcome confirm|dismiss|escalate, reason; escalated alerts stay in the open queue); a dismissed pair is not raised again unless the traveller's data change",
             responses: &[(200, "the alert after the decision"), (400, "bad outcome or empty reason"), (404, "no such alert")],
             audit: audited(AuditAction::Alter, "alert", Purpose::PreArrivalAssessment),
             handler: post(officer::decide_alert),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/alert-queue",
+            access: Access::Roles(OFFICER),
+            summary: "The alert queue: soonest arrival first (departure when the arrival is unknown), each alert with its flight (query: status=open|escalated|confirmed|dismissed|any, open = open and escalated; airport; flight; list; min_score; assignee=mine|unassigned|NAME; limit)",
+            responses: &[(200, "queue rows"), (400, "bad filter")],
+            audit: audited(AuditAction::Consult, "alert", Purpose::PreArrivalAssessment),
+            handler: get(workflow::alert_queue),
+        },
+        Route {
+            method: HttpMethod::Post,
+            path: "/api/v1/alerts/{id}/notes",
+            access: Access::Roles(OFFICER),
+            summary: "Add a note to an alert (JSON: text); notes are kept with author and time and erased with the alert",
+            responses: &[(200, "the alert after the note"), (400, "empty or too long"), (404, "no such alert")],
+            audit: audited(AuditAction::Alter, "alert", Purpose::PreArrivalAssessment),
+            handler: post(workflow::post_note),
+        },
+        Route {
+            method: HttpMethod::Post,
+            path: "/api/v1/alerts/{id}/assignment",
+            access: Access::Roles(OFFICER),
+            summary: "Assign an alert to an active officer, oneself included, or release it (JSON: assignee, null releases); any officer may assign",
+            responses: &[(200, "the alert after the assignment"), (400, "the assignee is not an active officer"), (404, "no such alert")],
+            audit: audited(AuditAction::Alter, "alert", Purpose::PreArrivalAssessment),
+            handler: post(workflow::post_assignment),
         },
         Route {
             method: HttpMethod::Get,

@@ -31,7 +31,7 @@ pub struct ActiveSession {
 }
 
 /// A new random secret: 32 bytes in hex.
-fn random_secret() -> String {
+pub(crate) fn random_secret() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);

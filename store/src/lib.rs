@@ -126,9 +126,14 @@ macro_rules! on_backend {
 }
 
 // After the macro, which it uses.
+mod alert_workflow;
 mod retention;
 mod travel;
 
+pub use alert_workflow::{
+    AlertNote, AlertQueueQuery, AssigneeFilter, Assignment, NewAlertNote, NewAssignment,
+    QueuedAlert, MAX_NOTE_LEN,
+};
 pub use retention::{
     CaseLink, ErasedVersions, RawClock, RawRemoval, RawTombstone, VersionClock, ERASE_BATCH,
 };

@@ -11,7 +11,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use time::OffsetDateTime;
 
 mod retention;
-mod travel;
+pub(crate) mod travel;
 
 use crate::content_hash::ContentHash;
 use crate::durability::Durability;

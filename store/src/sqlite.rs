@@ -14,7 +14,7 @@ use sqlx::QueryBuilder;
 use time::OffsetDateTime;
 
 mod retention;
-mod travel;
+pub(crate) mod travel;
 
 use crate::content_hash::ContentHash;
 use crate::durability::Durability;
@@ -36,7 +36,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_CONNECTIONS: u32 = 8;
 /// Takes the write lock at BEGIN: a deferred transaction that reads first and writes later can fail with
 /// SQLITE_BUSY at once instead of waiting for the lock.
-const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+pub(crate) const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
 /// 4 parameters a row: 2 000 per statement, well under SQLite's limit of 32 766.
 const ENTRY_ROWS_PER_INSERT: usize = 500;
 

@@ -246,6 +246,8 @@ pub struct TravellerHistory {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AlertStatus {
     Open,
+    /// Referred to a supervisor by an officer; still open (in the queue, marked).
+    Escalated,
     Confirmed,
     Dismissed,
 }
@@ -254,6 +256,7 @@ impl AlertStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             AlertStatus::Open => "open",
+            AlertStatus::Escalated => "escalated",
             AlertStatus::Confirmed => "confirmed",
             AlertStatus::Dismissed => "dismissed",
         }
@@ -262,6 +265,7 @@ impl AlertStatus {
     pub fn from_name(name: &str) -> Option<AlertStatus> {
         match name {
             "open" => Some(AlertStatus::Open),
+            "escalated" => Some(AlertStatus::Escalated),
             "confirmed" => Some(AlertStatus::Confirmed),
             "dismissed" => Some(AlertStatus::Dismissed),
             _ => None,
@@ -356,12 +360,16 @@ pub struct Alert {
     pub first_raised_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
     pub reopen_reason: Option<String>,
+    /// The officer (user name) working on the alert, if any.
+    pub assigned_to: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DecisionOutcome {
     Confirm,
     Dismiss,
+    /// Refer to a supervisor: the alert stays open, marked `escalated`.
+    Escalate,
 }
 
 impl DecisionOutcome {
@@ -369,6 +377,7 @@ impl DecisionOutcome {
         match self {
             DecisionOutcome::Confirm => "confirm",
             DecisionOutcome::Dismiss => "dismiss",
+            DecisionOutcome::Escalate => "escalate",
         }
     }
 
@@ -376,6 +385,7 @@ impl DecisionOutcome {
         match stored {
             "confirm" => Ok(DecisionOutcome::Confirm),
             "dismiss" => Ok(DecisionOutcome::Dismiss),
+            "escalate" => Ok(DecisionOutcome::Escalate),
             other => Err(StoreError::CorruptRow {
                 what: format!("unknown decision outcome {other:?}"),
             }),
@@ -386,6 +396,7 @@ impl DecisionOutcome {
         match self {
             DecisionOutcome::Confirm => AlertStatus::Confirmed,
             DecisionOutcome::Dismiss => AlertStatus::Dismissed,
+            DecisionOutcome::Escalate => AlertStatus::Escalated,
         }
     }
 }
@@ -695,7 +706,11 @@ pub(crate) fn validate_key(field: &'static str, value: &str) -> Result<(), Store
     validate_text(field, value, MAX_KEY_LEN)
 }
 
-fn validate_text(field: &'static str, value: &str, max: usize) -> Result<(), StoreError> {
+pub(crate) fn validate_text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<(), StoreError> {
     // PostgreSQL text cannot hold NUL; no identifier or reason needs control characters.
     let unprintable = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
     if value.is_empty() || value.len() > max || value.chars().any(unprintable) {

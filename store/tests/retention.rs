@@ -3,8 +3,8 @@
 
 use serde_json::json;
 use store::{
-    DecisionOutcome, MessageId, MessageKind, NewAlert, NewDecision, NewFlight, NewTravellerVersion,
-    RawRemoval, Store,
+    DecisionOutcome, MessageId, MessageKind, NewAlert, NewAlertNote, NewAssignment, NewDecision,
+    NewFlight, NewTravellerVersion, RawRemoval, Store,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -95,6 +95,29 @@ async fn alert_on(store: &Store, t: &store::RecordedTraveller, outcome: Decision
         )
         .await
         .unwrap();
+    // The officer workflow's rows on the alert (migration 0008) go with it too.
+    store
+        .add_alert_note(
+            raised.id,
+            &NewAlertNote {
+                author: "officer1".into(),
+                body: "spoke to the carrier".into(),
+                at: t0(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .assign_alert(
+            raised.id,
+            &NewAssignment {
+                assigned_to: Some("officer1".into()),
+                assigned_by: "officer1".into(),
+                at: t0(),
+            },
+        )
+        .await
+        .unwrap();
 }
 
 async fn confirmation_links_and_erasure_takes_alerts_decisions_and_empty_travellers(db: &TestDb) {
@@ -130,11 +153,13 @@ async fn confirmation_links_and_erasure_takes_alerts_decisions_and_empty_travell
         .unwrap()
         .is_empty());
 
-    // Decisions stay undeletable outside an erasure.
-    assert!(db
-        .execute_directly("DELETE FROM alert_decision")
-        .await
-        .is_err());
+    // Decisions, notes and assignments stay undeletable outside an erasure.
+    for table in ["alert_decision", "alert_note", "alert_assignment"] {
+        assert!(db
+            .execute_directly(&format!("DELETE FROM {table}"))
+            .await
+            .is_err());
+    }
     let erased = store
         .erase_traveller_versions(&[unlinked.version_id], t0() + Duration::days(200))
         .await
@@ -147,11 +172,14 @@ async fn confirmation_links_and_erasure_takes_alerts_decisions_and_empty_travell
         .await
         .unwrap()
         .is_none());
-    assert_eq!(
-        db.scalar_directly("SELECT count(*) FROM alert_decision")
-            .await,
-        1
-    );
+    for table in ["alert_decision", "alert_note", "alert_assignment"] {
+        assert_eq!(
+            db.scalar_directly(&format!("SELECT count(*) FROM {table}"))
+                .await,
+            1,
+            "{table} of the erased alert go, those of the kept one stay"
+        );
+    }
     // Idempotent.
     let again = store
         .erase_traveller_versions(&[unlinked.version_id], t0() + Duration::days(200))

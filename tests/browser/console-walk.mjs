@@ -152,6 +152,37 @@ try {
   await page.goto(`${base}/console/alerts/2`);
   check((await page.textContent("h1")).includes("open"), "the forged decision changed nothing");
 
+  // ---- officer workflow (officer branch): a note, taking an alert, an escalation, the queue by assignee ----
+  await page.goto(`${base}/console/alerts`);
+  const queued = await page.$$eval("#queue-rows tbody tr td:first-child a", (links) =>
+    links.map((link) => link.getAttribute("href")));
+  check(queued.length >= 2, `the open queue holds at least two alerts (${queued.length})`);
+  const [notedHref, escalatedHref] = queued;
+  await page.goto(`${base}${notedHref}`);
+  const note = "Browser test: asked the carrier for the passport scan";
+  await page.fill("#note-text", note);
+  await Promise.all([page.waitForLoadState("load"), page.click("form.note button[type=submit]")]);
+  const notes = await page.textContent("#notes");
+  check(notes.includes(note) && notes.includes("demo-officer"), "the note is listed with its author");
+  await Promise.all([page.waitForLoadState("load"), page.click("#take-alert")]);
+  check((await page.textContent("#assignee")) === "demo-officer", "the officer took the alert");
+  await page.screenshot({ path: join(shots, "officer-alert-notes.png"), fullPage: true });
+  await page.goto(`${base}${escalatedHref}`);
+  await page.fill("#reason", "Browser test: partial document match, a supervisor to decide");
+  await Promise.all([page.waitForLoadState("load"), page.click("button[value=escalate]")]);
+  check((await page.textContent("h1")).includes("escalated"), "another alert is escalated");
+  check((await page.textContent("#decisions")).includes("escalate"), "the escalation is in the decision history");
+  await page.goto(`${base}/console/alerts`);
+  check((await page.locator(`#queue-rows tr.escalated a[href="${escalatedHref}"]`).count()) === 1,
+    "the escalated alert stays in the open queue, marked");
+  await page.selectOption("form.filters select[name=assignee]", "mine");
+  await Promise.all([page.waitForLoadState("load"), page.click("form.filters button[type=submit]")]);
+  const mine = await page.$$eval("#queue-rows tbody tr td:first-child a", (links) =>
+    links.map((link) => link.getAttribute("href")));
+  check(page.url().includes("assignee=mine") && mine.length === 1 && mine[0] === notedHref,
+    `the queue filtered by assignee "mine" holds only the taken alert (${mine})`);
+  // ---- end officer workflow ----
+
   // The officer has no analyst pages.
   const forbidden = await page.goto(`${base}/console/history`);
   check(forbidden.status() === 403, "an officer gets 403 on the analyst's search");

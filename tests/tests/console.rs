@@ -174,10 +174,42 @@ struct Session {
     csrf: String,
 }
 
+/// The sign-in form's login CSRF token and the cookie (`name=value`) that carries it.
+async fn login_form(server: &Server, client: &reqwest::Client) -> (String, String) {
+    let form = client.get(server.url("/login")).send().await.expect("sent");
+    assert_eq!(form.status(), StatusCode::OK);
+    let cookie = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-paxwatch_login_csrf="))
+        .expect("a login CSRF cookie")
+        .split(';')
+        .next()
+        .expect("name=value")
+        .to_owned();
+    let html = form.text().await.expect("page");
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("login CSRF field") + marker.len();
+    let token = html[start..start + 64].to_owned();
+    assert!(
+        cookie.ends_with(&token),
+        "the field and the cookie carry one token"
+    );
+    (token, cookie)
+}
+
 async fn sign_in(server: &Server, client: &reqwest::Client, name: &str) -> Session {
+    let (token, login_cookie) = login_form(server, client).await;
     let response = client
         .post(server.url("/login"))
-        .form(&[("name", name), ("password", PASSWORD)])
+        .header("cookie", &login_cookie)
+        .form(&[
+            ("name", name),
+            ("password", PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
         .send()
         .await
         .expect("sent");
@@ -447,13 +479,30 @@ async fn sign_in_is_throttled_and_answers_alike_for_unknown_users_and_wrong_pass
     server.accounts();
     server.start(&[]);
     let client = server.client();
+    let (token, login_cookie) = login_form(&server, &client).await;
     let attempt = |name: &'static str, password: &'static str| {
         let request = client
             .post(server.url("/login"))
-            .form(&[("name", name), ("password", password)]);
+            .header("cookie", &login_cookie)
+            .form(&[
+                ("name", name),
+                ("password", password),
+                ("csrf_token", token.as_str()),
+            ]);
         async move {
             let response = request.send().await.expect("sent");
-            (response.status(), response.text().await.expect("body"))
+            let response_status = response.status();
+            let body = response.text().await.expect("body");
+            // Each answer carries a fresh login CSRF token (64 hex digits): the rest must be identical.
+            let marker = "name=\"csrf_token\" value=\"";
+            let body = match body.find(marker) {
+                Some(at) => {
+                    let start = at + marker.len();
+                    format!("{}{}", &body[..start], body.get(start + 64..).unwrap_or(""))
+                }
+                None => body,
+            };
+            (response_status, body)
         }
     };
     let (unknown_status, unknown_body) = attempt("no.such.user", "wrong password here").await;
@@ -473,7 +522,12 @@ async fn sign_in_is_throttled_and_answers_alike_for_unknown_users_and_wrong_pass
     // Another name from the same address is still let through (the address allows more).
     let officer = client
         .post(server.url("/login"))
-        .form(&[("name", "web.officer"), ("password", PASSWORD)])
+        .header("cookie", &login_cookie)
+        .form(&[
+            ("name", "web.officer"),
+            ("password", PASSWORD),
+            ("csrf_token", token.as_str()),
+        ])
         .send()
         .await
         .expect("sent");
@@ -528,6 +582,479 @@ async fn an_idle_session_is_signed_out_and_sign_out_ends_a_session() {
         StatusCode::SEE_OTHER,
         "signed out"
     );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The officer workflow: escalation, notes, assignment, queue filters; login CSRF.
+// ---------------------------------------------------------------------------------------------------
+
+/// Imports a list naming two of the sample's travellers (invented people), so the sample raises two alerts.
+fn import_sample_list(server: &Server) {
+    let file = server.dir.path().join("weblist.csv");
+    std::fs::write(
+        &file,
+        "id,list,names,birth_dates,nationalities,gender,documents\n\
+         W-1,WEBLIST,ALEXANDER JAMES SAMPLE,1980-01-31,GBR,M,P:X12345678:GBR\n\
+         W-2,WEBLIST,MARIA LUISA O'NEILL,1992-07-04,ESP,F,P:Y98765432:ESP\n",
+    )
+    .expect("list written");
+    let database = format!(
+        "sqlite://{}?mode=rwc",
+        server.dir.path().join("paxwatch.db").display()
+    );
+    let output = Command::new(paxwatch_binary())
+        .args(["watchlist", "import"])
+        .arg(&file)
+        .args(["--format", "csv", "--list", "WEBLIST", "--data-dir"])
+        .arg(server.dir.path().join("lists"))
+        .args(["--database", &database])
+        .output()
+        .expect("paxwatch runs");
+    assert!(
+        output.status.success(),
+        "watchlist import: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A page form post with the session's cookie and the given fields (the CSRF token is up to the caller).
+async fn post_form(
+    server: &Server,
+    client: &reqwest::Client,
+    session: &Session,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(server.url(path))
+        .header("cookie", &session.cookie)
+        .form(fields)
+        .send()
+        .await
+        .expect("sent")
+}
+
+async fn get_page(
+    server: &Server,
+    client: &reqwest::Client,
+    session: &Session,
+    path: &str,
+) -> String {
+    let response = client
+        .get(server.url(path))
+        .header("cookie", &session.cookie)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.text().await.expect("body")
+}
+
+async fn get_json(
+    server: &Server,
+    client: &reqwest::Client,
+    session: &Session,
+    path: &str,
+) -> serde_json::Value {
+    let response = client
+        .get(server.url(path))
+        .header("cookie", &session.cookie)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), StatusCode::OK, "{path}");
+    response.json().await.expect("JSON")
+}
+
+/// The alert ids of a queue page's rows, in order.
+fn queue_ids(html: &str) -> Vec<i64> {
+    let rows = html
+        .split("id=\"queue-rows\"")
+        .nth(1)
+        .expect("the queue table");
+    rows.split("href=\"/console/alerts/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_escalates_notes_and_assigns_through_pages_with_csrf() {
+    let mut server = Server::new();
+    let carrier = server.accounts();
+    server.run(
+        &[
+            "user",
+            "add",
+            "web.officer2",
+            "--role",
+            "officer",
+            "--password-stdin",
+        ],
+        Some(&format!("{PASSWORD}\n")),
+    );
+    import_sample_list(&server);
+    server.start(&[]);
+    let client = server.client();
+    let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
+    let ack = client
+        .post(server.url("/api/v1/messages"))
+        .bearer_auth(&carrier)
+        .body(sample)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(ack.status(), StatusCode::OK);
+    let officer = sign_in(&server, &client, "web.officer").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let queue = loop {
+        let queue = get_json(&server, &client, &officer, "/api/v1/alert-queue").await;
+        if queue.as_array().is_some_and(|rows| rows.len() == 2) {
+            break queue;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the sample never raised two alerts: {queue}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let first = queue[0]["alert"]["id"].as_i64().expect("id");
+    let second = queue[1]["alert"]["id"].as_i64().expect("id");
+    let csrf = officer.csrf.clone();
+
+    // A note (with the CRLF line break a browser sends), an escalation, an assignment.
+    let note = post_form(
+        &server,
+        &client,
+        &officer,
+        &format!("/console/alerts/{first}/notes"),
+        &[
+            ("text", "Called the carrier:\r\nseat 12A confirmed"),
+            ("csrf_token", csrf.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(note.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        note.headers()["location"],
+        format!("/console/alerts/{first}#notes").as_str()
+    );
+    let escalate = post_form(
+        &server,
+        &client,
+        &officer,
+        &format!("/console/alerts/{second}/decision"),
+        &[
+            ("outcome", "escalate"),
+            ("reason", "document partly matches: supervisor to decide"),
+            ("csrf_token", csrf.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(escalate.status(), StatusCode::SEE_OTHER);
+    let take = post_form(
+        &server,
+        &client,
+        &officer,
+        &format!("/console/alerts/{first}/assignment"),
+        &[("assignee", "web.officer"), ("csrf_token", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(take.status(), StatusCode::SEE_OTHER);
+    // Only an active officer can be assigned.
+    let to_analyst = post_form(
+        &server,
+        &client,
+        &officer,
+        &format!("/console/alerts/{second}/assignment"),
+        &[("assignee", "web.analyst"), ("csrf_token", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(to_analyst.status(), StatusCode::BAD_REQUEST);
+
+    // The alert page shows the note with its author, the assignee and the history.
+    let page = get_page(
+        &server,
+        &client,
+        &officer,
+        &format!("/console/alerts/{first}"),
+    )
+    .await;
+    assert!(
+        page.contains("Called the carrier:\nseat 12A confirmed"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"notes\""));
+    assert!(page.contains("web.officer ·"), "the note's author");
+    assert!(page.contains("<strong id=\"assignee\">web.officer</strong>"));
+    assert!(page.contains("id=\"assignments\""));
+    let escalated = get_page(
+        &server,
+        &client,
+        &officer,
+        &format!("/console/alerts/{second}"),
+    )
+    .await;
+    assert!(escalated.contains("class=\"status escalated\""));
+    assert!(
+        escalated.contains("<td>escalate</td>"),
+        "in the decision history"
+    );
+    assert!(escalated.contains("supervisor to decide"));
+
+    // The JSON view says the same.
+    let detail = get_json(
+        &server,
+        &client,
+        &officer,
+        &format!("/api/v1/alerts/{first}"),
+    )
+    .await;
+    assert_eq!(detail["notes"][0]["author"], "web.officer");
+    assert_eq!(
+        detail["notes"][0]["text"],
+        "Called the carrier:\nseat 12A confirmed"
+    );
+    assert_eq!(detail["alert"]["assigned_to"], "web.officer");
+    assert_eq!(detail["assignments"][0]["assigned_by"], "web.officer");
+    let detail = get_json(
+        &server,
+        &client,
+        &officer,
+        &format!("/api/v1/alerts/{second}"),
+    )
+    .await;
+    assert_eq!(detail["alert"]["status"], "escalated");
+    assert_eq!(detail["decisions"][0]["outcome"], "escalate");
+
+    // The queue: escalated alerts stay in the open queue; filters by assignee and status.
+    let open = get_page(&server, &client, &officer, "/console/alerts").await;
+    let mut both = queue_ids(&open);
+    both.sort_unstable();
+    assert_eq!(both, {
+        let mut ids = vec![first, second];
+        ids.sort_unstable();
+        ids
+    });
+    assert!(
+        open.contains("class=\"escalated\""),
+        "the escalated row is marked"
+    );
+    let mine = get_page(&server, &client, &officer, "/console/alerts?assignee=mine").await;
+    assert_eq!(queue_ids(&mine), [first]);
+    let unassigned = get_page(
+        &server,
+        &client,
+        &officer,
+        "/console/alerts?assignee=unassigned",
+    )
+    .await;
+    assert_eq!(queue_ids(&unassigned), [second]);
+    let escalated_only = get_page(
+        &server,
+        &client,
+        &officer,
+        "/console/alerts?status=escalated",
+    )
+    .await;
+    assert_eq!(queue_ids(&escalated_only), [second]);
+    let fragment = get_page(
+        &server,
+        &client,
+        &officer,
+        "/console/alerts/fragment?assignee=mine",
+    )
+    .await;
+    assert_eq!(queue_ids(&fragment), [first]);
+    // "mine" is the signed-in officer's: the other officer has nothing assigned.
+    let other = sign_in(&server, &client, "web.officer2").await;
+    let theirs = get_page(&server, &client, &other, "/console/alerts?assignee=mine").await;
+    assert!(queue_ids(&theirs).is_empty());
+    let by_name = get_page(
+        &server,
+        &client,
+        &other,
+        "/console/alerts?assignee=web.officer",
+    )
+    .await;
+    assert_eq!(queue_ids(&by_name), [first]);
+    // Any officer may hand an alert to another.
+    let hand = post_form(
+        &server,
+        &client,
+        &other,
+        &format!("/console/alerts/{second}/assignment"),
+        &[
+            ("assignee", "web.officer2"),
+            ("csrf_token", other.csrf.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(hand.status(), StatusCode::SEE_OTHER);
+    let theirs = get_page(&server, &client, &other, "/console/alerts?assignee=mine").await;
+    assert_eq!(queue_ids(&theirs), [second]);
+
+    // Without the CSRF token nothing changes.
+    for path in [
+        format!("/console/alerts/{first}/notes"),
+        format!("/console/alerts/{first}/assignment"),
+        format!("/console/alerts/{first}/decision"),
+    ] {
+        let refused = post_form(
+            &server,
+            &client,
+            &officer,
+            &path,
+            &[
+                ("text", "forged"),
+                ("assignee", ""),
+                ("outcome", "escalate"),
+                ("reason", "forged"),
+            ],
+        )
+        .await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    // Analysts and carrier staff may not use the workflow, with their own valid tokens.
+    for name in ["web.analyst", "web.carrier"] {
+        let session = sign_in(&server, &client, name).await;
+        for (path, fields) in [
+            (
+                format!("/console/alerts/{first}/notes"),
+                vec![("text", "not theirs")],
+            ),
+            (
+                format!("/console/alerts/{first}/assignment"),
+                vec![("assignee", "")],
+            ),
+            (
+                format!("/console/alerts/{first}/decision"),
+                vec![("outcome", "escalate"), ("reason", "not theirs")],
+            ),
+        ] {
+            let mut fields = fields;
+            fields.push(("csrf_token", session.csrf.as_str()));
+            let refused = post_form(&server, &client, &session, &path, &fields).await;
+            assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{name} {path}");
+        }
+        let api = client
+            .post(server.url(&format!("/api/v1/alerts/{first}/notes")))
+            .header("cookie", &session.cookie)
+            .header("x-csrf-token", &session.csrf)
+            .json(&serde_json::json!({"text": "not theirs"}))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(api.status(), StatusCode::FORBIDDEN, "{name} API");
+    }
+    let detail = get_json(
+        &server,
+        &client,
+        &officer,
+        &format!("/api/v1/alerts/{first}"),
+    )
+    .await;
+    assert_eq!(detail["notes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(detail["alert"]["assigned_to"], "web.officer");
+    assert_eq!(detail["decisions"].as_array().map(Vec::len), Some(0));
+
+    // The JSON API takes the same actions (header token), and each is in the audit.
+    let api_note = client
+        .post(server.url(&format!("/api/v1/alerts/{first}/notes")))
+        .header("cookie", &officer.cookie)
+        .header("x-csrf-token", &officer.csrf)
+        .json(&serde_json::json!({"text": "second note"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(api_note.status(), StatusCode::OK);
+    let after: serde_json::Value = api_note.json().await.expect("JSON");
+    assert_eq!(after["notes"][1]["text"], "second note");
+    let release = client
+        .post(server.url(&format!("/api/v1/alerts/{first}/assignment")))
+        .header("cookie", &officer.cookie)
+        .header("x-csrf-token", &officer.csrf)
+        .json(&serde_json::json!({"assignee": null}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(release.status(), StatusCode::OK);
+    let after: serde_json::Value = release.json().await.expect("JSON");
+    assert_eq!(after["alert"]["assigned_to"], serde_json::Value::Null);
+    assert_eq!(
+        after["assignments"][1]["assigned_to"],
+        serde_json::Value::Null
+    );
+    let dpo = sign_in(&server, &client, "web.dpo").await;
+    let audit = get_json(
+        &server,
+        &client,
+        &dpo,
+        &format!("/api/v1/dpo/audit?action=alter&object=alert:{first}"),
+    )
+    .await;
+    let records = audit["records"]
+        .as_array()
+        .or_else(|| audit.as_array())
+        .expect("records");
+    let routes: Vec<&str> = records.iter().filter_map(|r| r["route"].as_str()).collect();
+    for route in [
+        "POST /console/alerts/{id}/notes",
+        "POST /console/alerts/{id}/assignment",
+        "POST /api/v1/alerts/{id}/notes",
+        "POST /api/v1/alerts/{id}/assignment",
+    ] {
+        assert!(routes.contains(&route), "{route} audited: {routes:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_refuses_a_missing_or_foreign_login_csrf_token() {
+    let mut server = Server::new();
+    server.accounts();
+    server.start(&[]);
+    let client = server.client();
+    let (token, cookie) = login_form(&server, &client).await;
+    let (other_token, _) = login_form(&server, &client).await;
+    assert_ne!(token, other_token, "a fresh token per form");
+    let attempt = |cookie: Option<&str>, token: Option<&str>| {
+        let mut fields = vec![("name", "web.officer"), ("password", PASSWORD)];
+        if let Some(token) = token {
+            fields.push(("csrf_token", token));
+        }
+        let mut request = client.post(server.url("/login")).form(&fields);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        async move {
+            let response = request.send().await.expect("sent");
+            (
+                response.status(),
+                response.headers().get("set-cookie").cloned(),
+            )
+        }
+    };
+    // No token, no cookie, a token of another form, an empty pair: refused, no session.
+    for (cookie, token) in [
+        (None, None),
+        (Some(cookie.as_str()), None),
+        (None, Some(token.as_str())),
+        (Some(cookie.as_str()), Some(other_token.as_str())),
+        (Some("__Host-paxwatch_login_csrf="), Some("")),
+    ] {
+        let (status, set_cookie) = attempt(cookie, token).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{cookie:?} {token:?}");
+        let set_cookie = set_cookie.map(|v| v.to_str().unwrap_or("").to_owned());
+        assert!(
+            !set_cookie.is_some_and(|c| c.starts_with("__Host-paxwatch_session=")),
+            "no session without the token"
+        );
+    }
+    let (status, set_cookie) = attempt(Some(cookie.as_str()), Some(token.as_str())).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(set_cookie
+        .and_then(|v| v.to_str().ok().map(str::to_owned))
+        .is_some_and(|c| c.starts_with("__Host-paxwatch_session=")));
 }
 
 /// Dashboard and carrier data quality: the dashboard answers its roles with charts and holds no traveller

@@ -4,15 +4,16 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use maud::html;
 use serde::Deserialize;
 
 use super::layout::{bare_page, home_of, page};
+use super::login_csrf;
 use crate::server::AppState;
-use crate::session::{self, ActiveSession, Timeouts};
+use crate::session::{self, ActiveSession, Timeouts, CSRF_FIELD};
 
 /// An argon2id hash verified when the user is unknown, so both answers take as long.
 fn dummy_hash() -> Option<&'static str> {
@@ -25,8 +26,10 @@ pub(crate) async fn landing() -> Redirect {
     Redirect::to("/console")
 }
 
+/// The sign-in form with a fresh login CSRF token (in the form and its cookie).
 fn login_page(status: StatusCode, problem: Option<&str>) -> Response {
-    bare_page(
+    let (token, cookie) = login_csrf::issue();
+    let mut response = bare_page(
         status,
         "Sign in",
         html! {
@@ -34,6 +37,7 @@ fn login_page(status: StatusCode, problem: Option<&str>) -> Response {
             p.sub { "Passenger data screening console" }
             @if let Some(problem) = problem { p.problem role="alert" { (problem) } }
             form.login method="post" action="/login" {
+                input type="hidden" name=(CSRF_FIELD) value=(token);
                 label for="name" { "User name" }
                 input #name name="name" autocomplete="username" required autofocus;
                 label for="password" { "Password" }
@@ -41,7 +45,9 @@ fn login_page(status: StatusCode, problem: Option<&str>) -> Response {
                 button type="submit" { "Sign in" }
             }
         },
-    )
+    );
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    response
 }
 
 pub(crate) async fn login_form() -> Response {
@@ -52,13 +58,25 @@ pub(crate) async fn login_form() -> Response {
 pub(crate) struct LoginForm {
     name: String,
     password: String,
+    /// The login CSRF token (see `login_csrf`).
+    #[serde(default)]
+    csrf_token: String,
 }
 
 pub(crate) async fn login_submit(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    if !login_csrf::verified(&headers, &form.csrf_token) {
+        crate::metrics::refused("login_csrf");
+        tracing::warn!("sign-in without a valid login CSRF token refused");
+        return login_page(
+            StatusCode::FORBIDDEN,
+            Some("The sign-in form expired or did not come from this site. Try again."),
+        );
+    }
     if !state.login_throttle.allow(&form.name, Some(peer.ip())) {
         crate::metrics::refused("login_throttled");
         tracing::warn!("sign-in throttled");
@@ -111,6 +129,10 @@ pub(crate) async fn login_submit(
         Ok(cookie) => {
             let mut response = Redirect::to(home_of(user.role)).into_response();
             response.headers_mut().insert(header::SET_COOKIE, cookie);
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                header::HeaderValue::from_static(login_csrf::CLEARING),
+            );
             response
         }
         Err(error) => {

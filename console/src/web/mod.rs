@@ -17,9 +17,11 @@ mod dashboard_pages;
 mod dpo_pages;
 mod layout;
 mod login;
+mod login_csrf;
 mod officer_pages;
 mod quality_pages;
 mod unmask_pages;
+mod workflow_pages;
 
 use axum::routing::{get, post};
 use privacy::{AuditAction, Purpose};
@@ -225,6 +227,7 @@ pub fn pages() -> Vec<Route> {
     .chain(dashboard_pages::routes())
     // Administration: people, carriers, watchlist versions, the match policy.
     .chain(admin_pages::routes())
+    .chain(workflow_pages::routes())
     .collect()
 }
 

@@ -1,4 +1,4 @@
-//! The officer's pages: the alert queue (ordered by departure, filtered, live rows), the alert detail
+//! The officer's pages: the alert queue (ordered by arrival, filtered, live rows), the alert detail
 //! (traveller and list entry side by side, the per-field explanation, every version, decisions and the
 //! decision form), the flights board and manifests, and a traveller's versions.
 
@@ -12,140 +12,44 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::layout::{csrf_field, page, problem_page, with_page_headers};
+use super::layout::{page, problem_page, with_page_headers};
+use super::workflow_pages;
 use crate::disclosure::Disclosure;
 use crate::officer::{
-    self, AlertListParams, AlertView, DecisionRequest, FlightListParams, FlightView,
-    TravellerVersionView,
+    self, AlertListParams, DecisionRequest, FlightListParams, TravellerVersionView,
 };
 use crate::server::AppState;
 use crate::session::ActiveSession;
+use crate::workflow::{self, QueueParams, QueueRowView};
 
-/// Filters of the queue (all optional).
-#[derive(Deserialize, Default)]
-pub(crate) struct QueueFilter {
-    status: Option<String>,
-    airport: Option<String>,
-    flight: Option<String>,
-    list: Option<String>,
-    min_score: Option<String>,
-}
-
-/// A queue row: the alert and its flight.
-struct QueueRow {
-    alert: AlertView,
-    flight: Option<FlightView>,
-}
-
-/// Alerts of the filter, soonest departure first.
+/// The queue's rows for the signed-in officer (`mine` is them).
 async fn queue_rows(
     state: &AppState,
-    filter: &QueueFilter,
-) -> Result<Vec<QueueRow>, officer::LoadError> {
-    let status = filter
-        .status
-        .clone()
-        .filter(|s| !s.is_empty())
-        .or(Some("open".into()));
-    let alerts = officer::load_alerts(
-        state,
-        &AlertListParams {
-            status: status.filter(|s| s != "any"),
-            flight: None,
-            before: None,
-            limit: Some(store::MAX_PAGE_SIZE),
-        },
-        Disclosure::Masked,
-    )
-    .await?;
-    let mut flights: HashMap<i64, Option<FlightView>> = HashMap::new();
-    for alert in &alerts {
-        if let std::collections::hash_map::Entry::Vacant(slot) = flights.entry(alert.flight_id) {
-            slot.insert(officer::load_manifest_flight(state, alert.flight_id).await?);
-        }
-    }
-    let min_score: Option<f64> = filter
-        .min_score
-        .as_deref()
-        .and_then(|s| s.trim().parse().ok());
-    let wanted = |value: &Option<String>| {
-        value
-            .as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_uppercase)
-    };
-    let airport = wanted(&filter.airport);
-    let flight_number = wanted(&filter.flight);
-    let list = wanted(&filter.list);
-    let mut rows: Vec<QueueRow> = alerts
-        .into_iter()
-        .map(|alert| QueueRow {
-            flight: flights.get(&alert.flight_id).cloned().flatten(),
-            alert,
-        })
-        .filter(|row| min_score.is_none_or(|min| row.alert.score >= min))
-        .filter(|row| {
-            list.as_ref()
-                .is_none_or(|l| row.alert.list.to_uppercase().contains(l))
-        })
-        .filter(|row| {
-            airport.as_ref().is_none_or(|a| {
-                row.flight.as_ref().is_some_and(|f| {
-                    f.departure_airport.eq_ignore_ascii_case(a)
-                        || f.arrival_airport
-                            .as_deref()
-                            .is_some_and(|x| x.eq_ignore_ascii_case(a))
-                })
-            })
-        })
-        .filter(|row| {
-            flight_number.as_ref().is_none_or(|n| {
-                row.flight.as_ref().is_some_and(|f| {
-                    format!("{}{}", f.carrier, f.number)
-                        .to_uppercase()
-                        .contains(n)
-                })
-            })
-        })
-        .collect();
-    // Soonest departure first; flights without a time at the end.
-    rows.sort_by(|a, b| {
-        let key = |row: &QueueRow| {
-            row.flight.as_ref().and_then(|f| {
-                f.departure_utc
-                    .clone()
-                    .or_else(|| f.departure_local.clone())
-            })
-        };
-        match (key(a), key(b)) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => a.alert.id.cmp(&b.alert.id),
-        }
-    });
-    Ok(rows)
+    session: &ActiveSession,
+    filter: &QueueParams,
+) -> Result<Vec<QueueRowView>, officer::LoadError> {
+    workflow::load_queue(state, filter, &session.user).await
 }
 
-fn queue_table(rows: &[QueueRow]) -> Markup {
+fn queue_table(rows: &[QueueRowView]) -> Markup {
     html! {
         table.data #queue-rows {
-            thead { tr { th { "Alert" } th { "Flight" } th { "Route" } th { "Departure" } th { "List" } th { "Entry" } th.num { "Score" } th { "Status" } } }
+            thead { tr { th { "Alert" } th { "Flight" } th { "Route" } th { "Arrival" } th { "Departure" } th { "List" } th { "Entry" } th.num { "Score" } th { "Status" } th { "Assignee" } } }
             tbody {
-                @if rows.is_empty() { tr { td colspan="8" .empty { "No alerts match." } } }
+                @if rows.is_empty() { tr { td colspan="10" .empty { "No alerts match." } } }
                 @for row in rows {
-                    tr {
+                    @let f = &row.flight;
+                    tr class=[(row.alert.status == "escalated").then_some("escalated")] {
                         td { a href={ "/console/alerts/" (row.alert.id) } { "#" (row.alert.id) } }
-                        @if let Some(f) = &row.flight {
-                            td { a href={ "/console/flights/" (f.id) } { (f.carrier) (f.number) } }
-                            td { (f.departure_airport) " → " (f.arrival_airport.as_deref().unwrap_or("?")) }
-                            td { (f.departure_local.as_deref().unwrap_or(&f.departure_date)) }
-                        } @else { td { "?" } td {} td {} }
+                        td { a href={ "/console/flights/" (f.id) } { (f.carrier) (f.number) } }
+                        td { (f.departure_airport) " → " (f.arrival_airport.as_deref().unwrap_or("?")) }
+                        td { (f.arrival_local.as_deref().unwrap_or("unknown")) }
+                        td { (f.departure_local.as_deref().unwrap_or(&f.departure_date)) }
                         td { (row.alert.list) }
                         td { (row.alert.entry_id) }
                         td.num { (format!("{:.2}", row.alert.score)) }
                         td { span class={ "status " (row.alert.status) } { (row.alert.status) } }
+                        td.assignee { (row.alert.assigned_to.as_deref().unwrap_or("")) }
                     }
                 }
             }
@@ -156,14 +60,19 @@ fn queue_table(rows: &[QueueRow]) -> Markup {
 pub(crate) async fn queue(
     State(state): State<AppState>,
     Extension(session): Extension<ActiveSession>,
-    Query(filter): Query<QueueFilter>,
+    Query(filter): Query<QueueParams>,
 ) -> Response {
-    let rows = match queue_rows(&state, &filter).await {
+    let rows = match queue_rows(&state, &session, &filter).await {
         Ok(rows) => rows,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
+    let officers = match workflow::load_officers(&state).await {
+        Ok(officers) => officers,
         Err(error) => return problem_page(&session, error.status, &error.problem),
     };
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     let status = filter.status.clone().unwrap_or_else(|| "open".into());
+    let assignee = filter.assignee.clone().unwrap_or_default();
     page(
         &session,
         "Alert queue",
@@ -172,8 +81,8 @@ pub(crate) async fn queue(
             form.filters method="get" action="/console/alerts" {
                 label { "Status "
                     select name="status" {
-                        @for s in ["open", "confirmed", "dismissed", "any"] {
-                            option value=(s) selected[s == status] { (s) }
+                        @for (s, label) in [("open", "open and escalated"), ("escalated", "escalated"), ("confirmed", "confirmed"), ("dismissed", "dismissed"), ("any", "any")] {
+                            option value=(s) selected[s == status] { (label) }
                         }
                     }
                 }
@@ -181,23 +90,34 @@ pub(crate) async fn queue(
                 label { "Flight " input name="flight" size="7" value=(value(&filter.flight)); }
                 label { "List " input name="list" size="10" value=(value(&filter.list)); }
                 label { "Score ≥ " input name="min_score" size="4" value=(value(&filter.min_score)); }
+                label { "Assignee "
+                    select name="assignee" {
+                        option value="" selected[assignee.is_empty()] { "anyone" }
+                        option value="mine" selected[assignee == "mine"] { "mine" }
+                        option value="unassigned" selected[assignee == "unassigned"] { "unassigned" }
+                        @for name in &officers {
+                            option value=(name) selected[*name == assignee] { (name) }
+                        }
+                    }
+                }
                 button type="submit" { "Filter" }
             }
             div #queue data-live=(format!("/console/alerts/fragment?{}", filter_query(&filter))) {
                 (queue_table(&rows))
             }
-            p.hint { "The queue refreshes itself every 10 seconds." }
+            p.hint { "Soonest arrival first (UTC); a flight whose arrival time is unknown is placed by its departure. Escalated alerts stay in the open queue, marked. The queue refreshes itself every 10 seconds." }
         },
     )
 }
 
-fn filter_query(filter: &QueueFilter) -> String {
+fn filter_query(filter: &QueueParams) -> String {
     let pairs: Vec<(&str, &str)> = [
         ("status", &filter.status),
         ("airport", &filter.airport),
         ("flight", &filter.flight),
         ("list", &filter.list),
         ("min_score", &filter.min_score),
+        ("assignee", &filter.assignee),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
@@ -208,9 +128,10 @@ fn filter_query(filter: &QueueFilter) -> String {
 /// The queue's rows alone, for the live update script.
 pub(crate) async fn queue_fragment(
     State(state): State<AppState>,
-    Query(filter): Query<QueueFilter>,
+    Extension(session): Extension<ActiveSession>,
+    Query(filter): Query<QueueParams>,
 ) -> Response {
-    match queue_rows(&state, &filter).await {
+    match queue_rows(&state, &session, &filter).await {
         Ok(rows) => with_page_headers(StatusCode::OK, queue_table(&rows).into_string()),
         Err(error) => (error.status, error.problem).into_response(),
     }
@@ -318,6 +239,10 @@ pub(crate) async fn alert(
         Ok(traveller) => traveller,
         Err(error) => return problem_page(&session, error.status, &error.problem),
     };
+    let officers = match workflow::load_officers(&state).await {
+        Ok(officers) => officers,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
     let explanation = detail.alert.explanation.clone().unwrap_or(Value::Null);
     let f = &detail.flight;
     page(
@@ -331,6 +256,7 @@ pub(crate) async fn alert(
                 (f.departure_local.as_deref().unwrap_or(&f.departure_date))
                 " · score " strong { (format!("{:.2}", detail.alert.score)) }
                 " · raised " (detail.alert.first_raised_at)
+                " · assigned to " strong #assignee { (detail.alert.assigned_to.as_deref().unwrap_or("nobody")) }
             }
             div.side-by-side {
                 section {
@@ -351,23 +277,7 @@ pub(crate) async fn alert(
             }
             h2 { "Why it scored " (format!("{:.2}", detail.alert.score)) }
             (explanation_table(&explanation))
-            h2 { "Decisions" }
-            @if detail.decisions.is_empty() { p.empty { "No decision yet." } }
-            @else {
-                table.data #decisions {
-                    thead { tr { th { "When" } th { "Who" } th { "Outcome" } th { "Reason" } } }
-                    tbody { @for d in &detail.decisions { tr { td { (d.decided_at) } td { (d.decided_by) } td { (d.outcome) } td { (d.reason) } } } }
-                }
-            }
-            form.decision method="post" action={ "/console/alerts/" (id) "/decision" } {
-                (csrf_field(&session))
-                label for="reason" { "Reason (required)" }
-                textarea #reason name="reason" rows="2" required {}
-                div.buttons {
-                    button type="submit" name="outcome" value="confirm" { "Confirm and refer for inspection" }
-                    button type="submit" name="outcome" value="dismiss" { "Dismiss" }
-                }
-            }
+            (workflow_pages::sections(&session, &detail, &officers))
             h2 { "Every version of the traveller's data" }
             (version_list(&traveller.versions))
         },

@@ -15,7 +15,7 @@ use crate::travel::{
 };
 use crate::watchlist_version::WatchlistVersionId;
 
-type FlightRow = (
+pub(crate) type FlightRow = (
     i64,
     String,
     String,
@@ -40,7 +40,7 @@ type VersionRow = (
     String,
     String,
 );
-type AlertRow = (
+pub(crate) type AlertRow = (
     i64,
     i64,
     i64,
@@ -55,19 +55,20 @@ type AlertRow = (
     OffsetDateTime,
     OffsetDateTime,
     Option<String>,
+    Option<String>,
 );
 type DecisionRow = (i64, i64, String, String, String, OffsetDateTime, String);
 
-const FLIGHT_COLUMNS: &str =
+pub(crate) const FLIGHT_COLUMNS: &str =
     "id, carrier, number, departure_date, departure_airport, arrival_airport, \
      departure_local, departure_utc, arrival_local, arrival_utc, departure_approx";
 const VERSION_COLUMNS: &str =
     "v.id, v.traveller_id, t.flight_id, t.identity_key, v.version, v.message_id, \
      v.message_kind, v.received_at, v.record_json, v.changed_fields_json";
-const ALERT_COLUMNS: &str = "id, traveller_id, flight_id, list_name, entry_id, watchlist_version_id, score, \
-     explanation_json, status, fingerprint, traveller_version_id, first_raised_at, updated_at, reopen_reason";
+pub(crate) const ALERT_COLUMNS: &str = "id, traveller_id, flight_id, list_name, entry_id, watchlist_version_id, score, \
+     explanation_json, status, fingerprint, traveller_version_id, first_raised_at, updated_at, reopen_reason, assigned_to";
 
-fn flight_from_row(row: FlightRow) -> Result<Flight, StoreError> {
+pub(crate) fn flight_from_row(row: FlightRow) -> Result<Flight, StoreError> {
     let (id, carrier, number, date, from, to, dep_local, dep_utc, arr_local, arr_utc, approx) = row;
     Ok(Flight {
         id: FlightId::new(id),
@@ -100,7 +101,7 @@ fn version_from_row(row: VersionRow) -> Result<TravellerVersion, StoreError> {
     })
 }
 
-fn alert_from_row(row: AlertRow) -> Result<Alert, StoreError> {
+pub(crate) fn alert_from_row(row: AlertRow) -> Result<Alert, StoreError> {
     let (
         id,
         traveller,
@@ -116,6 +117,7 @@ fn alert_from_row(row: AlertRow) -> Result<Alert, StoreError> {
         raised_us,
         updated_us,
         reopen_reason,
+        assigned_to,
     ) = row;
     Ok(Alert {
         id: AlertId::new(id),
@@ -132,6 +134,7 @@ fn alert_from_row(row: AlertRow) -> Result<Alert, StoreError> {
         first_raised_at: raised_us,
         updated_at: updated_us,
         reopen_reason,
+        assigned_to,
     })
 }
 

@@ -198,6 +198,17 @@ impl SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(StoreError::database("erase decisions"))?;
+        // Notes and assignments go with their alert, under the same recorded erasure as decisions.
+        for table in ["alert_note", "alert_assignment"] {
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE alert_id IN \
+                 (SELECT id FROM alert WHERE traveller_version_id IN (SELECT value FROM json_each(?1)))"
+            ))
+            .bind(&ids_json)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database("erase alert notes and assignments"))?;
+        }
         let alerts_erased = sqlx::query(
             "DELETE FROM alert WHERE traveller_version_id IN (SELECT value FROM json_each(?1))",
         )

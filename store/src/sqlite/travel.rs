@@ -16,7 +16,7 @@ use crate::travel::{
 };
 use crate::watchlist_version::WatchlistVersionId;
 
-type FlightRow = (
+pub(crate) type FlightRow = (
     i64,
     String,
     String,
@@ -30,7 +30,7 @@ type FlightRow = (
     i64,
 );
 type VersionRow = (i64, i64, i64, String, i64, i64, String, i64, String, String);
-type AlertRow = (
+pub(crate) type AlertRow = (
     i64,
     i64,
     i64,
@@ -45,23 +45,24 @@ type AlertRow = (
     i64,
     i64,
     Option<String>,
+    Option<String>,
 );
 type DecisionRow = (i64, i64, String, String, String, i64, String);
 
-const FLIGHT_COLUMNS: &str =
+pub(crate) const FLIGHT_COLUMNS: &str =
     "id, carrier, number, departure_date, departure_airport, arrival_airport, \
      departure_local, departure_utc_us, arrival_local, arrival_utc_us, departure_approx_us";
 const VERSION_COLUMNS: &str =
     "v.id, v.traveller_id, t.flight_id, t.identity_key, v.version, v.message_id, \
      v.message_kind, v.received_at_us, v.record_json, v.changed_fields_json";
-const ALERT_COLUMNS: &str = "id, traveller_id, flight_id, list_name, entry_id, watchlist_version_id, score, \
-     explanation_json, status, fingerprint, traveller_version_id, first_raised_at_us, updated_at_us, reopen_reason";
+pub(crate) const ALERT_COLUMNS: &str = "id, traveller_id, flight_id, list_name, entry_id, watchlist_version_id, score, \
+     explanation_json, status, fingerprint, traveller_version_id, first_raised_at_us, updated_at_us, reopen_reason, assigned_to";
 
 fn micros_opt(at: Option<OffsetDateTime>) -> Result<Option<i64>, StoreError> {
     at.map(unix_micros).transpose()
 }
 
-fn flight_from_row(row: FlightRow) -> Result<Flight, StoreError> {
+pub(crate) fn flight_from_row(row: FlightRow) -> Result<Flight, StoreError> {
     let (id, carrier, number, date, from, to, dep_local, dep_utc, arr_local, arr_utc, approx) = row;
     Ok(Flight {
         id: FlightId::new(id),
@@ -94,7 +95,7 @@ fn version_from_row(row: VersionRow) -> Result<TravellerVersion, StoreError> {
     })
 }
 
-fn alert_from_row(row: AlertRow) -> Result<Alert, StoreError> {
+pub(crate) fn alert_from_row(row: AlertRow) -> Result<Alert, StoreError> {
     let (
         id,
         traveller,
@@ -110,6 +111,7 @@ fn alert_from_row(row: AlertRow) -> Result<Alert, StoreError> {
         raised_us,
         updated_us,
         reopen_reason,
+        assigned_to,
     ) = row;
     Ok(Alert {
         id: AlertId::new(id),
@@ -126,6 +128,7 @@ fn alert_from_row(row: AlertRow) -> Result<Alert, StoreError> {
         first_raised_at: from_unix_micros(raised_us)?,
         updated_at: from_unix_micros(updated_us)?,
         reopen_reason,
+        assigned_to,
     })
 }
 
