@@ -373,17 +373,43 @@ pub async fn sign_in(
     name: &str,
     password: &str,
 ) -> Session {
+    // The sign-in form carries a login CSRF token, also set as a cookie: both go back with the form.
+    let form = browser
+        .get(server.url("/login"))
+        .send()
+        .await
+        .expect("sent");
+    let login_cookie = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-paxwatch_login_csrf="))
+        .and_then(|v| v.split(';').next())
+        .expect("a login CSRF cookie")
+        .to_owned();
+    let html = form.text().await.expect("sign-in page");
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("login CSRF field") + marker.len();
+    let login_token = html[start..start + 64].to_owned();
     let response = browser
         .post(server.url("/login"))
-        .form(&[("name", name), ("password", password)])
+        .header("cookie", &login_cookie)
+        .form(&[
+            ("name", name),
+            ("password", password),
+            ("csrf_token", login_token.as_str()),
+        ])
         .send()
         .await
         .expect("sent");
     assert_eq!(response.status().as_u16(), 303, "{name} signs in");
     let cookie = response
         .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-paxwatch_session="))
         .and_then(|v| v.split(';').next())
         .expect("a session cookie")
         .to_owned();
