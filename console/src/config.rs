@@ -48,6 +48,13 @@ pub struct Config {
     /// deleted then unless linked to a confirmed case, everything deleted at 5 years, API deleted 48 hours
     /// after receipt unless linked). Applied at read time on every view and by the purge.
     pub retention: privacy::RetentionPolicy,
+    /// Which intra-EU flights are processed (`[flight_scope.intra_eu]`: mode `not_applied` by default,
+    /// `selected` routes with a legal basis, validity and review date, or `all` with a threat assessment).
+    /// Messages on other intra-EU flights are refused and erased.
+    pub flight_scope: privacy::FlightScope,
+    /// API data received this many hours after departure are refused and erased (Regulation 2025/12
+    /// Art. 16: 96); 0 turns the check off.
+    pub api_refused_after_departure_hours: u32,
     /// A browser session unused this long is signed out (seconds; 30 minutes by default).
     pub session_idle_seconds: u64,
     /// A browser session is signed out this long after sign-in, used or not (seconds; 12 hours by default).
@@ -93,6 +100,8 @@ impl Default for Config {
             match_policy: None,
             clock_offset_days: 0,
             retention: privacy::RetentionPolicy::default(),
+            flight_scope: privacy::FlightScope::default(),
+            api_refused_after_departure_hours: privacy::admission::API_LATE_AFTER_DEPARTURE_HOURS,
             session_idle_seconds: 30 * 60,
             session_absolute_seconds: 12 * 60 * 60,
             retention_purge_hours: 1,
@@ -127,7 +136,7 @@ impl Config {
     /// `PAXWATCH_JSON_LOGS`, `PAXWATCH_SPOOL_DIR`, `PAXWATCH_RESCREEN_WINDOW_HOURS`, `PAXWATCH_MATCH_POLICY`,
     /// `PAXWATCH_CLOCK_OFFSET_DAYS`, `PAXWATCH_SESSION_IDLE_SECONDS`, `PAXWATCH_SESSION_ABSOLUTE_SECONDS`,
     /// `PAXWATCH_RETENTION_PURGE_HOURS`, `PAXWATCH_AUDIT_KEY`, `PAXWATCH_AUDIT_CHECKPOINT_EVERY`,
-    /// `PAXWATCH_UNMASK_APPROVAL_HOURS`). Takes the variables as pairs so tests need not touch the process
+    /// `PAXWATCH_UNMASK_APPROVAL_HOURS`, `PAXWATCH_API_REFUSED_AFTER_DEPARTURE_HOURS`). Takes the variables as pairs so tests need not touch the process
     /// environment.
     pub fn apply_env<I, K, V>(&mut self, vars: I) -> Result<(), ConfigError>
     where
@@ -202,6 +211,11 @@ impl Config {
                     self.audit_checkpoint_every =
                         value.parse().map_err(|_| invalid("not a whole number"))?
                 }
+                "API_REFUSED_AFTER_DEPARTURE_HOURS" => {
+                    self.api_refused_after_departure_hours = value
+                        .parse()
+                        .map_err(|_| invalid("not a whole number of hours"))?
+                }
                 "UNMASK_APPROVAL_HOURS" => {
                     self.unmask_approval_hours = value
                         .parse()
@@ -229,6 +243,14 @@ impl Config {
         }
     }
 
+    /// What the pipeline admits (flight scope, late API).
+    pub fn admission(&self) -> privacy::AdmissionPolicy {
+        privacy::AdmissionPolicy {
+            flight_scope: self.flight_scope.clone(),
+            api_refused_after_departure_hours: self.api_refused_after_departure_hours,
+        }
+    }
+
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             return Err(ConfigError::Invalid(
@@ -250,6 +272,9 @@ impl Config {
                 "unmask_approval_hours must be positive".into(),
             ));
         }
+        self.admission()
+            .validate()
+            .map_err(|err| ConfigError::Invalid(err.to_string()))?;
         if self.body_limit == 0 {
             return Err(ConfigError::Invalid("body_limit must be positive".into()));
         }

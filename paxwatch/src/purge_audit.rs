@@ -1,6 +1,7 @@
 //! The retention purge with its audit records: what a run erased and masked is appended to the audit
 //! chain (actor `system`, action `erase`; ids and counts only, never data), after the purge committed.
-//! Used by `paxwatch retention run` and by the purge scheduled inside `serve`.
+//! Used by `paxwatch retention run` and by the purge scheduled inside `serve`. Messages the pipeline
+//! refuses on admission (and erases) are recorded the same way, by [`AuditedRefusals`].
 
 use std::sync::Arc;
 
@@ -106,4 +107,42 @@ pub async fn record(
     }
     tracing::info!(records = written, "purge recorded in the audit log");
     Ok(written)
+}
+
+/// The pipeline's refusal log on the audit chain: one `erase` record per refused message (actor
+/// `system`, object `message:ID`, outcome `refused:<reason code>`).
+pub struct AuditedRefusals {
+    audit: Arc<AuditLog>,
+}
+
+impl AuditedRefusals {
+    pub fn new(audit: Arc<AuditLog>) -> AuditedRefusals {
+        AuditedRefusals { audit }
+    }
+}
+
+/// The route named in refusal records.
+pub const ADMISSION_ROUTE: &str = "ingest admission";
+
+impl pipeline::RefusalLog for AuditedRefusals {
+    fn message_refused(
+        &self,
+        message: store::MessageId,
+        refusal: privacy::Refusal,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + '_>> {
+        Box::pin(async move {
+            self.audit
+                .record_objects(
+                    SYSTEM_ACTOR,
+                    AuditAction::Erase,
+                    "message",
+                    vec![message.get()],
+                    ADMISSION_ROUTE,
+                    &format!("refused:{}", refusal.code()),
+                )
+                .await
+                .map(|_| ())
+                .map_err(|err| err.to_string())
+        })
+    }
 }

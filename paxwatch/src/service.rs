@@ -47,6 +47,8 @@ pub struct ServiceOptions {
     pub clock: Arc<dyn privacy::Clock>,
     /// The retention policy the purge applies (the server applies the same one at read time).
     pub retention: privacy::RetentionPolicy,
+    /// What the pipeline admits (intra-EU flight scope, late API); refusals go to `audit`.
+    pub admission: privacy::AdmissionPolicy,
     /// The purge runs at start and then this often; `None`: not scheduled.
     pub retention_interval: Option<Duration>,
     /// Where the purge records what it erased (the server's audit chain and key).
@@ -65,7 +67,20 @@ impl Service {
     /// Loads the lists, opens the index and starts the worker, the indexer, the list watcher and (when
     /// configured) the spool transport. Pending messages are processed in the background.
     pub async fn start(store: Store, options: ServiceOptions) -> anyhow::Result<Service> {
-        let pipeline = Arc::new(Pipeline::new(store.clone(), options.policy.clone()));
+        if let Some(due) = options
+            .admission
+            .flight_scope
+            .intra_eu
+            .review_overdue(options.clock.now())
+        {
+            tracing::warn!(%due, "the intra-EU flight scope was due for review");
+        }
+        let refusals = crate::purge_audit::AuditedRefusals::new(Arc::clone(&options.audit));
+        let pipeline = Arc::new(
+            Pipeline::new(store.clone(), options.policy.clone())
+                .with_admission(options.admission.clone())
+                .with_refusal_log(Arc::new(refusals)),
+        );
         let published = pipeline
             .load_lists()
             .await
@@ -221,6 +236,7 @@ async fn stats_loop(pipeline: Arc<Pipeline>) {
         for (name, value) in [
             ("messages_processed", stats.messages_processed),
             ("messages_quarantined", stats.messages_quarantined),
+            ("messages_refused", stats.messages_refused),
             ("messages_failed", stats.messages_failed),
             ("travellers_recorded", stats.travellers_recorded),
             ("travellers_rejected", stats.travellers_rejected),

@@ -13,10 +13,13 @@
 //!   ([`Pipeline::process_pending`] at start).
 //! - A message that cannot be read is quarantined with its error class and a reason that carries no
 //!   personal data; one bad traveller never costs the others of its message.
+//! - Admission comes before storage: a message refused by `privacy::AdmissionPolicy` (intra-EU flight out
+//!   of scope, API received too late) is never mapped, and one with nothing admitted is erased.
 //! - Logs carry ids and counts only.
 //! - Alerts are one per (traveller, list, entry): updated, never duplicated; a dismissed pair stays
 //!   dismissed while the screened data (its fingerprint) is unchanged.
 
+pub mod admission;
 pub mod airport;
 mod error;
 pub mod identity;
@@ -30,6 +33,7 @@ pub mod screening;
 mod stats;
 pub mod worker;
 
+pub use admission::RefusalLog;
 pub use error::PipelineError;
 pub use indexer::Indexer;
 pub use lists::{ListIndex, Lists};

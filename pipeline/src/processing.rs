@@ -5,12 +5,14 @@ use std::sync::Arc;
 
 use ingest::reading::{self, ReadError};
 use matcher::MatchPolicy;
+use privacy::{AdmissionPolicy, Refusal};
 use store::{
     AlertOutcome, ErrorClass, FlightStatusReport, MessageId, NewTravellerVersion, Quarantine,
     StateKind, Store, StoreError, TravellerVersion, VersionOutcome, WatchlistVersionId,
 };
 use time::OffsetDateTime;
 
+use crate::admission::{self, RefusalLog};
 use crate::error::PipelineError;
 use crate::identity::{document_part, name_part};
 use crate::lists::{self, Lists};
@@ -36,6 +38,10 @@ pub enum ProcessOutcome {
     Quarantined {
         error_class: String,
     },
+    /// Nothing in the message may be kept (`privacy::Refusal`): it was erased, raw bytes included.
+    Refused {
+        reason: &'static str,
+    },
     /// The message was not `received` (already parsed, or quarantined and not re-queued): nothing done.
     Skipped(StateKind),
 }
@@ -49,6 +55,8 @@ pub struct ParsedCounts {
     pub rejected: usize,
     /// Entries naming nobody (a close-out's `NAD+ZZZ`): not stored as travellers.
     pub unidentified: usize,
+    /// Messages of a file (one per interchange) refused on admission while others were kept.
+    pub refused: usize,
     pub screened: usize,
     pub alerts: AlertCounts,
 }
@@ -79,6 +87,7 @@ impl AlertCounts {
 pub struct BatchReport {
     pub parsed: usize,
     pub quarantined: usize,
+    pub refused: usize,
     pub skipped: usize,
 }
 
@@ -95,6 +104,8 @@ pub struct Pipeline {
     store: Store,
     lists: Arc<Lists>,
     policy: Arc<MatchPolicy>,
+    admission: AdmissionPolicy,
+    refusal_log: Option<Arc<dyn RefusalLog>>,
     stats: Arc<PipelineStats>,
 }
 
@@ -105,14 +116,30 @@ struct Unreadable {
 }
 
 impl Pipeline {
-    /// A pipeline screening with `policy` against no list yet: call [`Pipeline::load_lists`].
+    /// A pipeline screening with `policy` against no list yet: call [`Pipeline::load_lists`]. Admission is
+    /// `AdmissionPolicy::default()` (intra-EU flights refused, API refused 96 h after departure) until
+    /// [`Pipeline::with_admission`] sets the configured one.
     pub fn new(store: Store, policy: MatchPolicy) -> Pipeline {
         Pipeline {
             store,
             lists: Arc::new(Lists::new()),
             policy: Arc::new(policy),
+            admission: AdmissionPolicy::default(),
+            refusal_log: None,
             stats: Arc::new(PipelineStats::default()),
         }
+    }
+
+    /// Admission by `admission` instead of the default.
+    pub fn with_admission(mut self, admission: AdmissionPolicy) -> Pipeline {
+        self.admission = admission;
+        self
+    }
+
+    /// Records every refusal in `log` before the message is erased.
+    pub fn with_refusal_log(mut self, log: Arc<dyn RefusalLog>) -> Pipeline {
+        self.refusal_log = Some(log);
+        self
     }
 
     pub fn store(&self) -> &Store {
@@ -174,12 +201,29 @@ impl Pipeline {
         let mapped = tokio::task::spawn_blocking(move || read_and_map(&bytes, received_on))
             .await
             .map_err(|err| PipelineError::Task(err.to_string()))?;
-        let messages = match mapped {
+        let mut messages = match mapped {
             Ok(messages) => messages,
             Err(unreadable) => return self.quarantine(id, unreadable).await,
         };
 
         let mut counts = ParsedCounts::default();
+        // Admission before anything is stored: refused messages of the file are dropped here.
+        let mut refusals = Vec::new();
+        messages.retain(|message| {
+            match admission::admit(&self.admission, message, raw.received_at) {
+                Ok(()) => true,
+                Err(refusal) => {
+                    refusals.push(refusal);
+                    false
+                }
+            }
+        });
+        if let Some(&refusal) = refusals.first() {
+            if !messages.iter().any(|m| m.flight.is_some()) {
+                return self.refuse(id, refusal).await;
+            }
+            counts.refused = refusals.len();
+        }
         let mut subjects = Vec::new();
         for message in &messages {
             let Some(flight) = message.flight.as_ref().and_then(|f| f.to_new_flight()) else {
@@ -351,6 +395,33 @@ impl Pipeline {
         })
     }
 
+    /// Erases a message nothing of which may be kept: the refusal is logged, then the raw message goes
+    /// (its tombstone keeps sender, hash and times; its processing state goes with the row).
+    async fn refuse(
+        &self,
+        id: MessageId,
+        refusal: Refusal,
+    ) -> Result<ProcessOutcome, PipelineError> {
+        if let Some(log) = &self.refusal_log {
+            // Logged first: a crash before the erasure refuses (and logs) again at the next start.
+            if let Err(error) = log.message_refused(id, refusal).await {
+                tracing::error!(message_id = id.get(), error, "refusal could not be logged");
+            }
+        }
+        self.store
+            .remove_raw_message(id, OffsetDateTime::now_utc())
+            .await?;
+        self.stats.add(Counter::MessagesRefused, 1);
+        tracing::warn!(
+            message_id = id.get(),
+            reason = refusal.code(),
+            "message refused on admission and erased"
+        );
+        Ok(ProcessOutcome::Refused {
+            reason: refusal.code(),
+        })
+    }
+
     /// Screens on a blocking thread against one snapshot of every list, then upserts the alerts.
     async fn screen_and_alert(
         &self,
@@ -488,6 +559,7 @@ impl BatchReport {
         match outcome {
             ProcessOutcome::Parsed(_) => self.parsed += 1,
             ProcessOutcome::Quarantined { .. } => self.quarantined += 1,
+            ProcessOutcome::Refused { .. } => self.refused += 1,
             ProcessOutcome::Skipped(_) => self.skipped += 1,
         }
     }

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub struct PipelineStats {
     messages_processed: AtomicU64,
     messages_quarantined: AtomicU64,
+    messages_refused: AtomicU64,
     messages_failed: AtomicU64,
     travellers_recorded: AtomicU64,
     travellers_rejected: AtomicU64,
@@ -22,6 +23,8 @@ pub struct StatsSnapshot {
     /// Messages recorded as parsed.
     pub messages_processed: u64,
     pub messages_quarantined: u64,
+    /// Messages erased on admission (intra-EU flight out of scope, API received too late).
+    pub messages_refused: u64,
     /// Processing attempts that failed on the database or a task (the message stays `received`).
     pub messages_failed: u64,
     /// New traveller versions stored.
@@ -40,6 +43,7 @@ impl PipelineStats {
         StatsSnapshot {
             messages_processed: read(&self.messages_processed),
             messages_quarantined: read(&self.messages_quarantined),
+            messages_refused: read(&self.messages_refused),
             messages_failed: read(&self.messages_failed),
             travellers_recorded: read(&self.travellers_recorded),
             travellers_rejected: read(&self.travellers_rejected),
@@ -54,6 +58,7 @@ impl PipelineStats {
         let counter = match counter {
             Counter::MessagesProcessed => &self.messages_processed,
             Counter::MessagesQuarantined => &self.messages_quarantined,
+            Counter::MessagesRefused => &self.messages_refused,
             Counter::MessagesFailed => &self.messages_failed,
             Counter::TravellersRecorded => &self.travellers_recorded,
             Counter::TravellersRejected => &self.travellers_rejected,
@@ -70,6 +75,7 @@ impl PipelineStats {
 pub(crate) enum Counter {
     MessagesProcessed,
     MessagesQuarantined,
+    MessagesRefused,
     MessagesFailed,
     TravellersRecorded,
     TravellersRejected,

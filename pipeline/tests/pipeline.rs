@@ -15,6 +15,7 @@ use model::pnr::PnrPush;
 use model::watchlist::{Entry, ListedDocument};
 use pipeline::record::partial_date;
 use pipeline::{Pipeline, ProcessOutcome, TravellerRecord};
+use privacy::{AdmissionPolicy, Refusal};
 use sqlx::Connection;
 use store::{
     AlertQuery, AlertStatus, ContentHash, DecisionOutcome, ErrorClass, MessageId, NewDecision,
@@ -72,9 +73,16 @@ impl TestDb {
         })
     }
 
+    /// A pipeline admitting everything: the generated flights are dated around the generator's reference
+    /// day (long departed for API admission) on random routes (some intra-EU).
     async fn pipeline(&self) -> Pipeline {
+        self.pipeline_admitting(AdmissionPolicy::unrestricted())
+            .await
+    }
+
+    async fn pipeline_admitting(&self, admission: AdmissionPolicy) -> Pipeline {
         let store = Store::open(&self.url).await.expect("open store");
-        Pipeline::new(store, MatchPolicy::default())
+        Pipeline::new(store, MatchPolicy::default()).with_admission(admission)
     }
 
     async fn drop_schema(&self) {
@@ -173,6 +181,8 @@ on_both_backends!(
     a_close_out_listed_its_boarded_travellers_as_nameless_people,
     pnrgov_travellers_keep_contacts_and_masked_cards_only,
     the_worker_processes_ids_from_its_channel,
+    a_message_on_an_intra_eu_flight_out_of_scope_is_erased_and_logged,
+    api_received_more_than_96_hours_after_departure_is_erased_and_pnr_is_kept,
 );
 
 fn header(
@@ -906,4 +916,103 @@ async fn the_worker_processes_ids_from_its_channel(db: &TestDb) {
     assert_eq!(stats.travellers_screened, 2);
     assert_eq!(stats.alerts_raised, 1);
     assert_eq!(stats.messages_failed, 0);
+}
+
+/// The refusals a pipeline reported, in order.
+#[derive(Default)]
+struct RefusalsSeen(std::sync::Mutex<Vec<(MessageId, Refusal)>>);
+
+impl pipeline::RefusalLog for RefusalsSeen {
+    fn message_refused(
+        &self,
+        message: MessageId,
+        refusal: Refusal,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send + '_>> {
+        self.0.lock().unwrap().push((message, refusal));
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// A generated flight moved to the given route, departing `departs_in` from now (local times).
+fn flight_on(
+    generator: &mut Generator,
+    origin: &'static str,
+    destination: &'static str,
+    departs_in: chrono::Duration,
+) -> SyntheticFlight {
+    let departure = chrono::Utc::now().naive_utc() + departs_in;
+    SyntheticFlight {
+        origin,
+        destination,
+        departure,
+        arrival: departure + chrono::Duration::hours(3),
+        ..generator.flight()
+    }
+}
+
+async fn a_message_on_an_intra_eu_flight_out_of_scope_is_erased_and_logged(db: &TestDb) {
+    let log = Arc::new(RefusalsSeen::default());
+    // The default admission: the Directive is not applied to intra-EU flights.
+    let pipeline = db
+        .pipeline_admitting(AdmissionPolicy::default())
+        .await
+        .with_refusal_log(Arc::clone(&log) as Arc<dyn pipeline::RefusalLog>);
+    let mut generator = Generator::new(41);
+    let munich_athens = flight_on(&mut generator, "MUC", "ATH", chrono::Duration::days(1));
+    let push = generator.pnr_push(&munich_athens, 2);
+    let id = receive(&pipeline, &pnrgov(&push, "1")).await;
+    assert_eq!(
+        pipeline.process(id).await.unwrap(),
+        ProcessOutcome::Refused {
+            reason: "intra_eu_not_applied"
+        }
+    );
+    assert_eq!(*log.0.lock().unwrap(), [(id, Refusal::IntraEuNotApplied)]);
+    let store = pipeline.store();
+    assert!(
+        store.raw_message(id).await.unwrap().is_none(),
+        "raw bytes erased"
+    );
+    let tombstone = store.raw_tombstone(id).await.unwrap().expect("tombstone");
+    assert!(tombstone.row_deleted_at.is_some());
+    assert!(store.processing_state(id).await.unwrap().is_none());
+    assert!(store
+        .current_traveller_versions_after(None, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(pipeline.stats().messages_refused, 1);
+
+    // An extra-EU flight of the same carrier goes through.
+    let munich_newark = flight_on(&mut generator, "MUC", "EWR", chrono::Duration::days(1));
+    let push = generator.pnr_push(&munich_newark, 2);
+    let id = receive(&pipeline, &pnrgov(&push, "2")).await;
+    let counts = parsed(pipeline.process(id).await.unwrap());
+    assert!(counts.travellers >= 2, "{counts:?}");
+    assert_eq!(log.0.lock().unwrap().len(), 1);
+}
+
+async fn api_received_more_than_96_hours_after_departure_is_erased_and_pnr_is_kept(db: &TestDb) {
+    let pipeline = db.pipeline_admitting(AdmissionPolicy::default()).await;
+    let mut generator = Generator::new(43);
+    // Oslo (UTC+1 in winter, +2 in summer) → Newark, departed five days ago.
+    let departed = flight_on(&mut generator, "OSL", "EWR", -chrono::Duration::days(5));
+    let list = generator.passenger_list(&departed, 3, false);
+    let id = receive(&pipeline, &paxlst(&list, "1")).await;
+    assert_eq!(
+        pipeline.process(id).await.unwrap(),
+        ProcessOutcome::Refused {
+            reason: "api_received_after_departure"
+        }
+    );
+    assert!(pipeline.store().raw_message(id).await.unwrap().is_none());
+    // PNR data on the same flight are not under the API rule.
+    let push = generator.pnr_push(&departed, 1);
+    let id = receive(&pipeline, &pnrgov(&push, "2")).await;
+    parsed(pipeline.process(id).await.unwrap());
+    // API of a flight that departed three days ago is still in time.
+    let recent = flight_on(&mut generator, "OSL", "EWR", -chrono::Duration::days(3));
+    let list = generator.passenger_list(&recent, 2, false);
+    let id = receive(&pipeline, &paxlst(&list, "3")).await;
+    assert_eq!(parsed(pipeline.process(id).await.unwrap()).travellers, 2);
 }

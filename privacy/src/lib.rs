@@ -1,7 +1,8 @@
 //! Data protection by construction (DESIGN.md, `../shared/reference/privacy.md`): the retention
-//! policy and its clock, the sensitive-data filter applied before anything is stored, and the
-//! hash-chained audit log. Pure logic, no I/O: the store and the service apply it.
+//! policy and its clock, the sensitive-data filter applied before anything is stored, admission (flight
+//! scope, late API), and the hash-chained audit log. Pure logic, no I/O: the store and the service apply it.
 
+pub mod admission;
 pub mod audit;
 pub mod clock;
 pub mod masking;
@@ -10,6 +11,9 @@ pub mod raw_redaction;
 pub mod retention;
 pub mod sensitive;
 
+pub use admission::{
+    AdmissionPolicy, Feed, FlightFacts, FlightScope, IntraEuMode, IntraEuScope, Refusal, ScopeError,
+};
 pub use audit::{
     AuditAction, AuditEvent, ChainBreak, ChainedRecord, Checkpoint, Verified, Verifier,
 };

@@ -169,7 +169,18 @@ async fn reprocess_parses_a_quarantined_message_and_stores_its_travellers() {
     store.close().await;
 
     let database = format!("sqlite://{}", path.display());
-    let (code, stdout, stderr) = run(&["reprocess", "--database", &database]);
+    // The sample's flight has departed: late-API refusal is off for this run.
+    let output = Command::new(paxwatch_binary())
+        .args(["reprocess", "--database", &database])
+        .env("PAXWATCH_API_REFUSED_AFTER_DEPARTURE_HOURS", "0")
+        .env("PAXWATCH_DATA_DIR", dir.path().join("data"))
+        .output()
+        .expect("paxwatch runs");
+    let (code, stdout, stderr) = (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    );
     assert_eq!(code, 0, "stderr: {stderr}");
     assert!(stdout.contains("1 parsed, 0 quarantined again"), "{stdout}");
 

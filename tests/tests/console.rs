@@ -37,10 +37,13 @@ impl Server {
     fn new() -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("paxwatch.toml");
+        // samples/paxlst-demo.edi's flight has departed: late-API refusal (not what these tests are
+        // about) is off.
         std::fs::write(
             &config,
             format!(
-                "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://{}?mode=rwc\"\ndata_dir = \"{}\"\n",
+                "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://{}?mode=rwc\"\ndata_dir = \"{}\"\n\
+                 api_refused_after_departure_hours = 0\n",
                 dir.path().join("paxwatch.db").display(),
                 dir.path().join("data").display()
             ),

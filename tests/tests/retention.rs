@@ -30,11 +30,16 @@ struct Server {
 
 impl Server {
     fn new() -> Server {
+        Server::with_config("")
+    }
+
+    /// With `extra` appended to the configuration (TOML).
+    fn with_config(extra: &str) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let config = dir.path().join("paxwatch.toml");
         let text = format!(
             "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://{db}?mode=rwc\"\n\
-             data_dir = \"{data}\"\nretention_purge_hours = 0\n",
+             data_dir = \"{data}\"\nretention_purge_hours = 0\n{extra}",
             db = dir.path().join("paxwatch.db").display(),
             data = dir.path().join("data").display(),
         );
@@ -718,4 +723,196 @@ async fn the_purge_records_what_it_erased_and_masked_in_the_audit_chain() {
     // The records are in the same chain, and it still verifies.
     let verified = server.command(&["audit", "verify"], SIX_MONTHS_AND_A_DAY);
     assert!(verified.starts_with("audit log intact"), "{verified}");
+}
+
+/// A PNRGOV push of one invented traveller on flight (carrier, number) from `from` to `to`, departing
+/// tomorrow.
+fn pnr_on_route(reference: &str, flight: (&str, &str), from: &str, to: &str) -> Vec<u8> {
+    let (carrier, number) = flight;
+    let day = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).format("%d%m%y");
+    format!(
+        "UNA:+.?*'UNB+IATA:1+{carrier}+PIU+261202:1000+{reference}'UNH+1+PNRGOV:13:1:IA'MSG+:22'ORG+{carrier}'\
+         TVL+{day}:1000+{from}+{to}+{carrier}+{number}'EQN+1'\
+         SRC'RCI+{carrier}:RTR{reference}'TIF+PEBBLEWICK:I+ORSOLYA:A:1'\
+         SSR+DOCS:HK:1:{carrier}:::::/P/DEU/R5512093/DEU/09SEP88/F/01JAN31/PEBBLEWICK/ORSOLYA'\
+         UNT+10+1'UNZ+1+{reference}'"
+    )
+    .into_bytes()
+}
+
+/// Posts as the carrier and waits until the pipeline has erased the message; its id.
+async fn deliver_refused(server: &Server, store: &Store, token: &str, body: Vec<u8>) -> MessageId {
+    let response = server
+        .client()
+        .post(server.url("/api/v1/messages"))
+        .bearer_auth(token)
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    // Acknowledged: the message was durably received; admission comes after.
+    assert_eq!(response.status(), 200);
+    let id = response
+        .headers()
+        .get("paxwatch-message-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .map(MessageId::new)
+        .expect("message id");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let gone = store.raw_message(id).await.expect("read").is_none();
+        let state = store.processing_state(id).await.expect("state");
+        assert!(
+            !matches!(
+                state.as_ref().map(|r| &r.state),
+                Some(ProcessingState::Parsed)
+            ),
+            "message {} was kept",
+            id.get()
+        );
+        if gone && state.is_none() {
+            return id;
+        }
+        assert!(Instant::now() < deadline, "message not refused");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The `erase` records of refused messages in the audit chain: (object, outcome).
+async fn refusals_recorded(store: &Store) -> Vec<(String, String)> {
+    let query = store::AuditQuery {
+        actor: Some("system".into()),
+        action: Some("erase".into()),
+        limit: 100,
+        ..store::AuditQuery::default()
+    };
+    store
+        .search_audit(&query)
+        .await
+        .expect("search")
+        .into_iter()
+        .filter(|r| r.event.route.as_deref() == Some("ingest admission"))
+        .map(|r| (r.event.object, r.event.outcome.unwrap_or_default()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intra_eu_flights_outside_the_selected_routes_or_validity_are_refused_and_logged() {
+    let today = chrono::Utc::now().date_naive();
+    let date = |days: i64| (today + chrono::Duration::days(days)).format("%Y-%m-%d");
+    let mut server = Server::with_config(&format!(
+        "[flight_scope.intra_eu]\nmode = \"selected\"\nroutes = [\"MUC-ATH\"]\n\
+         legal_basis = \"synthetic national selection 1/2026\"\n\
+         valid_until = \"{}\"\nreview_due = \"{}\"\n",
+        date(30),
+        date(20),
+    ));
+    let carrier = server.command(&["carrier", "add", "LH"], 0);
+    server.start(0);
+    let store = server.store().await;
+
+    // The selected route is processed; an extra-EU flight too.
+    deliver(
+        &server,
+        &store,
+        &carrier,
+        pnr_on_route("S1", ("LH", "1754"), "MUC", "ATH"),
+    )
+    .await;
+    deliver(
+        &server,
+        &store,
+        &carrier,
+        pnr_on_route("S2", ("LH", "400"), "FRA", "JFK"),
+    )
+    .await;
+    // Another intra-EU route is refused: nothing of it is kept, and the erasure is logged.
+    let refused = deliver_refused(
+        &server,
+        &store,
+        &carrier,
+        pnr_on_route("S3", ("LH", "1800"), "FRA", "MAD"),
+    )
+    .await;
+    let tombstone = store
+        .raw_tombstone(refused)
+        .await
+        .expect("read")
+        .expect("tombstone");
+    assert!(tombstone.row_deleted_at.is_some());
+    let stored = store
+        .current_traveller_versions_after(None, 100)
+        .await
+        .expect("travellers");
+    assert_eq!(stored.len(), 2, "the refused PNR's traveller is not stored");
+    assert_eq!(
+        refusals_recorded(&store).await,
+        [(
+            format!("message:{}", refused.get()),
+            "refused:intra_eu_route_not_selected".to_owned()
+        )]
+    );
+    store.close().await;
+    server.stop();
+
+    // After the decision's validity the selected route is refused as well.
+    server.start(31);
+    let store = server.store().await;
+    let expired = deliver_refused(
+        &server,
+        &store,
+        &carrier,
+        pnr_on_route("S4", ("LH", "1754"), "MUC", "ATH"),
+    )
+    .await;
+    let recorded = refusals_recorded(&store).await;
+    assert!(
+        recorded.contains(&(
+            format!("message:{}", expired.get()),
+            "refused:intra_eu_scope_expired".to_owned()
+        )),
+        "{recorded:?}"
+    );
+    store.close().await;
+    server.stop();
+    // The refusal records are part of the verified chain.
+    server.command(&["audit", "verify"], 31);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_received_more_than_96_hours_after_departure_is_refused_and_logged() {
+    let mut server = Server::new();
+    let carrier = server.command(&["carrier", "add", "XA"], 0);
+    server.start(0);
+    let store = server.store().await;
+    // In time: departing tomorrow.
+    deliver(&server, &store, &carrier, api_list("L1")).await;
+    // Five days after departure.
+    let late = String::from_utf8(api_list("L2")).expect("ASCII").replace(
+        &(chrono::Utc::now().date_naive() + chrono::Duration::days(1))
+            .format("%y%m%d")
+            .to_string(),
+        &(chrono::Utc::now().date_naive() - chrono::Duration::days(5))
+            .format("%y%m%d")
+            .to_string(),
+    );
+    let refused = deliver_refused(&server, &store, &carrier, late.into_bytes()).await;
+    assert_eq!(
+        refusals_recorded(&store).await,
+        [(
+            format!("message:{}", refused.get()),
+            "refused:api_received_after_departure".to_owned()
+        )]
+    );
+    assert_eq!(
+        store
+            .current_traveller_versions_after(None, 100)
+            .await
+            .expect("travellers")
+            .len(),
+        1,
+        "only the list received in time is stored"
+    );
+    store.close().await;
 }

@@ -181,12 +181,14 @@ fn client(server: &Server, identity: Option<(&[u8], &[u8])>) -> reqwest::Client 
         .expect("client")
 }
 
-/// A synthetic PAXLST interchange (invented names and numbers) with its own control reference.
+/// A synthetic PAXLST interchange (invented names and numbers) with its own control reference, for
+/// LH400 FRA→JFK departing tomorrow (API received long after departure would be refused).
 fn paxlst(reference: &str) -> Vec<u8> {
+    let day = (chrono::Utc::now().date_naive() + chrono::Duration::days(1)).format("%y%m%d");
     format!(
         "UNA:+.? 'UNB+UNOA:4+TESTAIR+PAXWATCH+20260314:0930+{reference}++APIS'\
          UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+MS+++API DESK'\
-         TDT+20+LH400+++LH'LOC+125+FRA'DTM+189:2603141000:201'LOC+87+JFK'DTM+232:2603141300:201'\
+         TDT+20+LH400+++LH'LOC+125+FRA'DTM+189:{day}1000:201'LOC+87+JFK'DTM+232:{day}1300:201'\
          NAD+FL+++EXAMPLE:JANE'ATT+2++F'DTM+329:800101'DOC+P:110:111+X1234567'CNT+42:1'\
          UNT+14+1'UNZ+1+{reference}'"
     )

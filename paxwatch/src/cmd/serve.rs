@@ -67,6 +67,7 @@ pub fn service_options(
         party_id: config.party_id.clone(),
         clock: config.clock(),
         retention: config.retention,
+        admission: config.admission(),
         retention_interval: (config.retention_purge_hours > 0)
             .then(|| Duration::from_secs(u64::from(config.retention_purge_hours) * 3600)),
         audit: crate::purge_audit::audit_log(store, config)?,

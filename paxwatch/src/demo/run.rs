@@ -108,6 +108,7 @@ pub async fn run(
             per_second: 1_000,
             burst: 1_000,
         },
+        flight_scope: demo_flight_scope(),
         ..console::Config::default()
     };
     let store = crate::cmd::server_config::open_store(&config).await?;
@@ -263,4 +264,21 @@ pub async fn run(
     running.stopped().await?;
     service.stop().await;
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The demo's intra-EU selection: its one intra-EU route (Munich → Athens) is selected for a year, so a
+/// newcomer sees a flight-scope decision at work; other intra-EU flights would be refused.
+fn demo_flight_scope() -> privacy::FlightScope {
+    let today = time::OffsetDateTime::now_utc().date();
+    let date = |days: i64| (today + time::Duration::days(days)).to_string();
+    privacy::FlightScope {
+        intra_eu: privacy::IntraEuScope {
+            mode: privacy::IntraEuMode::Selected,
+            routes: vec!["MUC-ATH".into()],
+            legal_basis: "demo: synthetic national selection of the Munich-Athens route".into(),
+            threat_assessment_ref: String::new(),
+            valid_until: Some(date(365)),
+            review_due: Some(date(180)),
+        },
+    }
 }
