@@ -349,6 +349,9 @@ pub fn router(routes: Vec<Route>, state: AppState) -> Router {
             method: route.method.clone(),
             path: route.path,
             page: crate::web::is_page(route.path),
+            upload_limit: (route.method == HttpMethod::Post)
+                .then(|| crate::web::upload_limit(route.path))
+                .flatten(),
         };
         let guard = axum::middleware::from_fn_with_state((state.clone(), rule), guard);
         router = router.route(route.path, route.handler.layer(guard));
@@ -365,6 +368,8 @@ struct RouteRule {
     path: &'static str,
     /// A browser page: a missing sign-in gets the sign-in page and a wrong role the 403 page.
     page: bool,
+    /// The largest file-upload form (multipart) the route takes; `None`: it takes none.
+    upload_limit: Option<usize>,
 }
 
 impl RouteRule {
@@ -433,7 +438,7 @@ async fn guard(
     }
     if let Some(session) = authentication.session {
         if !request.method().is_safe() {
-            request = match crate::web::csrf::verified(request, &session).await {
+            request = match crate::web::csrf::verified(request, &session, rule.upload_limit).await {
                 Ok(request) => request,
                 Err(refused) => return refused,
             };

@@ -79,7 +79,8 @@ impl Service {
         let pipeline = Arc::new(
             Pipeline::new(store.clone(), options.policy.clone())
                 .with_admission(options.admission.clone())
-                .with_refusal_log(Arc::new(refusals)),
+                .with_refusal_log(Arc::new(refusals))
+                .with_clock(Arc::clone(&options.clock)),
         );
         let published = pipeline
             .load_lists()

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use ingest::reading::{self, ReadError};
 use matcher::MatchPolicy;
-use privacy::{AdmissionPolicy, Refusal};
+use privacy::{AdmissionPolicy, Clock, Refusal, SystemClock};
 use store::{
     AlertOutcome, ErrorClass, FlightStatusReport, MessageId, NewTravellerVersion, Quarantine,
     StateKind, Store, StoreError, TravellerVersion, VersionOutcome, WatchlistVersionId,
@@ -107,6 +107,9 @@ pub struct Pipeline {
     admission: AdmissionPolicy,
     refusal_log: Option<Arc<dyn RefusalLog>>,
     stats: Arc<PipelineStats>,
+    /// The service's clock: processing times, alert times and the re-screening window run on it, so a
+    /// server moved in time (`clock_offset_days`) re-screens the flights that are upcoming for it.
+    clock: Arc<dyn Clock>,
 }
 
 /// Why a message cannot be stored: quarantined with this class and reason (never message content).
@@ -127,7 +130,14 @@ impl Pipeline {
             admission: AdmissionPolicy::default(),
             refusal_log: None,
             stats: Arc::new(PipelineStats::default()),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// Runs on `clock` instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Pipeline {
+        self.clock = clock;
+        self
     }
 
     /// Admission by `admission` instead of the default.
@@ -302,9 +312,7 @@ impl Pipeline {
         }
         counts.screened = subjects.len();
         counts.alerts = self.screen_and_alert(subjects).await?;
-        self.store
-            .record_parsed(id, OffsetDateTime::now_utc())
-            .await?;
+        self.store.record_parsed(id, self.clock.now()).await?;
         self.stats.add(Counter::MessagesProcessed, 1);
         self.stats
             .add(Counter::TravellersRecorded, counts.versions as u64);
@@ -382,7 +390,7 @@ impl Pipeline {
             error_class: ErrorClass::new(unreadable.class)?,
         };
         self.store
-            .record_quarantined(id, quarantine, OffsetDateTime::now_utc())
+            .record_quarantined(id, quarantine, self.clock.now())
             .await?;
         self.stats.add(Counter::MessagesQuarantined, 1);
         tracing::warn!(
@@ -408,9 +416,7 @@ impl Pipeline {
                 tracing::error!(message_id = id.get(), error, "refusal could not be logged");
             }
         }
-        self.store
-            .remove_raw_message(id, OffsetDateTime::now_utc())
-            .await?;
+        self.store.remove_raw_message(id, self.clock.now()).await?;
         self.stats.add(Counter::MessagesRefused, 1);
         tracing::warn!(
             message_id = id.get(),
@@ -434,7 +440,7 @@ impl Pipeline {
         let screened = subjects.len() as u64;
         let lists = self.lists.snapshot();
         let policy = Arc::clone(&self.policy);
-        let now = OffsetDateTime::now_utc();
+        let now = self.clock.now();
         let alerts = tokio::task::spawn_blocking(move || screen(&lists, &policy, &subjects, now))
             .await
             .map_err(|err| PipelineError::Task(err.to_string()))?;
@@ -485,11 +491,7 @@ impl Pipeline {
             ids.extend(page.iter().map(|record| record.message_id));
         }
         for id in ids {
-            match self
-                .store
-                .requeue_quarantined(id, OffsetDateTime::now_utc())
-                .await
-            {
+            match self.store.requeue_quarantined(id, self.clock.now()).await {
                 Ok(()) => {}
                 // Re-queued by someone else meanwhile: processing it below is still right.
                 Err(StoreError::InvalidTransition { .. }) => {}
@@ -506,7 +508,7 @@ impl Pipeline {
         &self,
         window: std::time::Duration,
     ) -> Result<RescreenReport, PipelineError> {
-        let now = OffsetDateTime::now_utc();
+        let now = self.clock.now();
         let window = time::Duration::try_from(window).unwrap_or(time::Duration::days(365));
         self.rescreen_departing_between(
             now - LONGEST_FLIGHT - LOCAL_TIME_SLACK,

@@ -15,7 +15,7 @@ use model::pnr::PnrPush;
 use model::watchlist::{Entry, ListedDocument};
 use pipeline::record::partial_date;
 use pipeline::{Pipeline, ProcessOutcome, TravellerRecord};
-use privacy::{AdmissionPolicy, Refusal};
+use privacy::{AdmissionPolicy, FixedClock, Refusal};
 use sqlx::Connection;
 use store::{
     AlertQuery, AlertStatus, ContentHash, DecisionOutcome, ErrorClass, MessageId, NewDecision,
@@ -175,6 +175,7 @@ on_both_backends!(
     a_second_push_supersedes_the_first_with_one_alert_not_two,
     a_dismissed_alert_stays_dismissed_until_the_screened_data_changes,
     a_new_list_version_rescreens_travellers_already_stored,
+    rescreening_takes_upcoming_from_the_pipeline_clock_not_the_system_clock,
     unreadable_messages_are_quarantined_and_reprocessed,
     processing_twice_or_after_a_crash_doubles_nothing,
     one_bad_traveller_does_not_lose_the_others,
@@ -564,6 +565,35 @@ async fn a_new_list_version_rescreens_travellers_already_stored(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(far.screened, 0);
+}
+
+/// A server moved in time (`clock_offset_days`) re-screened the flights upcoming for the system clock
+/// instead of for its own: the console's watchlist upload raised no alert for a flight it held.
+async fn rescreening_takes_upcoming_from_the_pipeline_clock_not_the_system_clock(db: &TestDb) {
+    let mut generator = Generator::new(17);
+    let mut flight = generator.flight();
+    let in_forty_days = chrono::Utc::now().naive_utc() + chrono::Duration::days(40);
+    flight.departure = in_forty_days;
+    flight.arrival = in_forty_days + chrono::Duration::hours(3);
+    let list = generator.passenger_list(&flight, 3, false);
+    // The pipeline's clock stands two hours before that departure.
+    let clock_now = OffsetDateTime::now_utc() + time::Duration::days(40) - time::Duration::hours(2);
+    let pipeline = db
+        .pipeline()
+        .await
+        .with_clock(Arc::new(FixedClock::new(clock_now)));
+    import_list(&pipeline, "v1", filler_entries()).await;
+    let id = receive(&pipeline, &paxlst(&list, "1")).await;
+    parsed(pipeline.process(id).await.unwrap());
+    let mut entries = filler_entries();
+    entries.push(entry_for(&list.travellers[0], "test-clock"));
+    import_list(&pipeline, "v2", entries).await;
+    let report = pipeline
+        .rescreen_upcoming(std::time::Duration::from_secs(6 * 3600))
+        .await
+        .unwrap();
+    assert_eq!(report.screened, 3, "upcoming for the pipeline's clock");
+    assert_eq!(report.alerts.raised, 1);
 }
 
 async fn unreadable_messages_are_quarantined_and_reprocessed(db: &TestDb) {

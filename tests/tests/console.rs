@@ -1370,3 +1370,151 @@ async fn an_admin_manages_people_and_carriers_through_audited_csrf_protected_for
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 }
+
+/// A list file posted through the versions page's upload form, as a browser sends it (the CSRF token
+/// first, then the format, the list name and the file).
+async fn upload_list(
+    server: &Server,
+    client: &reqwest::Client,
+    session: &Session,
+    csrf: Option<&str>,
+    csv: &str,
+) -> (StatusCode, String) {
+    let mut form = reqwest::multipart::Form::new();
+    if let Some(csrf) = csrf {
+        form = form.text("csrf_token", csrf.to_owned());
+    }
+    let file = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
+        .file_name("weblist.csv")
+        .mime_str("text/csv")
+        .expect("mime");
+    let form = form
+        .text("format", "csv")
+        .text("list", "WEBLIST")
+        .part("file", file)
+        .part(
+            "aliases",
+            reqwest::multipart::Part::bytes(Vec::new()).file_name(""),
+        );
+    let response = client
+        .post(server.url("/console/admin/watchlists"))
+        .header("cookie", &session.cookie)
+        .multipart(form)
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status();
+    (status, response.text().await.expect("body"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_uploads_a_watchlist_version_and_the_service_screens_against_it() {
+    let mut server = Server::new();
+    let carrier = server.accounts();
+    // Only flights not yet arrived are screened again when a list changes: the server's clock is set to
+    // the day before samples/paxlst-demo.edi's flight (2026-11-25).
+    let flight_eve = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+    let offset_days = (flight_eve - chrono::Utc::now().date_naive()).num_days();
+    server.start(&[("PAXWATCH_CLOCK_OFFSET_DAYS", &offset_days.to_string())]);
+    let client = server.client();
+    let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
+    let ack = client
+        .post(server.url("/api/v1/messages"))
+        .bearer_auth(&carrier)
+        .body(sample)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(ack.status(), StatusCode::OK);
+    let admin = sign_in(&server, &client, "web.admin").await;
+    let officer = sign_in(&server, &client, "web.officer").await;
+    let header = "id,list,names,birth_dates,nationalities,gender,documents\n";
+    let first = format!(
+        "{header}W-1,WEBLIST,ALEXANDER JAMES SAMPLE,1980-01-31,GBR,M,P:X12345678:GBR\n\
+         W-2,WEBLIST,MARIA LUISA O'NEILL,1992-07-04,ESP,F,P:Y98765432:ESP\n\
+         W-3,WEBLIST,,1970-01-01,FRA,M,\n"
+    );
+
+    // Without the token, or by another role: refused, nothing stored.
+    let (status, _) = upload_list(&server, &client, &admin, None, &first).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = upload_list(&server, &client, &admin, Some(&officer.csrf), &first).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "another session's token");
+    let (status, _) = upload_list(&server, &client, &officer, Some(&officer.csrf), &first).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "an officer cannot upload");
+    let versions = get_page(&server, &client, &admin, "/console/admin/watchlists").await;
+    assert!(!versions.contains("WEBLIST"), "nothing was stored");
+
+    // The first version: the row without a name is reported by its line, the rest is stored.
+    let (status, report) = upload_list(&server, &client, &admin, Some(&admin.csrf), &first).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert!(
+        report.contains("the first of WEBLIST: all 2 entries are new"),
+        "{report}"
+    );
+    assert!(report.contains("1 rejected rows"), "{report}");
+    assert!(
+        report.contains("<td class=\"num\">4</td>"),
+        "line 4 is named: {report}"
+    );
+
+    // The running service publishes it and screens the stored travellers again: both planted alerts.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let queue = get_json(&server, &client, &officer, "/api/v1/alert-queue").await;
+        if queue.as_array().is_some_and(|rows| rows.len() == 2) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the uploaded list never raised the two alerts: {queue}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
+    // A second version: the difference from the first is reported; the same file again changes nothing.
+    let second = format!(
+        "{header}W-1,WEBLIST,ALEXANDER JAMES SAMPLE,1980-01-31,GBR,M,P:X12345678:GBR\n\
+         W-4,WEBLIST,JOHANNES BRAUNFELD,1966-02-02,DEU,M,\n"
+    );
+    let (status, report) = upload_list(&server, &client, &admin, Some(&admin.csrf), &second).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert!(
+        report.contains("1 added · 1 removed · 0 changed"),
+        "{report}"
+    );
+    let (status, report) = upload_list(&server, &client, &admin, Some(&admin.csrf), &second).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert!(report.contains("already stored as version"), "{report}");
+    // A file of another format, or one without entries, stores nothing and says why.
+    let (status, report) = upload_list(
+        &server,
+        &client,
+        &admin,
+        Some(&admin.csrf),
+        "not,a,watchlist\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{report}");
+    assert!(report.contains("cannot be read as csv"), "{report}");
+    let (status, report) = upload_list(&server, &client, &admin, Some(&admin.csrf), header).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{report}");
+    assert!(report.contains("Not stored: no entries"), "{report}");
+
+    let versions = get_page(&server, &client, &admin, "/console/admin/watchlists").await;
+    assert_eq!(
+        versions.matches("<td>WEBLIST</td>").count(),
+        2,
+        "{versions}"
+    );
+    let dpo = sign_in(&server, &client, "web.dpo").await;
+    let audit = get_json(
+        &server,
+        &client,
+        &dpo,
+        "/api/v1/dpo/audit?action=alter&limit=100",
+    )
+    .await
+    .to_string();
+    assert!(audit.contains("watchlist_version:"), "{audit}");
+}

@@ -1,13 +1,16 @@
 //! The administrator's pages: people and their roles (list, create with a role, disable / enable),
 //! carriers with their certificates (list, create with an optional client-certificate fingerprint for
 //! mutual TLS, disable / enable; a new token is shown once, only its digest is kept), watchlist versions
-//! (list, and the difference between two versions by entry id), and the match policy in force
+//! (list, upload of a list file as a new version, and the difference between two versions by entry id;
+//! the service publishes an uploaded version and re-screens upcoming flights), and the match policy in force
 //! (read-only: it is configuration, `match_policy`, loaded at start). Every change is a CSRF-protected
 //! POST form audited as `alter` with the purpose `administration`.
 
 use std::str::FromStr;
 
-use axum::extract::{Path, Query, State};
+use axum::body::Bytes;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,9 +19,11 @@ use maud::{html, Markup};
 use privacy::{AuditAction, Purpose};
 use serde::Deserialize;
 use store::{
-    CarrierId, ContentHash, NewCarrier, NewUser, Role, StoreError, UserId, WatchlistVersionId,
+    CarrierId, ContentHash, InsertOutcome, NewCarrier, NewUser, NewWatchlistVersion, Role,
+    StoreError, UserId, WatchlistVersion, WatchlistVersionId,
 };
 use utoipa::openapi::path::HttpMethod;
+use watchlists::{Diff, Import, SourceFormat};
 
 use super::layout::{csrf_field, page, problem_page};
 use super::page as page_route;
@@ -31,6 +36,13 @@ use crate::session::ActiveSession;
 const ADMIN: &[Role] = &[Role::Admin];
 /// Shortest password the page accepts for a new person.
 const MIN_PASSWORD_LEN: usize = 12;
+/// Where list files are uploaded (the versions page posts to itself).
+pub(crate) const WATCHLIST_UPLOAD_PATH: &str = "/console/admin/watchlists";
+/// Largest upload form: the whole form is read before the import. Larger files (a full OpenSanctions
+/// export) go through `paxwatch watchlist import --database`.
+pub(crate) const WATCHLIST_UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
+/// Rejected rows and warnings listed on the import report (the counts are always complete).
+const ROWS_SHOWN: usize = 100;
 
 pub fn routes() -> Vec<Route> {
     let alter = |object| audited(AuditAction::Alter, object, Purpose::Administration);
@@ -90,6 +102,14 @@ pub fn routes() -> Vec<Route> {
             "Watchlist versions and the difference between two of them",
             get(watchlists),
             None,
+        ),
+        page_route(
+            HttpMethod::Post,
+            WATCHLIST_UPLOAD_PATH,
+            Access::Roles(ADMIN),
+            "Upload a list file as a new watchlist version (published for screening within seconds)",
+            post(upload_watchlist).layer(DefaultBodyLimit::max(WATCHLIST_UPLOAD_LIMIT)),
+            alter("watchlist_version"),
         ),
         page_route(
             HttpMethod::Get,
@@ -486,7 +506,7 @@ pub(crate) async fn watchlists(
         "Watchlists",
         html! {
             h1 { "Watchlist versions " span.count { (versions.len()) } }
-            p.meta { "New versions are imported with " code { "paxwatch watchlist import" } "; the service publishes them within seconds." }
+            p.meta { "An uploaded version (or one imported with " code { "paxwatch watchlist import --database" } ") is published for screening within seconds, and travellers of flights departing in the next " (state.config.rescreen_window_hours) " hours are screened again." }
             table.data #versions {
                 thead { tr { th.num { "Id" } th { "List" } th { "Format" } th { "Label" } th.num { "Entries" }
                     th { "Imported (UTC)" } th { "SHA-256" } } }
@@ -504,6 +524,20 @@ pub(crate) async fn watchlists(
                         }
                     }
                 }
+            }
+            h2 { "Upload a new version" }
+            form.filters #upload-watchlist method="post" action=(WATCHLIST_UPLOAD_PATH) enctype="multipart/form-data" {
+                // First, so the token is read before the file.
+                (csrf_field(&session))
+                label { "Format "
+                    select name="format" {
+                        @for format in SourceFormat::ALL { option value=(format.name()) { (format.name()) } }
+                    }
+                }
+                label { "List (default: the format's list) " input name="list" size="16"; }
+                label { "File " input type="file" name="file" required; }
+                label { "alt.csv (with ofac) " input type="file" name="aliases"; }
+                button type="submit" { "Import" }
             }
             h2 { "Difference between two versions" }
             form.filters method="get" action="/console/admin/watchlists" {
@@ -525,6 +559,209 @@ pub(crate) async fn watchlists(
                     }
                 }
             }
+        },
+    )
+}
+
+/// The fields of the upload form.
+#[derive(Default)]
+struct Upload {
+    format: String,
+    list: String,
+    file: Option<Bytes>,
+    aliases: Option<Bytes>,
+}
+
+async fn read_upload(multipart: &mut Multipart) -> Result<Upload, MultipartError> {
+    let mut upload = Upload::default();
+    while let Some(field) = multipart.next_field().await? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "format" => upload.format = field.text().await?,
+            "list" => upload.list = field.text().await?,
+            // A browser sends an empty part for a file input left empty.
+            "file" => upload.file = Some(field.bytes().await?).filter(|b| !b.is_empty()),
+            "aliases" => upload.aliases = Some(field.bytes().await?).filter(|b| !b.is_empty()),
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// Reads a list file in the given format (and OFAC's alt.csv), on a blocking thread: large lists take
+/// seconds.
+async fn read_list(
+    file: Bytes,
+    aliases: Option<Bytes>,
+    format: SourceFormat,
+    list: String,
+) -> Result<(watchlists::ListVersion, Import), String> {
+    tokio::task::spawn_blocking(move || {
+        let aliases = aliases
+            .map(|bytes| watchlists::ofac_csv::read_aliases(std::io::Cursor::new(bytes)))
+            .transpose()
+            .map_err(|err| format!("The alt.csv file cannot be read: {err}."))?;
+        watchlists::import(std::io::Cursor::new(file), format, &list, aliases.as_ref())
+            .map_err(|err| format!("The file cannot be read as {}: {err}.", format.name()))
+    })
+    .await
+    .map_err(|_| "The import stopped unexpectedly.".to_owned())?
+}
+
+/// Imports an uploaded list file as a new version of its list, stores it (the service's list watcher
+/// publishes it and re-screens) and reports counts, rejected rows and the difference from the previous
+/// version.
+pub(crate) async fn upload_watchlist(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    mut multipart: Multipart,
+) -> Response {
+    let Ok(upload) = read_upload(&mut multipart).await else {
+        return refused(&session, "The upload could not be read.");
+    };
+    let Some(format) = SourceFormat::from_name(upload.format.trim()) else {
+        return refused(&session, "Unknown list format.");
+    };
+    let Some(file) = upload.file else {
+        return refused(&session, "No file was uploaded.");
+    };
+    if upload.aliases.is_some() && format != SourceFormat::OfacCsv {
+        return refused(
+            &session,
+            "An alt.csv file is read only with the ofac format.",
+        );
+    }
+    let list = match upload.list.trim() {
+        "" => format.default_list().to_owned(),
+        name => name.to_owned(),
+    };
+    let source_sha256 = ContentHash::of(&file);
+    let (version, import) = match read_list(file, upload.aliases, format, list.clone()).await {
+        Ok(read) => read,
+        Err(problem) => return refused(&session, &problem),
+    };
+    let not_stored = if import.incomplete {
+        Some("Not stored: the file could not be read to its end, so this is only part of the list.")
+    } else if import.entries.is_empty() {
+        Some("Not stored: no entries were read (wrong format?).")
+    } else {
+        None
+    };
+    if let Some(problem) = not_stored {
+        let report = import_report(&session, &list, &import, html! { p.problem { (problem) } });
+        return (StatusCode::UNPROCESSABLE_ENTITY, report).into_response();
+    }
+    let previous = match state.store.watchlist_versions(Some(&list)).await {
+        Ok(versions) => versions.into_iter().max_by_key(|v| v.id),
+        Err(error) => return unavailable(&session, &error),
+    };
+    let stored = state
+        .store
+        .import_watchlist_version(
+            &NewWatchlistVersion {
+                list_name: version.list.clone(),
+                source_format: format.name().to_owned(),
+                version_label: version.label.clone(),
+                source_sha256,
+                imported_at: state.clock.now(),
+            },
+            &import.entries,
+        )
+        .await;
+    let stored = match stored {
+        Ok(stored) => stored,
+        Err(StoreError::InvalidInput { field, problem }) => {
+            return refused(&session, &format!("The {field} {problem}."))
+        }
+        Err(error) => return unavailable(&session, &error),
+    };
+    let outcome = match (stored.outcome, previous) {
+        (InsertOutcome::Duplicate, _) => html! {
+            p #import-outcome { "This file is already stored as version " (stored.id.get()) " of " (list) "; nothing changed." }
+        },
+        (InsertOutcome::Inserted, None) => html! {
+            p #import-outcome { "Stored as version " (stored.id.get()) ", the first of " (list) ": all " (import.entries.len()) " entries are new." }
+        },
+        (InsertOutcome::Inserted, Some(previous)) => {
+            match previous_diff(&state, &previous, &import).await {
+                Ok(diff) => diff_summary(&list, &previous, stored.id, &diff),
+                Err(error) => return unavailable(&session, &error),
+            }
+        }
+    };
+    tracing::info!(
+        list_version = stored.id.get(),
+        entries = import.entries.len(),
+        rejected = import.rejected.len(),
+        "watchlist version uploaded from the console"
+    );
+    with_objects(
+        import_report(&session, &list, &import, outcome),
+        "watchlist_version",
+        vec![stored.id.get()],
+    )
+}
+
+async fn previous_diff(
+    state: &AppState,
+    previous: &WatchlistVersion,
+    import: &Import,
+) -> Result<Diff, StoreError> {
+    let old = state.store.watchlist_entries(previous.id).await?;
+    Ok(Diff::between(&old, &import.entries))
+}
+
+fn diff_summary(
+    list: &str,
+    previous: &WatchlistVersion,
+    new: WatchlistVersionId,
+    diff: &Diff,
+) -> Markup {
+    let compare = format!(
+        "/console/admin/watchlists?from={}&to={}",
+        previous.id.get(),
+        new.get()
+    );
+    html! {
+        p #import-outcome {
+            "Stored as version " (new.get()) " of " (list) ". Against version " (previous.id.get())
+            " (" (previous.entry_count) " entries): " span #import-diff { (diff.added.len()) " added · "
+            (diff.removed.len()) " removed · " (diff.changed.len()) " changed" } ". "
+            a href=(compare) { "See the entries" }
+        }
+    }
+}
+
+/// The page after an upload: what was read, what was left out and why (by line), and the outcome.
+fn import_report(
+    session: &ActiveSession,
+    list: &str,
+    import: &Import,
+    outcome: Markup,
+) -> Response {
+    page(
+        session,
+        "Watchlist import",
+        html! {
+            h1 { "Import of " (list) }
+            (outcome)
+            p #import-counts { (import.entries.len()) " entries · " (import.rejected.len()) " rejected rows · "
+                (import.warnings.len()) " warnings · " (import.skipped_non_persons) " not persons (skipped)" }
+            @for (title, rows) in [("Rejected rows", &import.rejected), ("Warnings", &import.warnings)] {
+                @if !rows.is_empty() {
+                    h2 { (title) }
+                    table.data {
+                        thead { tr { th.num { "Line" } th { "Reason" } } }
+                        tbody {
+                            @for row in rows.iter().take(ROWS_SHOWN) {
+                                tr { td.num { (row.line) } td { (row.reason) } }
+                            }
+                        }
+                    }
+                    @if rows.len() > ROWS_SHOWN { p.meta { "… and " (rows.len() - ROWS_SHOWN) " more." } }
+                }
+            }
+            p { a href=(WATCHLIST_UPLOAD_PATH) { "Back to the versions" } }
         },
     )
 }

@@ -48,6 +48,11 @@ pub fn is_page(path: &str) -> bool {
     path == "/" || PAGE_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
 }
 
+/// The largest file-upload form a page route takes (`None`: the route takes none).
+pub(crate) fn upload_limit(path: &str) -> Option<usize> {
+    (path == admin_pages::WATCHLIST_UPLOAD_PATH).then_some(admin_pages::WATCHLIST_UPLOAD_LIMIT)
+}
+
 /// Every page route.
 pub fn pages() -> Vec<Route> {
     vec![

@@ -33,7 +33,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .with_admission(config.admission())
             .with_refusal_log(Arc::new(crate::purge_audit::AuditedRefusals::new(
                 Arc::clone(&audit),
-            )));
+            )))
+            .with_clock(config.clock());
         let lists = pipeline.load_lists().await.context("loading watchlists")?;
         let report = pipeline
             .reprocess_quarantined()
