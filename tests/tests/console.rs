@@ -286,20 +286,25 @@ fn allowed(access: console::auth::Access, role: &str) -> bool {
         .is_some_and(|roles| roles.iter().any(|r| r.as_str() == role))
 }
 
-async fn server_with_data() -> (Server, reqwest::Client) {
-    let mut server = Server::new();
-    let carrier = server.accounts();
-    server.start(&[]);
-    let client = server.client();
+/// samples/paxlst-demo.edi posted by the carrier, acknowledged.
+async fn post_sample(server: &Server, client: &reqwest::Client, carrier_token: &str) {
     let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
     let ack = client
         .post(server.url("/api/v1/messages"))
-        .bearer_auth(&carrier)
+        .bearer_auth(carrier_token)
         .body(sample)
         .send()
         .await
         .expect("sent");
     assert_eq!(ack.status(), StatusCode::OK);
+}
+
+async fn server_with_data() -> (Server, reqwest::Client) {
+    let mut server = Server::new();
+    let carrier = server.accounts();
+    server.start(&[]);
+    let client = server.client();
+    post_sample(&server, &client, &carrier).await;
     (server, client)
 }
 
@@ -699,15 +704,7 @@ async fn officer_escalates_notes_and_assigns_through_pages_with_csrf() {
     import_sample_list(&server);
     server.start(&[]);
     let client = server.client();
-    let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
-    let ack = client
-        .post(server.url("/api/v1/messages"))
-        .bearer_auth(&carrier)
-        .body(sample)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(ack.status(), StatusCode::OK);
+    post_sample(&server, &client, &carrier).await;
     let officer = sign_in(&server, &client, "web.officer").await;
     let deadline = Instant::now() + Duration::from_secs(30);
     let queue = loop {
@@ -1084,16 +1081,8 @@ async fn the_dashboard_shows_aggregates_only_and_carrier_staff_see_only_their_ow
     );
     server.start(&[]);
     let client = server.client();
-    let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
     for token in [&dx, &xa] {
-        let ack = client
-            .post(server.url("/api/v1/messages"))
-            .bearer_auth(token)
-            .body(sample.clone())
-            .send()
-            .await
-            .expect("sent");
-        assert_eq!(ack.status(), StatusCode::OK);
+        post_sample(&server, &client, token).await;
     }
     let get = |path: &str, cookie: &str| {
         let request = client.get(server.url(path)).header("cookie", cookie);
@@ -1321,15 +1310,7 @@ async fn an_admin_manages_people_and_carriers_through_audited_csrf_protected_for
     assert!(carriers.contains("Zed Air") && carriers.contains(&fingerprint));
     assert!(!carriers.contains(&token), "the token is shown only once");
     // The new carrier's token opens the airline endpoint.
-    let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
-    let ack = client
-        .post(server.url("/api/v1/messages"))
-        .bearer_auth(&token)
-        .body(sample)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(ack.status(), StatusCode::OK);
+    post_sample(&server, &client, &token).await;
 
     // Every change is in the audit log as `alter` with the purpose `administration`.
     let dpo = sign_in(&server, &client, "web.dpo").await;
@@ -1417,15 +1398,7 @@ async fn an_admin_uploads_a_watchlist_version_and_the_service_screens_against_it
     let offset_days = (flight_eve - chrono::Utc::now().date_naive()).num_days();
     server.start(&[("PAXWATCH_CLOCK_OFFSET_DAYS", &offset_days.to_string())]);
     let client = server.client();
-    let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
-    let ack = client
-        .post(server.url("/api/v1/messages"))
-        .bearer_auth(&carrier)
-        .body(sample)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(ack.status(), StatusCode::OK);
+    post_sample(&server, &client, &carrier).await;
     let admin = sign_in(&server, &client, "web.admin").await;
     let officer = sign_in(&server, &client, "web.officer").await;
     let header = "id,list,names,birth_dates,nationalities,gender,documents\n";

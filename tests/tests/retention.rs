@@ -241,8 +241,8 @@ async fn get(client: &reqwest::Client, url: &str, token: &str) -> (u16, Value) {
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-/// Posts as the carrier and waits until the pipeline has processed the message; its id.
-async fn deliver(server: &Server, store: &Store, token: &str, body: Vec<u8>) -> MessageId {
+/// Posts as the carrier; the id of the acknowledged message.
+async fn post_message(server: &Server, token: &str, body: Vec<u8>) -> MessageId {
     let response = server
         .client()
         .post(server.url("/api/v1/messages"))
@@ -252,13 +252,18 @@ async fn deliver(server: &Server, store: &Store, token: &str, body: Vec<u8>) -> 
         .await
         .expect("sent");
     assert_eq!(response.status(), 200);
-    let id = response
+    response
         .headers()
         .get("paxwatch-message-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
         .map(MessageId::new)
-        .expect("message id");
+        .expect("message id")
+}
+
+/// Posts as the carrier and waits until the pipeline has processed the message; its id.
+async fn deliver(server: &Server, store: &Store, token: &str, body: Vec<u8>) -> MessageId {
+    let id = post_message(server, token, body).await;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let record = store.processing_state(id).await.expect("state");
@@ -742,23 +747,8 @@ fn pnr_on_route(reference: &str, flight: (&str, &str), from: &str, to: &str) -> 
 
 /// Posts as the carrier and waits until the pipeline has erased the message; its id.
 async fn deliver_refused(server: &Server, store: &Store, token: &str, body: Vec<u8>) -> MessageId {
-    let response = server
-        .client()
-        .post(server.url("/api/v1/messages"))
-        .bearer_auth(token)
-        .body(body)
-        .send()
-        .await
-        .expect("sent");
     // Acknowledged: the message was durably received; admission comes after.
-    assert_eq!(response.status(), 200);
-    let id = response
-        .headers()
-        .get("paxwatch-message-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .map(MessageId::new)
-        .expect("message id");
+    let id = post_message(server, token, body).await;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let gone = store.raw_message(id).await.expect("read").is_none();
