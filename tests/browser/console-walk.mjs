@@ -235,6 +235,28 @@ try {
   const adminUsers = await page.goto(`${base}/console/admin/users`);
   check(adminUsers.status() === 200 && (await page.locator("#users tbody tr").count()) > 0, "an admin lists the people");
   await page.screenshot({ path: join(shots, "admin-users.png"), fullPage: true });
+  // The admin uploads a new watchlist through the page's file form (issue 5 item 6).
+  await page.goto(`${base}/console/admin/watchlists`);
+  await page.selectOption("#upload-watchlist select[name=format]", "csv");
+  await page.fill("#upload-watchlist input[name=list]", "BROWSER-LIST");
+  await page.setInputFiles("#upload-watchlist input[name=file]", {
+    name: "browser-list.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(
+      "id,list,names,birth_dates,nationalities,gender,documents\n"
+        + "B-1,BROWSER-LIST,ODALRIC PENNYWHISTLE,1961-06-06,NZL,M,\n"
+        + "B-2,BROWSER-LIST,,1970-01-01,FRA,F,\n",
+    ),
+  });
+  await Promise.all([page.waitForLoadState("load"), page.click("#upload-watchlist button[type=submit]")]);
+  const outcome = (await page.textContent("#import-outcome")) ?? "";
+  check(outcome.includes("the first of BROWSER-LIST: all 1 entries are new"), "an admin uploads a watchlist version");
+  check(((await page.textContent("#import-counts")) ?? "").includes("1 rejected rows"),
+    "the upload reports the rejected row");
+  await page.screenshot({ path: join(shots, "admin-watchlist-import.png"), fullPage: true });
+  await page.goto(`${base}/console/admin/watchlists`);
+  check((await page.locator("#versions tbody tr", { hasText: "BROWSER-LIST" }).count()) === 1,
+    "the uploaded version is listed");
   await signOut(page);
   await signIn(page, base, carrierUser, users[carrierUser]);
   const quality = await page.goto(`${base}/console/quality`);
