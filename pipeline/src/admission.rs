@@ -10,11 +10,8 @@ use privacy::{AdmissionPolicy, Feed, FlightFacts, Refusal};
 use store::{MessageId, MessageKind};
 use time::OffsetDateTime;
 
-use crate::airport;
+use crate::airport::{self, LOCAL_TIME_SLACK};
 use crate::mapping::MappedMessage;
-
-/// A local time read as UTC is at most this far after the real departure (UTC-12 is the furthest zone).
-const LOCAL_TIME_SLACK: time::Duration = time::Duration::hours(14);
 
 /// Where refusals are recorded before the message is erased. Errors are reported, never fatal: data are
 /// not kept longer for want of a log line.

@@ -42,6 +42,10 @@ static AIRPORTS: LazyLock<HashMap<[u8; 3], Airport>> = LazyLock::new(|| {
         .collect()
 });
 
+/// A flight from an airport missing from the time-zone table (or sent without a time) is stored with its
+/// local time read as UTC, up to 14 h off its real departure (UTC-12 and UTC+14 are the furthest zones).
+pub(crate) const LOCAL_TIME_SLACK: time::Duration = time::Duration::hours(14);
+
 /// The airport of an IATA code (any case, surrounding blanks ignored), if the table knows it.
 pub fn by_iata(code: &str) -> Option<Airport> {
     let code: [u8; 3] = code.trim().as_bytes().try_into().ok()?;

@@ -13,6 +13,7 @@ use store::{
 use time::OffsetDateTime;
 
 use crate::admission::{self, RefusalLog};
+use crate::airport::LOCAL_TIME_SLACK;
 use crate::error::PipelineError;
 use crate::identity::{document_part, name_part};
 use crate::lists::{self, Lists};
@@ -25,9 +26,6 @@ use crate::stats::{Counter, PipelineStats, StatsSnapshot};
 const STATE_PAGE: u32 = 500;
 /// Travellers read per page when re-screening.
 const RESCREEN_PAGE: u32 = 1_000;
-/// A flight from an airport missing from the time-zone table (or sent without a time) is stored with its
-/// local time read as UTC, up to 14 h off its real departure.
-const LOCAL_TIME_SLACK: time::Duration = time::Duration::hours(14);
 /// Flights that departed up to this long ago may still be in the air (the longest scheduled flights).
 const LONGEST_FLIGHT: time::Duration = time::Duration::hours(20);
 
