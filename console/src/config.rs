@@ -52,6 +52,11 @@ pub struct Config {
     /// `selected` routes with a legal basis, validity and review date, or `all` with a threat assessment).
     /// Messages on other intra-EU flights are refused and erased.
     pub flight_scope: privacy::FlightScope,
+    /// The lists travellers are screened against (`[comparison_sources.LIST]` with `kind` and `legal_basis`,
+    /// optional `review_due`): only a list registered as `sought_or_under_alert` is used for automated
+    /// matching (LDH-8); others are stored and never screened against. None by default: nothing is screened
+    /// until the lists are registered.
+    pub comparison_sources: privacy::ComparisonSources,
     /// API data received this many hours after departure are refused and erased (Regulation 2025/12
     /// Art. 16: 96); 0 turns the check off.
     pub api_refused_after_departure_hours: u32,
@@ -101,6 +106,7 @@ impl Default for Config {
             clock_offset_days: 0,
             retention: privacy::RetentionPolicy::default(),
             flight_scope: privacy::FlightScope::default(),
+            comparison_sources: privacy::ComparisonSources::default(),
             api_refused_after_departure_hours: privacy::admission::API_LATE_AFTER_DEPARTURE_HOURS,
             session_idle_seconds: 30 * 60,
             session_absolute_seconds: 12 * 60 * 60,
@@ -275,6 +281,9 @@ impl Config {
         self.admission()
             .validate()
             .map_err(|err| ConfigError::Invalid(err.to_string()))?;
+        self.comparison_sources
+            .validate()
+            .map_err(|err| ConfigError::Invalid(err.to_string()))?;
         if self.body_limit == 0 {
             return Err(ConfigError::Invalid("body_limit must be positive".into()));
         }
@@ -350,6 +359,26 @@ mod tests {
         assert_eq!(
             config.retention.api_border_control.anchor,
             privacy::Anchor::Arrival
+        );
+    }
+
+    #[test]
+    fn comparison_sources_are_read_and_checked_at_load() {
+        assert!(Config::default().comparison_sources.is_empty());
+        let config = Config::from_toml(
+            "[comparison_sources.OFAC]\nkind = \"sought_or_under_alert\"\n\
+             legal_basis = \"national sanctions act\"\nreview_due = \"2027-01-31\"\n",
+        )
+        .expect("valid");
+        assert!(config.comparison_sources.permits_screening("OFAC").is_ok());
+        config.validate().expect("valid");
+        let no_basis = Config::from_toml(
+            "[comparison_sources.OFAC]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"\"\n",
+        )
+        .and_then(|config| config.validate().map(|()| config));
+        assert!(
+            no_basis.is_err(),
+            "a source without a legal basis is refused"
         );
     }
 

@@ -91,6 +91,29 @@ pub struct FlightView {
     pub arrival_local: Option<String>,
     pub departure_utc: Option<String>,
     pub arrival_utc: Option<String>,
+    /// What the airline last reported of the flight as a whole (`closed`, `cancelled`); `null` while open
+    /// (or where this view does not read it).
+    pub status: Option<&'static str>,
+    /// The PAXLST list function of that report as sent (`CLOB`, `CL`, `CLNB`, `XF`).
+    pub status_code: Option<String>,
+}
+
+impl FlightView {
+    /// Adds each flight's reported status (one query for the lot).
+    async fn with_statuses(
+        state: &AppState,
+        mut flights: Vec<FlightView>,
+    ) -> Result<Vec<FlightView>, StoreError> {
+        let ids: Vec<FlightId> = flights.iter().map(|f| FlightId::new(f.id)).collect();
+        let mut statuses = state.store.flight_statuses(&ids).await?;
+        for flight in &mut flights {
+            if let Some(report) = statuses.remove(&FlightId::new(flight.id)) {
+                flight.status = Some(report.status.as_str());
+                flight.status_code = Some(report.code);
+            }
+        }
+        Ok(flights)
+    }
 }
 
 impl From<Flight> for FlightView {
@@ -106,6 +129,8 @@ impl From<Flight> for FlightView {
             arrival_local: flight.arrival_local,
             departure_utc: flight.departure_utc.map(rfc3339),
             arrival_utc: flight.arrival_utc.map(rfc3339),
+            status: None,
+            status_code: None,
         }
     }
 }
@@ -489,7 +514,10 @@ pub(crate) async fn load_flights(
         .list_flights(&query)
         .await
         .map_err(|error| LoadError::of_store(&error))?;
-    Ok(flights.into_iter().map(FlightView::from).collect())
+    let flights = flights.into_iter().map(FlightView::from).collect();
+    FlightView::with_statuses(state, flights)
+        .await
+        .map_err(|error| LoadError::of_store(&error))
 }
 
 pub async fn list_flights(
@@ -543,8 +571,11 @@ async fn find_manifest(
     let versions = state.store.flight_manifest(id).await?;
     let travellers: Vec<TravellerId> = versions.iter().map(|v| v.traveller_id).collect();
     let linked: HashSet<TravellerId> = state.store.linked_travellers(&travellers).await?;
+    let flight = FlightView::with_statuses(state, vec![flight.into()])
+        .await?
+        .remove(0);
     Ok(Some(ManifestView {
-        flight: flight.into(),
+        flight,
         travellers: versions
             .into_iter()
             .filter_map(|version| {

@@ -110,6 +110,19 @@ pub struct DeclaredCount {
     pub value: u64,
 }
 
+impl DeclaredCount {
+    /// How many of `travellers` this count counts: crew for `41`, everyone else for `42`, everyone for
+    /// any other qualifier.
+    pub fn present(&self, travellers: &[Traveller]) -> u64 {
+        let counted = match self.qualifier.as_str() {
+            "41" => travellers.iter().filter(|t| t.role.is_crew()).count(),
+            "42" => travellers.iter().filter(|t| !t.role.is_crew()).count(),
+            _ => travellers.len(),
+        };
+        counted as u64
+    }
+}
+
 /// SG1: who reports (NAD+MS with COM).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportingParty {

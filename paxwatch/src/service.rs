@@ -49,6 +49,8 @@ pub struct ServiceOptions {
     pub retention: privacy::RetentionPolicy,
     /// What the pipeline admits (intra-EU flight scope, late API); refusals go to `audit`.
     pub admission: privacy::AdmissionPolicy,
+    /// The lists screening may use (LDH-8).
+    pub comparison_sources: privacy::ComparisonSources,
     /// The purge runs at start and then this often; `None`: not scheduled.
     pub retention_interval: Option<Duration>,
     /// Where the purge records what it erased (the server's audit chain and key).
@@ -75,10 +77,22 @@ impl Service {
         {
             tracing::warn!(%due, "the intra-EU flight scope was due for review");
         }
+        if options.comparison_sources.is_empty() {
+            tracing::warn!(
+                "no comparison source is registered ([comparison_sources.LIST]): no traveller is screened"
+            );
+        }
+        for (source, due) in options
+            .comparison_sources
+            .reviews_overdue(options.clock.now())
+        {
+            tracing::warn!(source, %due, "a comparison source was due for review");
+        }
         let refusals = crate::purge_audit::AuditedRefusals::new(Arc::clone(&options.audit));
         let pipeline = Arc::new(
             Pipeline::new(store.clone(), options.policy.clone())
                 .with_admission(options.admission.clone())
+                .with_comparison_sources(options.comparison_sources.clone())
                 .with_refusal_log(Arc::new(refusals))
                 .with_clock(Arc::clone(&options.clock)),
         );

@@ -15,4 +15,11 @@ pub enum PipelineError {
 
     #[error("a background task failed: {0}")]
     Task(String),
+
+    /// The list may not be screened against (privacy.md LDH-8): its version is stored, never published.
+    #[error("list version {version} may not be screened against: {refusal}")]
+    NotAComparisonSource {
+        version: store::WatchlistVersionId,
+        refusal: privacy::SourceRefusal,
+    },
 }

@@ -15,6 +15,8 @@
 //!   personal data; one bad traveller never costs the others of its message.
 //! - Admission comes before storage: a message refused by `privacy::AdmissionPolicy` (intra-EU flight out
 //!   of scope, API received too late) is never mapped, and one with nothing admitted is erased.
+//! - Screening uses only lists registered as comparison sources sought or under alert
+//!   (`privacy::ComparisonSources`, LDH-8); another list's versions are stored and never published.
 //! - Logs carry ids and counts only.
 //! - Alerts are one per (traveller, list, entry): updated, never duplicated; a dismissed pair stays
 //!   dismissed while the screened data (its fingerprint) is unchanged.

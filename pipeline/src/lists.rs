@@ -1,9 +1,11 @@
 //! The watchlists screening reads: one [`matcher::WatchlistIndex`] per list, built off to the side from the
-//! store's latest version and published whole into a [`watchlists::ListRegistry`].
+//! store's latest version and published whole into a [`watchlists::ListRegistry`] — only for lists the
+//! registry of comparison sources ([`privacy::ComparisonSources`]) allows automated matching against.
 
 use std::sync::Arc;
 
 use matcher::WatchlistIndex;
+use privacy::{ComparisonSources, SourceRefusal};
 use store::{Store, WatchlistVersion, WatchlistVersionId};
 use watchlists::{ListRegistry, ListVersion, SourceFormat};
 
@@ -66,17 +68,41 @@ pub async fn publish_version(
     Ok(())
 }
 
-/// Publishes the latest stored version of every list that is not already the one screening uses;
-/// returns how many were (re)built.
-pub async fn load_latest(store: &Store, lists: &Arc<Lists>) -> Result<usize, PipelineError> {
-    let mut published = 0;
+/// What [`load_latest`] did.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    /// List versions (re)built and published.
+    pub published: usize,
+    /// Latest versions of lists screening may not use, with why (stored, never screened against).
+    pub refused: Vec<(WatchlistVersion, SourceRefusal)>,
+}
+
+/// Publishes the latest stored version of every list `sources` allows that is not already the one
+/// screening uses; a list it does not allow is taken out of screening if it was in.
+pub async fn load_latest(
+    store: &Store,
+    lists: &Arc<Lists>,
+    sources: &ComparisonSources,
+) -> Result<LoadReport, PipelineError> {
+    let mut report = LoadReport::default();
     for version in store.latest_watchlist_versions().await? {
+        if let Err(refusal) = sources.permits_screening(&version.list_name) {
+            if lists.withdraw(&version.list_name).is_some() {
+                tracing::warn!(
+                    list_version = version.id.get(),
+                    %refusal,
+                    "list withdrawn from screening"
+                );
+            }
+            report.refused.push((version, refusal));
+            continue;
+        }
         let current = lists.get(&version.list_name);
         if current.is_some_and(|loaded| loaded.index.version_id == version.id) {
             continue;
         }
         publish_version(store, lists, &version).await?;
-        published += 1;
+        report.published += 1;
     }
-    Ok(published)
+    Ok(report)
 }

@@ -31,6 +31,53 @@ pub struct MappedMessage {
     /// Entries of a close-out or cancel naming nobody (no name, birth date or document number): a close-out
     /// lists those on board as `NAD+ZZZ` with only a booking reference. Counted, never stored as people.
     pub unidentified: usize,
+    /// What the message declared it carries (PAXLST `CNT`, PNRGOV `EQN`), when it declared it.
+    pub declared_count: Option<DeclaredCountRecord>,
+}
+
+/// A declared count against what the message holds (every entry, named or not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredCountRecord {
+    /// `42` passengers or `41` crew (CNT 6069 as sent), `EQN` PNRs.
+    pub qualifier: String,
+    pub declared: u64,
+    pub carried: u64,
+    /// A part of a split list: its CNT is the whole list's, so the store adds the parts up.
+    pub part: Option<store::ListPart>,
+}
+
+impl DeclaredCountRecord {
+    fn of_list(list: &PassengerList) -> Option<DeclaredCountRecord> {
+        let declared = list.declared_count.as_ref()?;
+        let split = list.part.number != 1 || !list.part.last;
+        Some(DeclaredCountRecord {
+            qualifier: declared.qualifier.trim().to_string(),
+            declared: declared.value,
+            carried: declared.present(&list.travellers),
+            // The parts of one list share UNH 0068 (else 0062), the document code and the version.
+            part: split.then(|| store::ListPart {
+                series: format!(
+                    "{}/{}/{}",
+                    list.common_access_reference
+                        .as_deref()
+                        .unwrap_or(&list.reference),
+                    list.document_code.as_deref().unwrap_or(""),
+                    list.version
+                ),
+                number: list.part.number,
+                last: list.part.last,
+            }),
+        })
+    }
+
+    fn of_push(push: &PnrPush) -> Option<DeclaredCountRecord> {
+        Some(DeclaredCountRecord {
+            qualifier: "EQN".to_string(),
+            declared: u64::from(push.declared_pnr_count?),
+            carried: push.pnrs.len() as u64,
+            part: None,
+        })
+    }
 }
 
 /// A flight status as a message reported it.
@@ -58,15 +105,17 @@ pub fn map_reading(reading: &Reading) -> Vec<MappedMessage> {
     let mut used: HashSet<(String, String)> = HashSet::new();
     let mut messages = Vec::new();
     for content in reading.contents.iter().flatten() {
-        let (kind, flight, flight_status, records) = match content {
+        let (kind, flight, flight_status, declared_count, records) = match content {
             MessageContent::Paxlst(list) => {
                 let (flight, records) = map_passenger_list(list);
                 let status = ReportedStatus::of(&list.function);
-                (MessageKind::Paxlst, flight, status, records)
+                let declared = DeclaredCountRecord::of_list(list);
+                (MessageKind::Paxlst, flight, status, declared, records)
             }
             MessageContent::Pnrgov(push) => {
                 let (flight, records) = map_pnr_push(push);
-                (MessageKind::Pnrgov, flight, None, records)
+                let declared = DeclaredCountRecord::of_push(push);
+                (MessageKind::Pnrgov, flight, None, declared, records)
             }
             MessageContent::Cusres(_) | MessageContent::Contrl(_) | MessageContent::Unsupported => {
                 continue
@@ -99,6 +148,7 @@ pub fn map_reading(reading: &Reading) -> Vec<MappedMessage> {
             flight_status,
             travellers,
             unidentified: nobody.len(),
+            declared_count,
         });
     }
     messages

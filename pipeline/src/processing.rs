@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use ingest::reading::{self, ReadError};
 use matcher::MatchPolicy;
-use privacy::{AdmissionPolicy, Clock, Refusal, SystemClock};
+use privacy::{AdmissionPolicy, Clock, ComparisonSources, Refusal, SystemClock};
 use store::{
-    AlertOutcome, ErrorClass, FlightStatusReport, MessageId, NewTravellerVersion, Quarantine,
-    StateKind, Store, StoreError, TravellerVersion, VersionOutcome, WatchlistVersionId,
+    AlertOutcome, ErrorClass, FlightStatusReport, ListCountReport, MessageId, NewTravellerVersion,
+    Quarantine, StateKind, Store, StoreError, TravellerVersion, VersionOutcome, WatchlistVersionId,
 };
 use time::OffsetDateTime;
 
@@ -108,6 +108,11 @@ pub struct Pipeline {
     /// The service's clock: processing times, alert times and the re-screening window run on it, so a
     /// server moved in time (`clock_offset_days`) re-screens the flights that are upcoming for it.
     clock: Arc<dyn Clock>,
+    /// The lists screening may use (LDH-8); empty until [`Pipeline::with_comparison_sources`]: nothing is
+    /// screened against an unregistered list.
+    sources: Arc<ComparisonSources>,
+    /// List versions already reported as refused (the list watcher asks every few seconds).
+    refusals_reported: std::sync::Mutex<HashSet<WatchlistVersionId>>,
 }
 
 /// Why a message cannot be stored: quarantined with this class and reason (never message content).
@@ -117,7 +122,8 @@ struct Unreadable {
 }
 
 impl Pipeline {
-    /// A pipeline screening with `policy` against no list yet: call [`Pipeline::load_lists`]. Admission is
+    /// A pipeline screening with `policy` against no list yet: register the lists it may screen against
+    /// ([`Pipeline::with_comparison_sources`]), then call [`Pipeline::load_lists`]. Admission is
     /// `AdmissionPolicy::default()` (intra-EU flights refused, API refused 96 h after departure) until
     /// [`Pipeline::with_admission`] sets the configured one.
     pub fn new(store: Store, policy: MatchPolicy) -> Pipeline {
@@ -129,7 +135,15 @@ impl Pipeline {
             refusal_log: None,
             stats: Arc::new(PipelineStats::default()),
             clock: Arc::new(SystemClock),
+            sources: Arc::new(ComparisonSources::default()),
+            refusals_reported: std::sync::Mutex::new(HashSet::new()),
         }
+    }
+
+    /// Screens against the lists `sources` registers as sought or under alert, and no other.
+    pub fn with_comparison_sources(mut self, sources: ComparisonSources) -> Pipeline {
+        self.sources = Arc::new(sources);
+        self
     }
 
     /// Runs on `clock` instead of the system clock.
@@ -168,18 +182,40 @@ impl Pipeline {
         Arc::clone(&self.stats)
     }
 
-    /// Publishes the latest stored version of every list (those not published yet); returns how many.
+    /// Publishes the latest stored version of every registered list (those not published yet); returns
+    /// how many. A version of a list that may not be screened against is reported once and left out.
     pub async fn load_lists(&self) -> Result<usize, PipelineError> {
-        lists::load_latest(&self.store, &self.lists).await
+        let report = lists::load_latest(&self.store, &self.lists, &self.sources).await?;
+        let mut reported = self
+            .refusals_reported
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (version, refusal) in &report.refused {
+            if reported.insert(version.id) {
+                tracing::warn!(
+                    list_version = version.id.get(),
+                    %refusal,
+                    "watchlist version stored but not screened against"
+                );
+            }
+        }
+        Ok(report.published)
     }
 
-    /// Publishes one stored list version (after an import) for screening.
+    /// Publishes one stored list version (after an import) for screening, if its list is a registered
+    /// comparison source sought or under alert.
     pub async fn publish_list_version(&self, id: WatchlistVersionId) -> Result<(), PipelineError> {
         let version = self
             .store
             .watchlist_version(id)
             .await?
             .ok_or(StoreError::WatchlistVersionNotFound(id))?;
+        if let Err(refusal) = self.sources.permits_screening(&version.list_name) {
+            return Err(PipelineError::NotAComparisonSource {
+                version: id,
+                refusal,
+            });
+        }
         lists::publish_version(&self.store, &self.lists, &version).await
     }
 
@@ -233,7 +269,7 @@ impl Pipeline {
             counts.refused = refusals.len();
         }
         let mut subjects = Vec::new();
-        for message in &messages {
+        for (position, message) in (0u32..).zip(&messages) {
             let Some(flight) = message.flight.as_ref().and_then(|f| f.to_new_flight()) else {
                 continue; // read_and_map quarantined messages with travellers but no flight
             };
@@ -249,6 +285,26 @@ impl Pipeline {
                         reported_at: raw.received_at,
                     })
                     .await?;
+            }
+            if let Some(count) = &message.declared_count {
+                let report = ListCountReport {
+                    flight_id,
+                    message_id: id,
+                    position,
+                    qualifier: count.qualifier.clone(),
+                    declared: count.declared,
+                    carried: count.carried,
+                    part: count.part.clone(),
+                    reported_at: raw.received_at,
+                };
+                match self.store.record_list_count(&report).await {
+                    // A count the store cannot hold (an empty or oversized qualifier or list reference) is a
+                    // data-quality note lost, not a reason to hold back the travellers.
+                    Err(StoreError::InvalidInput { field, .. }) => {
+                        tracing::warn!(message_id = id.get(), field, "declared count not kept");
+                    }
+                    other => other?,
+                }
             }
             let keys = self.relink_corrections(flight_id, message).await?;
             let mut news = Vec::with_capacity(message.travellers.len());

@@ -15,7 +15,7 @@ use model::pnr::PnrPush;
 use model::watchlist::{Entry, ListedDocument};
 use pipeline::record::partial_date;
 use pipeline::{Pipeline, ProcessOutcome, TravellerRecord};
-use privacy::{AdmissionPolicy, FixedClock, Refusal};
+use privacy::{AdmissionPolicy, ComparisonSources, FixedClock, Refusal};
 use sqlx::Connection;
 use store::{
     AlertQuery, AlertStatus, ContentHash, DecisionOutcome, ErrorClass, MessageId, NewDecision,
@@ -80,9 +80,12 @@ impl TestDb {
             .await
     }
 
+    /// Screens against the list `TEST` (registered as persons sought), as [`import_list`] stores it.
     async fn pipeline_admitting(&self, admission: AdmissionPolicy) -> Pipeline {
         let store = Store::open(&self.url).await.expect("open store");
-        Pipeline::new(store, MatchPolicy::default()).with_admission(admission)
+        Pipeline::new(store, MatchPolicy::default())
+            .with_admission(admission)
+            .with_comparison_sources(ComparisonSources::sought(["TEST"], "test: persons sought"))
     }
 
     async fn drop_schema(&self) {
@@ -184,6 +187,8 @@ on_both_backends!(
     the_worker_processes_ids_from_its_channel,
     a_message_on_an_intra_eu_flight_out_of_scope_is_erased_and_logged,
     api_received_more_than_96_hours_after_departure_is_erased_and_pnr_is_kept,
+    what_each_list_declared_it_carries_is_kept_per_flight,
+    a_list_not_registered_as_sought_is_stored_but_never_screened_against,
 );
 
 fn header(
@@ -1045,4 +1050,160 @@ async fn api_received_more_than_96_hours_after_departure_is_erased_and_pnr_is_ke
     let list = generator.passenger_list(&recent, 2, false);
     let id = receive(&pipeline, &paxlst(&list, "3")).await;
     assert_eq!(parsed(pipeline.process(id).await.unwrap()).travellers, 2);
+}
+
+/// The carrier portal compares what each list declared (PAXLST CNT, PNRGOV EQN) with what it carried: a
+/// list one passenger short differs, a list split into parts is added up, a PNR push is checked by its EQN.
+async fn what_each_list_declared_it_carries_is_kept_per_flight(db: &TestDb) {
+    let pipeline = db.pipeline().await;
+    let (mut generator, flight, mut list) = scenario(23, 4);
+    list.declared_count = Some(model::api::DeclaredCount {
+        qualifier: "42".into(),
+        value: 5,
+    });
+    let short = receive(&pipeline, &paxlst(&list, "1")).await;
+    parsed(pipeline.process(short).await.unwrap());
+
+    list.declared_count = Some(model::api::DeclaredCount {
+        qualifier: "42".into(),
+        value: 4,
+    });
+    list.common_access_reference = Some("XA123LIST".into());
+    let split = write_paxlst(
+        &list,
+        &PaxlstEnvelope {
+            interchange: header("XA", "2", ("UNOA", "4"), "APIS"),
+            association: Some("IATA".into()),
+            travellers_per_part: Some(3),
+        },
+        EncodingOptions::for_syntax_version("4"),
+    )
+    .expect("write PAXLST");
+    let split = receive(&pipeline, &split).await;
+    parsed(pipeline.process(split).await.unwrap());
+
+    let mut push = generator.pnr_push(&flight, 3);
+    push.declared_pnr_count = Some(3);
+    let pushed = receive(&pipeline, &pnrgov(&push, "3")).await;
+    parsed(pipeline.process(pushed).await.unwrap());
+
+    let flights = pipeline
+        .store()
+        .list_flights(&store::FlightQuery {
+            carrier: None,
+            departure_from: None,
+            departure_until: None,
+            after: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(flights.len(), 1);
+    let flight_id = flights[0].id;
+    let checks = pipeline
+        .store()
+        .list_count_checks(&[flight_id])
+        .await
+        .unwrap()
+        .remove(&flight_id)
+        .unwrap();
+    let seen: Vec<(&str, u64, u64, store::CountOutcome, Vec<MessageId>)> = checks
+        .iter()
+        .map(|c| {
+            (
+                c.qualifier.as_str(),
+                c.declared,
+                c.carried,
+                c.outcome(),
+                c.message_ids.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("42", 5, 4, store::CountOutcome::Differs, vec![short]),
+            ("42", 4, 4, store::CountOutcome::Matches, vec![split]),
+            ("EQN", 3, 3, store::CountOutcome::Matches, vec![pushed]),
+        ]
+    );
+    assert_eq!(
+        checks[1].parts,
+        Some(store::PartsReceived {
+            received: vec![1, 2],
+            expected: Some(2)
+        })
+    );
+}
+
+/// LDH-8 / PNR-3: automated matching only against registered databases on persons sought or under alert.
+/// A list registered as intelligence material, or not registered at all, is stored but never published:
+/// a traveller it names raises no alert; the registered list still screens.
+async fn a_list_not_registered_as_sought_is_stored_but_never_screened_against(db: &TestDb) {
+    let store = Store::open(&db.url).await.expect("open store");
+    let mut registry = std::collections::BTreeMap::new();
+    registry.insert(
+        "ANALYSIS".to_string(),
+        privacy::ComparisonSource {
+            kind: privacy::SourceKind::IntelligenceAnalysis,
+            legal_basis: "test: analysis material".into(),
+            review_due: None,
+        },
+    );
+    registry.insert(
+        "TEST".to_string(),
+        privacy::ComparisonSource {
+            kind: privacy::SourceKind::SoughtOrUnderAlert,
+            legal_basis: "test: persons sought".into(),
+            review_due: None,
+        },
+    );
+    let pipeline = Pipeline::new(store, MatchPolicy::default())
+        .with_admission(AdmissionPolicy::unrestricted())
+        .with_comparison_sources(ComparisonSources::new(registry));
+    let (_, _, list) = scenario(24, 3);
+    let mut stored = Vec::new();
+    for (name, traveller) in [("ANALYSIS", 0), ("UNREGISTERED", 1)] {
+        let mut entries = filler_entries();
+        entries.push(entry_for(&list.travellers[traveller], &format!("{name}-1")));
+        let version = pipeline
+            .store()
+            .import_watchlist_version(
+                &NewWatchlistVersion {
+                    list_name: name.into(),
+                    source_format: "csv".into(),
+                    version_label: "v1".into(),
+                    source_sha256: ContentHash::of(name.as_bytes()),
+                    imported_at: OffsetDateTime::now_utc(),
+                },
+                &entries,
+            )
+            .await
+            .expect("import list");
+        stored.push(version.id);
+    }
+    let mut entries = filler_entries();
+    entries.push(entry_for(&list.travellers[2], "test-2"));
+    import_list(&pipeline, "v1", entries).await;
+
+    assert_eq!(
+        pipeline.load_lists().await.unwrap(),
+        0,
+        "the registered list is already published; the others may not be"
+    );
+    for id in stored {
+        assert!(matches!(
+            pipeline.publish_list_version(id).await,
+            Err(pipeline::PipelineError::NotAComparisonSource { .. })
+        ));
+    }
+    assert!(pipeline.lists().get("ANALYSIS").is_none());
+    assert!(pipeline.lists().get("UNREGISTERED").is_none());
+
+    let id = receive(&pipeline, &paxlst(&list, "1")).await;
+    let counts = parsed(pipeline.process(id).await.unwrap());
+    assert_eq!(counts.alerts.raised, 1, "{counts:?}");
+    let alerts = all_alerts(&pipeline).await;
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].entry_id, "test-2");
 }

@@ -180,7 +180,7 @@ impl Route {
     }
 }
 
-fn parse_date(field: &str, text: &str) -> Result<Date, ScopeError> {
+pub(crate) fn parse_date(field: &str, text: &str) -> Result<Date, ScopeError> {
     let invalid = || ScopeError(format!("{field} must be a date YYYY-MM-DD, not {text:?}"));
     let mut parts = text.trim().splitn(3, '-');
     let mut number = || -> Result<i32, ScopeError> {

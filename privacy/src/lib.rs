@@ -1,6 +1,6 @@
 //! Data protection by construction (DESIGN.md, `../shared/reference/privacy.md`): the retention
 //! policy and its clock, the sensitive-data filter applied before anything is stored, admission (flight
-//! scope, late API), and the hash-chained audit log. Pure logic, no I/O: the store and the service apply it.
+//! scope, late API), the registry of comparison sources screening may use, and the hash-chained audit log. Pure logic, no I/O: the store and the service apply it.
 
 pub mod admission;
 pub mod audit;
@@ -10,6 +10,7 @@ pub mod purpose;
 pub mod raw_redaction;
 pub mod retention;
 pub mod sensitive;
+pub mod sources;
 
 pub use admission::{
     AdmissionPolicy, Feed, FlightFacts, FlightScope, IntraEuMode, IntraEuScope, Refusal, ScopeError,
@@ -25,3 +26,6 @@ pub use retention::{
     Anchor, Deadlines, Period, RecordClock, Regime, RegimePolicy, RetentionAction, RetentionPolicy,
 };
 pub use sensitive::{filter_pnr, filter_push, Redactions};
+pub use sources::{
+    ComparisonSource, ComparisonSources, SourceConfigError, SourceKind, SourceRefusal,
+};

@@ -179,14 +179,21 @@ impl NewUser {
     pub(crate) fn validate(&self) -> Result<(), StoreError> {
         validate_text("user name", &self.name, MAX_ACCOUNT_NAME_LEN)?;
         if let Some(hash) = &self.password_hash {
-            if !hash.starts_with("$argon2id$") {
-                return Err(StoreError::InvalidInput {
-                    field: "password hash",
-                    problem: "is not an argon2id PHC string".into(),
-                });
-            }
+            validate_password_hash(hash)?;
         }
         Ok(())
+    }
+}
+
+/// Only argon2id hashes are stored (never a clear password by mistake).
+pub(crate) fn validate_password_hash(hash: &str) -> Result<(), StoreError> {
+    if hash.starts_with("$argon2id$") {
+        Ok(())
+    } else {
+        Err(StoreError::InvalidInput {
+            field: "password hash",
+            problem: "is not an argon2id PHC string".into(),
+        })
     }
 }
 
@@ -395,6 +402,47 @@ pub(crate) mod sqlite {
             .execute(pool)
             .await
             .map_err(unique_or_database("this token", "replace user token"))?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Sets (or clears) a person's password hash and ends their browser sessions, in one transaction.
+    pub(crate) async fn replace_user_password(
+        pool: &SqlitePool,
+        id: UserId,
+        password_hash: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = pool
+            .begin()
+            .await
+            .map_err(StoreError::database("replace password"))?;
+        let result = sqlx::query("UPDATE app_user SET password_hash = ?1 WHERE id = ?2")
+            .bind(password_hash)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database("replace password"))?;
+        sqlx::query("DELETE FROM web_session WHERE user_id = ?1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database("end sessions"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::database("replace password"))?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub(crate) async fn replace_carrier_token(
+        pool: &SqlitePool,
+        id: CarrierId,
+        token_sha256: &ContentHash,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query("UPDATE carrier SET token_sha256 = ?1 WHERE id = ?2")
+            .bind(&token_sha256.as_bytes()[..])
+            .bind(id.0)
+            .execute(pool)
+            .await
+            .map_err(unique_or_database("this token", "replace carrier token"))?;
         Ok(result.rows_affected() == 1)
     }
 
@@ -615,6 +663,47 @@ pub(crate) mod postgres {
             .execute(pool)
             .await
             .map_err(unique_or_database("this token", "replace user token"))?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Sets (or clears) a person's password hash and ends their browser sessions, in one transaction.
+    pub(crate) async fn replace_user_password(
+        pool: &PgPool,
+        id: UserId,
+        password_hash: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = pool
+            .begin()
+            .await
+            .map_err(StoreError::database("replace password"))?;
+        let result = sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database("replace password"))?;
+        sqlx::query("DELETE FROM web_session WHERE user_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database("end sessions"))?;
+        tx.commit()
+            .await
+            .map_err(StoreError::database("replace password"))?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub(crate) async fn replace_carrier_token(
+        pool: &PgPool,
+        id: CarrierId,
+        token_sha256: &ContentHash,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query("UPDATE carrier SET token_sha256 = $1 WHERE id = $2")
+            .bind(&token_sha256.as_bytes()[..])
+            .bind(id.0)
+            .execute(pool)
+            .await
+            .map_err(unique_or_database("this token", "replace carrier token"))?;
         Ok(result.rows_affected() == 1)
     }
 

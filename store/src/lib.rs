@@ -36,6 +36,7 @@ mod durability;
 mod error;
 mod flight_status;
 pub mod history;
+mod list_count;
 mod oversight;
 mod postgres;
 mod processing;
@@ -63,6 +64,9 @@ pub use dashboard::{
 pub use durability::Durability;
 pub use error::StoreError;
 pub use flight_status::{FlightStatus, FlightStatusReport};
+pub use list_count::{
+    count_checks, CountCheck, CountOutcome, ListCountReport, ListPart, PartsReceived,
+};
 pub use oversight::{AgeCounts, AgeLimits, RetentionCounts, Statistics};
 pub use processing::{
     ErrorClass, ProcessingRecord, ProcessingState, Quarantine, StateKind, MAX_ERROR_CLASS_LEN,
@@ -470,6 +474,36 @@ impl Store {
             Ok(())
         } else {
             Err(StoreError::AccountNotFound { what: "user" })
+        }
+    }
+
+    /// Sets a person's password (an argon2id PHC string; `None`: token only, no browser sign-in) and ends
+    /// every browser session they have, so a session opened with the old password does not outlive it.
+    pub async fn replace_user_password(
+        &self,
+        id: UserId,
+        password_hash: Option<&str>,
+    ) -> Result<(), StoreError> {
+        if let Some(hash) = password_hash {
+            accounts::validate_password_hash(hash)?;
+        }
+        if accounts_on_backend!(self, replace_user_password(id, password_hash))? {
+            Ok(())
+        } else {
+            Err(StoreError::AccountNotFound { what: "user" })
+        }
+    }
+
+    /// Replaces an airline's bearer token (the old one stops working at once).
+    pub async fn replace_carrier_token(
+        &self,
+        id: CarrierId,
+        token_sha256: &ContentHash,
+    ) -> Result<(), StoreError> {
+        if accounts_on_backend!(self, replace_carrier_token(id, token_sha256))? {
+            Ok(())
+        } else {
+            Err(StoreError::AccountNotFound { what: "carrier" })
         }
     }
 

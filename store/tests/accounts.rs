@@ -2,7 +2,7 @@
 //! `PAXWATCH_TEST_POSTGRES_URL` is set (required under CI), with the shared TestDb helper (tests/common).
 #![allow(dead_code)]
 
-use store::{BackendKind, ContentHash, NewCarrier, NewUser, Role, StoreError};
+use store::{BackendKind, ContentHash, NewCarrier, NewUser, NewWebSession, Role, StoreError};
 use time::macros::datetime;
 use time::OffsetDateTime;
 
@@ -15,6 +15,8 @@ on_both_backends!(
     user_names_are_unique,
     disabling_a_user_is_kept_and_unknown_ids_are_refused,
     replacing_a_token_retires_the_old_one,
+    replacing_a_password_ends_the_persons_sessions_only,
+    replacing_a_carrier_token_retires_the_old_one,
     carrier_round_trip_by_token_and_certificate,
     carrier_codes_and_certificates_are_unique,
     a_carrier_token_is_not_a_user_token,
@@ -158,6 +160,106 @@ async fn replacing_a_token_retires_the_old_one(db: &TestDb) {
             .map(|u| u.id),
         Some(id)
     );
+}
+
+async fn replacing_a_password_ends_the_persons_sessions_only(db: &TestDb) {
+    let store = db.open().await;
+    let reset = store
+        .create_user(&user("reset", Role::Officer, "t1"))
+        .await
+        .unwrap();
+    let other = store
+        .create_user(&user("other", Role::Officer, "t2"))
+        .await
+        .unwrap();
+    for (n, id) in [(1u8, reset), (2, reset), (3, other)] {
+        store
+            .create_web_session(&NewWebSession {
+                id_sha256: ContentHash::of(&[n]),
+                user_id: id,
+                csrf_token: format!("csrf{n}"),
+                created_at: t0(),
+            })
+            .await
+            .unwrap();
+    }
+    let hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+    store
+        .replace_user_password(reset, Some(hash))
+        .await
+        .unwrap();
+    let found = store.user_by_name("reset").await.unwrap().unwrap();
+    assert_eq!(found.password_hash.as_deref(), Some(hash));
+    for n in [1u8, 2] {
+        assert!(
+            store
+                .web_session(&ContentHash::of(&[n]))
+                .await
+                .unwrap()
+                .is_none(),
+            "a session opened before the reset is over"
+        );
+    }
+    assert!(store
+        .web_session(&ContentHash::of(&[3]))
+        .await
+        .unwrap()
+        .is_some());
+
+    store.replace_user_password(reset, None).await.unwrap();
+    let found = store.user_by_name("reset").await.unwrap().unwrap();
+    assert_eq!(found.password_hash, None, "token only");
+    assert!(matches!(
+        store.replace_user_password(reset, Some("clear text")).await,
+        Err(StoreError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        store
+            .replace_user_password(store::UserId::new(9_999), Some(hash))
+            .await,
+        Err(StoreError::AccountNotFound { .. })
+    ));
+}
+
+async fn replacing_a_carrier_token_retires_the_old_one(db: &TestDb) {
+    let store = db.open().await;
+    let id = store
+        .create_carrier(&carrier("XA", "old", None))
+        .await
+        .unwrap();
+    store
+        .create_carrier(&carrier("XB", "taken", None))
+        .await
+        .unwrap();
+    store
+        .replace_carrier_token(id, &ContentHash::of(b"new"))
+        .await
+        .unwrap();
+    assert!(store
+        .carrier_by_token(&ContentHash::of(b"old"))
+        .await
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        store
+            .carrier_by_token(&ContentHash::of(b"new"))
+            .await
+            .unwrap()
+            .map(|c| c.id),
+        Some(id)
+    );
+    assert!(matches!(
+        store
+            .replace_carrier_token(id, &ContentHash::of(b"taken"))
+            .await,
+        Err(StoreError::AlreadyExists { .. })
+    ));
+    assert!(matches!(
+        store
+            .replace_carrier_token(store::CarrierId::new(9_999), &ContentHash::of(b"x"))
+            .await,
+        Err(StoreError::AccountNotFound { .. })
+    ));
 }
 
 async fn carrier_round_trip_by_token_and_certificate(db: &TestDb) {

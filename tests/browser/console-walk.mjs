@@ -253,6 +253,9 @@ try {
   check(outcome.includes("the first of BROWSER-LIST: all 1 entries are new"), "an admin uploads a watchlist version");
   check(((await page.textContent("#import-counts")) ?? "").includes("1 rejected rows"),
     "the upload reports the rejected row");
+  // The demo registers only its own list as a comparison source (LDH-8): this one is kept, not screened.
+  check(((await page.textContent("#screening")) ?? "").includes("Stored, not screened against"),
+    "an unregistered list is stored but not screened against");
   await page.screenshot({ path: join(shots, "admin-watchlist-import.png"), fullPage: true });
   await page.goto(`${base}/console/admin/watchlists`);
   check((await page.locator("#versions tbody tr", { hasText: "BROWSER-LIST" }).count()) === 1,

@@ -26,3 +26,9 @@ pub fn workspace_path(relative: &str) -> PathBuf {
         .join("..")
         .join(relative)
 }
+
+/// Registers the end-to-end tests' list `TESTLIST` as a comparison source on persons sought (a TOML table
+/// appended to a server configuration): without it the server screens against nothing (LDH-8).
+pub const TESTLIST_SOURCE: &str = "[comparison_sources.TESTLIST]\n\
+    kind = \"sought_or_under_alert\"\n\
+    legal_basis = \"test: synthetic persons sought\"\n";

@@ -43,7 +43,9 @@ impl Server {
             &config,
             format!(
                 "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://{}?mode=rwc\"\ndata_dir = \"{}\"\n\
-                 api_refused_after_departure_hours = 0\n",
+                 api_refused_after_departure_hours = 0\n\
+                 [comparison_sources.WEBLIST]\nkind = \"sought_or_under_alert\"\n\
+                 legal_basis = \"test: synthetic persons sought\"\n",
                 dir.path().join("paxwatch.db").display(),
                 dir.path().join("data").display()
             ),
@@ -405,12 +407,18 @@ async fn every_state_changing_page_route_refuses_a_missing_or_wrong_csrf_token()
         .filter(|(m, _, access)| m == "post" && *access != console::auth::Access::Public)
         .collect();
     assert!(posts.len() >= 2, "{posts:?}");
+    // One sign-in per role, not per route: sign-in is throttled per name.
+    let mut sessions: std::collections::HashMap<&str, Session> = std::collections::HashMap::new();
     for (_, path, access) in &posts {
         let role = ROLES
             .iter()
             .find(|(role, _)| allowed(*access, role) || *access == console::auth::Access::AnyUser)
             .expect("some role may use it");
-        let session = sign_in(&server, &client, role.1).await;
+        if !sessions.contains_key(role.1) {
+            let session = sign_in(&server, &client, role.1).await;
+            sessions.insert(role.1, session);
+        }
+        let session = &sessions[role.1];
         let attempts = [
             vec![("outcome", "dismiss"), ("reason", "forged")],
             vec![
@@ -468,6 +476,9 @@ async fn every_state_changing_page_route_refuses_a_missing_or_wrong_csrf_token()
             .await
             .expect("sent");
         assert_ne!(with_token.status(), StatusCode::FORBIDDEN, "{path}");
+        if path == "/logout" {
+            sessions.remove(role.1);
+        }
     }
     // The JSON API with the session cookie is cookie-authenticated too: no token, no change.
     let officer = sign_in(&server, &client, "web.officer").await;
@@ -1084,6 +1095,19 @@ async fn the_dashboard_shows_aggregates_only_and_carrier_staff_see_only_their_ow
     for token in [&dx, &xa] {
         post_sample(&server, &client, token).await;
     }
+    // DX sends its list again, declaring one passenger more than it holds (CNT+42:4 over three NADs).
+    let sample =
+        std::fs::read_to_string(workspace_path("samples/paxlst-demo.edi")).expect("sample");
+    let miscounted = sample.replace("CNT+42:3'", "CNT+42:4'");
+    assert_ne!(miscounted, sample);
+    let ack = client
+        .post(server.url("/api/v1/messages"))
+        .bearer_auth(&dx)
+        .body(miscounted)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(ack.status(), StatusCode::OK);
     let get = |path: &str, cookie: &str| {
         let request = client.get(server.url(path)).header("cookie", cookie);
         async move {
@@ -1093,12 +1117,12 @@ async fn the_dashboard_shows_aggregates_only_and_carrier_staff_see_only_their_ow
         }
     };
     let dx_staff = sign_in(&server, &client, "web.dx").await;
-    // Wait for the pipeline: the flight shows with its travellers once the message is processed.
+    // Wait for the pipeline: the flight shows with both lists' counts once both messages are processed.
     let deadline = Instant::now() + Duration::from_secs(30);
     let quality = loop {
         let (status, body) = get("/console/quality", &dx_staff.cookie).await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        if body.contains("DX123") {
+        if body.contains("DX123") && body.contains("CNT 42: 4 passengers declared, 3 sent") {
             break body;
         }
         assert!(
@@ -1111,6 +1135,12 @@ async fn the_dashboard_shows_aggregates_only_and_carrier_staff_see_only_their_ow
     assert!(quality.contains("id=\"chart-timeliness\""));
     // Sent a week after the scheduled departure (the sample's flight left on 2026-11-25).
     assert!(quality.contains("class=\"status late\""), "{quality}");
+    // The first list carried what it declared; the second did not, and the page counts it.
+    assert!(quality.contains("CNT 42: 3 passengers<"), "{quality}");
+    assert!(
+        quality.contains("lists not carrying their declared count: 1 "),
+        "{quality}"
+    );
     for personal in ["SAMPLE", "ALEXANDER", "800131"] {
         assert!(!quality.contains(personal), "quality page shows {personal}");
     }
@@ -1118,6 +1148,11 @@ async fn the_dashboard_shows_aggregates_only_and_carrier_staff_see_only_their_ow
     assert_eq!(status, StatusCode::OK, "{detail}");
     assert!(
         detail.contains("DX123") && detail.contains("PAXLST"),
+        "{detail}"
+    );
+    assert!(detail.contains("id=\"count-checks\""), "{detail}");
+    assert!(
+        detail.contains(">matches<") && detail.contains(">differs<"),
         "{detail}"
     );
 
@@ -1352,6 +1387,223 @@ async fn an_admin_manages_people_and_carriers_through_audited_csrf_protected_for
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 }
 
+/// Lost and leaked secrets: an admin sets a person's new password (their open browser session ends, the old
+/// password stops working, the new one signs in), gives them a new API token, and replaces a carrier's
+/// token (the old one is refused by the airline endpoint at once); the CLI does the same without the
+/// console, for an administrator locked out of it. Each console change is CSRF-checked and audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_replaces_a_lost_password_and_leaked_tokens() {
+    let (server, client) = server_with_data().await;
+    let xa_token_before = server.run(&["carrier", "new-token", "XA"], None);
+    assert!(xa_token_before.starts_with("pxw_"), "{xa_token_before}");
+    let admin = sign_in(&server, &client, "web.admin").await;
+    let officer = sign_in(&server, &client, "web.officer").await;
+    let post = |path: &str, form: Vec<(&str, String)>, cookie: &str| {
+        let request = client
+            .post(server.url(path))
+            .header("cookie", cookie)
+            .form(&form);
+        async move {
+            let response = request.send().await.expect("sent");
+            let status = response.status();
+            (status, response.text().await.expect("body"))
+        }
+    };
+    let page_of = |path: &str, cookie: &str| {
+        let request = client.get(server.url(path)).header("cookie", cookie);
+        async move { request.send().await.expect("sent") }
+    };
+    let id_in_row = |page: &str, name: &str| {
+        let at = page.find(&format!(">{name}<")).expect("row");
+        let row = &page[page[..at].rfind("<tr>").expect("row start")..at];
+        let start = row.find("\"num\">").expect("id cell") + 6;
+        row[start..].split('<').next().expect("id").to_owned()
+    };
+    let users = page_of("/console/admin/users", &admin.cookie)
+        .await
+        .text()
+        .await
+        .expect("page");
+    let officer_id = id_in_row(&users, "web.officer");
+    let password_path = format!("/console/admin/users/{officer_id}/password");
+    let new_password = "a much longer new passphrase";
+
+    // Refused: no CSRF token, a short password, another role.
+    let (status, _) = post(
+        &password_path,
+        vec![("password", new_password.into())],
+        &admin.cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = post(
+        &password_path,
+        vec![
+            ("password", "short".into()),
+            ("csrf_token", admin.csrf.clone()),
+        ],
+        &admin.cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = post(
+        &password_path,
+        vec![
+            ("password", new_password.into()),
+            ("csrf_token", officer.csrf.clone()),
+        ],
+        &officer.cookie,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "an officer cannot reset passwords"
+    );
+    assert_eq!(
+        page_of("/console/alerts", &officer.cookie).await.status(),
+        StatusCode::OK
+    );
+
+    let (status, body) = post(
+        &password_path,
+        vec![
+            ("password", new_password.into()),
+            ("csrf_token", admin.csrf.clone()),
+        ],
+        &admin.cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("id=\"password-set\""), "{body}");
+    assert_ne!(
+        page_of("/console/alerts", &officer.cookie).await.status(),
+        StatusCode::OK,
+        "the session opened with the old password has ended"
+    );
+    let login = |password: &'static str| {
+        let (server, client) = (&server, &client);
+        async move {
+            let (csrf, cookie) = login_form(server, client).await;
+            client
+                .post(server.url("/login"))
+                .header("cookie", &cookie)
+                .form(&[
+                    ("name", "web.officer"),
+                    ("password", password),
+                    ("csrf_token", &csrf),
+                ])
+                .send()
+                .await
+                .expect("sent")
+                .status()
+        }
+    };
+    assert_ne!(
+        login(PASSWORD).await,
+        StatusCode::SEE_OTHER,
+        "the old password is refused"
+    );
+    assert_eq!(
+        login(new_password).await,
+        StatusCode::SEE_OTHER,
+        "the new one signs in"
+    );
+
+    // A new API token for the officer: shown once, and it opens the officer's API.
+    let (status, body) = post(
+        &format!("/console/admin/users/{officer_id}/token"),
+        vec![("csrf_token", admin.csrf.clone())],
+        &admin.cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let token_of = |page: &str| -> String {
+        let start =
+            page.find("id=\"new-token\">").expect("token shown") + "id=\"new-token\">".len();
+        page[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let officer_token = token_of(&body);
+    let alerts = client
+        .get(server.url("/api/v1/alerts"))
+        .bearer_auth(&officer_token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(alerts.status(), StatusCode::OK);
+
+    // XA's token leaked: the admin replaces it; the old one is refused at once, the new one works.
+    let carriers = page_of("/console/admin/carriers", &admin.cookie)
+        .await
+        .text()
+        .await
+        .expect("page");
+    let xa_id = id_in_row(&carriers, "XA");
+    let (status, body) = post(
+        &format!("/console/admin/carriers/{xa_id}/token"),
+        vec![("csrf_token", admin.csrf.clone())],
+        &admin.cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let xa_token = token_of(&body);
+    let sample = std::fs::read(workspace_path("samples/paxlst-demo.edi")).expect("sample");
+    let refused = client
+        .post(server.url("/api/v1/messages"))
+        .bearer_auth(&xa_token_before)
+        .body(sample)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        refused.status(),
+        StatusCode::UNAUTHORIZED,
+        "the old carrier token is refused"
+    );
+    post_sample(&server, &client, &xa_token).await;
+
+    // The CLI path, for an administrator locked out of the console.
+    server.run(
+        &["user", "set-password", "web.admin"],
+        Some("another long passphrase\n"),
+    );
+    assert_ne!(
+        page_of("/console/admin/users", &admin.cookie)
+            .await
+            .status(),
+        StatusCode::OK,
+        "the admin's session ended with the CLI reset"
+    );
+    let cli_token = server.run(&["user", "new-token", "web.officer"], None);
+    assert!(cli_token.starts_with("pxw_"));
+    let old = client
+        .get(server.url("/api/v1/alerts"))
+        .bearer_auth(&officer_token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+
+    // Audited as `alter` on the person and the carrier.
+    let dpo = sign_in(&server, &client, "web.dpo").await;
+    let audit: serde_json::Value = client
+        .get(server.url("/api/v1/dpo/audit?action=alter&limit=100"))
+        .header("cookie", &dpo.cookie)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let records = audit.to_string();
+    assert!(records.contains(&format!("user:{officer_id}")), "{records}");
+    assert!(records.contains(&format!("carrier:{xa_id}")), "{records}");
+    assert!(!records.contains(&xa_token) && !records.contains(&officer_token));
+}
+
 /// A list file posted through the versions page's upload form, as a browser sends it (the CSRF token
 /// first, then the format, the list name and the file).
 async fn upload_list(
@@ -1429,6 +1681,10 @@ async fn an_admin_uploads_a_watchlist_version_and_the_service_screens_against_it
     assert!(
         report.contains("<td class=\"num\">4</td>"),
         "line 4 is named: {report}"
+    );
+    assert!(
+        report.contains("Screened against: WEBLIST is registered"),
+        "the configuration registers WEBLIST as a comparison source: {report}"
     );
 
     // The running service publishes it and screens the stored travellers again: both planted alerts.

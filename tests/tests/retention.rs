@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use paxwatch_tests::paxwatch_binary;
+use paxwatch_tests::{paxwatch_binary, TESTLIST_SOURCE};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use serde_json::Value;
@@ -39,7 +39,7 @@ impl Server {
         let config = dir.path().join("paxwatch.toml");
         let text = format!(
             "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://{db}?mode=rwc\"\n\
-             data_dir = \"{data}\"\nretention_purge_hours = 0\n{extra}",
+             data_dir = \"{data}\"\nretention_purge_hours = 0\n{extra}\n{TESTLIST_SOURCE}",
             db = dir.path().join("paxwatch.db").display(),
             data = dir.path().join("data").display(),
         );

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use ingest::write::contrl::Action;
 use model::response::SyntaxReport;
-use paxwatch_tests::paxwatch_binary;
+use paxwatch_tests::{paxwatch_binary, TESTLIST_SOURCE};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use store::{ContentHash, MessageId, ProcessingState, RawQuery, StateKind, Store};
@@ -34,7 +34,7 @@ impl Server {
         let text = format!(
             "listen = \"127.0.0.1:0\"\n\
              database_url = \"sqlite://{db}?mode=rwc\"\n\
-             data_dir = \"{data}\"\n{extra_config}",
+             data_dir = \"{data}\"\n{extra_config}\n{TESTLIST_SOURCE}",
             db = dir.path().join("paxwatch.db").display(),
             data = dir.path().join("data").display(),
         );
@@ -576,10 +576,11 @@ async fn a_client_certificate_is_mapped_to_its_carrier() {
     std::fs::write(&client_path, &client_pem).expect("write client cert");
     std::fs::write(
         &server.config,
+        // First: the file ends with a table (the comparison sources), where a key would belong to it.
         format!(
-            "{}client_ca = \"{}\"\n",
+            "client_ca = \"{}\"\n{}",
+            ca_path.display(),
             std::fs::read_to_string(&server.config).expect("config"),
-            ca_path.display()
         ),
     )
     .expect("config");

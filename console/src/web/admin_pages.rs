@@ -1,6 +1,7 @@
-//! The administrator's pages: people and their roles (list, create with a role, disable / enable),
-//! carriers with their certificates (list, create with an optional client-certificate fingerprint for
-//! mutual TLS, disable / enable; a new token is shown once, only its digest is kept), watchlist versions
+//! The administrator's pages: people and their roles (list, create with a role, disable / enable, set a new
+//! password — which ends their browser sessions — or a new API token), carriers with their certificates
+//! (list, create with an optional client-certificate fingerprint for mutual TLS, disable / enable, a new
+//! token; a token is shown once, only its digest is kept; the old one stops working at once), watchlist versions
 //! (list, upload of a list file as a new version, and the difference between two versions by entry id;
 //! the service publishes an uploaded version and re-screens upcoming flights), and the match policy in force
 //! (read-only: it is configuration, `match_policy`, loaded at start). Every change is a CSRF-protected
@@ -29,13 +30,12 @@ use super::layout::{csrf_field, page, problem_page};
 use super::page as page_route;
 use crate::audit_log::with_objects;
 use crate::auth::{generate_token, token_digest, Access};
+use crate::password::MIN_PASSWORD_LEN;
 use crate::routes::{audited, rfc3339, Route};
 use crate::server::AppState;
 use crate::session::ActiveSession;
 
 const ADMIN: &[Role] = &[Role::Admin];
-/// Shortest password the page accepts for a new person.
-const MIN_PASSWORD_LEN: usize = 12;
 /// Where list files are uploaded (the versions page posts to itself).
 pub(crate) const WATCHLIST_UPLOAD_PATH: &str = "/console/admin/watchlists";
 /// Largest upload form: the whole form is read before the import. Larger files (a full OpenSanctions
@@ -72,6 +72,22 @@ pub fn routes() -> Vec<Route> {
             alter("user"),
         ),
         page_route(
+            HttpMethod::Post,
+            "/console/admin/users/{id}/password",
+            Access::Roles(ADMIN),
+            "Set a person's password (their browser sessions end)",
+            post(set_user_password),
+            alter("user"),
+        ),
+        page_route(
+            HttpMethod::Post,
+            "/console/admin/users/{id}/token",
+            Access::Roles(ADMIN),
+            "Give a person a new API token (shown once; the old one stops working)",
+            post(new_user_token),
+            alter("user"),
+        ),
+        page_route(
             HttpMethod::Get,
             "/console/admin/carriers",
             Access::Roles(ADMIN),
@@ -93,6 +109,14 @@ pub fn routes() -> Vec<Route> {
             Access::Roles(ADMIN),
             "Disable or enable a carrier",
             post(set_carrier_disabled),
+            alter("carrier"),
+        ),
+        page_route(
+            HttpMethod::Post,
+            "/console/admin/carriers/{id}/token",
+            Access::Roles(ADMIN),
+            "Give a carrier a new bearer token (shown once; the old one stops working)",
+            post(new_carrier_token),
             alter("carrier"),
         ),
         page_route(
@@ -135,18 +159,28 @@ fn refused(session: &ActiveSession, problem: &str) -> Response {
     problem_page(session, StatusCode::BAD_REQUEST, problem)
 }
 
-/// The page shown once after a creation: the secret the new account needs, never stored in clear.
-fn token_once(session: &ActiveSession, what: &str, back: &str, token: &str) -> Response {
+/// The page shown once after a creation or a token change: the secret the account needs, never stored in
+/// clear.
+fn token_once(session: &ActiveSession, heading: &str, back: &str, token: &str) -> Response {
     page(
         session,
-        "Created",
+        heading,
         html! {
-            h1 { (what) " created" }
+            h1 { (heading) }
             p { "Its API token, shown this once (only a digest is kept):" }
             pre.token #new-token { (token) }
             p { a href=(back) { "Back" } }
         },
     )
+}
+
+fn token_form(session: &ActiveSession, action: &str) -> Markup {
+    html! {
+        form.inline method="post" action=(action) {
+            (csrf_field(session))
+            button type="submit" title="The old token stops working at once" { "New token" }
+        }
+    }
 }
 
 fn toggle_form(session: &ActiveSession, action: &str, disabled: bool) -> Markup {
@@ -185,7 +219,16 @@ pub(crate) async fn users(
                             td { (rfc3339(user.created_at)) }
                             td { @if user.password_hash.is_some() { "set" } @else { "token only" } }
                             td { @if user.disabled { span.status.late { "disabled" } } @else { "active" } }
-                            td { (toggle_form(&session, &format!("/console/admin/users/{}/disabled", user.id.get()), user.disabled)) }
+                            td {
+                                (toggle_form(&session, &format!("/console/admin/users/{}/disabled", user.id.get()), user.disabled))
+                                (token_form(&session, &format!("/console/admin/users/{}/token", user.id.get())))
+                                form.inline method="post" action={ "/console/admin/users/" (user.id.get()) "/password" } {
+                                    (csrf_field(&session))
+                                    input name="password" type="password" autocomplete="new-password"
+                                        aria-label={ "New password for " (user.name) } placeholder="new password";
+                                    button type="submit" { "Set password" }
+                                }
+                            }
                         }
                     }
                 }
@@ -247,20 +290,10 @@ pub(crate) async fn create_user(
     };
     let password_hash = if form.password.is_empty() {
         None
-    } else if form.password.chars().count() < MIN_PASSWORD_LEN {
-        return refused(&session, "The password is too short.");
     } else {
-        let password = form.password.clone();
-        // argon2 is slow by design: off the async workers.
-        match tokio::task::spawn_blocking(move || crate::password::hash_password(&password)).await {
-            Ok(Ok(hash)) => Some(hash),
-            _ => {
-                return problem_page(
-                    &session,
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "The password could not be hashed.",
-                )
-            }
+        match hash_new_password(&session, &form.password).await {
+            Ok(hash) => Some(hash),
+            Err(refusal) => return *refusal,
         }
     };
     let token = generate_token();
@@ -293,7 +326,7 @@ pub(crate) async fn create_user(
         "user created from the console"
     );
     with_objects(
-        token_once(&session, "Person", "/console/admin/users", &token),
+        token_once(&session, "Person created", "/console/admin/users", &token),
         "user",
         vec![id.get()],
     )
@@ -326,6 +359,126 @@ pub(crate) async fn set_user_disabled(
     }
 }
 
+/// argon2id, off the async workers (slow by design); the refusal page when the password is too short or
+/// cannot be hashed.
+async fn hash_new_password(
+    session: &ActiveSession,
+    password: &str,
+) -> Result<String, Box<Response>> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(Box::new(refused(session, "The password is too short.")));
+    }
+    let password = password.to_owned();
+    match tokio::task::spawn_blocking(move || crate::password::hash_password(&password)).await {
+        Ok(Ok(hash)) => Ok(hash),
+        _ => Err(Box::new(problem_page(
+            session,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The password could not be hashed.",
+        ))),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PasswordForm {
+    password: String,
+}
+
+pub(crate) async fn set_user_password(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let hash = match hash_new_password(&session, &form.password).await {
+        Ok(hash) => hash,
+        Err(refusal) => return *refusal,
+    };
+    match state
+        .store
+        .replace_user_password(UserId::new(id), Some(&hash))
+        .await
+    {
+        Ok(()) => {
+            tracing::info!(user_id = id, "password set from the console");
+            with_objects(
+                page(
+                    &session,
+                    "Password set",
+                    html! {
+                        h1 { "Password set" }
+                        p #password-set { "The new password is in force; every browser session of that person has ended." }
+                        p { a href="/console/admin/users" { "Back" } }
+                    },
+                ),
+                "user",
+                vec![id],
+            )
+        }
+        Err(StoreError::AccountNotFound { .. }) => {
+            problem_page(&session, StatusCode::NOT_FOUND, "No such person.")
+        }
+        Err(error) => unavailable(&session, &error),
+    }
+}
+
+pub(crate) async fn new_user_token(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+) -> Response {
+    let token = generate_token();
+    match state
+        .store
+        .replace_user_token(UserId::new(id), &token_digest(&token))
+        .await
+    {
+        Ok(()) => {
+            tracing::info!(user_id = id, "API token replaced from the console");
+            with_objects(
+                token_once(&session, "New API token", "/console/admin/users", &token),
+                "user",
+                vec![id],
+            )
+        }
+        Err(StoreError::AccountNotFound { .. }) => {
+            problem_page(&session, StatusCode::NOT_FOUND, "No such person.")
+        }
+        Err(error) => unavailable(&session, &error),
+    }
+}
+
+pub(crate) async fn new_carrier_token(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+) -> Response {
+    let token = generate_token();
+    match state
+        .store
+        .replace_carrier_token(CarrierId::new(id), &token_digest(&token))
+        .await
+    {
+        Ok(()) => {
+            tracing::info!(carrier_id = id, "carrier token replaced from the console");
+            with_objects(
+                token_once(
+                    &session,
+                    "New carrier token",
+                    "/console/admin/carriers",
+                    &token,
+                ),
+                "carrier",
+                vec![id],
+            )
+        }
+        Err(StoreError::AccountNotFound { .. }) => {
+            problem_page(&session, StatusCode::NOT_FOUND, "No such carrier.")
+        }
+        Err(error) => unavailable(&session, &error),
+    }
+}
+
 pub(crate) async fn carriers(
     State(state): State<AppState>,
     Extension(session): Extension<ActiveSession>,
@@ -353,7 +506,10 @@ pub(crate) async fn carriers(
                             td { (carrier.cert_subject.as_deref().unwrap_or("")) }
                             td { (rfc3339(carrier.created_at)) }
                             td { @if carrier.disabled { span.status.late { "disabled" } } @else { "active" } }
-                            td { (toggle_form(&session, &format!("/console/admin/carriers/{}/disabled", carrier.id.get()), carrier.disabled)) }
+                            td {
+                                (toggle_form(&session, &format!("/console/admin/carriers/{}/disabled", carrier.id.get()), carrier.disabled))
+                                (token_form(&session, &format!("/console/admin/carriers/{}/token", carrier.id.get())))
+                            }
                         }
                     }
                 }
@@ -429,7 +585,12 @@ pub(crate) async fn create_carrier(
         Ok(id) => {
             tracing::info!(carrier_id = id.get(), "carrier created from the console");
             with_objects(
-                token_once(&session, "Carrier", "/console/admin/carriers", &token),
+                token_once(
+                    &session,
+                    "Carrier created",
+                    "/console/admin/carriers",
+                    &token,
+                ),
                 "carrier",
                 vec![id.get()],
             )
@@ -506,12 +667,13 @@ pub(crate) async fn watchlists(
         "Watchlists",
         html! {
             h1 { "Watchlist versions " span.count { (versions.len()) } }
-            p.meta { "An uploaded version (or one imported with " code { "paxwatch watchlist import --database" } ") is published for screening within seconds, and travellers of flights departing in the next " (state.config.rescreen_window_hours) " hours are screened again." }
+            p.meta { "An uploaded version (or one imported with " code { "paxwatch watchlist import --database" } ") of a list registered as a comparison source on persons sought or under alert ("
+                code { "[comparison_sources.LIST]" } " in the configuration) is published for screening within seconds, and travellers of flights departing in the next " (state.config.rescreen_window_hours) " hours are screened again. Other lists are stored and never screened against." }
             table.data #versions {
                 thead { tr { th.num { "Id" } th { "List" } th { "Format" } th { "Label" } th.num { "Entries" }
-                    th { "Imported (UTC)" } th { "SHA-256" } } }
+                    th { "Imported (UTC)" } th { "SHA-256" } th { "Screened against" } } }
                 tbody {
-                    @if versions.is_empty() { tr { td colspan="7" .empty { "No list imported." } } }
+                    @if versions.is_empty() { tr { td colspan="8" .empty { "No list imported." } } }
                     @for v in versions.iter().rev() {
                         tr {
                             td.num { (v.id.get()) }
@@ -521,6 +683,7 @@ pub(crate) async fn watchlists(
                             td.num { (v.entry_count) }
                             td { (rfc3339(v.imported_at)) }
                             td { code { (v.source_sha256.to_string().get(..16).unwrap_or("")) "…" } }
+                            td { (screening_status(&state.config.comparison_sources, &v.list_name)) }
                         }
                     }
                 }
@@ -648,7 +811,13 @@ pub(crate) async fn upload_watchlist(
         None
     };
     if let Some(problem) = not_stored {
-        let report = import_report(&session, &list, &import, html! { p.problem { (problem) } });
+        let report = import_report(
+            &session,
+            &state.config.comparison_sources,
+            &list,
+            &import,
+            html! { p.problem { (problem) } },
+        );
         return (StatusCode::UNPROCESSABLE_ENTITY, report).into_response();
     }
     let previous = match state.store.watchlist_versions(Some(&list)).await {
@@ -696,7 +865,13 @@ pub(crate) async fn upload_watchlist(
         "watchlist version uploaded from the console"
     );
     with_objects(
-        import_report(&session, &list, &import, outcome),
+        import_report(
+            &session,
+            &state.config.comparison_sources,
+            &list,
+            &import,
+            outcome,
+        ),
         "watchlist_version",
         vec![stored.id.get()],
     )
@@ -733,8 +908,19 @@ fn diff_summary(
 }
 
 /// The page after an upload: what was read, what was left out and why (by line), and the outcome.
+/// Whether `list` is screened against (LDH-8), and on what legal basis, or why not.
+fn screening_status(sources: &privacy::ComparisonSources, list: &str) -> Markup {
+    html! {
+        @match sources.permits_screening(list) {
+            Ok(source) => span.status.processed title={ "legal basis: " (source.legal_basis) } { "yes" },
+            Err(refusal) => span.status.late title=(refusal.to_string()) { "no" },
+        }
+    }
+}
+
 fn import_report(
     session: &ActiveSession,
+    sources: &privacy::ComparisonSources,
     list: &str,
     import: &Import,
     outcome: Markup,
@@ -745,6 +931,12 @@ fn import_report(
         html! {
             h1 { "Import of " (list) }
             (outcome)
+            p #screening { @match sources.permits_screening(list) {
+                Ok(source) => { "Screened against: " (list) " is registered as a database on persons sought or under alert (legal basis: "
+                    (source.legal_basis) "); the version is published for screening within seconds." },
+                Err(refusal) => { "Stored, not screened against: " (list) " is " (refusal) ". Register it under "
+                    code { "[comparison_sources." (list) "]" } " with its kind and legal basis to screen against it." },
+            } }
             p #import-counts { (import.entries.len()) " entries · " (import.rejected.len()) " rejected rows · "
                 (import.warnings.len()) " warnings · " (import.skipped_non_persons) " not persons (skipped)" }
             @for (title, rows) in [("Rejected rows", &import.rejected), ("Warnings", &import.warnings)] {

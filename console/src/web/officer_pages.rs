@@ -16,7 +16,7 @@ use super::layout::{page, problem_page, with_page_headers};
 use super::workflow_pages;
 use crate::disclosure::Disclosure;
 use crate::officer::{
-    self, AlertListParams, DecisionRequest, FlightListParams, TravellerVersionView,
+    self, AlertListParams, DecisionRequest, FlightListParams, FlightView, TravellerVersionView,
 };
 use crate::server::AppState;
 use crate::session::ActiveSession;
@@ -368,7 +368,7 @@ pub(crate) async fn flights(
                 button type="submit" { "Filter" }
             }
             table.data {
-                thead { tr { th { "Flight" } th { "Route" } th { "Departure (local)" } th { "Arrival (local)" } th.num { "Open alerts" } } }
+                thead { tr { th { "Flight" } th { "Route" } th { "Departure (local)" } th { "Arrival (local)" } th { "Status" } th.num { "Open alerts" } } }
                 tbody {
                     @for f in &flights {
                         tr class=[open_by_flight.contains_key(&f.id).then_some("has-alerts")] {
@@ -376,6 +376,7 @@ pub(crate) async fn flights(
                             td { (f.departure_airport) " → " (f.arrival_airport.as_deref().unwrap_or("?")) }
                             td { (f.departure_local.as_deref().unwrap_or(&f.departure_date)) }
                             td { (f.arrival_local.as_deref().unwrap_or("")) }
+                            td { (flight_status(f)) }
                             td.num { (open_by_flight.get(&f.id).copied().unwrap_or(0)) }
                         }
                     }
@@ -400,7 +401,7 @@ pub(crate) async fn manifest(
         "Manifest",
         html! {
             h1 { (f.carrier) (f.number) " " (f.departure_airport) " → " (f.arrival_airport.as_deref().unwrap_or("?")) }
-            p.meta { "Departs " (f.departure_local.as_deref().unwrap_or(&f.departure_date)) " · " (manifest.travellers.len()) " travellers" }
+            p.meta { "Departs " (f.departure_local.as_deref().unwrap_or(&f.departure_date)) " · " (manifest.travellers.len()) " travellers · " (flight_status(f)) }
             table.data {
                 thead { tr { th { "Traveller" } th { "Version" } th { "Source" } th { "Data" } } }
                 tbody {
@@ -416,6 +417,17 @@ pub(crate) async fn manifest(
             }
         },
     )
+}
+
+/// The flight's status as its airline reported it (closed, cancelled), or "open".
+fn flight_status(flight: &FlightView) -> Markup {
+    html! {
+        @match (flight.status, &flight.status_code) {
+            (Some(status), Some(code)) => span class={ "status " (status) } { (status) " (" (code) ")" },
+            (Some(status), None) => span class={ "status " (status) } { (status) },
+            (None, _) => span.meta { "open" },
+        }
+    }
 }
 
 /// The few fields an officer scans a manifest by.

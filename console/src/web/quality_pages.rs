@@ -1,6 +1,8 @@
 //! The carrier portal's data quality: per flight, how many travellers, how many lack a travel document or a
-//! birth date, and when each transmission arrived against the scheduled departure (hours before; late
-//! when after it), with charts over the carrier's last flights. A carrier's staff see only their own
+//! birth date, whether each list carried what its count declared (PAXLST `CNT`, PNRGOV `EQN`; a split list's
+//! parts together), the status the airline reported (closed, cancelled), and when each transmission arrived
+//! against the scheduled departure (hours before; late when after it), with charts over the carrier's last
+//! flights. A carrier's staff see only their own
 //! airline's flights (another airline's flight is "not found"); officers and admins see every carrier's.
 //! Counts, ids and times only, never traveller data.
 
@@ -11,7 +13,10 @@ use axum::routing::get;
 use axum::Extension;
 use maud::{html, Markup};
 use serde::Deserialize;
-use store::{FlightId, FlightQuality, FlightTransmission, MessageKind, QualityQuery, Role};
+use store::{
+    CountCheck, CountOutcome, FlightId, FlightQuality, FlightStatusReport, FlightTransmission,
+    MessageKind, QualityQuery, Role,
+};
 use time::{Duration, OffsetDateTime};
 use utoipa::openapi::path::HttpMethod;
 
@@ -133,8 +138,23 @@ pub(crate) async fn flights(
         Ok(found) => found,
         Err(error) => return unavailable(&session, &error),
     };
+    let counts = match state.store.list_count_checks(&ids).await {
+        Ok(found) => found,
+        Err(error) => return unavailable(&session, &error),
+    };
+    let statuses = match state.store.flight_statuses(&ids).await {
+        Ok(found) => found,
+        Err(error) => return unavailable(&session, &error),
+    };
     let none = Vec::new();
     let sent = |id: &FlightId| transmissions.get(id).unwrap_or(&none);
+    let no_checks = Vec::new();
+    let checks_of = |id: &FlightId| counts.get(id).unwrap_or(&no_checks);
+    let mismatches = counts
+        .values()
+        .flatten()
+        .filter(|check| check.outcome() == CountOutcome::Differs)
+        .count();
     // Charts: the most recent departures, oldest first.
     let charted: Vec<&FlightQuality> = quality.iter().take(CHARTED_FLIGHTS).rev().collect();
     let categories: Vec<String> = charted
@@ -197,7 +217,8 @@ pub(crate) async fn flights(
         html! {
             h1 { "Data quality of " (whose) span.count { (quality.len()) } }
             p.meta { "Departures from " (days) " days back to 3 days ahead · " (late)
-                " transmissions after the scheduled departure · counts only" }
+                " transmissions after the scheduled departure · lists not carrying their declared count: "
+                (mismatches) " · counts only" }
             form.filters method="get" action="/console/quality" {
                 @if session.user.role != Role::Carrier {
                     label { "Carrier " input name="carrier" size="4" value=(carrier.clone().unwrap_or_default()); }
@@ -217,18 +238,21 @@ pub(crate) async fn flights(
                     categories: &categories, series: &timeliness_series, unit: "hours" }, true))
             }
             table.data #quality {
-                thead { tr { th { "Flight" } th { "Route" } th { "Departure (UTC)" } th.num { "Travellers" }
-                    th.num { "No document" } th.num { "No birth date" } th { "Transmissions (hours before departure)" } } }
+                thead { tr { th { "Flight" } th { "Route" } th { "Departure (UTC)" } th { "Status" } th.num { "Travellers" }
+                    th.num { "No document" } th.num { "No birth date" } th { "Declared counts" }
+                    th { "Transmissions (hours before departure)" } } }
                 tbody {
-                    @if quality.is_empty() { tr { td colspan="7" .empty { "No flights in this period." } } }
+                    @if quality.is_empty() { tr { td colspan="9" .empty { "No flights in this period." } } }
                     @for q in &quality {
                         tr {
                             td { a href={ "/console/quality/flights/" (q.flight_id.get()) } { (flight_name(q)) } }
                             td { (q.departure_airport) " → " (q.arrival_airport.as_deref().unwrap_or("?")) }
                             td { (rfc3339(q.departure_approx_utc)) }
+                            td { (status_badge(statuses.get(&q.flight_id))) }
                             td.num { (q.travellers) }
                             td.num { (q.missing_documents) }
                             td.num { (q.missing_birth_dates) }
+                            td { (count_badges(checks_of(&q.flight_id))) }
                             td { (transmission_badges(q, sent(&q.flight_id))) }
                         }
                     }
@@ -236,6 +260,69 @@ pub(crate) async fn flights(
             }
         },
     )
+}
+
+/// The status the airline reported for the flight (closed, cancelled), or "open" when none.
+fn status_badge(report: Option<&FlightStatusReport>) -> Markup {
+    html! {
+        @match report {
+            Some(report) => span class={ "status " (report.status.as_str()) }
+                title={ "reported " (rfc3339(report.reported_at)) } {
+                (report.status.as_str()) " (" (report.code) ")"
+            },
+            None => span.meta { "open" },
+        }
+    }
+}
+
+/// One declared count in a few words: what, declared, carried.
+fn count_summary(check: &CountCheck) -> String {
+    let what = match check.qualifier.as_str() {
+        "EQN" => "EQN".to_string(),
+        qualifier => format!("CNT {qualifier}"),
+    };
+    match check.outcome() {
+        CountOutcome::Matches => format!("{what}: {} {}", check.declared, check.counted()),
+        CountOutcome::Differs => format!(
+            "{what}: {} {} declared, {} sent",
+            check.declared,
+            check.counted(),
+            check.carried
+        ),
+        CountOutcome::Incomplete => {
+            let parts = check.parts.as_ref().map_or(0, |p| p.received.len());
+            let expected = check
+                .parts
+                .as_ref()
+                .and_then(|p| p.expected)
+                .map_or_else(|| "?".to_string(), |n| n.to_string());
+            format!(
+                "{what}: {} {} declared, parts {parts} of {expected} in",
+                check.declared,
+                check.counted()
+            )
+        }
+    }
+}
+
+fn outcome_class(outcome: CountOutcome) -> &'static str {
+    match outcome {
+        CountOutcome::Matches => "processed",
+        CountOutcome::Differs => "late",
+        CountOutcome::Incomplete => "received",
+    }
+}
+
+fn count_badges(checks: &[CountCheck]) -> Markup {
+    html! {
+        @for check in checks {
+            span class={ "status " (outcome_class(check.outcome())) }
+                title={ "messages " @for (i, id) in check.message_ids.iter().enumerate() { @if i > 0 { ", " } (id.get()) } } {
+                (count_summary(check))
+            }
+            " "
+        }
+    }
 }
 
 fn transmission_badges(quality: &FlightQuality, sent: &[FlightTransmission]) -> Markup {
@@ -286,6 +373,14 @@ pub(crate) async fn flight(
         Ok(mut found) => found.remove(&flight.id).unwrap_or_default(),
         Err(error) => return unavailable(&session, &error),
     };
+    let checks = match state.store.list_count_checks(&[flight.id]).await {
+        Ok(mut found) => found.remove(&flight.id).unwrap_or_default(),
+        Err(error) => return unavailable(&session, &error),
+    };
+    let status = match state.store.flight_statuses(&[flight.id]).await {
+        Ok(mut found) => found.remove(&flight.id),
+        Err(error) => return unavailable(&session, &error),
+    };
     page(
         &session,
         "Flight data quality",
@@ -297,6 +392,39 @@ pub(crate) async fn flight(
                 dt { "Travellers" } dd { (quality.travellers) }
                 dt { "Without a travel document" } dd { (quality.missing_documents) }
                 dt { "Without a birth date" } dd { (quality.missing_birth_dates) }
+                dt { "Status" } dd { (status_badge(status.as_ref())) }
+            }
+            h2 { "Declared counts" }
+            p.meta { "What each list declared it carries (PAXLST CNT 42 passengers / 41 crew, PNRGOV EQN PNRs) against what \
+                it held. A list split into parts declares the whole list's total in every part: its parts are added up \
+                once all have arrived." }
+            table.data #count-checks {
+                thead { tr { th { "Messages" } th { "Counted" } th.num { "Declared" } th.num { "Sent" } th { "Parts" }
+                    th { "Received (UTC)" } th { "Result" } } }
+                tbody {
+                    @if checks.is_empty() { tr { td colspan="7" .empty { "No transmission declared a count for this flight." } } }
+                    @for check in &checks {
+                        tr {
+                            td { @for (i, id) in check.message_ids.iter().enumerate() { @if i > 0 { ", " } (id.get()) } }
+                            td { (check.counted()) " (" (check.qualifier) ")" }
+                            td.num { (check.declared) }
+                            td.num { (check.carried) }
+                            td { @match &check.parts {
+                                Some(parts) => {
+                                    (parts.received.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))
+                                    " of " (parts.expected.map_or_else(|| "?".to_string(), |n| n.to_string()))
+                                },
+                                None => "whole message",
+                            } }
+                            td { (rfc3339(check.reported_at)) }
+                            td { span class={ "status " (outcome_class(check.outcome())) } { @match check.outcome() {
+                                CountOutcome::Matches => "matches",
+                                CountOutcome::Differs => "differs",
+                                CountOutcome::Incomplete => "parts missing",
+                            } } }
+                        }
+                    }
+                }
             }
             table.data #flight-transmissions {
                 thead { tr { th.num { "Message" } th { "Type" } th { "Received (UTC)" } th.num { "Hours before departure" }

@@ -497,12 +497,7 @@ impl ListReader {
         if message.part() != (1, true) {
             return;
         }
-        let travellers = &self.list.travellers;
-        let present = match declared.qualifier.as_str() {
-            "41" => travellers.iter().filter(|t| t.role.is_crew()).count(),
-            "42" => travellers.iter().filter(|t| !t.role.is_crew()).count(),
-            _ => travellers.len(),
-        } as u64;
+        let present = declared.present(&self.list.travellers);
         if present != declared.value {
             let text = format!(
                 "CNT {} declares {}, {} present",

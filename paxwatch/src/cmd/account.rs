@@ -1,6 +1,8 @@
 //! `paxwatch user add NAME --role ROLE [--password-stdin]` and `paxwatch carrier add CODE [--name N]
 //! [--cert-fingerprint HEX | --cert FILE.pem]`: create an account and print its API token, once, on stdout
-//! (only its SHA-256 is stored; a lost token is replaced, never shown again).
+//! (only its SHA-256 is stored; a lost token is replaced, never shown again): `paxwatch user new-token NAME`,
+//! `paxwatch carrier new-token CODE`. `paxwatch user set-password NAME` reads a new password from standard
+//! input and ends the person's browser sessions (the way back in for a locked-out administrator).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +33,18 @@ pub enum UserCommand {
         #[command(flatten)]
         config: ConfigArgs,
     },
+    /// Give a user a new API token and print it (the old one stops working at once).
+    NewToken {
+        name: String,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+    /// Set a user's password, read as one line from standard input; their browser sessions end.
+    SetPassword {
+        name: String,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
 }
 
 #[derive(clap::Subcommand)]
@@ -53,16 +67,35 @@ pub enum CarrierCommand {
         #[command(flatten)]
         config: ConfigArgs,
     },
+    /// Give a carrier a new bearer token and print it (the old one stops working at once).
+    NewToken {
+        code: String,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+}
+
+/// One line of standard input, without its line end.
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 pub fn run_user(command: UserCommand) -> anyhow::Result<ExitCode> {
-    let UserCommand::Add {
-        name,
-        role,
-        carrier,
-        password_stdin,
-        config,
-    } = command;
+    let (name, role, carrier, password_stdin, config) = match command {
+        UserCommand::Add {
+            name,
+            role,
+            carrier,
+            password_stdin,
+            config,
+        } => (name, role, carrier, password_stdin, config),
+        UserCommand::NewToken { name, config } => return new_user_token(&name, config),
+        UserCommand::SetPassword { name, config } => return set_user_password(&name, config),
+    };
     let role: Role = role.parse()?;
     match (role, &carrier) {
         (Role::Carrier, None) => bail!("a user of role carrier needs --carrier CODE"),
@@ -70,12 +103,7 @@ pub fn run_user(command: UserCommand) -> anyhow::Result<ExitCode> {
         (_, Some(_)) => bail!("--carrier is only for users of role carrier"),
     }
     let password_hash = if password_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .context("cannot read the password from standard input")?;
-        let password = line.trim_end_matches(['\n', '\r']);
-        Some(console::password::hash_password(password)?)
+        Some(console::password::hash_password(&password_from_stdin()?)?)
     } else {
         None
     };
@@ -119,15 +147,84 @@ pub fn run_user(command: UserCommand) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The user called `name`, or an error saying there is none.
+async fn user_named(store: &store::Store, name: &str) -> anyhow::Result<store::User> {
+    store
+        .user_by_name(name)
+        .await?
+        .with_context(|| format!("no user called {name}"))
+}
+
+fn new_user_token(name: &str, config: ConfigArgs) -> anyhow::Result<ExitCode> {
+    let config = config.load()?;
+    let token = generate_token();
+    runtime()?.block_on(async {
+        let store = open_store(&config).await?;
+        let user = user_named(&store, name).await?;
+        store
+            .replace_user_token(user.id, &token_digest(&token))
+            .await
+            .context("cannot replace the token")?;
+        store.close().await;
+        anyhow::Ok(())
+    })?;
+    println!("{token}");
+    eprintln!("the user's old token no longer works; the token above is shown only once");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn set_user_password(name: &str, config: ConfigArgs) -> anyhow::Result<ExitCode> {
+    let hash = console::password::hash_password(&password_from_stdin()?)?;
+    let config = config.load()?;
+    runtime()?.block_on(async {
+        let store = open_store(&config).await?;
+        let user = user_named(&store, name).await?;
+        store
+            .replace_user_password(user.id, Some(&hash))
+            .await
+            .context("cannot set the password")?;
+        store.close().await;
+        anyhow::Ok(())
+    })?;
+    eprintln!("password set; the user's browser sessions have ended");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new_carrier_token(code: &str, config: ConfigArgs) -> anyhow::Result<ExitCode> {
+    let config = config.load()?;
+    let token = generate_token();
+    runtime()?.block_on(async {
+        let store = open_store(&config).await?;
+        let carrier = store
+            .carriers()
+            .await?
+            .into_iter()
+            .find(|c| c.code == code)
+            .with_context(|| format!("no carrier with code {code}"))?;
+        store
+            .replace_carrier_token(carrier.id, &token_digest(&token))
+            .await
+            .context("cannot replace the token")?;
+        store.close().await;
+        anyhow::Ok(())
+    })?;
+    println!("{token}");
+    eprintln!("the carrier's old token no longer works; the token above is shown only once");
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run_carrier(command: CarrierCommand) -> anyhow::Result<ExitCode> {
-    let CarrierCommand::Add {
-        code,
-        name,
-        cert_fingerprint,
-        cert,
-        cert_subject,
-        config,
-    } = command;
+    let (code, name, cert_fingerprint, cert, cert_subject, config) = match command {
+        CarrierCommand::Add {
+            code,
+            name,
+            cert_fingerprint,
+            cert,
+            cert_subject,
+            config,
+        } => (code, name, cert_fingerprint, cert, cert_subject, config),
+        CarrierCommand::NewToken { code, config } => return new_carrier_token(&code, config),
+    };
     let cert_sha256 = match (cert_fingerprint, cert) {
         (Some(hex), _) => Some(parse_fingerprint(&hex)?),
         (None, Some(path)) => {

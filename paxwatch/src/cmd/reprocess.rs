@@ -31,6 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let audit = crate::purge_audit::audit_log(&store, &config)?;
         let pipeline = Pipeline::new(store, policy)
             .with_admission(config.admission())
+            .with_comparison_sources(config.comparison_sources.clone())
             .with_refusal_log(Arc::new(crate::purge_audit::AuditedRefusals::new(
                 Arc::clone(&audit),
             )))

@@ -68,6 +68,7 @@ pub fn service_options(
         clock: config.clock(),
         retention: config.retention,
         admission: config.admission(),
+        comparison_sources: config.comparison_sources.clone(),
         retention_interval: (config.retention_purge_hours > 0)
             .then(|| Duration::from_secs(u64::from(config.retention_purge_hours) * 3600)),
         audit: crate::purge_audit::audit_log(store, config)?,

@@ -109,6 +109,7 @@ pub async fn run(
             burst: 1_000,
         },
         flight_scope: demo_flight_scope(),
+        comparison_sources: demo_comparison_sources(),
         ..console::Config::default()
     };
     let store = crate::cmd::server_config::open_store(&config).await?;
@@ -264,6 +265,22 @@ pub async fn run(
     running.stopped().await?;
     service.stop().await;
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// The demo's registry of comparison sources: its generated watchlist, as a list of persons sought. A list
+/// uploaded under another name is stored and shown, but not screened against until it is registered.
+fn demo_comparison_sources() -> privacy::ComparisonSources {
+    let today = time::OffsetDateTime::now_utc().date();
+    let mut sources = std::collections::BTreeMap::new();
+    sources.insert(
+        DEMO_LIST.to_owned(),
+        privacy::ComparisonSource {
+            kind: privacy::SourceKind::SoughtOrUnderAlert,
+            legal_basis: "demo: synthetic list of persons sought".into(),
+            review_due: Some((today + time::Duration::days(180)).to_string()),
+        },
+    );
+    privacy::ComparisonSources::new(sources)
 }
 
 /// The demo's intra-EU selection: its one intra-EU route (Munich → Athens) is selected for a year, so a

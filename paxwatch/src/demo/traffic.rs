@@ -35,6 +35,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("LHR", "OSL"),
     ("IST", "KBP"),
 ];
+/// The carrier whose check-in lists come split into parts (as large lists are), added up in data quality.
+const SPLITTING_CARRIER: &str = "EK";
+/// Check-in list part size of [`SPLITTING_CARRIER`].
+const TRAVELLERS_PER_PART: usize = 25;
+/// The carrier whose close-out declares one passenger more than it lists (`CNT+42` off by one), which the
+/// carrier portal's data quality flags.
+const MISCOUNTING_CARRIER: &str = "TK";
 /// Our own party id in the UNB recipient of every demo message.
 pub const RECIPIENT: &str = "PAXWATCHPIU";
 
@@ -298,7 +305,7 @@ pub fn generate(seed: u64, now: NaiveDateTime, shape: TrafficShape) -> anyhow::R
             &PaxlstEnvelope {
                 interchange: header(carrier, now, reference, "APIS"),
                 association: Some("IATA".to_owned()),
-                travellers_per_part: None,
+                travellers_per_part: (carrier == SPLITTING_CARRIER).then_some(TRAVELLERS_PER_PART),
             },
             options,
         )
@@ -329,6 +336,11 @@ pub fn generate(seed: u64, now: NaiveDateTime, shape: TrafficShape) -> anyhow::R
                 if position % 10 == 3 {
                     closed.seat = seat;
                 }
+            }
+        }
+        if carrier == MISCOUNTING_CARRIER {
+            if let Some(count) = closing.declared_count.as_mut() {
+                count.value += 1;
             }
         }
         let close_out = write_paxlst(
@@ -486,5 +498,59 @@ mod tests {
             }
         }
         assert!(changed >= 1);
+    }
+
+    /// The carrier portal has something to show: one carrier's check-in lists in parts (each part declaring
+    /// the whole list), one carrier's close-out declaring a passenger more than it lists.
+    #[test]
+    fn one_carrier_splits_its_lists_and_one_miscounts_its_close_out() {
+        let traffic = generate(5, now(), TrafficShape::default()).expect("generates");
+        let lists_of = |carrier: &str, kind: MessageKind| -> Vec<Vec<PassengerList>> {
+            traffic
+                .messages
+                .iter()
+                .filter(|m| m.carrier == carrier && m.kind == kind)
+                .map(|m| {
+                    read(&m.bytes, now().date())
+                        .expect("reads")
+                        .contents
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|content| match content {
+                            MessageContent::Paxlst(list) => Some(*list),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let split = lists_of(SPLITTING_CARRIER, MessageKind::Paxlst);
+        assert!(!split.is_empty());
+        for parts in &split {
+            let total: usize = parts.iter().map(|p| p.travellers.len()).sum();
+            assert!(
+                parts.len() > 1
+                    && parts
+                        .iter()
+                        .all(|p| p.travellers.len() <= TRAVELLERS_PER_PART)
+            );
+            for part in parts {
+                let declared = part.declared_count.as_ref().expect("CNT").value;
+                assert_eq!(declared, total as u64, "every part declares the whole list");
+            }
+        }
+        let miscounted = lists_of(MISCOUNTING_CARRIER, MessageKind::PaxlstCloseOut);
+        assert!(!miscounted.is_empty());
+        for lists in &miscounted {
+            let list = &lists[0];
+            let declared = list.declared_count.as_ref().expect("CNT").value;
+            assert_eq!(declared, list.travellers.len() as u64 + 1);
+        }
+        let honest = lists_of("LH", MessageKind::PaxlstCloseOut);
+        let list = &honest[0][0];
+        assert_eq!(
+            list.declared_count.as_ref().expect("CNT").value,
+            list.travellers.len() as u64
+        );
     }
 }

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use paxwatch_tests::paxwatch_binary;
+use paxwatch_tests::{paxwatch_binary, TESTLIST_SOURCE};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use store::{MessageId, ProcessingState, Store};
@@ -43,7 +43,7 @@ impl Server {
         let text = format!(
             "listen = \"127.0.0.1:0\"\n\
              database_url = \"sqlite://{db}?mode=rwc\"\n\
-             data_dir = \"{data}\"\n{extra_config}",
+             data_dir = \"{data}\"\n{extra_config}\n{TESTLIST_SOURCE}",
             db = self.db_path().display(),
             data = self.dir.path().join("data").display(),
         );

@@ -122,6 +122,10 @@ async fn measure(args: Args) -> anyhow::Result<ExitCode> {
             per_second: 1_000_000,
             burst: 1_000_000,
         },
+        comparison_sources: privacy::ComparisonSources::sought(
+            [DEMO_LIST],
+            "benchmark: generated list",
+        ),
         ..Config::default()
     };
     let store = store::Store::open(&config.database_url)

@@ -214,7 +214,10 @@ async fn measure(args: Args) -> anyhow::Result<ExitCode> {
             .insert_raw(carrier, body, OffsetDateTime::now_utc())
             .await?;
     }
-    let pipeline = pipeline::Pipeline::new(store.clone(), MatchPolicy::default());
+    let pipeline =
+        pipeline::Pipeline::new(store.clone(), MatchPolicy::default()).with_comparison_sources(
+            privacy::ComparisonSources::sought([BENCH_LIST], "benchmark: generated list"),
+        );
     pipeline.load_lists().await?;
     let report = pipeline.process_pending().await?;
     if report.quarantined > 0 {
