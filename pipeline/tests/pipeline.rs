@@ -367,6 +367,23 @@ async fn traveller_named(pipeline: &Pipeline, surname: &str) -> store::Traveller
         .unwrap()
 }
 
+/// The one flight stored, asserting there is only one (`why` says why there must be).
+async fn the_only_flight(pipeline: &Pipeline, why: &str) -> store::FlightId {
+    let flights = pipeline
+        .store()
+        .list_flights(&store::FlightQuery {
+            carrier: None,
+            departure_from: None,
+            departure_until: None,
+            after: None,
+            limit: 10,
+        })
+        .await
+        .unwrap();
+    assert_eq!(flights.len(), 1, "{why}");
+    flights[0].id
+}
+
 fn scenario(seed: u64, count: usize) -> (Generator, SyntheticFlight, PassengerList) {
     let mut generator = Generator::new(seed);
     let flight = generator.flight();
@@ -792,19 +809,7 @@ async fn a_close_out_listed_its_boarded_travellers_as_nameless_people(db: &TestD
         "{counts:?}"
     );
 
-    let flights = pipeline
-        .store()
-        .list_flights(&store::FlightQuery {
-            carrier: None,
-            departure_from: None,
-            departure_until: None,
-            after: None,
-            limit: 10,
-        })
-        .await
-        .unwrap();
-    assert_eq!(flights.len(), 1, "the close-out is about the same flight");
-    let flight_id = flights[0].id;
+    let flight_id = the_only_flight(&pipeline, "the close-out is about the same flight").await;
     assert_eq!(
         pipeline
             .store()
@@ -1087,19 +1092,7 @@ async fn what_each_list_declared_it_carries_is_kept_per_flight(db: &TestDb) {
     let pushed = receive(&pipeline, &pnrgov(&push, "3")).await;
     parsed(pipeline.process(pushed).await.unwrap());
 
-    let flights = pipeline
-        .store()
-        .list_flights(&store::FlightQuery {
-            carrier: None,
-            departure_from: None,
-            departure_until: None,
-            after: None,
-            limit: 10,
-        })
-        .await
-        .unwrap();
-    assert_eq!(flights.len(), 1);
-    let flight_id = flights[0].id;
+    let flight_id = the_only_flight(&pipeline, "every list is about one flight").await;
     let checks = pipeline
         .store()
         .list_count_checks(&[flight_id])

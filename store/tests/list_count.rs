@@ -1,9 +1,7 @@
 //! Declared counts (migration 0012) on both backends: whole messages and split lists come back as checks,
 //! re-processing a message records nothing twice, and a count goes with its message when that is erased.
 
-use store::{
-    CountOutcome, FlightId, ListCountReport, ListPart, MessageId, NewFlight, PartsReceived, Store,
-};
+use store::{CountOutcome, FlightId, ListCountReport, ListPart, MessageId, PartsReceived, Store};
 use time::macros::datetime;
 use time::OffsetDateTime;
 
@@ -21,31 +19,11 @@ fn t0() -> OffsetDateTime {
 }
 
 async fn message(store: &Store, n: u32) -> MessageId {
-    let bytes =
-        format!("UNA:+.? 'UNB+UNOA:4+XA+PIU+260310:0800+{n}'UNH+1+PAXLST:D:05B:UN:IATA'UNZ+1+{n}'");
-    store
-        .insert_raw("XA", bytes.as_bytes(), t0())
-        .await
-        .unwrap()
-        .id
+    common::stored_message(store, n, t0()).await
 }
 
 async fn flight(store: &Store, number: &str) -> FlightId {
-    store
-        .upsert_flight(&NewFlight {
-            carrier: "XA".into(),
-            number: number.into(),
-            departure_date: "2026-03-11".into(),
-            departure_airport: "OSL".into(),
-            arrival_airport: Some("JFK".into()),
-            departure_local: Some("2026-03-11T10:00".into()),
-            departure_utc: Some(datetime!(2026-03-11 09:00:00 UTC)),
-            arrival_local: None,
-            arrival_utc: None,
-            departure_approx_utc: datetime!(2026-03-11 09:00:00 UTC),
-        })
-        .await
-        .unwrap()
+    common::oslo_flight(store, number).await
 }
 
 fn whole(

@@ -149,3 +149,34 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A tiny stored PAXLST from carrier XA, received at `at`; `n` makes the bytes (and so the message) unique.
+pub async fn stored_message(store: &Store, n: u32, at: OffsetDateTime) -> store::MessageId {
+    let bytes =
+        format!("UNA:+.? 'UNB+UNOA:4+XA+PIU+260310:0800+{n}'UNH+1+PAXLST:D:05B:UN:IATA'UNZ+1+{n}'");
+    store
+        .insert_raw("XA", bytes.as_bytes(), at)
+        .await
+        .expect("stored")
+        .id
+}
+
+/// XA `number` from Oslo to New York on 2026-03-11, 09:00 UTC.
+pub async fn oslo_flight(store: &Store, number: &str) -> store::FlightId {
+    use time::macros::datetime;
+    store
+        .upsert_flight(&store::NewFlight {
+            carrier: "XA".into(),
+            number: number.into(),
+            departure_date: "2026-03-11".into(),
+            departure_airport: "OSL".into(),
+            arrival_airport: Some("JFK".into()),
+            departure_local: Some("2026-03-11T10:00".into()),
+            departure_utc: Some(datetime!(2026-03-11 09:00:00 UTC)),
+            arrival_local: None,
+            arrival_utc: None,
+            departure_approx_utc: datetime!(2026-03-11 09:00:00 UTC),
+        })
+        .await
+        .expect("flight")
+}
