@@ -59,6 +59,16 @@ pub enum ListFunction {
 }
 
 impl ListFunction {
+    /// The BGM 1004 code that says this (`None` for an original list): `from_code(f.code())` is `f`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ListFunction::Original => None,
+            ListFunction::Change => Some("CP"),
+            ListFunction::CloseOut(code) | ListFunction::Other(code) => Some(code),
+            ListFunction::Cancel => Some("XF"),
+        }
+    }
+
     pub fn from_code(code: Option<&str>) -> ListFunction {
         match code {
             None => ListFunction::Original,

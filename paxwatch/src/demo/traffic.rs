@@ -147,7 +147,8 @@ fn passenger_list(
         version: "D:05B".into(),
         document_code: Some("745".into()),
         kind: Some(ListKind::Passengers),
-        document_id: None,
+        // BGM 1004 carries the function (a close-out says CLOB): readers take the function from it.
+        document_id: function.code().map(Into::into),
         function,
         transaction_reference: None,
         common_access_reference: Some(
@@ -543,6 +544,11 @@ mod tests {
         assert!(!miscounted.is_empty());
         for lists in &miscounted {
             let list = &lists[0];
+            assert_eq!(
+                list.function,
+                ListFunction::CloseOut("CLOB".into()),
+                "read as a close-out"
+            );
             let declared = list.declared_count.as_ref().expect("CNT").value;
             assert_eq!(declared, list.travellers.len() as u64 + 1);
         }
@@ -552,5 +558,24 @@ mod tests {
             list.declared_count.as_ref().expect("CNT").value,
             list.travellers.len() as u64
         );
+    }
+
+    /// Regression: the demo's close-outs were written without BGM 1004, so they read as plain lists and no
+    /// flight ever showed as closed.
+    #[test]
+    fn a_demo_close_out_says_clob_in_its_bgm() {
+        let traffic = generate(5, now(), TrafficShape::default()).expect("generates");
+        let close_out = traffic
+            .messages
+            .iter()
+            .find(|m| m.kind == MessageKind::PaxlstCloseOut)
+            .expect("a close-out");
+        assert!(String::from_utf8_lossy(&close_out.bytes).contains("BGM+745+CLOB'"));
+        let checked_in = traffic
+            .messages
+            .iter()
+            .find(|m| m.kind == MessageKind::Paxlst)
+            .expect("a check-in list");
+        assert!(String::from_utf8_lossy(&checked_in.bytes).contains("BGM+745'"));
     }
 }
