@@ -16,6 +16,7 @@ use common::TestDb;
 
 on_both_backends!(
     a_flight_keeps_its_id_and_gains_missing_details,
+    a_later_message_with_the_departure_time_moves_the_approximate_departure,
     flights_list_by_carrier_and_date,
     traveller_versions_new_changed_unchanged_and_reprocessed,
     a_late_older_message_is_kept_but_does_not_supersede,
@@ -112,6 +113,42 @@ async fn a_flight_keeps_its_id_and_gains_missing_details(db: &TestDb) {
         .await
         .unwrap();
     assert_ne!(first, next_day);
+}
+
+/// Regression: the approximate departure (what time windows, re-screening and data quality read) stayed at
+/// the first message's guess — midnight when a PNR push gave only the date — after a passenger list gave the
+/// time and its UTC.
+async fn a_later_message_with_the_departure_time_moves_the_approximate_departure(db: &TestDb) {
+    let store = db.open().await;
+    let date_only = NewFlight {
+        departure_local: Some("2026-06-15".into()),
+        departure_approx_utc: datetime!(2026-06-15 00:00 UTC),
+        ..flight("202", "2026-06-15")
+    };
+    let id = store.upsert_flight(&date_only).await.unwrap();
+    // The local time: read as UTC until the UTC is known.
+    store
+        .upsert_flight(&flight("202", "2026-06-15"))
+        .await
+        .unwrap();
+    let stored = store.flight(id).await.unwrap().unwrap();
+    assert_eq!(stored.departure_local.as_deref(), Some("2026-06-15T10:20"));
+    assert_eq!(stored.departure_approx_utc, datetime!(2026-06-15 10:20 UTC));
+    // The UTC (Oslo in summer: UTC+2).
+    let with_utc = NewFlight {
+        departure_utc: Some(datetime!(2026-06-15 08:20 UTC)),
+        departure_approx_utc: datetime!(2026-06-15 08:20 UTC),
+        ..flight("202", "2026-06-15")
+    };
+    store.upsert_flight(&with_utc).await.unwrap();
+    let stored = store.flight(id).await.unwrap().unwrap();
+    assert_eq!(stored.departure_utc, Some(datetime!(2026-06-15 08:20 UTC)));
+    assert_eq!(stored.departure_approx_utc, datetime!(2026-06-15 08:20 UTC));
+    // A later, vaguer message changes nothing.
+    store.upsert_flight(&date_only).await.unwrap();
+    let stored = store.flight(id).await.unwrap().unwrap();
+    assert_eq!(stored.departure_local.as_deref(), Some("2026-06-15T10:20"));
+    assert_eq!(stored.departure_approx_utc, datetime!(2026-06-15 08:20 UTC));
 }
 
 async fn flights_list_by_carrier_and_date(db: &TestDb) {

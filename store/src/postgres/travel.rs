@@ -153,17 +153,25 @@ fn decision_from_row(row: DecisionRow) -> Result<Decision, StoreError> {
 
 impl PgStore {
     pub(crate) async fn upsert_flight(&self, flight: &NewFlight) -> Result<FlightId, StoreError> {
-        // The update only fills in what an earlier message left out, so the row never loses data.
+        // The update only fills in what an earlier message left out (a local time where only the date was
+        // known counts as left out), so the row never loses data; the approximate departure follows the best
+        // departure known (UTC, else local time), so time-window queries see a later, more precise message.
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO flight (carrier, number, departure_date, departure_airport, arrival_airport, \
              departure_local, departure_utc, arrival_local, arrival_utc, departure_approx) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (carrier, number, departure_date, departure_airport) DO UPDATE SET \
              arrival_airport = coalesce(flight.arrival_airport, excluded.arrival_airport), \
-             departure_local = coalesce(flight.departure_local, excluded.departure_local), \
+             departure_local = CASE WHEN excluded.departure_local IS NOT NULL AND (flight.departure_local IS NULL OR length(flight.departure_local) < length(excluded.departure_local)) \
+               THEN excluded.departure_local ELSE flight.departure_local END, \
              departure_utc = coalesce(flight.departure_utc, excluded.departure_utc), \
-             arrival_local = coalesce(flight.arrival_local, excluded.arrival_local), \
-             arrival_utc = coalesce(flight.arrival_utc, excluded.arrival_utc) \
+             arrival_local = CASE WHEN excluded.arrival_local IS NOT NULL AND (flight.arrival_local IS NULL OR length(flight.arrival_local) < length(excluded.arrival_local)) \
+               THEN excluded.arrival_local ELSE flight.arrival_local END, \
+             arrival_utc = coalesce(flight.arrival_utc, excluded.arrival_utc), \
+             departure_approx = CASE WHEN flight.departure_utc IS NOT NULL THEN flight.departure_approx \
+               WHEN excluded.departure_utc IS NOT NULL THEN excluded.departure_approx \
+               WHEN excluded.departure_local IS NOT NULL AND (flight.departure_local IS NULL OR length(flight.departure_local) < length(excluded.departure_local)) THEN excluded.departure_approx \
+               ELSE flight.departure_approx END \
              RETURNING id",
         )
         .bind(&flight.carrier)
