@@ -33,6 +33,7 @@ mod messages;
 pub mod metrics;
 mod officer;
 pub mod password;
+mod quality;
 pub mod routes;
 pub mod server;
 pub mod session;

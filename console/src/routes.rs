@@ -25,6 +25,7 @@ use crate::auth::{self, Access, Principal};
 use crate::dpo;
 use crate::messages;
 use crate::officer;
+use crate::quality;
 use crate::server::AppState;
 use crate::tls::ClientCertificate;
 use crate::unmask;
@@ -34,6 +35,8 @@ const ADMIN: &[Role] = &[Role::Admin];
 const OFFICER: &[Role] = &[Role::Officer];
 const ANALYST: &[Role] = &[Role::Analyst];
 const DPO: &[Role] = &[Role::Dpo];
+/// Data quality: carrier staff (their own airline), officers and admins.
+pub(crate) const QUALITY: &[Role] = &[Role::Carrier, Role::Officer, Role::Admin];
 
 /// One route of the API.
 pub struct Route {
@@ -178,6 +181,15 @@ pub fn routes() -> Vec<Route> {
             responses: &[(200, "the manifest"), (404, "no such flight")],
             audit: audited(AuditAction::Consult, "flight", Purpose::PreArrivalAssessment),
             handler: get(officer::flight_manifest),
+        },
+        Route {
+            method: HttpMethod::Get,
+            path: "/api/v1/quality/flights",
+            access: Access::Roles(QUALITY),
+            summary: "Data quality per flight, newest departure first: travellers without a document or birth date, the status the airline reported, each declared count (PAXLST CNT, PNRGOV EQN; a split list's parts added up) against what came, and each transmission's hours before departure (query: days 1..=90 back, default 14; carrier, for officers and admins). A carrier's staff get their own airline's flights only. Counts only, no traveller data",
+            responses: &[(200, "flights with their quality"), (403, "a carrier account tied to no carrier")],
+            audit: None,
+            handler: get(quality::flights),
         },
         Route {
             method: HttpMethod::Get,

@@ -291,6 +291,7 @@ impl Pipeline {
                     flight_id,
                     message_id: id,
                     position,
+                    sender: raw.sender.clone(),
                     qualifier: count.qualifier.clone(),
                     declared: count.declared,
                     carried: count.carried,

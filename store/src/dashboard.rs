@@ -99,6 +99,8 @@ pub struct FlightQuality {
 pub struct FlightTransmission {
     pub flight_id: FlightId,
     pub message_id: MessageId,
+    /// Who sent it (the carrier code it was stored under): a carrier's portal shows only its own.
+    pub sender: String,
     pub kind: MessageKind,
     pub received_at: OffsetDateTime,
     /// Traveller versions this message recorded on the flight.
@@ -385,7 +387,7 @@ impl Store {
             return Ok(by_flight);
         }
         let ids: Vec<i64> = flights.iter().map(|id| id.get()).collect();
-        let rows: Vec<(i64, i64, String, i64, i64)> = match &self.backend {
+        let rows: Vec<(i64, i64, String, String, i64, i64)> = match &self.backend {
             Backend::Sqlite(backend) => {
                 // SQLite has no array parameter: the ids travel as one JSON array.
                 let ids_json = serde_json::to_string(&ids).map_err(|_| StoreError::InvalidInput {
@@ -393,10 +395,11 @@ impl Store {
                     problem: "cannot be encoded".into(),
                 })?;
                 sqlx::query_as(
-                    "SELECT t.flight_id, v.message_id, v.message_kind, MIN(v.received_at_us), COUNT(*) \
+                    "SELECT t.flight_id, v.message_id, r.sender, v.message_kind, MIN(v.received_at_us), COUNT(*) \
                      FROM traveller t JOIN traveller_version v ON v.traveller_id = t.id \
+                     JOIN raw_message r ON r.id = v.message_id \
                      WHERE t.flight_id IN (SELECT value FROM json_each(?1)) \
-                     GROUP BY t.flight_id, v.message_id, v.message_kind ORDER BY 1, 4, 2",
+                     GROUP BY t.flight_id, v.message_id, r.sender, v.message_kind ORDER BY 1, 5, 2",
                 )
                 .bind(ids_json)
                 .fetch_all(backend.pool())
@@ -404,11 +407,12 @@ impl Store {
             }
             Backend::Postgres(backend) => {
                 sqlx::query_as(
-                    "SELECT t.flight_id, v.message_id, v.message_kind, \
+                    "SELECT t.flight_id, v.message_id, r.sender, v.message_kind, \
                      CAST(FLOOR(EXTRACT(EPOCH FROM MIN(v.received_at)) * 1000000) AS BIGINT), COUNT(*) \
                      FROM traveller t JOIN traveller_version v ON v.traveller_id = t.id \
+                     JOIN raw_message r ON r.id = v.message_id \
                      WHERE t.flight_id = ANY($1) \
-                     GROUP BY t.flight_id, v.message_id, v.message_kind ORDER BY 1, 4, 2",
+                     GROUP BY t.flight_id, v.message_id, r.sender, v.message_kind ORDER BY 1, 5, 2",
                 )
                 .bind(&ids)
                 .fetch_all(backend.pool())
@@ -416,7 +420,7 @@ impl Store {
             }
         }
         .map_err(StoreError::database("read flight transmissions"))?;
-        for (flight, message, kind, received, versions) in rows {
+        for (flight, message, sender, kind, received, versions) in rows {
             let flight_id = FlightId::new(flight);
             by_flight
                 .entry(flight_id)
@@ -424,6 +428,7 @@ impl Store {
                 .push(FlightTransmission {
                     flight_id,
                     message_id: MessageId::new(message),
+                    sender,
                     kind: MessageKind::from_stored(&kind)?,
                     received_at: from_unix_micros(received)?,
                     traveller_versions: versions,

@@ -18,6 +18,8 @@ pub struct ListCountReport {
     pub message_id: MessageId,
     /// Which message of the file (from 0): one file may hold several, such as every part of a split list.
     pub position: u32,
+    /// The message's sender, as read back ([`Store::list_count_checks`]); not written (the raw message has it).
+    pub sender: String,
     /// What is counted: `42` passengers or `41` crew (CNT 6069 as sent), `EQN` PNRs.
     pub qualifier: String,
     pub declared: u64,
@@ -40,6 +42,9 @@ pub struct ListPart {
 /// One declared count checked: a whole message, or the parts of a split list taken together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountCheck {
+    /// Who sent the message(s) (the carrier code they were stored under): a carrier's portal shows only
+    /// its own. Parts from different senders are different lists.
+    pub sender: String,
     pub qualifier: String,
     /// As the newest message (part) declared it.
     pub declared: u64,
@@ -97,15 +102,16 @@ impl CountCheck {
 }
 
 /// Reports of one flight, oldest first → its checks: whole messages each on their own, the parts of a split
-/// list (same qualifier and series) together, a part number sent again replacing the earlier one.
+/// list (same sender, qualifier and series) together, a part number sent again replacing the earlier one.
 pub fn count_checks(reports: &[ListCountReport]) -> Vec<CountCheck> {
     let mut checks: Vec<CountCheck> = Vec::new();
     // (qualifier, series) → index in `checks`, and its parts by number.
     type SeriesParts<'a> = (usize, BTreeMap<u32, &'a ListCountReport>);
-    let mut series: HashMap<(&str, &str), SeriesParts> = HashMap::new();
+    let mut series: HashMap<(&str, &str, &str), SeriesParts> = HashMap::new();
     for report in reports {
         let Some(part) = &report.part else {
             checks.push(CountCheck {
+                sender: report.sender.clone(),
                 qualifier: report.qualifier.clone(),
                 declared: report.declared,
                 carried: report.carried,
@@ -116,9 +122,14 @@ pub fn count_checks(reports: &[ListCountReport]) -> Vec<CountCheck> {
             continue;
         };
         let (index, parts) = series
-            .entry((report.qualifier.as_str(), part.series.as_str()))
+            .entry((
+                report.sender.as_str(),
+                report.qualifier.as_str(),
+                part.series.as_str(),
+            ))
             .or_insert_with(|| {
                 checks.push(CountCheck {
+                    sender: report.sender.clone(),
                     qualifier: report.qualifier.clone(),
                     declared: 0,
                     carried: 0,
@@ -158,6 +169,7 @@ fn stored(value: u64, field: &'static str) -> Result<i64, StoreError> {
 type Row = (
     i64,
     i64,
+    String,
     String,
     i64,
     i64,
@@ -255,6 +267,7 @@ impl Store {
                     i64,
                     i64,
                     String,
+                    String,
                     i64,
                     i64,
                     Option<String>,
@@ -263,23 +276,25 @@ impl Store {
                     i64,
                 );
                 sqlx::query_as::<_, SqliteRow>(
-                    "SELECT flight_id, message_id, qualifier, declared, carried, series, part_number, last_part, \
-                     reported_at_us FROM list_count_report WHERE flight_id IN (SELECT value FROM json_each(?1)) \
-                     ORDER BY id",
+                    "SELECT l.flight_id, l.message_id, r.sender, l.qualifier, l.declared, l.carried, l.series, \
+                     l.part_number, l.last_part, l.reported_at_us FROM list_count_report l \
+                     JOIN raw_message r ON r.id = l.message_id \
+                     WHERE l.flight_id IN (SELECT value FROM json_each(?1)) ORDER BY l.id",
                 )
                 .bind(ids)
                 .fetch_all(backend.pool())
                 .await
                 .map_err(StoreError::database("read list counts"))?
                 .into_iter()
-                .map(|(f, m, q, d, c, s, n, l, micros)| {
-                    Ok((f, m, q, d, c, s, n, l, from_unix_micros(micros)?))
+                .map(|(f, m, sender, q, d, c, s, n, l, micros)| {
+                    Ok((f, m, sender, q, d, c, s, n, l, from_unix_micros(micros)?))
                 })
                 .collect::<Result<_, StoreError>>()?
             }
             Backend::Postgres(backend) => sqlx::query_as(
-                "SELECT flight_id, message_id, qualifier, declared, carried, series, part_number, last_part, \
-                 reported_at FROM list_count_report WHERE flight_id = ANY($1) ORDER BY id",
+                "SELECT l.flight_id, l.message_id, r.sender, l.qualifier, l.declared, l.carried, l.series, \
+                 l.part_number, l.last_part, l.reported_at FROM list_count_report l \
+                 JOIN raw_message r ON r.id = l.message_id WHERE l.flight_id = ANY($1) ORDER BY l.id",
             )
             .bind(&ids)
             .fetch_all(backend.pool())
@@ -287,7 +302,9 @@ impl Store {
             .map_err(StoreError::database("read list counts"))?,
         };
         let mut by_flight: HashMap<FlightId, Vec<ListCountReport>> = HashMap::new();
-        for (flight, message, qualifier, declared, carried, series, number, last, at) in rows {
+        for (flight, message, sender, qualifier, declared, carried, series, number, last, at) in
+            rows
+        {
             let corrupt = |what: &str| StoreError::CorruptRow {
                 what: format!("list count {what}"),
             };
@@ -308,6 +325,7 @@ impl Store {
                     flight_id,
                     message_id: MessageId::new(message),
                     position: 0, // not read back: the checks only need the order
+                    sender,
                     qualifier,
                     declared: u64::try_from(declared).map_err(|_| corrupt("declared"))?,
                     carried: u64::try_from(carried).map_err(|_| corrupt("carried"))?,
@@ -331,6 +349,7 @@ mod tests {
             flight_id: FlightId::new(1),
             message_id: MessageId::new(message),
             position: 0,
+            sender: "XA".into(),
             qualifier: qualifier.into(),
             declared,
             carried,

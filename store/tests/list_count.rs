@@ -37,6 +37,7 @@ fn whole(
         flight_id,
         message_id,
         position: 0,
+        sender: "XA".into(),
         qualifier: qualifier.into(),
         declared,
         carried,
@@ -128,6 +129,7 @@ async fn declared_counts_come_back_per_flight_with_split_lists_added_up(db: &Tes
         })
     );
     assert_eq!(list[0].message_ids, vec![m1, m3]);
+    assert_eq!(list[0].sender, "XA", "read back from the raw message");
     assert!(store.list_count_checks(&[]).await.unwrap().is_empty());
 
     let mut bad = whole(quiet, m1, "", 1, 1);

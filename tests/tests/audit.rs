@@ -314,6 +314,8 @@ async fn every_personal_data_route_writes_an_audit_record() {
         "/api/v1/me",
         "/api/v1/admin/users",
         "/api/v1/admin/carriers",
+        // Counts, flight numbers and message ids per flight (as the data-quality pages).
+        "/api/v1/quality/flights",
         // Ids and codes of requests only (no traveller data).
         "/api/v1/unmask-requests",
         "/api/v1/approver/unmask-requests",

@@ -1077,7 +1077,7 @@ async fn the_dashboard_shows_aggregates_only_and_carrier_staff_see_only_their_ow
     let xa = server.accounts();
     // The sample's flight is DX123: DX's staff may see its quality, XA's may not.
     let dx = server.run(&["carrier", "add", "DX"], None);
-    server.run(
+    let dx_staff_token = server.run(
         &[
             "user",
             "add",
@@ -1136,7 +1136,12 @@ async fn the_dashboard_shows_aggregates_only_and_carrier_staff_see_only_their_ow
     // Sent a week after the scheduled departure (the sample's flight left on 2026-11-25).
     assert!(quality.contains("class=\"status late\""), "{quality}");
     // The first list carried what it declared; the second did not, and the page counts it.
-    assert!(quality.contains("CNT 42: 3 passengers<"), "{quality}");
+    // (XA's copy of DX's list is on the same flight, but DX's staff see only what DX sent.)
+    assert_eq!(
+        quality.matches("CNT 42: 3 passengers<").count(),
+        1,
+        "{quality}"
+    );
     assert!(
         quality.contains("lists not carrying their declared count: 1 "),
         "{quality}"
@@ -1171,11 +1176,56 @@ async fn the_dashboard_shows_aggregates_only_and_carrier_staff_see_only_their_ow
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(!other.contains("DX123") && !other.contains("<table"));
 
-    // Officers see every carrier's flights.
+    // The same as JSON for the airline's own systems, with the same scope.
+    let api = client
+        .get(server.url("/api/v1/quality/flights"))
+        .bearer_auth(&dx_staff_token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(api.status(), StatusCode::OK);
+    let flights: serde_json::Value = api.json().await.expect("json");
+    let flight = &flights[0];
+    assert_eq!(flight["number"], "123", "{flights}");
+    assert_eq!(flight["carrier"], "DX");
+    let outcomes: Vec<(u64, u64, &str)> = flight["count_checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| {
+            (
+                c["declared"].as_u64().unwrap(),
+                c["carried"].as_u64().unwrap(),
+                c["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // DX's sample and its miscounted resend; XA's copy of the sample (the same flight) is XA's business.
+    assert_eq!(outcomes, vec![(3, 3, "matches"), (4, 3, "differs")]);
+    // Transmissions are the messages that recorded traveller data: the two copies changed nothing.
+    assert_eq!(flight["transmissions"].as_array().map(Vec::len), Some(1));
+    for personal in ["SAMPLE", "ALEXANDER", "800131"] {
+        assert!(!flights.to_string().contains(personal));
+    }
+    let widened = client
+        .get(server.url("/api/v1/quality/flights?carrier=DX"))
+        .header("cookie", &xa_staff.cookie)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(widened.status(), StatusCode::OK);
+    let widened: serde_json::Value = widened.json().await.expect("json");
+    assert!(
+        !widened.to_string().contains("\"DX\""),
+        "carrier query widened the API's scope: {widened}"
+    );
+
+    // Officers see every carrier's flights, and every sender's counts on them (XA's copy too).
     let officer = sign_in(&server, &client, "web.officer").await;
     let (status, all) = get("/console/quality?carrier=DX", &officer.cookie).await;
     assert_eq!(status, StatusCode::OK);
     assert!(all.contains("DX123"));
+    assert_eq!(all.matches("CNT 42: 3 passengers<").count(), 2, "{all}");
 
     // The dashboard: officer, admin and DPO; aggregates only.
     for name in ["web.officer", "web.admin", "web.dpo"] {

@@ -24,11 +24,12 @@ use super::layout::{page, problem_page};
 use super::page as page_route;
 use crate::auth::Access;
 use crate::charts::{self, Chart, Series};
+use crate::quality;
+use crate::routes::QUALITY;
 use crate::routes::{rfc3339, Route};
 use crate::server::AppState;
 use crate::session::ActiveSession;
 
-const QUALITY: &[Role] = &[Role::Carrier, Role::Officer, Role::Admin];
 /// Flights the charts cover (the most recent departures of the listing).
 const CHARTED_FLIGHTS: usize = 30;
 
@@ -61,26 +62,19 @@ pub(crate) struct QualityFilter {
     days: Option<i64>,
 }
 
-/// Whose flights the user may see: `Ok(Some(code))` one carrier, `Ok(None)` every carrier.
-/// (The refusal is boxed: a `Response` is large for an `Err`.)
+/// Whose flights the user may see (`quality::carrier_scope`): `Ok(Some(code))` one carrier, `Ok(None)`
+/// every carrier. (The refusal is boxed: a `Response` is large for an `Err`.)
 fn scope(
     session: &ActiveSession,
     requested: Option<&str>,
 ) -> Result<Option<String>, Box<Response>> {
-    match session.user.role {
-        Role::Carrier => match &session.user.carrier_code {
-            Some(code) => Ok(Some(code.clone())),
-            None => Err(Box::new(problem_page(
-                session,
-                StatusCode::FORBIDDEN,
-                "Your account is not tied to a carrier; ask an administrator.",
-            ))),
-        },
-        _ => Ok(requested
-            .map(str::trim)
-            .filter(|code| !code.is_empty())
-            .map(str::to_ascii_uppercase)),
-    }
+    quality::carrier_scope(&session.user, requested).map_err(|()| {
+        Box::new(problem_page(
+            session,
+            StatusCode::FORBIDDEN,
+            "Your account is not tied to a carrier; ask an administrator.",
+        ))
+    })
 }
 
 /// Hours from receipt to the scheduled departure (negative: received after it).
@@ -121,27 +115,33 @@ pub(crate) async fn flights(
         Ok(carrier) => carrier,
         Err(refused) => return *refused,
     };
-    let days = filter.days.unwrap_or(14).clamp(1, 90);
+    let days = filter
+        .days
+        .unwrap_or(quality::DEFAULT_DAYS)
+        .clamp(1, quality::MAX_DAYS);
     let now = state.clock.now();
     let query = QualityQuery {
         carrier: carrier.clone(),
         from: now - Duration::days(days),
         until: now + Duration::days(3),
-        limit: 200,
+        limit: quality::MAX_FLIGHTS,
     };
     let quality = match state.store.flight_quality(&query).await {
         Ok(quality) => quality,
         Err(error) => return unavailable(&session, &error),
     };
     let ids: Vec<FlightId> = quality.iter().map(|q| q.flight_id).collect();
-    let transmissions = match state.store.flight_transmissions(&ids).await {
+    let mut transmissions = match state.store.flight_transmissions(&ids).await {
         Ok(found) => found,
         Err(error) => return unavailable(&session, &error),
     };
-    let counts = match state.store.list_count_checks(&ids).await {
+    let mut counts = match state.store.list_count_checks(&ids).await {
         Ok(found) => found,
         Err(error) => return unavailable(&session, &error),
     };
+    let own = quality::own_sender(&session.user, carrier.as_deref());
+    quality::sent_by(&mut transmissions, own, |t| &t.sender);
+    quality::sent_by(&mut counts, own, |c| &c.sender);
     let statuses = match state.store.flight_statuses(&ids).await {
         Ok(found) => found,
         Err(error) => return unavailable(&session, &error),
@@ -369,12 +369,19 @@ pub(crate) async fn flight(
     let Some(quality) = quality else {
         return not_found();
     };
+    let own = quality::own_sender(&session.user, carrier.as_deref());
     let sent = match state.store.flight_transmissions(&[flight.id]).await {
-        Ok(mut found) => found.remove(&flight.id).unwrap_or_default(),
+        Ok(mut found) => {
+            quality::sent_by(&mut found, own, |t| &t.sender);
+            found.remove(&flight.id).unwrap_or_default()
+        }
         Err(error) => return unavailable(&session, &error),
     };
     let checks = match state.store.list_count_checks(&[flight.id]).await {
-        Ok(mut found) => found.remove(&flight.id).unwrap_or_default(),
+        Ok(mut found) => {
+            quality::sent_by(&mut found, own, |c| &c.sender);
+            found.remove(&flight.id).unwrap_or_default()
+        }
         Err(error) => return unavailable(&session, &error),
     };
     let status = match state.store.flight_statuses(&[flight.id]).await {
