@@ -30,7 +30,7 @@ use super::layout::{csrf_field, page, problem_page};
 use super::page as page_route;
 use crate::audit_log::with_objects;
 use crate::auth::{generate_token, token_digest, Access};
-use crate::password::MIN_PASSWORD_LEN;
+use crate::password::{PasswordError, MIN_PASSWORD_LEN};
 use crate::routes::{audited, rfc3339, Route};
 use crate::server::AppState;
 use crate::session::ActiveSession;
@@ -359,18 +359,18 @@ pub(crate) async fn set_user_disabled(
     }
 }
 
-/// argon2id, off the async workers (slow by design); the refusal page when the password is too short or
-/// cannot be hashed.
+/// argon2id, off the async workers (slow by design); the refusal page when the password is too short
+/// (`password::hash_password` holds the rule) or cannot be hashed.
 async fn hash_new_password(
     session: &ActiveSession,
     password: &str,
 ) -> Result<String, Box<Response>> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(Box::new(refused(session, "The password is too short.")));
-    }
     let password = password.to_owned();
     match tokio::task::spawn_blocking(move || crate::password::hash_password(&password)).await {
         Ok(Ok(hash)) => Ok(hash),
+        Ok(Err(PasswordError::TooShort)) => {
+            Err(Box::new(refused(session, "The password is too short.")))
+        }
         _ => Err(Box::new(problem_page(
             session,
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -422,30 +422,60 @@ pub(crate) async fn set_user_password(
     }
 }
 
+/// Which account a token replacement is for, and how its pages name it.
+struct TokenAccount {
+    kind: &'static str,
+    id: i64,
+    heading: &'static str,
+    back: &'static str,
+    missing: &'static str,
+}
+
+/// The page after replacing an account's token with `token`: shown once, audited on the account.
+fn token_replaced(
+    session: &ActiveSession,
+    account: TokenAccount,
+    replaced: Result<(), StoreError>,
+    token: &str,
+) -> Response {
+    match replaced {
+        Ok(()) => {
+            tracing::info!(
+                account = account.kind,
+                id = account.id,
+                "token replaced from the console"
+            );
+            with_objects(
+                token_once(session, account.heading, account.back, token),
+                account.kind,
+                vec![account.id],
+            )
+        }
+        Err(StoreError::AccountNotFound { .. }) => {
+            problem_page(session, StatusCode::NOT_FOUND, account.missing)
+        }
+        Err(error) => unavailable(session, &error),
+    }
+}
+
 pub(crate) async fn new_user_token(
     State(state): State<AppState>,
     Extension(session): Extension<ActiveSession>,
     Path(id): Path<i64>,
 ) -> Response {
     let token = generate_token();
-    match state
+    let replaced = state
         .store
         .replace_user_token(UserId::new(id), &token_digest(&token))
-        .await
-    {
-        Ok(()) => {
-            tracing::info!(user_id = id, "API token replaced from the console");
-            with_objects(
-                token_once(&session, "New API token", "/console/admin/users", &token),
-                "user",
-                vec![id],
-            )
-        }
-        Err(StoreError::AccountNotFound { .. }) => {
-            problem_page(&session, StatusCode::NOT_FOUND, "No such person.")
-        }
-        Err(error) => unavailable(&session, &error),
-    }
+        .await;
+    let account = TokenAccount {
+        kind: "user",
+        id,
+        heading: "New API token",
+        back: "/console/admin/users",
+        missing: "No such person.",
+    };
+    token_replaced(&session, account, replaced, &token)
 }
 
 pub(crate) async fn new_carrier_token(
@@ -454,29 +484,18 @@ pub(crate) async fn new_carrier_token(
     Path(id): Path<i64>,
 ) -> Response {
     let token = generate_token();
-    match state
+    let replaced = state
         .store
         .replace_carrier_token(CarrierId::new(id), &token_digest(&token))
-        .await
-    {
-        Ok(()) => {
-            tracing::info!(carrier_id = id, "carrier token replaced from the console");
-            with_objects(
-                token_once(
-                    &session,
-                    "New carrier token",
-                    "/console/admin/carriers",
-                    &token,
-                ),
-                "carrier",
-                vec![id],
-            )
-        }
-        Err(StoreError::AccountNotFound { .. }) => {
-            problem_page(&session, StatusCode::NOT_FOUND, "No such carrier.")
-        }
-        Err(error) => unavailable(&session, &error),
-    }
+        .await;
+    let account = TokenAccount {
+        kind: "carrier",
+        id,
+        heading: "New carrier token",
+        back: "/console/admin/carriers",
+        missing: "No such carrier.",
+    };
+    token_replaced(&session, account, replaced, &token)
 }
 
 pub(crate) async fn carriers(
