@@ -6,6 +6,7 @@
 //! spool inbox/<CARRIER> ─┴▶ store (raw, durable) ─▶ pipeline worker ─▶ travellers, alerts
 //!                                                   ▲
 //! list watcher: new list version in the store ─▶ publish ─▶ re-screen flights not yet arrived
+//!               new match thresholds set in the console ─▶ apply ─┘
 //! ```
 //!
 //! At start, messages still `received` (a crash between ack and processing) are processed before new
@@ -24,7 +25,7 @@ use tokio::task::JoinHandle;
 
 /// How often the history index looks for new traveller versions.
 const INDEX_INTERVAL: Duration = Duration::from_millis(500);
-/// How often the store is asked for new list versions.
+/// How often the store is asked for new list versions and threshold settings.
 const LIST_INTERVAL: Duration = Duration::from_secs(5);
 /// Messages waiting for the pipeline before the endpoint waits (back-pressure, never loss: the
 /// message is stored before it is queued).
@@ -96,6 +97,16 @@ impl Service {
                 .with_refusal_log(Arc::new(refusals))
                 .with_clock(Arc::clone(&options.clock)),
         );
+        if let Some(setting) = pipeline
+            .apply_stored_thresholds()
+            .await
+            .context("cannot read the match thresholds")?
+        {
+            tracing::info!(
+                setting = setting.id,
+                "the thresholds an administrator set are in force"
+            );
+        }
         let published = pipeline
             .load_lists()
             .await
@@ -223,22 +234,36 @@ async fn retention_loop(
     }
 }
 
+/// Publishes new list versions and applies new threshold settings as they are stored; either re-screens
+/// the travellers of flights not yet arrived.
 async fn list_loop(pipeline: Arc<Pipeline>, window: Duration) {
     loop {
         tokio::time::sleep(LIST_INTERVAL).await;
-        match pipeline.load_lists().await {
-            Ok(0) => {}
-            Ok(published) => {
-                tracing::info!(
-                    lists = published,
-                    "new list versions published; re-screening"
-                );
-                match pipeline.rescreen_upcoming(window).await {
-                    Ok(report) => tracing::info!(?report, "re-screening done"),
-                    Err(error) => tracing::error!(error = %error, "re-screening failed"),
-                }
+        let published = match pipeline.load_lists().await {
+            Ok(published) => published,
+            Err(error) => {
+                tracing::error!(error = %error, "loading list versions failed");
+                0
             }
-            Err(error) => tracing::error!(error = %error, "loading list versions failed"),
+        };
+        let thresholds = match pipeline.apply_stored_thresholds().await {
+            Ok(setting) => setting.map(|setting| setting.id),
+            Err(error) => {
+                tracing::error!(error = %error, "reading the match thresholds failed");
+                None
+            }
+        };
+        if published == 0 && thresholds.is_none() {
+            continue;
+        }
+        tracing::info!(
+            lists = published,
+            thresholds,
+            "screening changed (new list versions or thresholds); re-screening"
+        );
+        match pipeline.rescreen_upcoming(window).await {
+            Ok(report) => tracing::info!(?report, "re-screening done"),
+            Err(error) => tracing::error!(error = %error, "re-screening failed"),
         }
     }
 }

@@ -8,7 +8,8 @@ use matcher::MatchPolicy;
 use privacy::{AdmissionPolicy, Clock, ComparisonSources, Refusal, SystemClock};
 use store::{
     AlertOutcome, ErrorClass, FlightStatusReport, ListCountReport, MessageId, NewTravellerVersion,
-    Quarantine, StateKind, Store, StoreError, TravellerVersion, VersionOutcome, WatchlistVersionId,
+    Quarantine, StateKind, Store, StoreError, ThresholdSetting, TravellerVersion, VersionOutcome,
+    WatchlistVersionId,
 };
 use time::OffsetDateTime;
 
@@ -101,7 +102,11 @@ pub struct RescreenReport {
 pub struct Pipeline {
     store: Store,
     lists: Arc<Lists>,
-    policy: Arc<MatchPolicy>,
+    /// The configured policy with the thresholds an administrator set last (swapped whole, so a screening
+    /// run uses one policy throughout).
+    policy: std::sync::RwLock<Arc<MatchPolicy>>,
+    /// The stored threshold setting applied to `policy`, if any.
+    thresholds_applied: std::sync::Mutex<Option<i64>>,
     admission: AdmissionPolicy,
     refusal_log: Option<Arc<dyn RefusalLog>>,
     stats: Arc<PipelineStats>,
@@ -130,7 +135,8 @@ impl Pipeline {
         Pipeline {
             store,
             lists: Arc::new(Lists::new()),
-            policy: Arc::new(policy),
+            policy: std::sync::RwLock::new(Arc::new(policy)),
+            thresholds_applied: std::sync::Mutex::new(None),
             admission: AdmissionPolicy::default(),
             refusal_log: None,
             stats: Arc::new(PipelineStats::default()),
@@ -171,6 +177,50 @@ impl Pipeline {
     /// The lists screening reads (to withdraw one, or to see what is published).
     pub fn lists(&self) -> &Arc<Lists> {
         &self.lists
+    }
+
+    /// The policy screening uses now.
+    pub fn policy(&self) -> Arc<MatchPolicy> {
+        Arc::clone(
+            &self
+                .policy
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    /// Applies the newest threshold setting an administrator stored over the policy (its weights stay) and
+    /// returns it when it was not applied yet; `None` when there is none or it is applied already. The caller
+    /// re-screens upcoming flights after a change.
+    pub async fn apply_stored_thresholds(&self) -> Result<Option<ThresholdSetting>, PipelineError> {
+        let Some(setting) = self.store.current_match_thresholds().await? else {
+            return Ok(None);
+        };
+        let mut applied = self
+            .thresholds_applied
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *applied == Some(setting.id) {
+            return Ok(None);
+        }
+        let mut policy = MatchPolicy::clone(&self.policy());
+        // f32 is the matcher's score type; the stored f64 is what the administrator typed.
+        policy.alert_threshold = setting.thresholds.alert as f32;
+        policy.report_threshold = setting.thresholds.report as f32;
+        policy.max_reported = setting.thresholds.max_reported as usize;
+        *self
+            .policy
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(policy);
+        *applied = Some(setting.id);
+        tracing::info!(
+            setting = setting.id,
+            alert_threshold = setting.thresholds.alert,
+            report_threshold = setting.thresholds.report,
+            max_reported = setting.thresholds.max_reported,
+            "match thresholds applied"
+        );
+        Ok(Some(setting))
     }
 
     pub fn stats(&self) -> StatsSnapshot {
@@ -494,7 +544,7 @@ impl Pipeline {
         }
         let screened = subjects.len() as u64;
         let lists = self.lists.snapshot();
-        let policy = Arc::clone(&self.policy);
+        let policy = self.policy();
         let now = self.clock.now();
         let alerts = tokio::task::spawn_blocking(move || screen(&lists, &policy, &subjects, now))
             .await

@@ -189,6 +189,7 @@ on_both_backends!(
     api_received_more_than_96_hours_after_departure_is_erased_and_pnr_is_kept,
     what_each_list_declared_it_carries_is_kept_per_flight,
     a_list_not_registered_as_sought_is_stored_but_never_screened_against,
+    thresholds_an_administrator_lowers_raise_alerts_on_rescreening,
 );
 
 fn header(
@@ -1199,4 +1200,86 @@ async fn a_list_not_registered_as_sought_is_stored_but_never_screened_against(db
     let alerts = all_alerts(&pipeline).await;
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].entry_id, "test-2");
+}
+
+/// The thresholds an administrator stores replace the configured ones (the weights stay) once applied, and
+/// re-screening then raises what the new alert threshold reaches.
+async fn thresholds_an_administrator_lowers_raise_alerts_on_rescreening(db: &TestDb) {
+    let pipeline = db.pipeline().await;
+    let mut generator = Generator::new(29);
+    let mut flight = generator.flight();
+    let now = chrono::Utc::now().naive_utc();
+    flight.departure = now + chrono::Duration::hours(2);
+    flight.arrival = now + chrono::Duration::hours(5);
+    let list = generator.passenger_list(&flight, 3, false);
+    // The same name as a traveller, but born decades apart and with another passport: a weak candidate.
+    let namesake = &list.travellers[1];
+    let born = namesake.birth_date.expect("generated birth date");
+    let mut entries = filler_entries();
+    entries.push(planted_entry(
+        "test-namesake",
+        namesake.surname.as_deref().unwrap_or(""),
+        &namesake
+            .given_names
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        born - chrono::Duration::days(365 * 25),
+        "ZZ0000001",
+    ));
+    import_list(&pipeline, "v1", entries).await;
+    let id = receive(&pipeline, &paxlst(&list, "1")).await;
+    assert_eq!(
+        parsed(pipeline.process(id).await.unwrap()).alerts.raised,
+        0,
+        "below the configured alert threshold"
+    );
+    assert_eq!(pipeline.apply_stored_thresholds().await.unwrap(), None);
+
+    let setting = pipeline
+        .store()
+        .set_match_thresholds(
+            store::Thresholds {
+                alert: 0.4,
+                report: 0.2,
+                max_reported: 3,
+            },
+            "admin1",
+            "namesakes under review this week",
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let applied = pipeline.apply_stored_thresholds().await.unwrap();
+    assert_eq!(applied.map(|s| s.id), Some(setting.id));
+    assert_eq!(
+        pipeline.apply_stored_thresholds().await.unwrap(),
+        None,
+        "applied once"
+    );
+    let policy = pipeline.policy();
+    assert_eq!(
+        (
+            policy.alert_threshold,
+            policy.report_threshold,
+            policy.max_reported
+        ),
+        (0.4, 0.2, 3)
+    );
+    assert_eq!(
+        policy.weights,
+        MatchPolicy::default().weights,
+        "weights stay"
+    );
+
+    let report = pipeline
+        .rescreen_upcoming(std::time::Duration::from_secs(6 * 3600))
+        .await
+        .unwrap();
+    assert_eq!(report.screened, 3);
+    assert_eq!(report.alerts.raised, 1, "{report:?}");
+    let alerts = all_alerts(&pipeline).await;
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].entry_id, "test-namesake");
 }

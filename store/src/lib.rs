@@ -37,6 +37,7 @@ mod error;
 mod flight_status;
 pub mod history;
 mod list_count;
+mod match_thresholds;
 mod oversight;
 mod postgres;
 mod processing;
@@ -66,6 +67,9 @@ pub use error::StoreError;
 pub use flight_status::{FlightStatus, FlightStatusReport};
 pub use list_count::{
     count_checks, CountCheck, CountOutcome, ListCountReport, ListPart, PartsReceived,
+};
+pub use match_thresholds::{
+    ThresholdSetting, Thresholds, MAX_REPORTED_LIMIT, MAX_THRESHOLD_REASON_LEN,
 };
 pub use oversight::{AgeCounts, AgeLimits, RetentionCounts, Statistics};
 pub use processing::{

@@ -260,6 +260,15 @@ try {
   await page.goto(`${base}/console/admin/watchlists`);
   check((await page.locator("#versions tbody tr", { hasText: "BROWSER-LIST" }).count()) === 1,
     "the uploaded version is listed");
+  // The admin records a review of the match thresholds (same values: the demo's alerts stay as they are).
+  await page.goto(`${base}/console/admin/policy`);
+  const alertAt = await page.inputValue("#set-thresholds input[name=alert]");
+  await page.fill("#set-thresholds input[name=reason]", "quarterly review: unchanged");
+  await Promise.all([page.waitForLoadState("load"), page.click("#set-thresholds button[type=submit]")]);
+  check((await page.locator("#threshold-history tbody tr", { hasText: "quarterly review: unchanged" }).count()) === 1
+    && ((await page.textContent("#alert-threshold")) ?? "") === alertAt,
+    "an admin sets the match thresholds with a reason and sees the setting in the history");
+  await page.screenshot({ path: join(shots, "admin-thresholds.png"), fullPage: true });
   await signOut(page);
   await signIn(page, base, carrierUser, users[carrierUser]);
   const quality = await page.goto(`${base}/console/quality`);

@@ -1797,3 +1797,167 @@ async fn an_admin_uploads_a_watchlist_version_and_the_service_screens_against_it
     .to_string();
     assert!(audit.contains("watchlist_version:"), "{audit}");
 }
+
+/// The alert-queue rows' list entry ids, sorted.
+async fn queued_entries(
+    server: &Server,
+    client: &reqwest::Client,
+    officer: &Session,
+) -> Vec<String> {
+    let queue = get_json(server, client, officer, "/api/v1/alert-queue").await;
+    let mut entries: Vec<String> = queue
+        .as_array()
+        .expect("queue rows")
+        .iter()
+        .filter_map(|row| row["alert"]["entry_id"].as_str().map(str::to_owned))
+        .collect();
+    entries.sort();
+    entries
+}
+
+/// Waits (up to a minute) until the queue holds alerts for exactly `expected` entries.
+async fn wait_for_queue(
+    server: &Server,
+    client: &reqwest::Client,
+    officer: &Session,
+    expected: &[&str],
+    why: &str,
+) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let entries = queued_entries(server, client, officer).await;
+        if entries == expected {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{why}: the queue holds {entries:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_lowers_the_alert_threshold_and_the_service_rescreens_upcoming_flights() {
+    let mut server = Server::new();
+    let carrier = server.accounts();
+    // Re-screening covers flights not yet arrived: the clock stands the day before the sample's flight.
+    let flight_eve = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
+    let offset_days = (flight_eve - chrono::Utc::now().date_naive()).num_days();
+    server.start(&[("PAXWATCH_CLOCK_OFFSET_DAYS", &offset_days.to_string())]);
+    let client = server.client();
+    post_sample(&server, &client, &carrier).await;
+    let admin = sign_in(&server, &client, "web.admin").await;
+    let officer = sign_in(&server, &client, "web.officer").await;
+    // W-1 is a traveller of the sample; W-2 only shares another traveller's name (born decades apart,
+    // another passport): below the configured alert threshold.
+    let list = "id,list,names,birth_dates,nationalities,gender,documents\n\
+                W-1,WEBLIST,ALEXANDER JAMES SAMPLE,1980-01-31,GBR,M,P:X12345678:GBR\n\
+                W-2,WEBLIST,MARIA LUISA O'NEILL,1951-03-09,,,P:Z55500011:IRL\n";
+    let (status, report) = upload_list(&server, &client, &admin, Some(&admin.csrf), list).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    wait_for_queue(
+        &server,
+        &client,
+        &officer,
+        &["W-1"],
+        "the configured threshold",
+    )
+    .await;
+
+    let page = get_page(&server, &client, &admin, "/console/admin/policy").await;
+    assert!(page.contains("id=\"alert-threshold\">0.905<"), "{page}");
+    assert!(page.contains("No setting yet."), "{page}");
+
+    // Out of range, not a number, or without a reason: refused, nothing stored.
+    for (alert, report, reason, problem) in [
+        (
+            "0.4",
+            "0.6",
+            "namesakes",
+            "report threshold must be between 0 and the alert threshold",
+        ),
+        ("low", "0.2", "namesakes", "must be numbers"),
+        ("0.4", "0.2", "  ", "Say why"),
+    ] {
+        let response = post_form(
+            &server,
+            &client,
+            &admin,
+            "/console/admin/policy",
+            &[
+                ("csrf_token", &admin.csrf),
+                ("alert", alert),
+                ("report", report),
+                ("max_reported", "5"),
+                ("reason", reason),
+            ],
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let body = response.text().await.expect("body");
+        assert!(body.contains(problem), "{body}");
+    }
+    // Only an admin may set them.
+    let response = post_form(
+        &server,
+        &client,
+        &officer,
+        "/console/admin/policy",
+        &[
+            ("csrf_token", &officer.csrf),
+            ("alert", "0.1"),
+            ("report", "0.1"),
+            ("max_reported", "5"),
+            ("reason", "officer"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let page = get_page(&server, &client, &admin, "/console/admin/policy").await;
+    assert!(page.contains("No setting yet."), "nothing stored: {page}");
+
+    let response = post_form(
+        &server,
+        &client,
+        &admin,
+        "/console/admin/policy",
+        &[
+            ("csrf_token", &admin.csrf),
+            ("alert", "0.4"),
+            ("report", "0.2"),
+            ("max_reported", "5"),
+            ("reason", "namesakes under review this week"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = get_page(&server, &client, &admin, "/console/admin/policy").await;
+    assert!(page.contains("id=\"alert-threshold\">0.4<"), "{page}");
+    assert!(
+        page.contains("Set by web.admin") && page.contains("namesakes under review this week"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"threshold-history\""), "{page}");
+
+    // The service applies it and screens the sample's flight again: the namesake is raised for review.
+    wait_for_queue(
+        &server,
+        &client,
+        &officer,
+        &["W-1", "W-2"],
+        "the lowered threshold",
+    )
+    .await;
+
+    let dpo = sign_in(&server, &client, "web.dpo").await;
+    let audit = get_json(
+        &server,
+        &client,
+        &dpo,
+        "/api/v1/dpo/audit?action=alter&limit=100",
+    )
+    .await
+    .to_string();
+    assert!(audit.contains("match_thresholds:"), "{audit}");
+}

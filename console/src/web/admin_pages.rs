@@ -3,9 +3,9 @@
 //! (list, create with an optional client-certificate fingerprint for mutual TLS, disable / enable, a new
 //! token; a token is shown once, only its digest is kept; the old one stops working at once), watchlist versions
 //! (list, upload of a list file as a new version, and the difference between two versions by entry id;
-//! the service publishes an uploaded version and re-screens upcoming flights), and the match policy in force
-//! (read-only: it is configuration, `match_policy`, loaded at start). Every change is a CSRF-protected
-//! POST form audited as `alter` with the purpose `administration`.
+//! the service publishes an uploaded version and re-screens upcoming flights); the match thresholds are
+//! `threshold_pages`. Every change is a CSRF-protected POST form audited as `alter` with the purpose
+//! `administration`.
 
 use std::str::FromStr;
 
@@ -134,14 +134,6 @@ pub fn routes() -> Vec<Route> {
             "Upload a list file as a new watchlist version (published for screening within seconds)",
             post(upload_watchlist).layer(DefaultBodyLimit::max(WATCHLIST_UPLOAD_LIMIT)),
             alter("watchlist_version"),
-        ),
-        page_route(
-            HttpMethod::Get,
-            "/console/admin/policy",
-            Access::Roles(ADMIN),
-            "The match policy in force (read-only)",
-            get(policy),
-            None,
         ),
     ]
 }
@@ -982,48 +974,4 @@ fn id_list<'a>(title: &str, ids: impl Iterator<Item = &'a str>) -> Markup {
         h3 { (title) }
         p { @for id in ids.take(DIFF_SHOWN) { code { (id) } " " } }
     }
-}
-
-pub(crate) async fn policy(
-    State(state): State<AppState>,
-    Extension(session): Extension<ActiveSession>,
-) -> Response {
-    let (source, policy) = match &state.config.match_policy {
-        None => (
-            "built-in defaults".to_owned(),
-            Ok(matcher::MatchPolicy::default()),
-        ),
-        Some(path) => (
-            format!(
-                "{} (read now; the service loaded it at start)",
-                path.display()
-            ),
-            std::fs::read(path)
-                .map_err(|e| e.to_string())
-                .and_then(|bytes| {
-                    serde_json::from_slice::<matcher::MatchPolicy>(&bytes)
-                        .map_err(|e| e.to_string())
-                }),
-        ),
-    };
-    let shown =
-        match policy.and_then(|p| serde_json::to_string_pretty(&p).map_err(|e| e.to_string())) {
-            Ok(json) => json,
-            Err(_) => {
-                return problem_page(
-                    &session,
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "The configured match policy cannot be read.",
-                )
-            }
-        };
-    page(
-        &session,
-        "Thresholds",
-        html! {
-            h1 { "Match policy (thresholds and weights)" }
-            p.meta { "Source: " (source) ". Read-only: the policy is configuration (" code { "match_policy" } "), changed by the operator and applied at the next start." }
-            pre #policy { (shown) }
-        },
-    )
 }

@@ -20,6 +20,7 @@ mod login;
 mod login_csrf;
 mod officer_pages;
 mod quality_pages;
+mod threshold_pages;
 mod unmask_pages;
 mod workflow_pages;
 
@@ -230,8 +231,9 @@ pub fn pages() -> Vec<Route> {
     .chain(unmask_pages::routes())
     // Dashboard and carrier data quality (aggregates only).
     .chain(dashboard_pages::routes())
-    // Administration: people, carriers, watchlist versions, the match policy.
+    // Administration: people, carriers, watchlist versions, the match thresholds.
     .chain(admin_pages::routes())
+    .chain(threshold_pages::routes())
     .chain(workflow_pages::routes())
     .collect()
 }

@@ -17,7 +17,8 @@ use super::server_config::{open_store, runtime, ConfigArgs};
 pub struct Args {
     #[command(flatten)]
     config: ConfigArgs,
-    /// A JSON file overriding the matching policy (weights and thresholds); else the configured one.
+    /// A JSON file overriding the matching policy (weights and thresholds); else the configured one with
+    /// the thresholds an administrator set last in the console.
     #[arg(long)]
     pub policy: Option<PathBuf>,
 }
@@ -36,6 +37,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Arc::clone(&audit),
             )))
             .with_clock(config.clock());
+        if args.policy.is_none() {
+            pipeline
+                .apply_stored_thresholds()
+                .await
+                .context("reading the match thresholds")?;
+        }
         let lists = pipeline.load_lists().await.context("loading watchlists")?;
         let report = pipeline
             .reprocess_quarantined()
