@@ -1,6 +1,7 @@
 //! The analyst's API: historical search over every traveller ever received (fuzzy name, document, birth
-//! date, departure date range, route, carrier, flight, PNR locator, e-mail, phone) and the co-travellers
-//! of one traveller (shared PNR, contact or payment).
+//! date, departure date range, route, carrier, flight, PNR locator, e-mail, phone), the timeline of one
+//! person's trips, and the co-travellers of one traveller (shared PNR, contact or payment, or travelling
+//! together on at least two flights).
 //!
 //! Searches run on the blocking pool: tantivy reads are synchronous and can take milliseconds.
 //!
@@ -16,7 +17,9 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-use store::history::{CoTraveller, HistoryError, HistoryQuery, LinkKind, TravellerDoc, MAX_LIMIT};
+use store::history::{
+    CoTraveller, Companion, HistoryError, HistoryQuery, LinkKind, TravellerDoc, Trip, MAX_LIMIT,
+};
 use store::{StoreError, TravellerId};
 
 use crate::audit_log::with_objects;
@@ -319,10 +322,12 @@ pub(crate) async fn load_co_travellers(
         let Some(origin) = lookup.get(id)? else {
             return Ok(None);
         };
-        Ok(Some((origin, lookup.co_travellers(id, limit)?)))
+        let linked = lookup.co_travellers(id, limit)?;
+        let together = lookup.travelling_together(id, limit)?.unwrap_or_default();
+        Ok(Some((origin, linked, together)))
     })
     .await;
-    let (origin, found): (TravellerDoc, Vec<CoTraveller>) = match found {
+    let (origin, found, together): (TravellerDoc, Vec<CoTraveller>, Vec<Companion>) = match found {
         Ok(Ok(Some(found))) => found,
         Ok(Ok(None)) => return Err(LoadError::not_found()),
         Ok(Err(error)) => return Err(history_error(error)),
@@ -338,7 +343,7 @@ pub(crate) async fn load_co_travellers(
     if origin_shown.is_gone() {
         return Err(LoadError::not_found());
     }
-    Ok(found
+    let mut views: Vec<CoTravellerView> = found
         .into_iter()
         .zip(shown.into_iter().skip(1))
         .filter_map(|(co, shown)| {
@@ -360,7 +365,71 @@ pub(crate) async fn load_co_travellers(
                 shared,
             })
         })
-        .collect())
+        .collect();
+    // Travelling together follows people across flights by name, birth date and document: masked values,
+    // so only between travellers shown in clear.
+    if !origin_shown.is_masked() {
+        for (companion, flights) in clear_companions(state, &retention, together).await? {
+            let shared = flights.into_iter().map(|value| SharedView {
+                kind: "travelled_together",
+                value,
+            });
+            match views
+                .iter_mut()
+                .find(|view| view.traveller.traveller_id == companion.traveller_id)
+            {
+                Some(view) => view.shared.extend(shared),
+                None => views.push(CoTravellerView {
+                    traveller: HistoryTravellerView::shown(companion, Shown::Clear),
+                    shared: shared.collect(),
+                }),
+            }
+        }
+    }
+    views.truncate(limit);
+    Ok(views)
+}
+
+/// The flight a trip was on, as a link value (flight identifiers are not personal data).
+fn flight_label(doc: &TravellerDoc) -> String {
+    format!(
+        "{}{} {}",
+        doc.carrier,
+        doc.flight_number,
+        doc.departure_date
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    )
+}
+
+/// The companions still travelling together when only their trips shown in clear count: each with its newest
+/// clear trip and the shared flights' labels.
+async fn clear_companions(
+    state: &AppState,
+    retention: &Retention,
+    together: Vec<Companion>,
+) -> Result<Vec<(TravellerDoc, Vec<String>)>, LoadError> {
+    let docs: Vec<&TravellerDoc> = together.iter().flat_map(|c| c.trips.iter()).collect();
+    let shown = visibility(state, retention, &docs)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    let mut shown = shown.into_iter();
+    let mut clear = Vec::new();
+    for companion in together {
+        // `shown` holds one entry per trip, in the order `docs` listed them.
+        let trips: Vec<TravellerDoc> = companion
+            .trips
+            .into_iter()
+            .zip(shown.by_ref())
+            .filter(|(_, shown)| *shown == Shown::Clear)
+            .map(|(trip, _)| trip)
+            .collect();
+        if trips.len() >= store::history::MIN_SHARED_FLIGHTS {
+            let labels = trips.iter().map(flight_label).collect();
+            clear.push((trips[0].clone(), labels));
+        }
+    }
+    Ok(clear)
 }
 
 pub async fn co_travellers(
@@ -374,6 +443,90 @@ pub async fn co_travellers(
                 .chain(found.iter().map(|co| co.traveller.traveller_id))
                 .collect();
             with_objects(Json(found).into_response(), "traveller", ids)
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// One trip of the person on a timeline.
+#[derive(Serialize)]
+pub struct TripView {
+    #[serde(flatten)]
+    pub traveller: HistoryTravellerView,
+    /// Why this is the same person: `itself`, `document`, `name_and_birth_date`.
+    pub same_person_by: &'static str,
+}
+
+/// A traveller's timeline as `disclosure` lets it be seen.
+#[derive(Serialize)]
+pub struct TimelineView {
+    pub trips: Vec<TripView>,
+    /// Trips left out because they are masked (found only through masked values; an approved unmask
+    /// request shows a masked traveller).
+    pub masked_left_out: usize,
+}
+
+/// Every trip of the person behind traveller `id`, newest departure first. Other trips are found through
+/// names, birth dates and documents, so a masked traveller has no timeline beyond itself and masked trips
+/// are left out (counted).
+pub(crate) async fn load_timeline(
+    state: &AppState,
+    id: i64,
+    disclosure: Disclosure,
+) -> Result<TimelineView, LoadError> {
+    let Some(index) = state.history.clone() else {
+        return Err(no_index());
+    };
+    let trips: Vec<Trip> = match tokio::task::spawn_blocking(move || index.timeline(id)).await {
+        Ok(Ok(Some(trips))) => trips,
+        Ok(Ok(None)) => return Err(LoadError::not_found()),
+        Ok(Err(error)) => return Err(history_error(error)),
+        Err(_) => return Err(search_failed()),
+    };
+    let retention = Retention::of(state, disclosure);
+    let docs: Vec<&TravellerDoc> = trips.iter().map(|trip| &trip.traveller).collect();
+    let shown = visibility(state, &retention, &docs)
+        .await
+        .map_err(|error| LoadError::of_store(&error))?;
+    let origin_shown = trips
+        .iter()
+        .zip(&shown)
+        .find(|(trip, _)| trip.by == store::history::SamePersonBy::Itself)
+        .map_or(Shown::Gone, |(_, shown)| *shown);
+    if origin_shown.is_gone() {
+        return Err(LoadError::not_found());
+    }
+    let mut view = TimelineView {
+        trips: Vec::new(),
+        masked_left_out: 0,
+    };
+    for (trip, shown) in trips.into_iter().zip(shown) {
+        let itself = trip.by == store::history::SamePersonBy::Itself;
+        match shown {
+            Shown::Gone => {}
+            _ if itself => view.trips.push(TripView {
+                traveller: HistoryTravellerView::shown(trip.traveller, shown),
+                same_person_by: trip.by.as_str(),
+            }),
+            Shown::Clear if !origin_shown.is_masked() => view.trips.push(TripView {
+                traveller: HistoryTravellerView::shown(trip.traveller, shown),
+                same_person_by: trip.by.as_str(),
+            }),
+            _ => view.masked_left_out += 1,
+        }
+    }
+    Ok(view)
+}
+
+pub async fn timeline(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match load_timeline(&state, id, Disclosure::Masked).await {
+        Ok(view) => {
+            let ids = view
+                .trips
+                .iter()
+                .map(|trip| trip.traveller.traveller_id)
+                .collect();
+            with_objects(Json(view).into_response(), "traveller", ids)
         }
         Err(error) => error.into_response(),
     }

@@ -520,3 +520,112 @@ fn equal_name_scores_come_newest_first() {
     assert_eq!(found, [4, 3, 2, 1]);
     assert!(hits.iter().all(|hit| hit.score == hits[0].score));
 }
+
+/// `traveller` on flight `flight_id` departing `day` of June 2026.
+fn on_flight(mut traveller: TravellerDoc, flight_id: i64, day: u8) -> TravellerDoc {
+    traveller.flight_id = flight_id;
+    traveller.flight_number = format!("{}", 400 + flight_id);
+    traveller.departure_date =
+        Some(time::Date::from_calendar_date(2026, time::Month::June, day).unwrap());
+    traveller
+}
+
+fn trip_ids(index: &HistoryIndex, traveller_id: i64) -> Vec<(i64, &'static str)> {
+    index
+        .timeline(traveller_id)
+        .expect("timeline")
+        .expect("indexed")
+        .into_iter()
+        .map(|trip| (trip.traveller.traveller_id, trip.by.as_str()))
+        .collect()
+}
+
+#[test]
+fn a_timeline_follows_a_person_by_document_or_by_name_and_birth_date_never_by_name_alone() {
+    let anna = traveller(1, "Lindqvist", "Anna");
+    let mut renewed_passport = on_flight(traveller(2, "LINDQVIST", "ANNA"), 2, 20);
+    renewed_passport.document_numbers = vec!["N00000002".into()];
+    let mut same_passport = on_flight(traveller(3, "Lindquist", "Anna"), 3, 25);
+    same_passport.document_numbers = anna.document_numbers.clone();
+    same_passport.birth_date = None;
+    // Namesakes: same name, another birth date; same name and birth date with a longer name.
+    let mut namesake = on_flight(traveller(4, "Lindqvist", "Anna"), 4, 26);
+    namesake.birth_date = Some(date!(1991 - 05 - 05));
+    let longer = on_flight(traveller(5, "Lindqvist", "Anna Maria"), 5, 27);
+    let (_dir, index) = index_with(&[anna, renewed_passport, same_passport, namesake, longer]);
+
+    assert_eq!(
+        trip_ids(&index, 1),
+        vec![(3, "document"), (2, "name_and_birth_date"), (1, "itself")],
+        "newest departure first"
+    );
+    assert_eq!(index.timeline(99).expect("timeline"), None);
+    // Without document or birth date nothing else is the same person.
+    let mut nameless = on_flight(traveller(6, "Lindqvist", "Anna"), 6, 28);
+    nameless.document_numbers.clear();
+    nameless.birth_date = None;
+    let (_dir, index) = index_with(&[traveller(1, "Lindqvist", "Anna"), nameless]);
+    assert_eq!(trip_ids(&index, 6), vec![(6, "itself")]);
+}
+
+#[test]
+fn people_on_two_of_the_same_flights_travel_together() {
+    let person =
+        |id, surname: &str, flight, day| on_flight(traveller(id, surname, "Test"), flight, day);
+    let mut docs = vec![
+        // Origin: three trips with one passport.
+        person(1, "Origin", 1, 1),
+        person(2, "Origin", 2, 2),
+        person(3, "Origin", 3, 3),
+        // Companion on flights 1, 2 and 3 (one passport).
+        person(11, "Often", 1, 1),
+        person(12, "Often", 2, 2),
+        person(13, "Often", 3, 3),
+        // On flights 1 and 3.
+        person(21, "Twice", 1, 1),
+        person(22, "Twice", 3, 3),
+        // On flight 2 only, and on a flight the origin never took.
+        person(31, "Once", 2, 2),
+        person(32, "Once", 9, 9),
+    ];
+    for doc in &mut docs {
+        let surname = doc.surname.clone();
+        if surname != "Origin" {
+            doc.document_numbers = vec![format!("P-{surname}")];
+        } else {
+            doc.document_numbers = vec!["P-ORIGIN".into()];
+        }
+    }
+    // On flights 1 and 2 without document or birth date: cannot be followed, left out.
+    let mut unknown_a = person(41, "Unknown", 1, 1);
+    let mut unknown_b = person(42, "Unknown", 2, 2);
+    for doc in [&mut unknown_a, &mut unknown_b] {
+        doc.document_numbers.clear();
+        doc.birth_date = None;
+    }
+    docs.extend([unknown_a, unknown_b]);
+    let (_dir, index) = index_with(&docs);
+
+    let companions = index
+        .travelling_together(2, 10)
+        .expect("companions")
+        .expect("indexed");
+    let found: Vec<(String, Vec<i64>)> = companions
+        .iter()
+        .map(|c| {
+            (
+                c.traveller.surname.clone(),
+                c.trips.iter().map(|t| t.flight_id).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("Often".to_owned(), vec![3, 2, 1]),
+            ("Twice".to_owned(), vec![3, 1])
+        ]
+    );
+    assert_eq!(index.travelling_together(2, 1).unwrap().unwrap().len(), 1);
+    assert_eq!(index.travelling_together(99, 10).unwrap(), None);
+}

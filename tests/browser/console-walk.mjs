@@ -199,6 +199,12 @@ try {
   check((await page.locator("#results tbody tr", { hasText: "TRENSCHEL" }).count()) >= 1,
     "a misspelled name finds TRENSCHEL");
   await page.screenshot({ path: join(shots, "analyst-history-search.png"), fullPage: true });
+  // The traveller's timeline: every trip of the same person (issue 5 item 3).
+  await Promise.all([page.waitForLoadState("load"),
+    page.locator("#results tbody tr", { hasText: "TRENSCHEL" }).first().locator("a", { hasText: "Timeline" }).click()]);
+  check((await page.locator("#timeline tbody tr", { hasText: "TRENSCHEL" }).count()) >= 1,
+    "the analyst opens the traveller's timeline");
+  await page.screenshot({ path: join(shots, "analyst-timeline.png"), fullPage: true });
   const analystQueue = await page.goto(`${base}/console/alerts`);
   check(analystQueue.status() === 403, "an analyst gets 403 on the alert queue");
   const fragment = await page.goto(`${base}/console/alerts/fragment`);

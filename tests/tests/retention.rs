@@ -193,6 +193,18 @@ fn pnr_push(reference: &str) -> Vec<u8> {
     .into_bytes()
 }
 
+/// A later PNRGOV push for LH401 JFK→FRA: the listed person of [`pnr_push`] again, same passport.
+fn pnr_return(reference: &str) -> Vec<u8> {
+    format!(
+        "UNA:+.?*'UNB+IATA:1+LH+PIU+270610:1000+{reference}'UNH+1+PNRGOV:13:1:IA'MSG+:22'ORG+LH'\
+         TVL+100627:1800+JFK+FRA+LH+401'EQN+1'\
+         SRC'RCI+LH:RTN901'TIF+TRENSCHEL:I+VOLKMAR:A:1'\
+         SSR+DOCS:HK:1:LH:::::/P/DEU/C4KX81T27/DEU/14MAR71/M/01JAN30/TRENSCHEL/VOLKMAR'\
+         UNT+10+1'UNZ+1+{reference}'"
+    )
+    .into_bytes()
+}
+
 /// A PAXLST check-in list for XA900 FRA→JFK tomorrow with one invented traveller.
 fn api_list(reference: &str) -> Vec<u8> {
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
@@ -298,6 +310,7 @@ async fn search_until_found(server: &Server, token: &str, query: &str) -> Value 
 /// officer (a case link). Returns (officer token, analyst token, listed traveller id, bystander id,
 /// message id).
 struct Scenario {
+    carrier: String,
     officer: String,
     analyst: String,
     listed: TravellerId,
@@ -337,6 +350,7 @@ async fn pnr_scenario(server: &mut Server) -> Scenario {
     store.close().await;
     server.stop();
     Scenario {
+        carrier,
         officer,
         analyst,
         listed,
@@ -404,8 +418,38 @@ async fn pnr_received_six_months_and_a_day_ago_is_masked_for_analyst_before_purg
     .await;
     assert_eq!(status, 404);
 
-    // No purge has run: the database still holds the data in clear, so this was read-time masking.
+    // The masked traveller's timeline is itself only: other trips would be found through masked values.
+    let listed_id = scenario.listed.get();
+    let (status, timeline) = get(
+        &client,
+        &server.url(&format!("/api/v1/history/travellers/{listed_id}/timeline")),
+        &scenario.analyst,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(timeline["trips"].as_array().expect("trips").len(), 1);
+    assert_eq!(timeline["trips"][0]["masked"], true, "{timeline}");
+    // A new trip of the same person received now is in clear; its timeline leaves the masked one out.
     let store = server.store().await;
+    deliver(&server, &store, &scenario.carrier, pnr_return("R1")).await;
+    let hits = search_until_found(&server, &scenario.analyst, "pnr=RTN901").await;
+    assert_eq!(hits[0]["masked"], false);
+    let fresh = hits[0]["traveller_id"].as_i64().expect("id");
+    let (_, timeline) = get(
+        &client,
+        &server.url(&format!("/api/v1/history/travellers/{fresh}/timeline")),
+        &scenario.analyst,
+    )
+    .await;
+    let trips = timeline["trips"].as_array().expect("trips");
+    assert_eq!(trips.len(), 1, "{timeline}");
+    assert_eq!(trips[0]["traveller_id"], fresh);
+    assert_eq!(timeline["masked_left_out"], 1, "{timeline}");
+    assert!(!timeline
+        .to_string()
+        .contains(&format!("\"traveller_id\":{listed_id}")));
+
+    // No purge has run: the database still holds the data in clear, so this was read-time masking.
     let stored = store
         .current_traveller_version(scenario.listed)
         .await

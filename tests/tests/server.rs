@@ -852,6 +852,7 @@ async fn user_add_prints_a_token_once_and_stores_only_digests_and_an_argon2id_ha
 // ---------------------------------------------------------------------------------------------------
 
 /// One traveller of a synthetic API list (invented names and numbers).
+#[derive(Clone, Copy)]
 struct ApiTraveller<'a> {
     surname: &'a str,
     given: &'a str,
@@ -863,13 +864,23 @@ struct ApiTraveller<'a> {
 
 /// A PAXLST interchange for flight XA900 FRA→JFK departing tomorrow, with the travellers given.
 fn api_list(reference: &str, travellers: &[ApiTraveller<'_>]) -> Vec<u8> {
-    let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
-    let day = tomorrow.format("%y%m%d");
+    api_list_on(reference, 900, 1, travellers)
+}
+
+/// A PAXLST interchange for flight XA`number` FRA→JFK departing in `days` days, with the travellers given.
+fn api_list_on(
+    reference: &str,
+    number: u32,
+    days: i64,
+    travellers: &[ApiTraveller<'_>],
+) -> Vec<u8> {
+    let departure = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
+    let day = departure.format("%y%m%d");
     let mut segments = vec![
         "UNH+1+PAXLST:D:05B:UN:IATA".to_owned(),
         "BGM+745".to_owned(),
         "NAD+MS+++API DESK".to_owned(),
-        "TDT+20+XA900+++XA".to_owned(),
+        format!("TDT+20+XA{number}+++XA"),
         "LOC+125+FRA".to_owned(),
         format!("DTM+189:{day}1000:201"),
         "LOC+87+JFK".to_owned(),
@@ -1189,6 +1200,129 @@ async fn analysts_find_travellers_by_fuzzy_name_and_document() {
         .await
         .expect("sent");
     assert_eq!(none.status(), 400, "a search needs a criterion");
+}
+
+/// A person's timeline follows them across flights by passport, or by name and birth date after a new
+/// passport; someone on two of their flights is travelling together with them, someone on one is not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_follows_a_person_across_flights_and_sees_who_travels_with_them() {
+    let mut server = Server::new("");
+    let carrier = server.add_carrier("XA", &[]);
+    let analyst = server.add_user("analyst.one", "analyst");
+    let officer = server.add_user("officer.one", "officer");
+    server.start();
+    let store = server.store().await;
+    let client = server.client();
+    let companion = ApiTraveller {
+        surname: "OFTENBY",
+        given: "KLARA",
+        birth: "850606",
+        passport: "K7700001",
+        seat: "12C",
+    };
+    let renewed = ApiTraveller {
+        passport: "C9NEW0001",
+        ..LISTED
+    };
+    for (reference, number, days, travellers) in [
+        ("T1", 900, 1, vec![LISTED, BYSTANDER, companion]),
+        ("T2", 901, 2, vec![LISTED, companion]),
+        ("T3", 902, 3, vec![renewed]),
+    ] {
+        deliver(
+            &server,
+            &store,
+            &carrier,
+            api_list_on(reference, number, days, &travellers),
+        )
+        .await;
+    }
+    let search = server.url("/api/v1/history/search?name=TRENSCHEL%20VOLKMAR");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let hits = loop {
+        let hits = get_json(&client, &search, &analyst).await;
+        if hits.as_array().expect("array").len() == 3 {
+            break hits;
+        }
+        assert!(Instant::now() < deadline, "trips never indexed: {hits}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let first = hits
+        .as_array()
+        .expect("array")
+        .iter()
+        .min_by_key(|hit| hit["departure_date"].as_str().map(str::to_owned))
+        .expect("a hit");
+    let id = first["traveller_id"].as_i64().expect("id");
+
+    let timeline = get_json(
+        &client,
+        &server.url(&format!("/api/v1/history/travellers/{id}/timeline")),
+        &analyst,
+    )
+    .await;
+    let trips: Vec<(String, String)> = timeline["trips"]
+        .as_array()
+        .expect("trips")
+        .iter()
+        .map(|trip| {
+            (
+                trip["flight_number"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                trip["same_person_by"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(trips.len(), 3, "{timeline}");
+    assert_eq!(
+        trips[0].1, "name_and_birth_date",
+        "the new passport, newest first: {timeline}"
+    );
+    assert_eq!(trips[1].1, "document", "{timeline}");
+    assert_eq!(trips[2].1, "itself", "{timeline}");
+    assert!(
+        trips[0].0.contains("902") && trips[2].0.contains("900"),
+        "{trips:?}"
+    );
+    assert_eq!(timeline["masked_left_out"], 0);
+
+    let co = get_json(
+        &client,
+        &server.url(&format!("/api/v1/history/travellers/{id}/co-travellers")),
+        &analyst,
+    )
+    .await;
+    let co = co.as_array().expect("array");
+    assert_eq!(co.len(), 1, "only the companion on two flights: {co:?}");
+    assert_eq!(co[0]["surname"], "OFTENBY");
+    let shared: Vec<&str> = co[0]["shared"]
+        .as_array()
+        .expect("shared")
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(shared, ["travelled_together", "travelled_together"]);
+
+    // The analyst's routes only, and a traveller not indexed is a 404.
+    let refused = client
+        .get(server.url(&format!("/api/v1/history/travellers/{id}/timeline")))
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status(), 403);
+    let missing = client
+        .get(server.url("/api/v1/history/travellers/999999/timeline"))
+        .bearer_auth(&analyst)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(missing.status(), 404);
 }
 
 #[test]

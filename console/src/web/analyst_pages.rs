@@ -1,5 +1,5 @@
-//! The analyst's pages: the history search form with paging, CSV export of a search (logged), and the
-//! co-travellers of one traveller.
+//! The analyst's pages: the history search form with paging, CSV export of a search (logged), the timeline
+//! of one person's trips, and the co-travellers of one traveller.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -8,7 +8,8 @@ use axum::Extension;
 use maud::html;
 
 use super::layout::{add_security_headers, page, problem_page};
-use crate::analyst::{self, HistoryTravellerView, SearchParams};
+use crate::analyst::{self, HistoryTravellerView, SearchParams, TripView};
+use crate::audit_log::with_objects;
 use crate::disclosure::Disclosure;
 use crate::server::AppState;
 use crate::session::ActiveSession;
@@ -156,6 +157,7 @@ fn row(score: Option<f32>, t: &HistoryTravellerView) -> maud::Markup {
             td { (t.departure_date.as_deref().unwrap_or("")) }
             td { (t.pnr_locators.join(", ")) }
             td {
+                a href={ "/console/history/" (t.traveller_id) "/timeline" } { "Timeline" } " · "
                 a href={ "/console/history/" (t.traveller_id) "/co-travellers" } { "Co-travellers" }
                 @if t.masked { " · " a.unmask href={ "/console/unmask-requests?traveller_id=" (t.traveller_id) } { "Request unmasking" } }
             }
@@ -241,25 +243,88 @@ pub(crate) async fn co_travellers(
         Ok(found) => found,
         Err(error) => return problem_page(&session, error.status, &error.problem),
     };
-    page(
+    let shown: Vec<i64> = std::iter::once(id)
+        .chain(found.iter().map(|co| co.traveller.traveller_id))
+        .collect();
+    let response = page(
         &session,
         "Co-travellers",
         html! {
             h1 { "Co-travellers of #" (id) span.count { (found.len()) } }
-            @if found.is_empty() { p.empty { "Nobody shares a PNR, contact or payment with this traveller." } }
+            @if found.is_empty() { p.empty { "Nobody shares a PNR, contact or payment with this traveller, or travelled with them on two flights." } }
             @else {
                 table.data {
                     thead { tr { th {} th { "Name" } th { "Born" } th { "Nat." } th { "Documents" } th { "Flight" } th { "Route" } th { "Departed" } th { "PNR" } th {} th { "Shares" } } }
                     tbody {
                         @for co in &found {
-                            tr {
-                                (row(None, &co.traveller))
-                            }
+                            (row(None, &co.traveller))
                             tr.shares { td colspan="11" { @for s in &co.shared { span.tag { (s.kind) ": " (s.value) } " " } } }
                         }
                     }
                 }
             }
         },
+    );
+    with_objects(response, "traveller", shown)
+}
+
+pub(crate) async fn timeline(
+    State(state): State<AppState>,
+    Extension(session): Extension<ActiveSession>,
+    Path(id): Path<i64>,
+) -> Response {
+    let view = match analyst::load_timeline(&state, id, Disclosure::Masked).await {
+        Ok(view) => view,
+        Err(error) => return problem_page(&session, error.status, &error.problem),
+    };
+    let response = page(
+        &session,
+        "Timeline",
+        html! {
+            h1 { "Timeline of #" (id) span.count { (view.trips.len()) } }
+            p.meta { "Every trip of the same person: the same document number, or the same name and birth date (a name alone never links). Newest departure first." }
+            @if view.masked_left_out > 0 {
+                p.meta #masked-left-out { (view.masked_left_out) " older trips are masked and left out; an approved unmask request shows a masked traveller." }
+            }
+            table.data #timeline {
+                thead { tr { th { "Same person by" } th { "Name" } th { "Born" } th { "Nat." } th { "Documents" } th { "Flight" } th { "Route" } th { "Departed" } th { "PNR" } th {} } }
+                tbody {
+                    @for trip in &view.trips {
+                        (timeline_row(trip))
+                    }
+                }
+            }
+        },
+    );
+    with_objects(
+        response,
+        "traveller",
+        view.trips
+            .iter()
+            .map(|t| t.traveller.traveller_id)
+            .collect(),
     )
+}
+
+fn timeline_row(trip: &TripView) -> maud::Markup {
+    let t = &trip.traveller;
+    let by = match trip.same_person_by {
+        "itself" => "this record",
+        "document" => "document",
+        _ => "name and birth date",
+    };
+    html! {
+        tr {
+            td { (by) " · " (t.message_kind) }
+            td { (t.surname) ", " (t.given_names) }
+            td { (t.birth_date.as_deref().unwrap_or("")) }
+            td { (t.nationality.as_deref().unwrap_or("")) }
+            td { (t.document_numbers.join(", ")) }
+            td { (t.carrier) (t.flight_number) }
+            td { (t.origin.as_deref().unwrap_or("?")) " → " (t.destination.as_deref().unwrap_or("?")) }
+            td { (t.departure_date.as_deref().unwrap_or("")) }
+            td { (t.pnr_locators.join(", ")) }
+            td { a href={ "/console/history/" (t.traveller_id) "/co-travellers" } { "Co-travellers" } }
+        }
+    }
 }

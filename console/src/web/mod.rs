@@ -211,6 +211,14 @@ pub fn pages() -> Vec<Route> {
         ),
         page(
             HttpMethod::Get,
+            "/console/history/{id}/timeline",
+            Access::Roles(ANALYST),
+            "A person's trips over time",
+            get(analyst_pages::timeline),
+            audited(AuditAction::Consult, "traveller", Purpose::CriteriaAnalysis),
+        ),
+        page(
+            HttpMethod::Get,
             "/console/history/{id}/co-travellers",
             Access::Roles(ANALYST),
             "Co-travellers",

@@ -1,6 +1,7 @@
 //! The history index: every traveller the service has stored, searchable by analysts (fuzzy name, document,
-//! dates, route, carrier, flight, PNR locator, contacts) and linked to co-travellers who share a PNR, an
-//! e-mail, a phone or a payment reference. A tantivy index in a directory of its own.
+//! dates, route, carrier, flight, PNR locator, contacts), linked to co-travellers who share a PNR, an
+//! e-mail, a phone or a payment reference, with the timeline of a person's trips and the people travelling
+//! together with them (`timeline`). A tantivy index in a directory of its own.
 //!
 //! # Contract
 //!
@@ -31,6 +32,7 @@ mod error;
 mod normalise;
 mod query;
 mod schema;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +46,9 @@ pub use document::TravellerDoc;
 pub use error::HistoryError;
 pub use query::{HistoryHit, HistoryQuery, MAX_LIMIT, MAX_NAME_TOKENS, MAX_WINDOW};
 pub use schema::SCHEMA_VERSION;
+pub use timeline::{
+    Companion, SamePersonBy, Trip, MAX_COMPANION_FLIGHTS, MAX_TRIPS, MIN_SHARED_FLIGHTS,
+};
 
 use schema::Fields;
 
