@@ -367,13 +367,15 @@ mod tests {
         assert!(Config::default().comparison_sources.is_empty());
         let config = Config::from_toml(
             "[comparison_sources.OFAC]\nkind = \"sought_or_under_alert\"\n\
-             legal_basis = \"national sanctions act\"\nreview_due = \"2027-01-31\"\n",
+             legal_basis = \"national sanctions act\"\ndata_subjects = \"other_parties\"\n\
+             review_due = \"2027-01-31\"\n",
         )
         .expect("valid");
         assert!(config.comparison_sources.permits_screening("OFAC").is_ok());
         config.validate().expect("valid");
         let no_basis = Config::from_toml(
-            "[comparison_sources.OFAC]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"\"\n",
+            "[comparison_sources.OFAC]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"\"\n\
+             data_subjects = \"other_parties\"\n",
         )
         .and_then(|config| config.validate().map(|()| config));
         assert!(

@@ -230,6 +230,11 @@ impl From<Decision> for DecisionView {
 #[derive(Serialize)]
 pub struct AlertDetailView {
     pub alert: AlertView,
+    /// Who the people on the alert's list are (LED Art. 6: `suspects`, `convicted`, `victims`,
+    /// `other_parties`), from its registration; `None` when the list is no longer registered.
+    pub list_data_subjects: Option<privacy::DataSubjects>,
+    /// The legal basis the list is registered under.
+    pub list_legal_basis: Option<String>,
     pub flight: FlightView,
     pub traveller: TravellerVersionView,
     /// Oldest first: confirmations, dismissals and escalations.
@@ -406,7 +411,10 @@ async fn find_alert_detail(
         return Ok(None);
     };
     let (notes, assignments) = workflow::load_history(state, id, shown).await?;
+    let source = state.config.comparison_sources.get(&detail.alert.list_name);
     Ok(Some(AlertDetailView {
+        list_data_subjects: source.map(|s| s.data_subjects),
+        list_legal_basis: source.map(|s| s.legal_basis.clone()),
         alert: AlertView::of(detail.alert, true, shown),
         flight: detail.flight.into(),
         traveller,

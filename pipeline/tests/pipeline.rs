@@ -1141,6 +1141,7 @@ async fn a_list_not_registered_as_sought_is_stored_but_never_screened_against(db
         privacy::ComparisonSource {
             kind: privacy::SourceKind::IntelligenceAnalysis,
             legal_basis: "test: analysis material".into(),
+            data_subjects: privacy::DataSubjects::Suspects,
             review_due: None,
         },
     );
@@ -1149,6 +1150,7 @@ async fn a_list_not_registered_as_sought_is_stored_but_never_screened_against(db
         privacy::ComparisonSource {
             kind: privacy::SourceKind::SoughtOrUnderAlert,
             legal_basis: "test: persons sought".into(),
+            data_subjects: privacy::DataSubjects::Suspects,
             review_due: None,
         },
     );

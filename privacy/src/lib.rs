@@ -27,5 +27,5 @@ pub use retention::{
 };
 pub use sensitive::{filter_pnr, filter_push, Redactions};
 pub use sources::{
-    ComparisonSource, ComparisonSources, SourceConfigError, SourceKind, SourceRefusal,
+    ComparisonSource, ComparisonSources, DataSubjects, SourceConfigError, SourceKind, SourceRefusal,
 };

@@ -5,6 +5,10 @@
 //! C-817/19 paras 183–192). A list that is not registered, or is registered as another kind (material for
 //! intelligence analysis), is stored but never screened against. With no registry configured nothing is
 //! screened: the service says so at start.
+//!
+//! Each registration also says who the people on the list are, in the categories of the Law Enforcement
+//! Directive (Art. 6, LED-6: suspects, convicted persons, victims, other parties): an alert on a list of
+//! missing persons is not an alert on a suspect, and the officer sees which it is.
 
 use std::collections::BTreeMap;
 
@@ -31,6 +35,43 @@ impl SourceKind {
     }
 }
 
+/// Who the people on a source are (LED Art. 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataSubjects {
+    /// Persons suspected of having committed or being about to commit a criminal offence.
+    Suspects,
+    /// Persons convicted of a criminal offence.
+    Convicted,
+    /// Victims, or persons believed to be victims (missing persons, trafficked persons).
+    Victims,
+    /// Other parties: witnesses, contacts, associates, persons under sanctions.
+    OtherParties,
+}
+
+impl DataSubjects {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataSubjects::Suspects => "suspects",
+            DataSubjects::Convicted => "convicted",
+            DataSubjects::Victims => "victims",
+            DataSubjects::OtherParties => "other_parties",
+        }
+    }
+
+    /// How an officer reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DataSubjects::Suspects => "suspects",
+            DataSubjects::Convicted => "convicted persons",
+            DataSubjects::Victims => "victims or possible victims",
+            DataSubjects::OtherParties => {
+                "other parties (witnesses, contacts, persons under sanctions)"
+            }
+        }
+    }
+}
+
 /// One registered source (`[comparison_sources.NAME]`; NAME is the list name its versions are imported under).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +79,8 @@ pub struct ComparisonSource {
     pub kind: SourceKind,
     /// The national or Union act that allows comparing passenger data against this source.
     pub legal_basis: String,
+    /// Who the people on it are; required, so no list is screened without saying so.
+    pub data_subjects: DataSubjects,
     /// When the registration is due for review (`YYYY-MM-DD`); an overdue review is reported at start.
     #[serde(default)]
     pub review_due: Option<String>,
@@ -75,8 +118,8 @@ impl ComparisonSources {
         ComparisonSources { sources }
     }
 
-    /// Every source registered as sought or under alert under `legal_basis`: for tests and benchmarks
-    /// that screen their own generated lists.
+    /// Every source registered as sought or under alert under `legal_basis`, as lists of suspects: for tests
+    /// and benchmarks that screen their own generated lists.
     pub fn sought<'a>(
         lists: impl IntoIterator<Item = &'a str>,
         legal_basis: &str,
@@ -90,6 +133,7 @@ impl ComparisonSources {
                         ComparisonSource {
                             kind: SourceKind::SoughtOrUnderAlert,
                             legal_basis: legal_basis.to_owned(),
+                            data_subjects: DataSubjects::Suspects,
                             review_due: None,
                         },
                     )
@@ -122,6 +166,11 @@ impl ComparisonSources {
             }
         }
         Ok(())
+    }
+
+    /// The registration of the list called `list`, whatever its kind.
+    pub fn get(&self, list: &str) -> Option<&ComparisonSource> {
+        self.sources.get(list)
     }
 
     /// Whether travellers may be matched automatically against the list called `list`.
@@ -165,11 +214,13 @@ mod tests {
             [OFAC]
             kind = "sought_or_under_alert"
             legal_basis = "national sanctions act, s. 12"
+            data_subjects = "other_parties"
             review_due = "2027-06-30"
 
             [ANALYSIS]
             kind = "intelligence_analysis"
             legal_basis = "PIU analysis mandate"
+            data_subjects = "suspects"
             "#,
         );
         sources.validate().unwrap();
@@ -201,13 +252,13 @@ mod tests {
 
     #[test]
     fn a_registration_needs_a_legal_basis_and_a_readable_review_date() {
-        let no_basis = registry("[L]\nkind = \"sought_or_under_alert\"\nlegal_basis = \" \"\n");
+        let no_basis = registry("[L]\nkind = \"sought_or_under_alert\"\nlegal_basis = \" \"\ndata_subjects = \"suspects\"\n");
         assert_eq!(
             no_basis.validate(),
             Err(SourceConfigError::NoLegalBasis("L".into()))
         );
         let bad_date = registry(
-            "[L]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"act\"\nreview_due = \"soon\"\n",
+            "[L]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"act\"\ndata_subjects = \"victims\"\nreview_due = \"soon\"\n",
         );
         assert_eq!(
             bad_date.validate(),
@@ -223,8 +274,9 @@ mod tests {
     #[test]
     fn an_overdue_review_is_reported() {
         let sources = registry(
-            "[L]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"act\"\nreview_due = \"2026-06-30\"\n\
-             [M]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"act\"\n",
+            "[L]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"act\"\ndata_subjects = \"convicted\"\n\
+             review_due = \"2026-06-30\"\n\
+             [M]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"act\"\ndata_subjects = \"victims\"\n",
         );
         assert!(sources
             .reviews_overdue(datetime!(2026-06-30 23:00 UTC))
@@ -232,5 +284,27 @@ mod tests {
         let overdue = sources.reviews_overdue(datetime!(2026-07-01 00:00 UTC));
         assert_eq!(overdue.len(), 1);
         assert_eq!(overdue[0].0, "L");
+    }
+
+    #[test]
+    fn every_registration_says_who_the_people_on_the_list_are() {
+        let sources = registry(
+            "[MISSING]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"act\"\n\
+             data_subjects = \"victims\"\n",
+        );
+        let source = sources.permits_screening("MISSING").unwrap();
+        assert_eq!(source.data_subjects, DataSubjects::Victims);
+        assert_eq!(source.data_subjects.as_str(), "victims");
+        let missing = toml::from_str::<ComparisonSources>(
+            "[L]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"act\"\n",
+        );
+        assert!(
+            missing.unwrap_err().to_string().contains("data_subjects"),
+            "a registration without its data subjects is refused at load"
+        );
+        assert!(toml::from_str::<ComparisonSources>(
+            "[L]\nkind = \"sought_or_under_alert\"\nlegal_basis = \"act\"\ndata_subjects = \"travellers\"\n"
+        )
+        .is_err());
     }
 }

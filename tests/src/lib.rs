@@ -31,4 +31,5 @@ pub fn workspace_path(relative: &str) -> PathBuf {
 /// appended to a server configuration): without it the server screens against nothing (LDH-8).
 pub const TESTLIST_SOURCE: &str = "[comparison_sources.TESTLIST]\n\
     kind = \"sought_or_under_alert\"\n\
-    legal_basis = \"test: synthetic persons sought\"\n";
+    legal_basis = \"test: synthetic persons sought\"\n\
+    data_subjects = \"suspects\"\n";

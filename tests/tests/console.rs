@@ -45,7 +45,7 @@ impl Server {
                 "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://{}?mode=rwc\"\ndata_dir = \"{}\"\n\
                  api_refused_after_departure_hours = 0\n\
                  [comparison_sources.WEBLIST]\nkind = \"sought_or_under_alert\"\n\
-                 legal_basis = \"test: synthetic persons sought\"\n",
+                 legal_basis = \"test: synthetic persons sought\"\ndata_subjects = \"victims\"\n",
                 dir.path().join("paxwatch.db").display(),
                 dir.path().join("data").display()
             ),
@@ -1864,6 +1864,37 @@ async fn an_admin_lowers_the_alert_threshold_and_the_service_rescreens_upcoming_
         "the configured threshold",
     )
     .await;
+    // The officer sees who the people on the list are (its registration says victims, LED Art. 6) and
+    // which parts of the alert are facts and which are assessments.
+    let queue = get_json(&server, &client, &officer, "/api/v1/alert-queue").await;
+    let alert_id = queue[0]["alert"]["id"].as_i64().expect("alert id");
+    let detail = get_json(
+        &server,
+        &client,
+        &officer,
+        &format!("/api/v1/alerts/{alert_id}"),
+    )
+    .await;
+    assert_eq!(detail["list_data_subjects"], "victims", "{detail}");
+    assert_eq!(
+        detail["list_legal_basis"], "test: synthetic persons sought",
+        "{detail}"
+    );
+    let page = get_page(
+        &server,
+        &client,
+        &officer,
+        &format!("/console/alerts/{alert_id}"),
+    )
+    .await;
+    assert!(
+        page.contains("id=\"list-data-subjects\">victims or possible victims<"),
+        "{page}"
+    );
+    assert!(
+        page.contains("facts as sent") && page.contains("automated assessment"),
+        "{page}"
+    );
 
     let page = get_page(&server, &client, &admin, "/console/admin/policy").await;
     assert!(page.contains("id=\"alert-threshold\">0.905<"), "{page}");

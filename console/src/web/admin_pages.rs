@@ -923,7 +923,7 @@ fn diff_summary(
 fn screening_status(sources: &privacy::ComparisonSources, list: &str) -> Markup {
     html! {
         @match sources.permits_screening(list) {
-            Ok(source) => span.status.processed title={ "legal basis: " (source.legal_basis) } { "yes" },
+            Ok(source) => span.status.processed title={ "legal basis: " (source.legal_basis) "; people on it: " (source.data_subjects.label()) } { "yes" },
             Err(refusal) => span.status.late title=(refusal.to_string()) { "no" },
         }
     }
@@ -944,9 +944,9 @@ fn import_report(
             (outcome)
             p #screening { @match sources.permits_screening(list) {
                 Ok(source) => { "Screened against: " (list) " is registered as a database on persons sought or under alert (legal basis: "
-                    (source.legal_basis) "); the version is published for screening within seconds." },
+                    (source.legal_basis) "; people on it: " (source.data_subjects.label()) "); the version is published for screening within seconds." },
                 Err(refusal) => { "Stored, not screened against: " (list) " is " (refusal) ". Register it under "
-                    code { "[comparison_sources." (list) "]" } " with its kind and legal basis to screen against it." },
+                    code { "[comparison_sources." (list) "]" } " with its kind, legal basis and data subjects to screen against it." },
             } }
             p #import-counts { (import.entries.len()) " entries · " (import.rejected.len()) " rejected rows · "
                 (import.warnings.len()) " warnings · " (import.skipped_non_persons) " not persons (skipped)" }

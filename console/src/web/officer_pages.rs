@@ -258,15 +258,21 @@ pub(crate) async fn alert(
                 " · raised " (detail.alert.first_raised_at)
                 " · assigned to " strong #assignee { (detail.alert.assigned_to.as_deref().unwrap_or("nobody")) }
             }
+            p.meta #facts-and-assessments {
+                "Facts are the data the airline sent. The score and its explanation are the matcher's automated assessment; "
+                "decisions and notes are officers' assessments. No decision is taken on the score alone."
+            }
             div.side-by-side {
                 section {
-                    h2 { "Traveller " a href={ "/console/travellers/" (detail.alert.traveller_id) } { "#" (detail.alert.traveller_id) } }
+                    h2 { "Traveller " a href={ "/console/travellers/" (detail.alert.traveller_id) } { "#" (detail.alert.traveller_id) } " · facts as sent" }
                     (record_table(&detail.traveller.record, &[]))
                 }
                 section {
                     h2 { "List entry" }
                     table.kv {
                         tr { th { "list" } td { (detail.alert.list) } }
+                        tr { th { "people on the list" } td #list-data-subjects { (detail.list_data_subjects.map_or("not stated (the list is no longer registered)", |d| d.label())) } }
+                        tr { th { "legal basis" } td { (detail.list_legal_basis.as_deref().unwrap_or("no longer registered")) } }
                         tr { th { "entry" } td { (detail.alert.entry_id) } }
                         tr { th { "listed name" } td { (compact(explanation.pointer("/name/listed_name").unwrap_or(&Value::Null))) } }
                         tr { th { "name score" } td { (compact(explanation.pointer("/name/score").unwrap_or(&Value::Null))) } }
@@ -275,7 +281,7 @@ pub(crate) async fn alert(
                     }
                 }
             }
-            h2 { "Why it scored " (format!("{:.2}", detail.alert.score)) }
+            h2 { "Why it scored " (format!("{:.2}", detail.alert.score)) " · automated assessment" }
             (explanation_table(&explanation))
             (workflow_pages::sections(&session, &detail, &officers))
             h2 { "Every version of the traveller's data" }

@@ -277,6 +277,7 @@ fn demo_comparison_sources() -> privacy::ComparisonSources {
         privacy::ComparisonSource {
             kind: privacy::SourceKind::SoughtOrUnderAlert,
             legal_basis: "demo: synthetic list of persons sought".into(),
+            data_subjects: privacy::DataSubjects::Suspects,
             review_due: Some((today + time::Duration::days(180)).to_string()),
         },
     );
