@@ -12,8 +12,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
-use store::{CountCheck, CountOutcome, FlightId, QualityQuery, Role, User};
-use time::Duration;
+use store::{
+    CountCheck, CountOutcome, FlightId, FlightQuality, FlightStatusReport, FlightTransmission,
+    QualityQuery, Role, User,
+};
+use time::{Duration, OffsetDateTime};
 
 use crate::auth::Principal;
 use crate::routes::rfc3339;
@@ -43,7 +46,7 @@ pub(crate) fn own_sender<'a>(user: &User, scope: Option<&'a str>) -> Option<&'a 
 }
 
 /// Keeps, per flight, only what `sender` sent (everything when `None`).
-pub(crate) fn sent_by<T>(
+fn sent_by<T>(
     by_flight: &mut HashMap<FlightId, Vec<T>>,
     sender: Option<&str>,
     sender_of: impl Fn(&T) -> &str,
@@ -127,24 +130,39 @@ pub struct TransmissionView {
     pub traveller_versions: i64,
 }
 
-/// The flights of `carrier` (every carrier: `None`) departing from `days` back to three days ahead, with the
-/// transmissions and counts `sender` sent (anyone's: `None`).
-pub(crate) async fn load(
-    state: &AppState,
+/// One flight's data quality as a viewer may see it, in the store's types: the JSON view and the pages are
+/// both built from it.
+pub(crate) struct FlightQualityFacts {
+    pub quality: FlightQuality,
+    /// Oldest first.
+    pub transmissions: Vec<FlightTransmission>,
+    pub checks: Vec<CountCheck>,
+    pub status: Option<FlightStatusReport>,
+}
+
+/// Flights of `carrier` (every carrier: `None`) departing from `days` back (clamped to 1..=[`MAX_DAYS`]) to
+/// three days ahead of `now`.
+pub(crate) fn recent_flights(
     carrier: Option<String>,
-    sender: Option<&str>,
+    now: OffsetDateTime,
     days: i64,
-) -> Result<Vec<FlightQualityView>, store::StoreError> {
-    let now = state.clock.now();
-    let quality = state
-        .store
-        .flight_quality(&QualityQuery {
-            carrier,
-            from: now - Duration::days(days.clamp(1, MAX_DAYS)),
-            until: now + Duration::days(3),
-            limit: MAX_FLIGHTS,
-        })
-        .await?;
+) -> QualityQuery {
+    QualityQuery {
+        carrier,
+        from: now - Duration::days(days.clamp(1, MAX_DAYS)),
+        until: now + Duration::days(3),
+        limit: MAX_FLIGHTS,
+    }
+}
+
+/// The flights `query` selects, newest departure first, each with the transmissions and declared-count checks
+/// `sender` sent (anyone's: `None`) and the status its airline reported.
+pub(crate) async fn load_facts(
+    state: &AppState,
+    query: &QualityQuery,
+    sender: Option<&str>,
+) -> Result<Vec<FlightQualityFacts>, store::StoreError> {
+    let quality = state.store.flight_quality(query).await?;
     let ids: Vec<FlightId> = quality.iter().map(|q| q.flight_id).collect();
     let mut transmissions = state.store.flight_transmissions(&ids).await?;
     let mut checks = state.store.list_count_checks(&ids).await?;
@@ -153,22 +171,37 @@ pub(crate) async fn load(
     let mut statuses = state.store.flight_statuses(&ids).await?;
     Ok(quality
         .into_iter()
-        .map(|q| {
-            let status = statuses.remove(&q.flight_id);
+        .map(|quality| FlightQualityFacts {
+            transmissions: transmissions.remove(&quality.flight_id).unwrap_or_default(),
+            checks: checks.remove(&quality.flight_id).unwrap_or_default(),
+            status: statuses.remove(&quality.flight_id),
+            quality,
+        })
+        .collect())
+}
+
+/// The flights of `carrier` (every carrier: `None`) departing from `days` back to three days ahead, with the
+/// transmissions and counts `sender` sent (anyone's: `None`).
+pub(crate) async fn load(
+    state: &AppState,
+    carrier: Option<String>,
+    sender: Option<&str>,
+    days: i64,
+) -> Result<Vec<FlightQualityView>, store::StoreError> {
+    let query = recent_flights(carrier, state.clock.now(), days);
+    Ok(load_facts(state, &query, sender)
+        .await?
+        .into_iter()
+        .map(|facts| {
+            let q = facts.quality;
             let departure = q.departure_approx_utc;
             FlightQualityView {
                 flight_id: q.flight_id.get(),
-                status: status.as_ref().map(|s| s.status.as_str()),
-                status_code: status.map(|s| s.code),
-                count_checks: checks
-                    .remove(&q.flight_id)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(CountCheckView::from)
-                    .collect(),
-                transmissions: transmissions
-                    .remove(&q.flight_id)
-                    .unwrap_or_default()
+                status: facts.status.as_ref().map(|s| s.status.as_str()),
+                status_code: facts.status.map(|s| s.code),
+                count_checks: facts.checks.iter().map(CountCheckView::from).collect(),
+                transmissions: facts
+                    .transmissions
                     .into_iter()
                     .map(|t| TransmissionView {
                         message_id: t.message_id.get(),

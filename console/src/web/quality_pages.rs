@@ -24,7 +24,7 @@ use super::layout::{page, problem_page};
 use super::page as page_route;
 use crate::auth::Access;
 use crate::charts::{self, Chart, Series};
-use crate::quality;
+use crate::quality::{self, FlightQualityFacts};
 use crate::routes::QUALITY;
 use crate::routes::{rfc3339, Route};
 use crate::server::AppState;
@@ -119,71 +119,46 @@ pub(crate) async fn flights(
         .days
         .unwrap_or(quality::DEFAULT_DAYS)
         .clamp(1, quality::MAX_DAYS);
-    let now = state.clock.now();
-    let query = QualityQuery {
-        carrier: carrier.clone(),
-        from: now - Duration::days(days),
-        until: now + Duration::days(3),
-        limit: quality::MAX_FLIGHTS,
-    };
-    let quality = match state.store.flight_quality(&query).await {
-        Ok(quality) => quality,
-        Err(error) => return unavailable(&session, &error),
-    };
-    let ids: Vec<FlightId> = quality.iter().map(|q| q.flight_id).collect();
-    let mut transmissions = match state.store.flight_transmissions(&ids).await {
-        Ok(found) => found,
-        Err(error) => return unavailable(&session, &error),
-    };
-    let mut counts = match state.store.list_count_checks(&ids).await {
-        Ok(found) => found,
-        Err(error) => return unavailable(&session, &error),
-    };
     let own = quality::own_sender(&session.user, carrier.as_deref());
-    quality::sent_by(&mut transmissions, own, |t| &t.sender);
-    quality::sent_by(&mut counts, own, |c| &c.sender);
-    let statuses = match state.store.flight_statuses(&ids).await {
-        Ok(found) => found,
+    let query = quality::recent_flights(carrier.clone(), state.clock.now(), days);
+    let flights = match quality::load_facts(&state, &query, own).await {
+        Ok(flights) => flights,
         Err(error) => return unavailable(&session, &error),
     };
-    let none = Vec::new();
-    let sent = |id: &FlightId| transmissions.get(id).unwrap_or(&none);
-    let no_checks = Vec::new();
-    let checks_of = |id: &FlightId| counts.get(id).unwrap_or(&no_checks);
-    let mismatches = counts
-        .values()
-        .flatten()
+    let mismatches = flights
+        .iter()
+        .flat_map(|f| &f.checks)
         .filter(|check| check.outcome() == CountOutcome::Differs)
         .count();
     // Charts: the most recent departures, oldest first.
-    let charted: Vec<&FlightQuality> = quality.iter().take(CHARTED_FLIGHTS).rev().collect();
+    let charted: Vec<&FlightQualityFacts> = flights.iter().take(CHARTED_FLIGHTS).rev().collect();
     let categories: Vec<String> = charted
         .iter()
-        .map(|q| format!("{}{}", q.carrier, q.number))
+        .map(|f| format!("{}{}", f.quality.carrier, f.quality.number))
         .collect();
     let quality_series = vec![
         Series {
             name: "% missing document".into(),
             values: charted
                 .iter()
-                .map(|q| percent(q.missing_documents, q.travellers))
+                .map(|f| percent(f.quality.missing_documents, f.quality.travellers))
                 .collect(),
         },
         Series {
             name: "% missing birth date".into(),
             values: charted
                 .iter()
-                .map(|q| percent(q.missing_birth_dates, q.travellers))
+                .map(|f| percent(f.quality.missing_birth_dates, f.quality.travellers))
                 .collect(),
         },
     ];
-    let last_of = |q: &FlightQuality, kind: MessageKind| {
-        sent(&q.flight_id)
+    let last_of = |f: &FlightQualityFacts, kind: MessageKind| {
+        f.transmissions
             .iter()
             .rev()
             .find(|t| t.kind == kind)
             .map_or(f64::NAN, |t| {
-                hours_before(q.departure_approx_utc, t.received_at)
+                hours_before(f.quality.departure_approx_utc, t.received_at)
             })
     };
     let timeliness_series = vec![
@@ -191,23 +166,23 @@ pub(crate) async fn flights(
             name: "last PNR push (PNRGOV)".into(),
             values: charted
                 .iter()
-                .map(|q| last_of(q, MessageKind::Pnrgov))
+                .map(|f| last_of(f, MessageKind::Pnrgov))
                 .collect(),
         },
         Series {
             name: "last API list (PAXLST)".into(),
             values: charted
                 .iter()
-                .map(|q| last_of(q, MessageKind::Paxlst))
+                .map(|f| last_of(f, MessageKind::Paxlst))
                 .collect(),
         },
     ];
-    let late = quality
+    let late = flights
         .iter()
-        .flat_map(|q| {
-            sent(&q.flight_id)
+        .flat_map(|f| {
+            f.transmissions
                 .iter()
-                .filter(|t| t.received_at > q.departure_approx_utc)
+                .filter(|t| t.received_at > f.quality.departure_approx_utc)
         })
         .count();
     let whose = carrier.clone().unwrap_or_else(|| "every carrier".into());
@@ -215,7 +190,7 @@ pub(crate) async fn flights(
         &session,
         "Data quality",
         html! {
-            h1 { "Data quality of " (whose) span.count { (quality.len()) } }
+            h1 { "Data quality of " (whose) span.count { (flights.len()) } }
             p.meta { "Departures from " (days) " days back to 3 days ahead · " (late)
                 " transmissions after the scheduled departure · lists not carrying their declared count: "
                 (mismatches) " · counts only" }
@@ -242,18 +217,19 @@ pub(crate) async fn flights(
                     th.num { "No document" } th.num { "No birth date" } th { "Declared counts" }
                     th { "Transmissions (hours before departure)" } } }
                 tbody {
-                    @if quality.is_empty() { tr { td colspan="9" .empty { "No flights in this period." } } }
-                    @for q in &quality {
+                    @if flights.is_empty() { tr { td colspan="9" .empty { "No flights in this period." } } }
+                    @for f in &flights {
+                        @let q = &f.quality;
                         tr {
                             td { a href={ "/console/quality/flights/" (q.flight_id.get()) } { (flight_name(q)) } }
                             td { (q.departure_airport) " → " (q.arrival_airport.as_deref().unwrap_or("?")) }
                             td { (rfc3339(q.departure_approx_utc)) }
-                            td { (status_badge(statuses.get(&q.flight_id))) }
+                            td { (status_badge(f.status.as_ref())) }
                             td.num { (q.travellers) }
                             td.num { (q.missing_documents) }
                             td.num { (q.missing_birth_dates) }
-                            td { (count_badges(checks_of(&q.flight_id))) }
-                            td { (transmission_badges(q, sent(&q.flight_id))) }
+                            td { (count_badges(&f.checks)) }
+                            td { (transmission_badges(q, &f.transmissions)) }
                         }
                     }
                 }
@@ -362,31 +338,21 @@ pub(crate) async fn flight(
         until: flight.departure_approx_utc + Duration::microseconds(1),
         limit: store::MAX_QUALITY_FLIGHTS,
     };
-    let quality = match state.store.flight_quality(&query).await {
-        Ok(rows) => rows.into_iter().find(|q| q.flight_id == flight.id),
-        Err(error) => return unavailable(&session, &error),
-    };
-    let Some(quality) = quality else {
-        return not_found();
-    };
     let own = quality::own_sender(&session.user, carrier.as_deref());
-    let sent = match state.store.flight_transmissions(&[flight.id]).await {
-        Ok(mut found) => {
-            quality::sent_by(&mut found, own, |t| &t.sender);
-            found.remove(&flight.id).unwrap_or_default()
-        }
+    let facts = match quality::load_facts(&state, &query, own).await {
+        Ok(flights) => flights
+            .into_iter()
+            .find(|f| f.quality.flight_id == flight.id),
         Err(error) => return unavailable(&session, &error),
     };
-    let checks = match state.store.list_count_checks(&[flight.id]).await {
-        Ok(mut found) => {
-            quality::sent_by(&mut found, own, |c| &c.sender);
-            found.remove(&flight.id).unwrap_or_default()
-        }
-        Err(error) => return unavailable(&session, &error),
-    };
-    let status = match state.store.flight_statuses(&[flight.id]).await {
-        Ok(mut found) => found.remove(&flight.id),
-        Err(error) => return unavailable(&session, &error),
+    let Some(FlightQualityFacts {
+        quality,
+        transmissions: sent,
+        checks,
+        status,
+    }) = facts
+    else {
+        return not_found();
     };
     page(
         &session,
