@@ -8,7 +8,9 @@
 //! then add) and commits in batches with a watermark, as the service does. Queries are built from a sample
 //! of the indexed travellers (the name query with a typo) and run one at a time on one thread after
 //! background merges have finished; every query kind reports p50/p95/p99 and how often the sampled traveller
-//! was among the hits.
+//! was among the hits. One booking in five is a party travelling again (same people, booker and card, a new
+//! flight and locator), so the timeline finds several trips and travelling together reads the manifests of
+//! every flight of a frequent traveller; "relevant" there counts answers without a false link.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,7 +73,37 @@ struct Booking {
     phone: String,
     payment: String,
     travellers_left: usize,
+    /// A party travelling again: who is still to be placed (else new people are generated).
+    returning: Vec<Identity>,
+    /// Who a new party holds so far (kept for a later trip once the booking is full).
+    members: Vec<Identity>,
 }
+
+/// Who a traveller is, the same on every trip: name, birth date, gender, nationality, document.
+#[derive(Clone)]
+struct Identity {
+    surname: String,
+    given_names: String,
+    birth_date: time::Date,
+    gender: String,
+    nationality: String,
+    document: String,
+}
+
+/// A party that may travel again, with its booker's contacts and card.
+#[derive(Clone)]
+struct Party {
+    members: Vec<Identity>,
+    email: String,
+    phone: String,
+    payment: String,
+}
+
+/// One booking in this many is a party travelling again (a new flight, a new locator, the same people and
+/// booker), so timelines have several trips and companions share flights.
+const RETURNING_EVERY: u8 = 5;
+/// Parties remembered for a return trip.
+const PARTIES_KEPT: usize = 4_096;
 
 /// Streams the synthetic travellers; the same seed gives the same travellers.
 struct Travellers {
@@ -81,6 +113,7 @@ struct Travellers {
     next_id: i64,
     total: i64,
     booking: Option<Booking>,
+    parties: Vec<Party>,
 }
 
 impl Travellers {
@@ -107,6 +140,7 @@ impl Travellers {
             next_id: 1,
             total: i64::try_from(total)?,
             booking: None,
+            parties: Vec::new(),
         })
     }
 
@@ -122,6 +156,19 @@ impl Travellers {
     fn next_booking(&mut self) -> Booking {
         let flight_index = self.rng.usize(0..self.flights.len());
         let locator = self.generator.alphanumeric(6);
+        if !self.parties.is_empty() && self.rng.u8(0..RETURNING_EVERY) == 0 {
+            let party = self.parties[self.rng.usize(0..self.parties.len())].clone();
+            return Booking {
+                flight_index,
+                locator,
+                email: party.email,
+                phone: party.phone,
+                payment: party.payment,
+                travellers_left: party.members.len(),
+                returning: party.members,
+                members: Vec::new(),
+            };
+        }
         let (email, phone) = self.contact("example.org");
         Booking {
             flight_index,
@@ -130,7 +177,45 @@ impl Travellers {
             phone,
             payment: format!("VI{}", self.generator.digits(12)),
             travellers_left: self.rng.usize(1..=4),
+            returning: Vec::new(),
+            members: Vec::new(),
         }
+    }
+
+    /// A new party, once full, may travel again later.
+    fn remember(&mut self, booking: &Booking) {
+        if booking.members.is_empty() {
+            return;
+        }
+        let party = Party {
+            members: booking.members.clone(),
+            email: booking.email.clone(),
+            phone: booking.phone.clone(),
+            payment: booking.payment.clone(),
+        };
+        if self.parties.len() < PARTIES_KEPT {
+            self.parties.push(party);
+        } else {
+            let slot = self.rng.usize(0..PARTIES_KEPT);
+            self.parties[slot] = party;
+        }
+    }
+
+    /// A new person (most with a syllable-built surname: the generator's pools hold a few per nationality
+    /// and a real history has millions).
+    fn new_identity(&mut self) -> anyhow::Result<Identity> {
+        let mut person = self.generator.person();
+        if self.rng.u8(0..10) < 8 {
+            person.surname = syllable_surname(&mut self.rng);
+        }
+        Ok(Identity {
+            surname: person.surname,
+            given_names: person.given_names,
+            birth_date: to_time_date(person.birth_date)?,
+            gender: person.gender.code().to_owned(),
+            nationality: person.nationality.to_owned(),
+            document: person.document.number,
+        })
     }
 
     fn next(&mut self) -> anyhow::Result<Option<TravellerDoc>> {
@@ -148,12 +233,14 @@ impl Travellers {
         } else {
             (booking.email.clone(), booking.phone.clone())
         };
-        let mut person = self.generator.person();
-        // The generator's name pools are small (a few surnames per nationality); a real history has
-        // millions of distinct surnames, so most travellers get a syllable-built one.
-        if self.rng.u8(0..10) < 8 {
-            person.surname = syllable_surname(&mut self.rng);
-        }
+        let person = match booking.returning.pop() {
+            Some(member) => member,
+            None => {
+                let person = self.new_identity()?;
+                booking.members.push(person.clone());
+                person
+            }
+        };
         let flight = &self.flights[booking.flight_index];
         let id = self.next_id;
         self.next_id += 1;
@@ -166,10 +253,10 @@ impl Travellers {
             message_kind: if self.rng.bool() { "PNRGOV" } else { "PAXLST" }.to_owned(),
             surname: person.surname,
             given_names: person.given_names,
-            birth_date: Some(to_time_date(person.birth_date)?),
-            gender: Some(person.gender.code().to_owned()),
-            nationality: Some(person.nationality.to_owned()),
-            document_numbers: vec![person.document.number],
+            birth_date: Some(person.birth_date),
+            gender: Some(person.gender),
+            nationality: Some(person.nationality),
+            document_numbers: vec![person.document],
             carrier: flight.synthetic.carrier.to_owned(),
             flight_number: flight.synthetic.number.clone(),
             origin: Some(flight.synthetic.origin.to_owned()),
@@ -181,6 +268,9 @@ impl Travellers {
             payment_refs: vec![booking.payment.clone()],
             received_at,
         };
+        if booking.travellers_left == 0 {
+            self.remember(&booking);
+        }
         self.booking = Some(booking);
         Ok(Some(doc))
     }
@@ -209,9 +299,11 @@ enum Kind {
     Pnr,
     Email,
     CoTravellers,
+    Timeline,
+    TravellingTogether,
 }
 
-const KINDS: [Kind; 7] = [
+const KINDS: [Kind; 9] = [
     Kind::FuzzyName,
     Kind::Document,
     Kind::NameAndDates,
@@ -219,6 +311,8 @@ const KINDS: [Kind; 7] = [
     Kind::Pnr,
     Kind::Email,
     Kind::CoTravellers,
+    Kind::Timeline,
+    Kind::TravellingTogether,
 ];
 
 impl Kind {
@@ -231,6 +325,8 @@ impl Kind {
             Kind::Pnr => "PNR locator",
             Kind::Email => "e-mail",
             Kind::CoTravellers => "co-travellers",
+            Kind::Timeline => "timeline",
+            Kind::TravellingTogether => "travelling together",
         }
     }
 
@@ -280,8 +376,10 @@ impl Kind {
                 email: target.emails.first().cloned(),
                 ..HistoryQuery::default()
             },
-            // Not a search query; see `run_kind`.
-            Kind::CoTravellers => HistoryQuery::default(),
+            // Not search queries: the index's own calls (see `run`).
+            Kind::CoTravellers | Kind::Timeline | Kind::TravellingTogether => {
+                HistoryQuery::default()
+            }
         }
     }
 }
@@ -415,6 +513,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     .into_iter()
                     .map(|co| co.traveller)
                     .collect(),
+                Kind::Timeline => index
+                    .timeline(target.traveller_id)
+                    .context("timeline")?
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|trip| trip.traveller)
+                    .collect(),
+                Kind::TravellingTogether => index
+                    .travelling_together(target.traveller_id, 50)
+                    .context("travelling together")?
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|companion| companion.traveller)
+                    .collect(),
                 _ => index
                     .search(&query)
                     .context("search")?
@@ -438,6 +550,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let hit = match kind {
                 // Never includes the traveller asked about: count "has any" instead.
                 Kind::CoTravellers => !ids.is_empty(),
+                // Only a returning party shares flights (strangers on the same two flights are rare): every
+                // companion must have paid with the party's card (a stranger would be a false link).
+                Kind::TravellingTogether => found_travellers
+                    .iter()
+                    .all(|t| t.payment_refs == target.payment_refs),
                 // Common names tie with other travellers of the same name; any of them is a right answer.
                 Kind::FuzzyName => names.iter().any(|(surname, given)| {
                     *surname == &target.surname
