@@ -9,7 +9,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use privacy::audit::{AuditAction, AuditEvent, ChainBreak, ChainedRecord, Checkpoint, Verified};
+use privacy::audit::{
+    AuditAction, AuditEvent, ChainBreak, ChainedRecord, Checkpoint, PruneMark, Verified,
+    AUDIT_RETENTION,
+};
 use privacy::{Clock, Purpose, Verifier};
 use store::{Store, StoreError, MAX_AUDIT_PAGE};
 
@@ -280,6 +283,43 @@ impl AuditLog {
         Ok(written)
     }
 
+    /// Prunes the records older than [`AUDIT_RETENTION`] at the clock's now (PNR-17: kept five years) under a
+    /// sealed [`PruneMark`], then records the prune in the chain: `(first record kept, records deleted)`,
+    /// or `None` when nothing was due.
+    pub async fn prune_expired(&self, route: &str) -> Result<Option<(u64, u64)>, StoreError> {
+        let now = self.clock.now();
+        let cutoff = AUDIT_RETENTION.before(now);
+        let Some(anchor) = self.store.audit_prune_anchor(cutoff).await? else {
+            return Ok(None);
+        };
+        let Some(mark) = PruneMark::seal(&self.key, &anchor) else {
+            tracing::error!("audit prune could not be sealed");
+            return Ok(None);
+        };
+        let deleted = self.store.prune_audit(&mark, cutoff, now).await?;
+        if deleted == 0 {
+            return Ok(None);
+        }
+        self.record(
+            "system".to_owned(),
+            AuditAction::Erase,
+            "audit_record".to_owned(),
+            None,
+            Some(route.to_owned()),
+            Some(format!(
+                "pruned {deleted} records before {}",
+                mark.first_kept
+            )),
+        )
+        .await?;
+        tracing::info!(
+            deleted,
+            first_kept = mark.first_kept,
+            "audit records past retention pruned"
+        );
+        Ok(Some((mark.first_kept, deleted)))
+    }
+
     /// Seals the chain's head unless it is sealed already; the sealed `seq`, if there is a chain.
     pub async fn checkpoint_head(&self) -> Result<Option<u64>, StoreError> {
         let Some(head) = self.store.audit_head().await? else {
@@ -306,14 +346,15 @@ impl AuditLog {
     }
 }
 
-/// Recomputes the whole stored chain and every checkpoint. `Ok(Err(break))` names the first broken
-/// record; `Err` is a database failure.
+/// Recomputes the whole stored chain (from the record the newest prune kept) and every checkpoint.
+/// `Ok(Err(break))` names the first broken record; `Err` is a database failure.
 pub async fn verify_store(
     store: &Store,
     key: &[u8],
 ) -> Result<Result<Verified, ChainBreak>, StoreError> {
     let checkpoints = store.audit_checkpoints().await?;
-    let mut verifier = match Verifier::new(&checkpoints, key) {
+    let prune = store.audit_prune_mark().await?;
+    let mut verifier = match Verifier::after_prune(&checkpoints, key, prune.as_ref()) {
         Ok(verifier) => verifier,
         Err(broken) => return Ok(Err(broken)),
     };

@@ -1,5 +1,6 @@
 //! The retention purge with its audit records: what a run erased and masked is appended to the audit
 //! chain (actor `system`, action `erase`; ids and counts only, never data), after the purge committed.
+//! Then the audit records past their own five years are pruned from the front of the chain (PNR-17).
 //! Used by `paxwatch retention run` and by the purge scheduled inside `serve`. Messages the pipeline
 //! refuses on admission (and erases) are recorded the same way, by [`AuditedRefusals`].
 
@@ -45,6 +46,10 @@ pub async fn purge_and_record(
     record(audit, &report, route)
         .await
         .context("the purge ran, but its audit records could not be written")?;
+    audit
+        .prune_expired(route)
+        .await
+        .context("the audit records past their five years could not be pruned")?;
     Ok(report)
 }
 

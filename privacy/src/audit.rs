@@ -6,6 +6,11 @@
 //!
 //! This module is the pure part: hashing, sealing and verification. Storage appends records in the
 //! same transaction as the event they record.
+//!
+//! Records are kept [`AUDIT_RETENTION`] (five years, PNR-17) and then pruned from the front of the chain. A
+//! prune leaves a [`PruneMark`] sealed with the same key: the first record kept and its hash. The chain is
+//! verified from that record on, so removing old records is told apart from removing records: without a
+//! genuine mark, a chain that does not start at record 1 is broken.
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -181,6 +186,45 @@ impl Checkpoint {
     }
 }
 
+/// How long audit records are kept before they are pruned (PNR-17: five years).
+pub const AUDIT_RETENTION: crate::Period = crate::Period::months(60);
+
+/// The seal of a prune: the records before `first_kept` were removed after their retention, and the record
+/// `first_kept` had `anchor_hash`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PruneMark {
+    pub first_kept: u64,
+    pub anchor_hash: [u8; 32],
+    pub seal: [u8; 32],
+}
+
+fn prune_seal(key: &[u8], first_kept: u64, anchor_hash: &[u8; 32]) -> Option<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
+    mac.update(b"paxwatch-audit-prune-v1");
+    mac.update(&first_kept.to_be_bytes());
+    mac.update(anchor_hash);
+    Some(mac)
+}
+
+impl PruneMark {
+    /// Seals a prune that keeps `anchor` and everything after it.
+    pub fn seal(key: &[u8], anchor: &ChainedRecord) -> Option<PruneMark> {
+        Some(PruneMark {
+            first_kept: anchor.seq,
+            anchor_hash: anchor.hash,
+            seal: prune_seal(key, anchor.seq, &anchor.hash)?
+                .finalize()
+                .into_bytes()
+                .into(),
+        })
+    }
+
+    fn is_genuine(&self, key: &[u8]) -> bool {
+        prune_seal(key, self.first_kept, &self.anchor_hash)
+            .is_some_and(|mac| mac.verify_slice(&self.seal).is_ok())
+    }
+}
+
 /// Where and how the chain is broken.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChainBreak {
@@ -198,6 +242,10 @@ pub enum ChainBreak {
     CheckpointMismatch { seq: u64 },
     #[error("checkpoint at record {seq}: the log ends before it (records removed from the end)")]
     Truncated { seq: u64 },
+    #[error("prune mark at record {seq}: its seal is not genuine")]
+    ForgedPrune { seq: u64 },
+    #[error("audit record {seq}: it is not the record the prune kept (the log was rewritten)")]
+    AnchorMismatch { seq: u64 },
 }
 
 /// What a successful verification covered.
@@ -214,12 +262,39 @@ pub struct Verifier {
     expected_seq: u64,
     prev_hash: [u8; 32],
     checked: usize,
+    /// After a prune: the hash the first record must have (its own link points at a removed record).
+    anchor: Option<[u8; 32]>,
+    /// The first record's `seq` (1, or the one a prune kept).
+    first: u64,
 }
 
 impl Verifier {
     /// Checks every checkpoint's seal first: a forged one is reported before any record is read.
     pub fn new(checkpoints: &[Checkpoint], key: &[u8]) -> Result<Verifier, ChainBreak> {
-        for checkpoint in checkpoints {
+        Verifier::after_prune(checkpoints, key, None)
+    }
+
+    /// As [`Verifier::new`], for a chain whose oldest records were pruned under `prune` (the newest mark):
+    /// it starts at the record the prune kept. Checkpoints of pruned records are not looked at.
+    pub fn after_prune(
+        checkpoints: &[Checkpoint],
+        key: &[u8],
+        prune: Option<&PruneMark>,
+    ) -> Result<Verifier, ChainBreak> {
+        if let Some(mark) = prune {
+            if !mark.is_genuine(key) {
+                return Err(ChainBreak::ForgedPrune {
+                    seq: mark.first_kept,
+                });
+            }
+        }
+        let first = prune.map_or(1, |mark| mark.first_kept);
+        let kept: Vec<Checkpoint> = checkpoints
+            .iter()
+            .filter(|c| c.seq >= first)
+            .cloned()
+            .collect();
+        for checkpoint in &kept {
             if !checkpoint.is_genuine(key) {
                 return Err(ChainBreak::ForgedCheckpoint {
                     seq: checkpoint.seq,
@@ -227,10 +302,12 @@ impl Verifier {
             }
         }
         Ok(Verifier {
-            checkpoints: checkpoints.to_vec(),
-            expected_seq: 1,
+            checkpoints: kept,
+            expected_seq: first,
             prev_hash: GENESIS,
             checked: 0,
+            anchor: prune.map(|mark| mark.anchor_hash),
+            first,
         })
     }
 
@@ -242,8 +319,16 @@ impl Verifier {
                 found: record.seq,
             });
         }
-        if record.prev_hash != self.prev_hash {
-            return Err(ChainBreak::BrokenLink { seq: record.seq });
+        match self.anchor.take() {
+            // The first record after a prune: its link cannot be followed, its hash is sealed instead.
+            Some(anchor) if record.hash != anchor => {
+                return Err(ChainBreak::AnchorMismatch { seq: record.seq });
+            }
+            Some(_) => {}
+            None if record.prev_hash != self.prev_hash => {
+                return Err(ChainBreak::BrokenLink { seq: record.seq });
+            }
+            None => {}
         }
         if record_hash(record.seq, &record.prev_hash, &record.event) != record.hash {
             return Err(ChainBreak::ContentChanged { seq: record.seq });
@@ -261,15 +346,34 @@ impl Verifier {
 
     /// After the last record: a checkpoint beyond it means records were removed from the end.
     pub fn finish(self) -> Result<Verified, ChainBreak> {
+        if self.anchor.is_some() {
+            // A prune keeps its anchor record: without it, the kept records were removed too.
+            return Err(ChainBreak::Truncated { seq: self.first });
+        }
         if let Some(beyond) = self.checkpoints.iter().find(|c| c.seq >= self.expected_seq) {
             return Err(ChainBreak::Truncated { seq: beyond.seq });
         }
         Ok(Verified {
-            records: self.expected_seq - 1,
+            records: self.expected_seq - self.first,
             head: self.prev_hash,
             checkpoints: self.checked,
         })
     }
+}
+
+/// Verifies records in `seq` order from the one the newest prune kept (from the first without one), and every
+/// checkpoint of the kept records against them.
+pub fn verify_after_prune<'a>(
+    records: impl IntoIterator<Item = &'a ChainedRecord>,
+    checkpoints: &[Checkpoint],
+    key: &[u8],
+    prune: Option<&PruneMark>,
+) -> Result<Verified, ChainBreak> {
+    let mut verifier = Verifier::after_prune(checkpoints, key, prune)?;
+    for record in records {
+        verifier.feed(record)?;
+    }
+    verifier.finish()
 }
 
 /// Verifies records in `seq` order from the first, and every checkpoint against them.
@@ -401,6 +505,67 @@ mod tests {
         assert_eq!(
             verify(&records, &[checkpoint], KEY),
             Err(ChainBreak::ForgedCheckpoint { seq: 3 })
+        );
+    }
+
+    #[test]
+    fn a_chain_pruned_under_a_sealed_mark_verifies_from_the_record_it_kept() {
+        let records = chain(20);
+        let checkpoints = vec![
+            Checkpoint::seal(KEY, &records[4]).expect("seals"),
+            Checkpoint::seal(KEY, &records[14]).expect("seals"),
+        ];
+        let mark = PruneMark::seal(KEY, &records[9]).expect("seals");
+        let kept = &records[9..];
+        let verified = verify_after_prune(kept, &checkpoints, KEY, Some(&mark)).expect("verifies");
+        assert_eq!(verified.records, 11);
+        assert_eq!(
+            verified.checkpoints, 1,
+            "the pruned records' checkpoint is not looked at"
+        );
+        // Without the mark the same records are a chain with its start removed.
+        assert_eq!(
+            verify(kept, &[], KEY),
+            Err(ChainBreak::Gap {
+                expected: 1,
+                found: 10
+            })
+        );
+    }
+
+    #[test]
+    fn a_prune_mark_that_is_forged_or_does_not_fit_the_records_is_refused() {
+        let records = chain(12);
+        let forged = PruneMark::seal(b"not the key", &records[5]).expect("seals");
+        assert_eq!(
+            verify_after_prune(&records[5..], &[], KEY, Some(&forged)),
+            Err(ChainBreak::ForgedPrune { seq: 6 })
+        );
+        // A genuine mark, but more records removed than it kept.
+        let mark = PruneMark::seal(KEY, &records[5]).expect("seals");
+        assert_eq!(
+            verify_after_prune(&records[7..], &[], KEY, Some(&mark)),
+            Err(ChainBreak::Gap {
+                expected: 6,
+                found: 8
+            })
+        );
+        // The kept record rewritten (its link cannot be checked, its hash can).
+        let mut rewritten = records[5..].to_vec();
+        rewritten[0].event.actor = "intruder".into();
+        rewritten[0].hash = record_hash(
+            rewritten[0].seq,
+            &rewritten[0].prev_hash,
+            &rewritten[0].event,
+        );
+        assert_eq!(
+            verify_after_prune(&rewritten, &[], KEY, Some(&mark)),
+            Err(ChainBreak::AnchorMismatch { seq: 6 })
+        );
+        // Every record removed, the mark's anchor included.
+        assert_eq!(
+            verify_after_prune(&[], &[], KEY, Some(&mark)),
+            Err(ChainBreak::Truncated { seq: 6 })
         );
     }
 }

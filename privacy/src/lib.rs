@@ -16,7 +16,8 @@ pub use admission::{
     AdmissionPolicy, Feed, FlightFacts, FlightScope, IntraEuMode, IntraEuScope, Refusal, ScopeError,
 };
 pub use audit::{
-    AuditAction, AuditEvent, ChainBreak, ChainedRecord, Checkpoint, Verified, Verifier,
+    AuditAction, AuditEvent, ChainBreak, ChainedRecord, Checkpoint, PruneMark, Verified, Verifier,
+    AUDIT_RETENTION,
 };
 pub use clock::{Clock, FixedClock, OffsetClock, SystemClock};
 pub use masking::{is_masked_record, mask_explanation, mask_traveller_record, MASK};

@@ -51,12 +51,17 @@ impl Period {
 
     /// `from` plus this period: months first (clamped to the month's last day), then hours.
     pub fn after(self, from: OffsetDateTime) -> OffsetDateTime {
-        add_months(from, self.months) + Duration::hours(i64::from(self.hours))
+        add_months(from, i64::from(self.months)) + Duration::hours(i64::from(self.hours))
+    }
+
+    /// `from` minus this period: months back first (clamped to the month's last day), then hours.
+    pub fn before(self, from: OffsetDateTime) -> OffsetDateTime {
+        add_months(from, -i64::from(self.months)) - Duration::hours(i64::from(self.hours))
     }
 }
 
-fn add_months(from: OffsetDateTime, months: u32) -> OffsetDateTime {
-    let total = i64::from(from.month() as u8) - 1 + i64::from(months);
+fn add_months(from: OffsetDateTime, months: i64) -> OffsetDateTime {
+    let total = i64::from(from.month() as u8) - 1 + months;
     let year = i64::from(from.year()) + total.div_euclid(12);
     let month_index = u8::try_from(total.rem_euclid(12) + 1).unwrap_or(1);
     let (Ok(year), Ok(month)) = (i32::try_from(year), Month::try_from(month_index)) else {

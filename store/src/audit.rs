@@ -13,7 +13,7 @@ use crate::stored_time::{from_unix_micros, to_storage_precision, unix_micros};
 use crate::{Backend, Store, StoreError};
 
 /// The advisory lock key of audit appends on PostgreSQL ("paxaudit" in ASCII).
-const PG_AUDIT_LOCK: i64 = 0x7061_7861_7564_6974;
+pub(crate) const PG_AUDIT_LOCK: i64 = 0x7061_7861_7564_6974;
 /// Largest page of a search or of a verification pass.
 pub const MAX_AUDIT_PAGE: u32 = 10_000;
 /// Longest accepted field of an audit event (identifiers and codes are short; a long one is a bug).
@@ -40,7 +40,7 @@ pub struct AuditQuery {
     pub limit: u32,
 }
 
-type SqliteRow = (
+pub(crate) type SqliteRow = (
     i64,
     i64,
     String,
@@ -52,7 +52,7 @@ type SqliteRow = (
     Vec<u8>,
     Vec<u8>,
 );
-type PgRow = (
+pub(crate) type PgRow = (
     i64,
     OffsetDateTime,
     String,
@@ -65,31 +65,31 @@ type PgRow = (
     Vec<u8>,
 );
 
-const SQLITE_COLUMNS: &str =
+pub(crate) const SQLITE_COLUMNS: &str =
     "SELECT seq, at_us, actor, action, object, purpose, route, outcome, prev_hash, hash FROM audit_record";
-const PG_COLUMNS: &str =
+pub(crate) const PG_COLUMNS: &str =
     "SELECT seq, at, actor, action, object, purpose, route, outcome, prev_hash, hash FROM audit_record";
 
-fn hash32(bytes: &[u8]) -> Result<[u8; 32], StoreError> {
+pub(crate) fn hash32(bytes: &[u8]) -> Result<[u8; 32], StoreError> {
     bytes.try_into().map_err(|_| StoreError::CorruptRow {
         what: "an audit hash is not 32 bytes".into(),
     })
 }
 
-fn seq_from_stored(seq: i64) -> Result<u64, StoreError> {
+pub(crate) fn seq_from_stored(seq: i64) -> Result<u64, StoreError> {
     u64::try_from(seq).map_err(|_| StoreError::CorruptRow {
         what: "an audit sequence number is negative".into(),
     })
 }
 
-fn stored_seq(seq: u64) -> Result<i64, StoreError> {
+pub(crate) fn stored_seq(seq: u64) -> Result<i64, StoreError> {
     i64::try_from(seq).map_err(|_| StoreError::InvalidInput {
         field: "audit sequence number",
         problem: "too large".into(),
     })
 }
 
-fn record_from(row: PgRow) -> Result<ChainedRecord, StoreError> {
+pub(crate) fn record_from(row: PgRow) -> Result<ChainedRecord, StoreError> {
     let (seq, at, actor, action, object, purpose, route, outcome, prev_hash, hash) = row;
     Ok(ChainedRecord {
         seq: seq_from_stored(seq)?,
@@ -107,7 +107,7 @@ fn record_from(row: PgRow) -> Result<ChainedRecord, StoreError> {
     })
 }
 
-fn record_from_sqlite(row: SqliteRow) -> Result<ChainedRecord, StoreError> {
+pub(crate) fn record_from_sqlite(row: SqliteRow) -> Result<ChainedRecord, StoreError> {
     let (seq, at_us, actor, action, object, purpose, route, outcome, prev_hash, hash) = row;
     record_from((
         seq,

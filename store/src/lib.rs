@@ -30,6 +30,7 @@
 
 mod accounts;
 mod audit;
+mod audit_prune;
 mod content_hash;
 mod dashboard;
 mod durability;

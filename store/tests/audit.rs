@@ -2,7 +2,7 @@
 //! `PAXWATCH_TEST_POSTGRES_URL` is set), with the shared TestDb helper (tests/common).
 #![allow(dead_code)]
 
-use privacy::audit::{verify, AuditEvent, ChainBreak, Checkpoint};
+use privacy::audit::{verify, verify_after_prune, AuditEvent, ChainBreak, Checkpoint, PruneMark};
 use store::{
     AuditQuery, ContentHash, NewApprover, NewUnmaskDecision, NewUnmaskRequest, NewUser, Role,
     StoreError, TravellerId, UnmaskOutcome,
@@ -21,6 +21,7 @@ on_both_backends!(
     audit_search_filters_by_actor_action_object_purpose_and_time,
     an_unmask_request_is_decided_once_and_its_approval_expires,
     retention_counts_and_statistics_count_without_values,
+    records_past_retention_are_pruned_under_a_sealed_mark_and_the_rest_stays_append_only,
 );
 
 const KEY: &[u8] = b"test checkpoint key, 32 bytes ok";
@@ -361,4 +362,85 @@ async fn retention_counts_and_statistics_count_without_values(db: &TestDb) {
     );
     assert_eq!(statistics.travellers, 0);
     assert!(statistics.unmask_requests_by_outcome.is_empty());
+}
+
+async fn records_past_retention_are_pruned_under_a_sealed_mark_and_the_rest_stays_append_only(
+    db: &TestDb,
+) {
+    let store = db.open().await;
+    // Ten records a day apart, checkpoints at 3 and 8.
+    let mut records = Vec::new();
+    for n in 0..10 {
+        let record = store
+            .append_audit(event(
+                n * 86_400,
+                "user:1",
+                "consult",
+                &format!("alert:{n}"),
+            ))
+            .await
+            .unwrap();
+        if n == 2 || n == 7 {
+            store
+                .append_audit_checkpoint(&Checkpoint::seal(KEY, &record).unwrap(), t0())
+                .await
+                .unwrap();
+        }
+        records.push(record);
+    }
+    assert_eq!(store.audit_prune_mark().await.unwrap(), None);
+
+    // Due: everything before day 5.
+    let cutoff = t0() + Duration::days(5);
+    let anchor = store.audit_prune_anchor(cutoff).await.unwrap().unwrap();
+    assert_eq!(anchor.seq, 6);
+    let mark = PruneMark::seal(KEY, &anchor).unwrap();
+    assert_eq!(
+        store
+            .prune_audit(&mark, cutoff, t0() + Duration::days(30))
+            .await
+            .unwrap(),
+        5
+    );
+    let kept = all_records(&store).await;
+    assert_eq!(kept.first().map(|r| r.seq), Some(6));
+    assert_eq!(kept.len(), 5);
+    let checkpoints = store.audit_checkpoints().await.unwrap();
+    assert_eq!(checkpoints.iter().map(|c| c.seq).collect::<Vec<_>>(), [8]);
+    assert_eq!(store.audit_prune_mark().await.unwrap(), Some(mark.clone()));
+    let verified = verify_after_prune(&kept, &checkpoints, KEY, Some(&mark)).expect("verifies");
+    assert_eq!(verified.records, 5);
+    // The chain goes on from its head.
+    let next = store
+        .append_audit(event(20 * 86_400, "user:1", "consult", "alert:20"))
+        .await
+        .unwrap();
+    assert_eq!(next.seq, 11);
+
+    // Nothing more is due at the same cutoff; the kept records stay append-only.
+    assert_eq!(
+        store
+            .prune_audit(&mark, cutoff, t0() + Duration::days(31))
+            .await
+            .unwrap(),
+        0
+    );
+    for sql in [
+        "DELETE FROM audit_record WHERE seq = 7",
+        "DELETE FROM audit_checkpoint",
+        "UPDATE audit_prune SET first_kept = 9",
+        "DELETE FROM audit_prune",
+    ] {
+        assert!(db.execute_directly(sql).await.is_err(), "{sql} was allowed");
+    }
+    assert_eq!(
+        db.scalar_directly("SELECT COUNT(*) FROM audit_record")
+            .await,
+        6
+    );
+
+    // Every record older than the cutoff: the head is kept to go on from.
+    let late = t0() + Duration::days(400);
+    let head = store.audit_prune_anchor(late).await.unwrap().unwrap();
+    assert_eq!(head.seq, 11);
 }

@@ -564,7 +564,37 @@ async fn nothing_remains_after_five_years_in_database_index_or_raw_store() {
     assert!(tombstone.row_deleted_at.is_some());
     let (alerts,): (i64,) = sqlx_count(&server, "SELECT count(*) FROM alert").await;
     assert_eq!(alerts, 0);
+    // The audit records are kept five years too (PNR-17): every one written on day 0 (the officer's
+    // decision, the analyst's searches) is pruned; the chain goes on from the purge's own records under a
+    // sealed prune mark, records the prune, and still verifies.
+    let (people,): (i64,) = sqlx_count(
+        &server,
+        "SELECT count(*) FROM audit_record WHERE actor <> 'system'",
+    )
+    .await;
+    assert_eq!(people, 0, "day-0 audit records past their five years");
+    let (prunes,): (i64,) = sqlx_count(&server, "SELECT count(*) FROM audit_prune").await;
+    assert_eq!(prunes, 1);
+    let pruned = store
+        .search_audit(&store::AuditQuery {
+            object: Some("audit_record".into()),
+            limit: 100,
+            ..store::AuditQuery::default()
+        })
+        .await
+        .expect("search");
+    assert_eq!(pruned.len(), 1, "the prune is itself recorded");
+    assert!(
+        pruned[0]
+            .event
+            .outcome
+            .as_deref()
+            .is_some_and(|o| o.starts_with("pruned ")),
+        "{pruned:?}"
+    );
     store.close().await;
+    let verified = server.command(&["audit", "verify"], FIVE_YEARS_AND_A_DAY);
+    assert!(verified.starts_with("audit log intact"), "{verified}");
 
     // The file itself: the bystander's name, document and the confirmation reason are nowhere.
     let bytes = server.database_bytes();
