@@ -283,6 +283,11 @@ impl AuditLog {
         Ok(written)
     }
 
+    /// The sealer of masked records, keyed from this log's checkpoint key (kept outside the database).
+    pub fn record_sealer(&self) -> Option<privacy::RecordSealer> {
+        privacy::RecordSealer::from_audit_key(&self.key)
+    }
+
     /// Prunes the records older than [`AUDIT_RETENTION`] at the clock's now (PNR-17: kept five years) under a
     /// sealed [`PruneMark`], then records the prune in the chain: `(first record kept, records deleted)`,
     /// or `None` when nothing was due.

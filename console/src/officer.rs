@@ -363,11 +363,46 @@ async fn shown_versions(
         })
         .max_by_key(|v| (v.received_at, v.message_id.get()))
         .map(|v| v.id.get());
-    let views = versions
-        .into_iter()
-        .filter_map(|v| TravellerVersionView::shown(v, retention, linked))
-        .collect();
+    let mut views = Vec::with_capacity(versions.len());
+    for mut version in versions {
+        if retention.disclosure() == Disclosure::Full && privacy::is_masked_record(&version.record)
+        {
+            // Masked physically by the purge: an approved unmask opens the sealed clear record.
+            if let Some(clear) = unsealed_record(state, version.id).await? {
+                version.record = clear;
+            }
+        }
+        views.extend(TravellerVersionView::shown(version, retention, linked));
+    }
     Ok((views, current))
+}
+
+/// The clear record the purge sealed when it masked `version`, if it kept one that opens with this server's
+/// key (a record that does not open is reported and shown masked).
+async fn unsealed_record(
+    state: &AppState,
+    version: store::TravellerVersionId,
+) -> Result<Option<Value>, StoreError> {
+    let Some(sealed) = state.store.sealed_record(version).await? else {
+        return Ok(None);
+    };
+    let Some(sealer) = state.audit.record_sealer() else {
+        return Ok(None);
+    };
+    match sealer
+        .open(version.get(), &sealed)
+        .ok()
+        .and_then(|clear| serde_json::from_slice(&clear).ok())
+    {
+        Some(record) => Ok(Some(record)),
+        None => {
+            tracing::error!(
+                version = version.get(),
+                "a sealed record does not open with this server's key"
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// One alert with its flight, the traveller's version in force and the decisions; not found when the

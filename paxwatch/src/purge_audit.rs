@@ -40,7 +40,8 @@ pub async fn purge_and_record(
     audit: &AuditLog,
     route: &str,
 ) -> anyhow::Result<PurgeReport> {
-    let report = pipeline::purge(store, Some(indexer), policy, now)
+    let sealer = audit.record_sealer();
+    let report = pipeline::purge(store, Some(indexer), policy, sealer.as_ref(), now)
         .await
         .context("the retention purge failed")?;
     record(audit, &report, route)

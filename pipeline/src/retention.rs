@@ -122,11 +122,13 @@ fn action(
 }
 
 /// Runs the purge at `now`. With an `indexer` the history index follows (inside `serve`, and for
-/// `paxwatch retention run` with the server stopped).
+/// `paxwatch retention run` with the server stopped). With a `sealer` the clear record of every version it
+/// masks is kept sealed (reversible masking: an approved unmask opens it); without one masking is final.
 pub async fn purge(
     store: &Store,
     indexer: Option<&Indexer>,
     policy: &RetentionPolicy,
+    sealer: Option<&privacy::RecordSealer>,
     now: OffsetDateTime,
 ) -> Result<PurgeReport, PipelineError> {
     let _round = match indexer {
@@ -171,8 +173,18 @@ pub async fn purge(
             continue;
         };
         let masked = privacy::mask_traveller_record(&stored.record);
+        let sealed = match (sealer, serde_json::to_vec(&stored.record)) {
+            (Some(sealer), Ok(clear)) => Some(sealer.seal(version.get(), &clear)),
+            _ => None,
+        };
         if store
-            .mask_traveller_version(*version, &masked, &privacy::mask_explanation, now)
+            .mask_traveller_version(
+                *version,
+                &masked,
+                sealed.as_deref(),
+                &privacy::mask_explanation,
+                now,
+            )
             .await?
         {
             report.regime(*kind).versions_masked += 1;

@@ -9,6 +9,7 @@ pub mod masking;
 pub mod purpose;
 pub mod raw_redaction;
 pub mod retention;
+pub mod sealing;
 pub mod sensitive;
 pub mod sources;
 
@@ -26,6 +27,7 @@ pub use raw_redaction::{redact_raw, RedactedRaw, RedactedSegment};
 pub use retention::{
     Anchor, Deadlines, Period, RecordClock, Regime, RegimePolicy, RetentionAction, RetentionPolicy,
 };
+pub use sealing::{RecordSealer, SealBroken};
 pub use sensitive::{filter_pnr, filter_push, Redactions};
 pub use sources::{
     ComparisonSource, ComparisonSources, DataSubjects, SourceConfigError, SourceKind, SourceRefusal,

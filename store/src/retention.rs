@@ -180,17 +180,41 @@ impl crate::Store {
     }
 
     /// Overwrites a version's record with its masked form, once (`false` when it was masked already or is
-    /// gone). Every alert of the traveller gets `mask_explanation` applied to its explanation.
+    /// gone), keeping `sealed` (the clear record sealed outside the database's reach) in the same
+    /// transaction. Every alert of the traveller gets `mask_explanation` applied to its explanation.
     pub async fn mask_traveller_version(
         &self,
         version: TravellerVersionId,
         masked_record: &Value,
+        sealed: Option<&[u8]>,
         mask_explanation: &(dyn Fn(&Value) -> Value + Sync),
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let at = to_storage_precision(at)?;
         let record = crate::travel::encode_json(masked_record, "masked traveller record")?;
-        on_backend!(self, backend => backend.mask_version(version, &record, mask_explanation, at).await)
+        on_backend!(self, backend => backend.mask_version(version, &record, sealed, mask_explanation, at).await)
+    }
+
+    /// The sealed clear record of a masked version, if the purge kept one.
+    pub async fn sealed_record(
+        &self,
+        version: TravellerVersionId,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(backend) => {
+                sqlx::query_scalar("SELECT sealed FROM sealed_record WHERE version_id = ?1")
+                    .bind(version.get())
+                    .fetch_optional(backend.pool())
+                    .await
+            }
+            Backend::Postgres(backend) => {
+                sqlx::query_scalar("SELECT sealed FROM sealed_record WHERE version_id = $1")
+                    .bind(version.get())
+                    .fetch_optional(backend.pool())
+                    .await
+            }
+        }
+        .map_err(StoreError::database("read sealed record"))
     }
 
     /// Removes a raw message's bytes after writing its tombstone: the whole row when no traveller version

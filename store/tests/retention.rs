@@ -206,13 +206,28 @@ async fn masking_happens_once_and_raw_bytes_go_after_their_tombstone(db: &TestDb
     let mask = |_: &serde_json::Value| json!({"masked": true});
     let at = t0() + Duration::days(200);
     assert!(store
-        .mask_traveller_version(t.version_id, &masked, &mask, at)
+        .mask_traveller_version(
+            t.version_id,
+            &masked,
+            Some(b"sealed clear record"),
+            &mask,
+            at
+        )
         .await
         .unwrap());
     assert!(!store
-        .mask_traveller_version(t.version_id, &masked, &mask, at)
+        .mask_traveller_version(t.version_id, &masked, Some(b"another"), &mask, at)
         .await
         .unwrap());
+    assert_eq!(
+        store.sealed_record(t.version_id).await.unwrap().as_deref(),
+        Some(&b"sealed clear record"[..]),
+        "kept once, with the masking"
+    );
+    assert!(db
+        .execute_directly("UPDATE sealed_record SET sealed = X'00'")
+        .await
+        .is_err());
     let stored = store
         .traveller_version(t.version_id)
         .await

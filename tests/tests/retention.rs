@@ -609,6 +609,86 @@ async fn nothing_remains_after_five_years_in_database_index_or_raw_store() {
     assert_eq!(index.traveller_count(), 0);
 }
 
+/// Masking is reversible only with the key kept outside the database (PNR-11, PNR-12, LED-4): after the
+/// purge masked the linked PNR physically, the database file holds the name nowhere in clear, and an
+/// approved unmask request still shows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approved_unmask_still_shows_a_pnr_the_purge_masked() {
+    let mut server = Server::new();
+    let scenario = pnr_scenario(&mut server).await;
+    let approver = server.command(
+        &[
+            "approver",
+            "add",
+            "judge.one",
+            "--authority",
+            "Investigating judge",
+        ],
+        0,
+    );
+    let report = server.purge(SIX_MONTHS_AND_A_DAY);
+    assert_eq!(report["pnr"]["versions_masked"], 1, "{report}");
+    // The watchlist itself names the person; the traveller's stored data and its sealed copy do not.
+    let (clear,): (i64,) = sqlx_count(
+        &server,
+        "SELECT count(*) FROM traveller_version WHERE record_json LIKE '%TRENSCHEL%' \
+         OR record_json LIKE '%C4KX81T27%'",
+    )
+    .await;
+    assert_eq!(clear, 0, "masked in the database");
+    let (sealed,): (i64,) = sqlx_count(
+        &server,
+        "SELECT count(*) FROM sealed_record WHERE instr(sealed, CAST('TRENSCHEL' AS BLOB)) = 0",
+    )
+    .await;
+    assert_eq!(sealed, 1, "one sealed copy, not in clear");
+
+    server.start(SIX_MONTHS_AND_A_DAY);
+    let client = server.client();
+    let listed = scenario.listed.get();
+    let (status, masked) = get(
+        &client,
+        &server.url(&format!("/api/v1/travellers/{listed}")),
+        &scenario.officer,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(!masked.to_string().contains("TRENSCHEL"), "{masked}");
+    let request = client
+        .post(server.url("/api/v1/unmask-requests"))
+        .bearer_auth(&scenario.analyst)
+        .json(&serde_json::json!({"traveller_id": listed, "purpose": "case_request",
+            "legal_category": "terrorism", "justification": "case 2026/17, request of the prosecutor"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(request.status(), 201);
+    let id = request.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    let decided = client
+        .post(server.url(&format!("/api/v1/unmask-requests/{id}/decision")))
+        .bearer_auth(&approver)
+        .json(&serde_json::json!({"decision": "approve", "reason": "grounds shown"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(decided.status(), 200);
+    let (status, unmasked) = get(
+        &client,
+        &server.url(&format!("/api/v1/unmask-requests/{id}/traveller")),
+        &scenario.analyst,
+    )
+    .await;
+    assert_eq!(status, 200, "{unmasked}");
+    let text = unmasked.to_string();
+    assert!(
+        text.contains("TRENSCHEL") && text.contains("C4KX81T27"),
+        "the sealed record opened: {text}"
+    );
+    server.stop();
+}
+
 async fn sqlx_count(server: &Server, sql: &str) -> (i64,) {
     use sqlx::ConnectOptions;
     let mut connection = sqlx::sqlite::SqliteConnectOptions::new()

@@ -289,6 +289,7 @@ impl PgStore {
         &self,
         version: TravellerVersionId,
         record_json: &str,
+        sealed: Option<&[u8]>,
         mask_explanation: &(dyn Fn(&Value) -> Value + Sync),
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
@@ -311,6 +312,17 @@ impl PgStore {
         let Some(traveller) = traveller else {
             return Ok(false);
         };
+        if let Some(sealed) = sealed {
+            sqlx::query(
+                "INSERT INTO sealed_record (version_id, sealed, sealed_at) VALUES ($1, $2, $3)",
+            )
+            .bind(version.get())
+            .bind(sealed)
+            .bind(at_us)
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::database("keep the sealed record"))?;
+        }
         let alerts: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, explanation_json FROM alert WHERE traveller_id = $1")
                 .bind(traveller)
