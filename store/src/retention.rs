@@ -181,7 +181,8 @@ impl crate::Store {
 
     /// Overwrites a version's record with its masked form, once (`false` when it was masked already or is
     /// gone), keeping `sealed` (the clear record sealed outside the database's reach) in the same
-    /// transaction. Every alert of the traveller gets `mask_explanation` applied to its explanation.
+    /// transaction. The traveller's identity key (folded name and birth date) becomes `masked:ID`, and every
+    /// alert of the traveller gets `mask_explanation` applied to its explanation.
     pub async fn mask_traveller_version(
         &self,
         version: TravellerVersionId,

@@ -234,6 +234,12 @@ async fn masking_happens_once_and_raw_bytes_go_after_their_tombstone(db: &TestDb
         .unwrap()
         .unwrap();
     assert_eq!(stored.record, masked);
+    let history = store.traveller(t.traveller_id).await.unwrap().unwrap();
+    assert_eq!(
+        history.identity_key,
+        format!("masked:{}", t.traveller_id.get()),
+        "the identity key (folded name and birth date) was left in clear by masking"
+    );
     let alerts = store.alerts_of_traveller(t.traveller_id).await.unwrap();
     assert_eq!(alerts[0].explanation, json!({"masked": true}));
 

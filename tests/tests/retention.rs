@@ -636,6 +636,15 @@ async fn an_approved_unmask_still_shows_a_pnr_the_purge_masked() {
     )
     .await;
     assert_eq!(clear, 0, "masked in the database");
+    let (keys,): (i64,) = sqlx_count(
+        &server,
+        "SELECT count(*) FROM traveller WHERE identity_key LIKE '%TRENSCHEL%'",
+    )
+    .await;
+    assert_eq!(
+        keys, 0,
+        "the identity key (name and birth date) is masked too"
+    );
     let (sealed,): (i64,) = sqlx_count(
         &server,
         "SELECT count(*) FROM sealed_record WHERE instr(sealed, CAST('TRENSCHEL' AS BLOB)) = 0",

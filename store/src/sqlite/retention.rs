@@ -299,6 +299,15 @@ impl SqliteStore {
         let Some(traveller) = traveller else {
             return Ok(false);
         };
+        // The identity key is the folded name and birth date: masked with the data it comes from.
+        sqlx::query(
+            "UPDATE traveller SET identity_key = 'masked:' || id \
+             WHERE id = ?1 AND identity_key NOT LIKE 'masked:%'",
+        )
+        .bind(traveller)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::database("mask identity key"))?;
         if let Some(sealed) = sealed {
             sqlx::query(
                 "INSERT INTO sealed_record (version_id, sealed, sealed_at_us) VALUES (?1, ?2, ?3)",
