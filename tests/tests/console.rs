@@ -1690,12 +1690,12 @@ async fn upload_list(
     (status, response.text().await.expect("body"))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_admin_uploads_a_watchlist_version_and_the_service_screens_against_it() {
+/// A server whose clock stands the day before samples/paxlst-demo.edi's flight (2026-11-25), so that flight
+/// is upcoming and screened again when screening changes (only flights not yet arrived are), with the sample
+/// posted and the admin and an officer signed in.
+async fn on_the_sample_flights_eve() -> (Server, reqwest::Client, Session, Session) {
     let mut server = Server::new();
     let carrier = server.accounts();
-    // Only flights not yet arrived are screened again when a list changes: the server's clock is set to
-    // the day before samples/paxlst-demo.edi's flight (2026-11-25).
     let flight_eve = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
     let offset_days = (flight_eve - chrono::Utc::now().date_naive()).num_days();
     server.start(&[("PAXWATCH_CLOCK_OFFSET_DAYS", &offset_days.to_string())]);
@@ -1703,6 +1703,12 @@ async fn an_admin_uploads_a_watchlist_version_and_the_service_screens_against_it
     post_sample(&server, &client, &carrier).await;
     let admin = sign_in(&server, &client, "web.admin").await;
     let officer = sign_in(&server, &client, "web.officer").await;
+    (server, client, admin, officer)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_uploads_a_watchlist_version_and_the_service_screens_against_it() {
+    let (server, client, admin, officer) = on_the_sample_flights_eve().await;
     let header = "id,list,names,birth_dates,nationalities,gender,documents\n";
     let first = format!(
         "{header}W-1,WEBLIST,ALEXANDER JAMES SAMPLE,1980-01-31,GBR,M,P:X12345678:GBR\n\
@@ -1798,6 +1804,31 @@ async fn an_admin_uploads_a_watchlist_version_and_the_service_screens_against_it
     assert!(audit.contains("watchlist_version:"), "{audit}");
 }
 
+/// The thresholds form posted by `session` with its own CSRF token (5 entries per traveller).
+async fn post_thresholds(
+    server: &Server,
+    client: &reqwest::Client,
+    session: &Session,
+    alert: &str,
+    report: &str,
+    reason: &str,
+) -> reqwest::Response {
+    post_form(
+        server,
+        client,
+        session,
+        "/console/admin/policy",
+        &[
+            ("csrf_token", &session.csrf),
+            ("alert", alert),
+            ("report", report),
+            ("max_reported", "5"),
+            ("reason", reason),
+        ],
+    )
+    .await
+}
+
 /// The alert-queue rows' list entry ids, sorted.
 async fn queued_entries(
     server: &Server,
@@ -1839,16 +1870,7 @@ async fn wait_for_queue(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_lowers_the_alert_threshold_and_the_service_rescreens_upcoming_flights() {
-    let mut server = Server::new();
-    let carrier = server.accounts();
-    // Re-screening covers flights not yet arrived: the clock stands the day before the sample's flight.
-    let flight_eve = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).expect("date");
-    let offset_days = (flight_eve - chrono::Utc::now().date_naive()).num_days();
-    server.start(&[("PAXWATCH_CLOCK_OFFSET_DAYS", &offset_days.to_string())]);
-    let client = server.client();
-    post_sample(&server, &client, &carrier).await;
-    let admin = sign_in(&server, &client, "web.admin").await;
-    let officer = sign_in(&server, &client, "web.officer").await;
+    let (server, client, admin, officer) = on_the_sample_flights_eve().await;
     // W-1 is a traveller of the sample; W-2 only shares another traveller's name (born decades apart,
     // another passport): below the configured alert threshold.
     let list = "id,list,names,birth_dates,nationalities,gender,documents\n\
@@ -1911,55 +1933,24 @@ async fn an_admin_lowers_the_alert_threshold_and_the_service_rescreens_upcoming_
         ("low", "0.2", "namesakes", "must be numbers"),
         ("0.4", "0.2", "  ", "Say why"),
     ] {
-        let response = post_form(
-            &server,
-            &client,
-            &admin,
-            "/console/admin/policy",
-            &[
-                ("csrf_token", &admin.csrf),
-                ("alert", alert),
-                ("report", report),
-                ("max_reported", "5"),
-                ("reason", reason),
-            ],
-        )
-        .await;
+        let response = post_thresholds(&server, &client, &admin, alert, report, reason).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         let body = response.text().await.expect("body");
         assert!(body.contains(problem), "{body}");
     }
     // Only an admin may set them.
-    let response = post_form(
-        &server,
-        &client,
-        &officer,
-        "/console/admin/policy",
-        &[
-            ("csrf_token", &officer.csrf),
-            ("alert", "0.1"),
-            ("report", "0.1"),
-            ("max_reported", "5"),
-            ("reason", "officer"),
-        ],
-    )
-    .await;
+    let response = post_thresholds(&server, &client, &officer, "0.1", "0.1", "officer").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let page = get_page(&server, &client, &admin, "/console/admin/policy").await;
     assert!(page.contains("No setting yet."), "nothing stored: {page}");
 
-    let response = post_form(
+    let response = post_thresholds(
         &server,
         &client,
         &admin,
-        "/console/admin/policy",
-        &[
-            ("csrf_token", &admin.csrf),
-            ("alert", "0.4"),
-            ("report", "0.2"),
-            ("max_reported", "5"),
-            ("reason", "namesakes under review this week"),
-        ],
+        "0.4",
+        "0.2",
+        "namesakes under review this week",
     )
     .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);

@@ -144,18 +144,25 @@ pub(crate) async fn search(
     )
 }
 
+/// The cells every traveller table shows: name, birth date, nationality, documents, flight, route, departure, PNR.
+fn traveller_cells(t: &HistoryTravellerView) -> maud::Markup {
+    html! {
+        td { (t.surname) ", " (t.given_names) }
+        td { (t.birth_date.as_deref().unwrap_or("")) }
+        td { (t.nationality.as_deref().unwrap_or("")) }
+        td { (t.document_numbers.join(", ")) }
+        td { (t.carrier) (t.flight_number) }
+        td { (t.origin.as_deref().unwrap_or("?")) " → " (t.destination.as_deref().unwrap_or("?")) }
+        td { (t.departure_date.as_deref().unwrap_or("")) }
+        td { (t.pnr_locators.join(", ")) }
+    }
+}
+
 fn row(score: Option<f32>, t: &HistoryTravellerView) -> maud::Markup {
     html! {
         tr {
             td.num { @if let Some(s) = score { (format!("{s:.2}")) } }
-            td { (t.surname) ", " (t.given_names) }
-            td { (t.birth_date.as_deref().unwrap_or("")) }
-            td { (t.nationality.as_deref().unwrap_or("")) }
-            td { (t.document_numbers.join(", ")) }
-            td { (t.carrier) (t.flight_number) }
-            td { (t.origin.as_deref().unwrap_or("?")) " → " (t.destination.as_deref().unwrap_or("?")) }
-            td { (t.departure_date.as_deref().unwrap_or("")) }
-            td { (t.pnr_locators.join(", ")) }
+            (traveller_cells(t))
             td {
                 a href={ "/console/history/" (t.traveller_id) "/timeline" } { "Timeline" } " · "
                 a href={ "/console/history/" (t.traveller_id) "/co-travellers" } { "Co-travellers" }
@@ -316,14 +323,7 @@ fn timeline_row(trip: &TripView) -> maud::Markup {
     html! {
         tr {
             td { (by) " · " (t.message_kind) }
-            td { (t.surname) ", " (t.given_names) }
-            td { (t.birth_date.as_deref().unwrap_or("")) }
-            td { (t.nationality.as_deref().unwrap_or("")) }
-            td { (t.document_numbers.join(", ")) }
-            td { (t.carrier) (t.flight_number) }
-            td { (t.origin.as_deref().unwrap_or("?")) " → " (t.destination.as_deref().unwrap_or("?")) }
-            td { (t.departure_date.as_deref().unwrap_or("")) }
-            td { (t.pnr_locators.join(", ")) }
+            (traveller_cells(t))
             td { a href={ "/console/history/" (t.traveller_id) "/co-travellers" } { "Co-travellers" } }
         }
     }
