@@ -274,6 +274,11 @@ async fn masking_happens_once_and_raw_bytes_go_after_their_tombstone(db: &TestDb
         .await
         .unwrap();
     assert_eq!(
+        store.sealed_record(t.version_id).await.unwrap(),
+        None,
+        "the sealed copy goes with its version"
+    );
+    assert_eq!(
         store.remove_raw_message(m, at).await.unwrap(),
         RawRemoval::RowDeleted
     );

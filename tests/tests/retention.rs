@@ -696,6 +696,11 @@ async fn an_approved_unmask_still_shows_a_pnr_the_purge_masked() {
         "the sealed record opened: {text}"
     );
     server.stop();
+    // At the hard deadline the sealed copy goes with its version.
+    let report = server.purge(FIVE_YEARS_AND_A_DAY);
+    assert_eq!(report["pnr"]["versions_deleted"], 1, "{report}");
+    let (sealed,): (i64,) = sqlx_count(&server, "SELECT count(*) FROM sealed_record").await;
+    assert_eq!(sealed, 0, "the sealed copy outlived its version");
 }
 
 async fn sqlx_count(server: &Server, sql: &str) -> (i64,) {
