@@ -205,6 +205,8 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub struct AuditLog {
     store: Store,
     key: Vec<u8>,
+    /// Derived from `key` once (every masked record an approved unmask shows is opened with it).
+    sealer: Option<privacy::RecordSealer>,
     checkpoint_every: u64,
     clock: Arc<dyn Clock>,
 }
@@ -218,6 +220,7 @@ impl AuditLog {
     ) -> AuditLog {
         AuditLog {
             store,
+            sealer: privacy::RecordSealer::from_audit_key(&key),
             key,
             checkpoint_every: checkpoint_every.max(1),
             clock,
@@ -284,8 +287,8 @@ impl AuditLog {
     }
 
     /// The sealer of masked records, keyed from this log's checkpoint key (kept outside the database).
-    pub fn record_sealer(&self) -> Option<privacy::RecordSealer> {
-        privacy::RecordSealer::from_audit_key(&self.key)
+    pub fn record_sealer(&self) -> Option<&privacy::RecordSealer> {
+        self.sealer.as_ref()
     }
 
     /// Prunes the records older than [`AUDIT_RETENTION`] at the clock's now (PNR-17: kept five years) under a

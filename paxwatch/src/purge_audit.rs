@@ -40,8 +40,7 @@ pub async fn purge_and_record(
     audit: &AuditLog,
     route: &str,
 ) -> anyhow::Result<PurgeReport> {
-    let sealer = audit.record_sealer();
-    let report = pipeline::purge(store, Some(indexer), policy, sealer.as_ref(), now)
+    let report = pipeline::purge(store, Some(indexer), policy, audit.record_sealer(), now)
         .await
         .context("the retention purge failed")?;
     record(audit, &report, route)

@@ -174,7 +174,7 @@ pub async fn purge(
         };
         let masked = privacy::mask_traveller_record(&stored.record);
         let sealed = match (sealer, serde_json::to_vec(&stored.record)) {
-            (Some(sealer), Ok(clear)) => Some(sealer.seal(version.get(), &clear)),
+            (Some(sealer), Ok(clear)) => sealer.seal(version.get(), &clear),
             _ => None,
         };
         if store
