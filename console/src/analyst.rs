@@ -9,6 +9,9 @@
 //! document past deletion is left out, one past masking is shown masked. A masked traveller is also never
 //! *found* through a masked value (a search by name, document, birth date or contact, or a co-traveller link
 //! through a shared contact or payment): matching on masked data would undo the masking.
+//!
+//! These views serve law enforcement: API data held for border control are never searched, looked up or
+//! linked (privacy.md API-4).
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -18,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 use store::history::{
-    CoTraveller, Companion, HistoryError, HistoryQuery, LinkKind, TravellerDoc, Trip, MAX_LIMIT,
+    CoTraveller, Companion, Feeds, HistoryError, HistoryIndex, HistoryQuery, LinkKind,
+    TravellerDoc, Trip, MAX_LIMIT,
 };
 use store::{StoreError, TravellerId};
 
@@ -194,6 +198,19 @@ impl SearchParams {
     }
 }
 
+/// The history index as analysts see it: their searches serve law enforcement, so API held for border
+/// control is left out of every query (privacy.md API-4) unless the unit holds API for law enforcement.
+fn analyst_index(state: &AppState) -> Option<HistoryIndex> {
+    let index = state.history.as_deref()?;
+    Some(
+        if state.config.retention.api_regime().serves_law_enforcement() {
+            index.clone()
+        } else {
+            index.seeing(Feeds::PnrOnly)
+        },
+    )
+}
+
 fn no_index() -> LoadError {
     LoadError::new(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -247,7 +264,7 @@ pub(crate) async fn load_search(
     let query = params
         .to_query()
         .map_err(|BadQuery(problem)| LoadError::new(StatusCode::BAD_REQUEST, problem))?;
-    let Some(index) = state.history.clone() else {
+    let Some(index) = analyst_index(state) else {
         return Err(no_index());
     };
     let by_masked_fields = searches_masked_fields(&query);
@@ -256,7 +273,7 @@ pub(crate) async fn load_search(
         Ok(Err(error)) => return Err(history_error(error)),
         Err(_) => return Err(search_failed()),
     };
-    let retention = Retention::of(state, disclosure);
+    let retention = Retention::for_analysis(state, disclosure);
     let docs: Vec<&TravellerDoc> = hits.iter().map(|hit| &hit.traveller).collect();
     let shown = visibility(state, &retention, &docs)
         .await
@@ -313,7 +330,7 @@ pub(crate) async fn load_co_travellers(
     limit: Option<usize>,
     disclosure: Disclosure,
 ) -> Result<Vec<CoTravellerView>, LoadError> {
-    let Some(index) = state.history.clone() else {
+    let Some(index) = analyst_index(state) else {
         return Err(no_index());
     };
     let limit = limit.unwrap_or(100).clamp(1, MAX_LIMIT);
@@ -333,7 +350,7 @@ pub(crate) async fn load_co_travellers(
         Ok(Err(error)) => return Err(history_error(error)),
         Err(_) => return Err(search_failed()),
     };
-    let retention = Retention::of(state, disclosure);
+    let retention = Retention::for_analysis(state, disclosure);
     let mut docs: Vec<&TravellerDoc> = vec![&origin];
     docs.extend(found.iter().map(|co| &co.traveller));
     let shown = visibility(state, &retention, &docs)
@@ -474,7 +491,7 @@ pub(crate) async fn load_timeline(
     id: i64,
     disclosure: Disclosure,
 ) -> Result<TimelineView, LoadError> {
-    let Some(index) = state.history.clone() else {
+    let Some(index) = analyst_index(state) else {
         return Err(no_index());
     };
     let trips: Vec<Trip> = match tokio::task::spawn_blocking(move || index.timeline(id)).await {
@@ -483,7 +500,7 @@ pub(crate) async fn load_timeline(
         Ok(Err(error)) => return Err(history_error(error)),
         Err(_) => return Err(search_failed()),
     };
-    let retention = Retention::of(state, disclosure);
+    let retention = Retention::for_analysis(state, disclosure);
     let docs: Vec<&TravellerDoc> = trips.iter().map(|trip| &trip.traveller).collect();
     let shown = visibility(state, &retention, &docs)
         .await

@@ -353,6 +353,10 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(
+            config.retention.api_held_for,
+            privacy::ApiHeldFor::BorderControl
+        );
+        assert_eq!(
             config.retention.api_border_control.delete_unlinked_after,
             privacy::Period::hours(24)
         );
@@ -360,6 +364,31 @@ mod tests {
             config.retention.api_border_control.anchor,
             privacy::Anchor::Arrival
         );
+    }
+
+    #[test]
+    fn api_can_be_held_for_law_enforcement_and_nothing_else() {
+        let clocks = "[retention.pnr_law_enforcement]\nanchor = \"receipt\"\n\
+             mask_after = { months = 6 }\ndelete_unlinked_after = { months = 6 }\n\
+             delete_after = { months = 60 }\n\
+             [retention.api_border_control]\nanchor = \"receipt\"\n\
+             mask_after = { months = 6 }\ndelete_unlinked_after = { hours = 48 }\n\
+             delete_after = { months = 60 }\n\
+             [retention.api_law_enforcement]\nanchor = \"receipt\"\n\
+             mask_after = { months = 6 }\ndelete_unlinked_after = { months = 6 }\n\
+             delete_after = { months = 60 }\n";
+        let config = Config::from_toml(&format!(
+            "[retention]\napi_held_for = \"law_enforcement\"\n{clocks}"
+        ))
+        .expect("valid");
+        assert_eq!(
+            config.retention.api_regime(),
+            privacy::Regime::ApiLawEnforcement
+        );
+        assert!(Config::from_toml(&format!(
+            "[retention]\napi_held_for = \"pnr_law_enforcement\"\n{clocks}"
+        ))
+        .is_err());
     }
 
     #[test]

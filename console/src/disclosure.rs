@@ -38,11 +38,21 @@ pub enum Shown {
     Gone,
 }
 
-/// The regime a traveller version is held under, by the message it came from.
-pub fn regime(kind: MessageKind) -> Regime {
+/// What a view serves. Officers screen travellers before arrival from both feeds; analysts' historical
+/// search, timelines and co-travellers, and their unmasked views, serve law enforcement, which API held for
+/// border control may not (privacy.md API-4): for them such records are gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewFor {
+    Screening,
+    LawEnforcementAnalysis,
+}
+
+/// The regime a traveller version is held under, by the message it came from and the configured regime of
+/// API data.
+pub fn regime(policy: &RetentionPolicy, kind: MessageKind) -> Regime {
     match kind {
         MessageKind::Pnrgov => Regime::PnrLawEnforcement,
-        MessageKind::Paxlst => Regime::ApiBorderControl,
+        MessageKind::Paxlst => policy.api_regime(),
     }
 }
 
@@ -61,20 +71,32 @@ pub struct Retention {
     policy: RetentionPolicy,
     now: OffsetDateTime,
     disclosure: Disclosure,
+    view_for: ViewFor,
 }
 
 impl Retention {
+    /// For screening; [`Retention::for_analysis`] narrows it.
     pub fn new(policy: RetentionPolicy, now: OffsetDateTime, disclosure: Disclosure) -> Retention {
         Retention {
             policy,
             now,
             disclosure,
+            view_for: ViewFor::Screening,
         }
     }
 
-    /// For a request on `state`: its configured policy at its clock's now.
+    /// For a screening request on `state`: its configured policy at its clock's now.
     pub fn of(state: &AppState, disclosure: Disclosure) -> Retention {
         Retention::new(state.config.retention, state.clock.now(), disclosure)
+    }
+
+    /// For an analyst's request on `state` (law enforcement).
+    pub fn for_analysis(state: &AppState, disclosure: Disclosure) -> Retention {
+        Retention::of(state, disclosure).serving(ViewFor::LawEnforcementAnalysis)
+    }
+
+    pub fn serving(self, view_for: ViewFor) -> Retention {
+        Retention { view_for, ..self }
     }
 
     pub fn disclosure(&self) -> Disclosure {
@@ -84,11 +106,16 @@ impl Retention {
     /// What may be shown of a record from a `kind` message received at `received_at`.
     pub fn shown(&self, kind: MessageKind, received_at: OffsetDateTime, linked: bool) -> Shown {
         let clock = RecordClock {
-            regime: regime(kind),
+            regime: regime(&self.policy, kind),
             received_at,
             arrival_at: None,
             linked_to_confirmed_case: linked,
         };
+        if self.view_for == ViewFor::LawEnforcementAnalysis
+            && !clock.regime.serves_law_enforcement()
+        {
+            return Shown::Gone;
+        }
         match (self.policy.action(&clock, self.now), self.disclosure) {
             (RetentionAction::Delete, _) => Shown::Gone,
             (RetentionAction::Mask, Disclosure::Masked) => Shown::Masked,
@@ -204,6 +231,45 @@ mod tests {
         let just_before = at(datetime!(2026-01-12 08:59 UTC), Disclosure::Masked);
         assert_eq!(
             just_before.shown(MessageKind::Paxlst, RECEIVED, false),
+            Shown::Clear
+        );
+    }
+
+    #[test]
+    fn border_control_api_is_gone_for_law_enforcement_analysis_and_api_held_for_it_is_not() {
+        let now = datetime!(2026-01-11 09:00 UTC);
+        let analysis = at(now, Disclosure::Full).serving(ViewFor::LawEnforcementAnalysis);
+        assert_eq!(
+            analysis.shown(MessageKind::Paxlst, RECEIVED, true),
+            Shown::Gone
+        );
+        assert_eq!(
+            analysis.shown(MessageKind::Pnrgov, RECEIVED, false),
+            Shown::Clear
+        );
+        // Screening sees the same record.
+        assert_eq!(
+            at(now, Disclosure::Masked).shown(MessageKind::Paxlst, RECEIVED, false),
+            Shown::Clear
+        );
+        // API the unit holds for law enforcement follows the PNR clock and serves analysis.
+        let held_for_law_enforcement = RetentionPolicy {
+            api_held_for: privacy::ApiHeldFor::LawEnforcement,
+            ..RetentionPolicy::default()
+        };
+        let analysis = Retention::new(held_for_law_enforcement, now, Disclosure::Masked)
+            .serving(ViewFor::LawEnforcementAnalysis);
+        assert_eq!(
+            analysis.shown(MessageKind::Paxlst, RECEIVED, false),
+            Shown::Clear
+        );
+        let three_days_later = Retention::new(
+            held_for_law_enforcement,
+            datetime!(2026-01-13 10:00 UTC),
+            Disclosure::Masked,
+        );
+        assert_eq!(
+            three_days_later.shown(MessageKind::Paxlst, RECEIVED, false),
             Shown::Clear
         );
     }

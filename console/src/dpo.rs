@@ -352,7 +352,15 @@ async fn subject_travellers(
         ));
     };
     match tokio::task::spawn_blocking(move || index.search(&query)).await {
-        Ok(Ok(hits)) => Ok(hits.into_iter().map(|h| h.traveller.traveller_id).collect()),
+        Ok(Ok(hits)) => {
+            // A traveller sent in both feeds has a document per feed: each person's record once.
+            let mut seen = std::collections::HashSet::new();
+            Ok(hits
+                .into_iter()
+                .map(|h| h.traveller.traveller_id)
+                .filter(|id| seen.insert(*id))
+                .collect())
+        }
         Ok(Err(error)) => {
             tracing::error!(error = %error, "subject-access search failed");
             Err(LoadError::new(StatusCode::BAD_REQUEST, "the search failed"))

@@ -660,7 +660,16 @@ pub(crate) async fn load_traveller(
     id: i64,
     disclosure: Disclosure,
 ) -> Result<TravellerView, LoadError> {
-    find_traveller(state, TravellerId::new(id), disclosure)
+    load_traveller_as(state, id, Retention::of(state, disclosure)).await
+}
+
+/// One traveller as `retention` lets it be seen (an analyst's view leaves out API held for border control).
+pub(crate) async fn load_traveller_as(
+    state: &AppState,
+    id: i64,
+    retention: Retention,
+) -> Result<TravellerView, LoadError> {
+    find_traveller(state, TravellerId::new(id), retention)
         .await
         .map_err(|error| LoadError::of_store(&error))?
         .ok_or_else(LoadError::not_found)
@@ -669,9 +678,8 @@ pub(crate) async fn load_traveller(
 async fn find_traveller(
     state: &AppState,
     id: TravellerId,
-    disclosure: Disclosure,
+    retention: Retention,
 ) -> Result<Option<TravellerView>, StoreError> {
-    let retention = Retention::of(state, disclosure);
     let Some(history) = state.store.traveller(id).await? else {
         return Ok(None);
     };

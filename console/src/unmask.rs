@@ -21,8 +21,8 @@ use time::OffsetDateTime;
 
 use crate::audit_log::with_objects;
 use crate::auth::Principal;
-use crate::disclosure::Disclosure;
-use crate::officer::{load_traveller, LoadError, TravellerView};
+use crate::disclosure::{Disclosure, Retention};
+use crate::officer::{load_traveller_as, LoadError, TravellerView};
 use crate::routes::{rfc3339, store_unavailable};
 use crate::server::AppState;
 
@@ -179,10 +179,14 @@ pub(crate) async fn make_request(
             "legal_category must be one of the Annex II categories",
         ));
     }
-    match state.store.traveller(traveller).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return Err(LoadError::new(StatusCode::NOT_FOUND, "no such traveller")),
-        Err(error) => return Err(load_error(&error)),
+    // Only a traveller an analyst may be shown: held now, and not only through API held for border control.
+    let analysis = Retention::for_analysis(state, Disclosure::Full);
+    match load_traveller_as(state, traveller.get(), analysis).await {
+        Ok(_) => {}
+        Err(error) if error.status == StatusCode::NOT_FOUND => {
+            return Err(LoadError::new(StatusCode::NOT_FOUND, "no such traveller"))
+        }
+        Err(error) => return Err(error),
     }
     let request = NewUnmaskRequest {
         traveller_id: traveller,
@@ -391,8 +395,10 @@ pub(crate) async fn load_unmasked_traveller(
             LoadError::new(StatusCode::FORBIDDEN, problem),
         ));
     }
-    // The approval lifts masking, never deletion: data past their deletion deadline stay gone.
-    match load_traveller(state, traveller, Disclosure::Full).await {
+    // The approval lifts masking, never deletion: data past their deletion deadline stay gone. It serves
+    // law enforcement, so API held for border control stays out too.
+    let analysis = Retention::for_analysis(state, Disclosure::Full);
+    match load_traveller_as(state, traveller, analysis).await {
         Ok(view) => Ok(view),
         Err(error) if error.status == StatusCode::NOT_FOUND => Err((
             Some(traveller),

@@ -1,6 +1,7 @@
-//! Feeds the tantivy history index from the store: every current traveller version above the index's
-//! watermark becomes one [`TravellerDoc`] (a later version replaces the earlier one of the same
-//! traveller), committed in batches with the last version id as the new watermark.
+//! Feeds the tantivy history index from the store: the newest version of each traveller from each feed
+//! (API, PNR), when above the index's watermark, becomes one [`TravellerDoc`] (a later version replaces
+//! the earlier one of the same traveller and feed), committed in batches with the last version id as the
+//! new watermark.
 //!
 //! The index holds nothing the store does not: after a crash the indexer resumes at the committed
 //! watermark, and `paxwatch reindex` clears it and feeds it again from the start.
@@ -139,8 +140,8 @@ impl Indexer {
         Ok(Some(flight))
     }
 
-    /// Indexes every current version above the watermark, committing after each batch. Returns how many
-    /// versions were indexed.
+    /// Indexes every newest-of-its-feed version above the watermark, committing after each batch. Returns
+    /// how many versions were indexed.
     pub async fn catch_up(&self) -> Result<usize, PipelineError> {
         let _round = self.round.lock().await;
         let mut indexed = 0usize;
@@ -148,7 +149,10 @@ impl Indexer {
             let watermark = self.index.watermark().map_err(history_error)?;
             let versions = self
                 .store
-                .current_traveller_versions_after(watermark.map(TravellerVersionId::new), BATCH)
+                .newest_traveller_versions_per_feed_after(
+                    watermark.map(TravellerVersionId::new),
+                    BATCH,
+                )
                 .await?;
             let Some(last) = versions.last().map(|v| v.id.get()) else {
                 return Ok(indexed);
@@ -188,9 +192,9 @@ impl Indexer {
     }
 
     /// After the retention purge: removes the documents of `deleted` travellers and rewrites those of
-    /// `rewritten` ones from their current stored version (masked, or an older version now current), in
-    /// one commit that keeps the watermark. Call it holding [`Indexer::exclusive`]. Returns the documents
-    /// removed and rewritten.
+    /// `rewritten` ones from the newest stored version of each feed they still have (masked, or an older
+    /// version now newest; a feed with nothing left loses its document), in one commit that keeps the
+    /// watermark. Call it holding [`Indexer::exclusive`]. Returns the travellers removed and rewritten.
     pub async fn apply_retention(
         &self,
         deleted: &[TravellerId],
@@ -201,21 +205,28 @@ impl Indexer {
         }
         let mut docs = Vec::with_capacity(rewritten.len());
         let mut gone = deleted.to_vec();
+        let mut rewritten_count = 0;
         for traveller in rewritten {
-            let Some(version) = self.store.current_traveller_version(*traveller).await? else {
-                gone.push(*traveller);
-                continue;
-            };
-            let Some(flight) = self.flight(version.flight_id).await? else {
-                gone.push(*traveller);
-                continue;
-            };
-            match traveller_doc(&version, &flight) {
-                Some(doc) => docs.push(doc),
-                None => gone.push(*traveller),
+            let versions = self
+                .store
+                .newest_traveller_versions_per_feed(*traveller)
+                .await?;
+            let mut kept = Vec::with_capacity(versions.len());
+            for version in &versions {
+                let Some(flight) = self.flight(version.flight_id).await? else {
+                    continue;
+                };
+                kept.extend(traveller_doc(version, &flight));
             }
+            // Every document of the traveller goes, then what is left is written again.
+            gone.push(*traveller);
+            if kept.is_empty() {
+                continue;
+            }
+            rewritten_count += 1;
+            docs.extend(kept);
         }
-        let counts = (gone.len(), docs.len());
+        let counts = (gone.len() - rewritten_count, rewritten_count);
         self.write(move |writer| {
             for traveller in &gone {
                 writer.delete(traveller.get());

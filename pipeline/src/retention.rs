@@ -2,10 +2,11 @@
 //! console already enforces at read time (`console::disclosure`), with the same policy and the same clock.
 //!
 //! 1. **Traveller versions.** Each version's clock runs from its message's receipt, under the regime of
-//!    its message kind (PNRGOV: PNR; PAXLST: API), linked or not to a confirmed case. Past deletion it is
-//!    erased with the alerts computed on it and their decisions (travellers left with nothing go, with their
-//!    case links; one left with older versions gets the latest of those as current). Past masking it is
-//!    overwritten once with [`privacy::mask_traveller_record`], and its traveller's alert explanations with
+//!    its message kind (PNRGOV: PNR; PAXLST: API, held for border control or law enforcement as configured),
+//!    linked or not to a confirmed case. Past deletion it is erased with the alerts computed on it and their
+//!    decisions (travellers left with nothing go, with their case links; one left with older versions gets
+//!    the latest of those as current). Past masking it is overwritten once with
+//!    [`privacy::mask_traveller_record`], and its traveller's alert explanations with
 //!    [`privacy::mask_explanation`].
 //! 2. **History index.** Documents of deleted travellers are removed; those of travellers masked or whose
 //!    current version changed are rewritten from the store, in one commit that keeps the watermark.
@@ -74,11 +75,11 @@ impl PurgeReport {
     }
 }
 
-/// The regime of data from a `kind` message.
-pub fn regime(kind: MessageKind) -> Regime {
+/// The regime of data from a `kind` message: PNR, or API under the regime `policy` holds it for.
+pub fn regime(policy: &RetentionPolicy, kind: MessageKind) -> Regime {
     match kind {
         MessageKind::Pnrgov => Regime::PnrLawEnforcement,
-        MessageKind::Paxlst => Regime::ApiBorderControl,
+        MessageKind::Paxlst => policy.api_regime(),
     }
 }
 
@@ -112,7 +113,7 @@ fn action(
 ) -> RetentionAction {
     policy.action(
         &RecordClock {
-            regime: regime(kind),
+            regime: regime(policy, kind),
             received_at,
             arrival_at: None,
             linked_to_confirmed_case: linked,

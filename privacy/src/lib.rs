@@ -25,7 +25,8 @@ pub use masking::{is_masked_record, mask_explanation, mask_traveller_record, MAS
 pub use purpose::Purpose;
 pub use raw_redaction::{redact_raw, RedactedRaw, RedactedSegment};
 pub use retention::{
-    Anchor, Deadlines, Period, RecordClock, Regime, RegimePolicy, RetentionAction, RetentionPolicy,
+    Anchor, ApiHeldFor, Deadlines, Period, RecordClock, Regime, RegimePolicy, RetentionAction,
+    RetentionPolicy,
 };
 pub use sealing::{RecordSealer, SealBroken};
 pub use sensitive::{filter_pnr, filter_push, Redactions};

@@ -21,6 +21,35 @@ pub enum Regime {
     ApiLawEnforcement,
 }
 
+impl Regime {
+    /// Whether data under this regime may serve law enforcement (PNR, and API the unit receives under
+    /// Reg. 2025/13). API held for border control may not (privacy.md API-4; C-817/19 limits its reuse).
+    pub fn serves_law_enforcement(self) -> bool {
+        self != Regime::ApiBorderControl
+    }
+}
+
+/// Why the unit holds the API data it receives (`[retention] api_held_for`). A national choice made once
+/// per deployment: border control (Reg. 2025/12, the default), or law enforcement where the unit is the
+/// Passenger Information Unit receiving API under Reg. 2025/13. It decides the regime, so the clock, of
+/// every API record held, and whether analysts' law-enforcement views may show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiHeldFor {
+    #[default]
+    BorderControl,
+    LawEnforcement,
+}
+
+impl ApiHeldFor {
+    pub fn regime(self) -> Regime {
+        match self {
+            ApiHeldFor::BorderControl => Regime::ApiBorderControl,
+            ApiHeldFor::LawEnforcement => Regime::ApiLawEnforcement,
+        }
+    }
+}
+
 /// Where a regime's clock starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -87,12 +116,16 @@ pub struct RegimePolicy {
     pub delete_after: Period,
 }
 
-/// The retention policy of the whole service, one clock per regime (config section `[retention]`).
+/// The retention policy of the whole service, one clock per regime (config section `[retention]`; a regime
+/// left out keeps its default clock).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RetentionPolicy {
     pub pnr_law_enforcement: RegimePolicy,
     pub api_border_control: RegimePolicy,
     pub api_law_enforcement: RegimePolicy,
+    /// The regime API data are held under (border control unless configured).
+    pub api_held_for: ApiHeldFor,
 }
 
 impl Default for RetentionPolicy {
@@ -115,6 +148,7 @@ impl Default for RetentionPolicy {
                 delete_unlinked_after: Period::hours(48),
                 delete_after: five_years,
             },
+            api_held_for: ApiHeldFor::BorderControl,
         }
     }
 }
@@ -149,6 +183,11 @@ pub struct Deadlines {
 }
 
 impl RetentionPolicy {
+    /// The regime of API data, as configured.
+    pub fn api_regime(&self) -> Regime {
+        self.api_held_for.regime()
+    }
+
     pub fn regime(&self, regime: Regime) -> &RegimePolicy {
         match regime {
             Regime::PnrLawEnforcement => &self.pnr_law_enforcement,
@@ -325,6 +364,28 @@ mod tests {
                 RetentionAction::Keep
             );
         }
+    }
+
+    #[test]
+    fn api_is_held_for_border_control_unless_configured_and_only_then_serves_law_enforcement() {
+        let policy = RetentionPolicy::default();
+        assert_eq!(policy.api_regime(), Regime::ApiBorderControl);
+        assert!(!policy.api_regime().serves_law_enforcement());
+        assert!(Regime::PnrLawEnforcement.serves_law_enforcement());
+        // A policy written before the setting existed reads as border control.
+        let mut older = serde_json::to_value(policy).expect("serialises");
+        older
+            .as_object_mut()
+            .expect("an object")
+            .remove("api_held_for");
+        let read: RetentionPolicy = serde_json::from_value(older).expect("reads");
+        assert_eq!(read.api_held_for, ApiHeldFor::BorderControl);
+        let law_enforcement = RetentionPolicy {
+            api_held_for: ApiHeldFor::LawEnforcement,
+            ..policy
+        };
+        assert_eq!(law_enforcement.api_regime(), Regime::ApiLawEnforcement);
+        assert!(law_enforcement.api_regime().serves_law_enforcement());
     }
 
     #[test]

@@ -634,6 +634,45 @@ impl crate::Store {
         on_backend!(self, backend => backend.current_versions_after(after, limit).await)
     }
 
+    /// For each traveller and feed (API, PNR), its newest version (latest received, as "current" is), when
+    /// that has an id above `after`, by id: how the history index catches up. A traveller sent in both
+    /// feeds has two: law-enforcement views may use only the PNR one (privacy.md API-4), and an API check-in
+    /// must not hide the booking's contacts, locators and payment from the history search.
+    pub async fn newest_traveller_versions_per_feed_after(
+        &self,
+        after: Option<TravellerVersionId>,
+        limit: u32,
+    ) -> Result<Vec<TravellerVersion>, StoreError> {
+        validate_page_size(limit)?;
+        on_backend!(self, backend => backend.newest_versions_per_feed_after(after, limit).await)
+    }
+
+    /// The newest version (latest received) of each feed (API, PNR) a traveller has, by id.
+    pub async fn newest_traveller_versions_per_feed(
+        &self,
+        id: TravellerId,
+    ) -> Result<Vec<TravellerVersion>, StoreError> {
+        let versions = on_backend!(self, backend => backend.traveller_versions(id).await)?;
+        let mut newest: Vec<TravellerVersion> = Vec::new();
+        for version in versions {
+            match newest
+                .iter_mut()
+                .find(|kept| kept.message_kind == version.message_kind)
+            {
+                Some(kept)
+                    if (kept.received_at, kept.message_id.get())
+                        < (version.received_at, version.message_id.get()) =>
+                {
+                    *kept = version
+                }
+                Some(_) => {}
+                None => newest.push(version),
+            }
+        }
+        newest.sort_by_key(|version| version.id.get());
+        Ok(newest)
+    }
+
     /// Raises, updates or leaves an alert for one (traveller, list, entry) pair, in one transaction. A pair an
     /// officer dismissed stays dismissed ([`AlertOutcome::Suppressed`]) unless the fingerprint changed, in
     /// which case it opens again with `reopen_reason` recorded.

@@ -1,7 +1,7 @@
 //! The history index against a real tantivy directory in a temporary directory.
 
 use store::history::{
-    HistoryError, HistoryIndex, HistoryQuery, LinkKind, SharedLink, TravellerDoc,
+    Feeds, HistoryError, HistoryIndex, HistoryQuery, LinkKind, SharedLink, TravellerDoc,
     DEFAULT_WRITER_MEMORY,
 };
 use tempfile::TempDir;
@@ -352,7 +352,7 @@ fn upsert_replaces_the_earlier_version() {
     writer.upsert(&third).expect("upsert");
     writer.commit(third.version_id).expect("commit");
 
-    assert_eq!(index.traveller_count(), 1);
+    assert_eq!(index.document_count(), 1);
     // The old spelling still finds the traveller (one edit away), once.
     assert_eq!(ids(&index, by_name("SMITH", Some("JOHN"))), [7]);
     let found = index.get(7).expect("get").expect("indexed");
@@ -389,7 +389,7 @@ fn watermark_survives_reopen() {
     }
     let index = HistoryIndex::open(dir.path()).expect("reopen");
     assert_eq!(index.watermark().expect("watermark"), Some(20));
-    assert_eq!(index.traveller_count(), 2);
+    assert_eq!(index.document_count(), 2);
     assert_eq!(ids(&index, by_name("BERG", None)), [2]);
 }
 
@@ -398,7 +398,7 @@ fn clear_empties_the_index_and_its_watermark() {
     let (dir, index) = index_with(&people());
     let mut writer = index.writer(DEFAULT_WRITER_MEMORY).expect("writer");
     writer.clear().expect("clear");
-    assert_eq!(index.traveller_count(), 0);
+    assert_eq!(index.document_count(), 0);
     assert_eq!(index.watermark().expect("watermark"), None);
     assert!(ids(&index, HistoryQuery::default()).is_empty());
     writer
@@ -423,7 +423,7 @@ fn index_of_another_schema_version_is_refused_and_recreated() {
         Err(HistoryError::IncompatibleSchema { ref found, .. }) if found == "0"
     ));
     let rebuilt = HistoryIndex::recreate(&path).expect("recreate");
-    assert_eq!(rebuilt.traveller_count(), 0);
+    assert_eq!(rebuilt.document_count(), 0);
     assert_eq!(rebuilt.watermark().expect("watermark"), None);
     drop(rebuilt);
     HistoryIndex::open(&path).expect("opens after recreate");
@@ -628,4 +628,131 @@ fn people_on_two_of_the_same_flights_travel_together() {
     );
     assert_eq!(index.travelling_together(2, 1).unwrap().unwrap().len(), 1);
     assert_eq!(index.travelling_together(99, 10).unwrap(), None);
+}
+
+#[test]
+fn a_pnr_only_view_never_finds_looks_up_or_links_api_documents() {
+    let pnr = |mut doc: TravellerDoc| {
+        doc.message_kind = "PNRGOV".into();
+        doc
+    };
+    // The same person on two flights: API and PNR on flight 1, API only on flight 2. A companion shares
+    // both flights, on flight 2 only through API; a co-traveller shares the PNR locator only in API.
+    let mut docs = vec![
+        on_flight(traveller(1, "Origin", "Test"), 1, 1),
+        pnr(on_flight(traveller(2, "Origin", "Test"), 1, 1)),
+        on_flight(traveller(3, "Origin", "Test"), 2, 2),
+        pnr(on_flight(traveller(11, "Companion", "Test"), 1, 1)),
+        on_flight(traveller(12, "Companion", "Test"), 2, 2),
+        on_flight(traveller(21, "Booked", "Together"), 1, 1),
+    ];
+    for doc in &mut docs[..3] {
+        doc.document_numbers = vec!["P-ORIGIN".into()];
+        doc.pnr_locators = vec!["ABC123".into()];
+    }
+    for doc in &mut docs[3..5] {
+        doc.document_numbers = vec!["P-COMPANION".into()];
+    }
+    docs[5].pnr_locators = vec!["ABC123".into()];
+    let (_dir, index) = index_with(&docs);
+    let pnr_only = index.seeing(Feeds::PnrOnly);
+    assert_eq!(pnr_only.feeds(), Feeds::PnrOnly);
+
+    // Search: every document for all feeds, PNR documents only for the view, by name and by filter alone.
+    assert_eq!(ids(&index, by_name("Origin", None)).len(), 3);
+    assert_eq!(ids(&pnr_only, by_name("Origin", None)), vec![2]);
+    let carrier = HistoryQuery {
+        carrier: Some("LH".into()),
+        ..HistoryQuery::default()
+    };
+    let mut found = ids(&pnr_only, carrier);
+    found.sort();
+    assert_eq!(found, vec![2, 11]);
+    // Look-up, timeline, travelling together and co-travellers.
+    assert!(index.get(1).expect("get").is_some());
+    assert_eq!(pnr_only.get(1).expect("get"), None);
+    assert_eq!(pnr_only.timeline(1).expect("timeline"), None);
+    assert_eq!(trip_ids(&pnr_only, 2), vec![(2, "itself")]);
+    assert_eq!(trip_ids(&index, 2).len(), 3);
+    assert_eq!(
+        index
+            .travelling_together(2, 10)
+            .expect("companions")
+            .expect("indexed")
+            .len(),
+        1
+    );
+    assert!(pnr_only
+        .travelling_together(2, 10)
+        .expect("companions")
+        .expect("indexed")
+        .is_empty());
+    let co_ids = |index: &HistoryIndex| -> Vec<i64> {
+        let mut ids: Vec<i64> = index
+            .co_travellers(2, 50)
+            .expect("co-travellers")
+            .into_iter()
+            .map(|co| co.traveller.traveller_id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(co_ids(&index), vec![1, 3, 21]);
+    assert!(co_ids(&pnr_only).is_empty());
+    assert!(matches!(
+        pnr_only.co_travellers(1, 50),
+        Err(HistoryError::TravellerNotFound(1))
+    ));
+}
+
+#[test]
+fn a_traveller_sent_in_both_feeds_has_one_document_per_feed() {
+    let mut booking = traveller(1, "Origin", "Test");
+    booking.message_kind = "PNRGOV".into();
+    booking.version_id = 10;
+    booking.pnr_locators = vec!["ABC123".into()];
+    let mut check_in = traveller(1, "Origin", "Test");
+    check_in.version_id = 20;
+    check_in.pnr_locators.clear();
+    // Another person on the same flight and on a second one, by the same passport: one trip per traveller.
+    let mut other_booking = on_flight(traveller(2, "Origin", "Test"), 2, 20);
+    other_booking.message_kind = "PNRGOV".into();
+    let mut other_check_in = other_booking.clone();
+    other_check_in.message_kind = "PAXLST".into();
+    other_check_in.version_id += 1;
+    for doc in [&mut other_booking, &mut other_check_in] {
+        doc.document_numbers = check_in.document_numbers.clone();
+    }
+    let (_dir, index) = index_with(&[booking.clone(), check_in, other_booking, other_check_in]);
+    assert_eq!(index.document_count(), 4);
+    // The check-in did not hide the booking's locator.
+    let by_locator = HistoryQuery {
+        pnr_locator: Some("ABC123".into()),
+        ..HistoryQuery::default()
+    };
+    assert_eq!(ids(&index, by_locator), vec![1]);
+    assert_eq!(index.get(1).expect("get").expect("indexed").version_id, 20);
+    let pnr_only = index.seeing(Feeds::PnrOnly);
+    assert_eq!(
+        pnr_only.get(1).expect("get").expect("indexed").version_id,
+        10
+    );
+    assert_eq!(trip_ids(&index, 1), vec![(2, "document"), (1, "itself")]);
+
+    // A newer booking replaces only the booking's document; deleting the traveller removes both.
+    let mut writer = index.writer(DEFAULT_WRITER_MEMORY).expect("writer");
+    let mut rebooked = booking;
+    rebooked.version_id = 30;
+    rebooked.pnr_locators = vec!["XYZ789".into()];
+    writer.upsert(&rebooked).expect("upsert");
+    writer.commit(30).expect("commit");
+    assert_eq!(index.document_count(), 4);
+    assert_eq!(
+        pnr_only.get(1).expect("get").expect("indexed").version_id,
+        30
+    );
+    writer.delete(1);
+    writer.commit(30).expect("commit");
+    assert_eq!(index.document_count(), 2);
+    assert_eq!(index.get(1).expect("get"), None);
 }

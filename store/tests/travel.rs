@@ -26,6 +26,7 @@ on_both_backends!(
     decisions_cannot_be_changed_or_deleted_even_with_direct_sql,
     invalid_travel_input_is_refused,
     a_batch_records_the_valid_travellers_and_refuses_only_the_invalid_one,
+    the_newest_version_of_each_feed_is_read_for_the_history_index,
 );
 
 fn t0() -> OffsetDateTime {
@@ -732,4 +733,88 @@ async fn a_batch_records_the_valid_travellers_and_refuses_only_the_invalid_one(d
         again[2].as_ref().unwrap().outcome,
         VersionOutcome::AlreadyRecorded
     );
+}
+
+/// A traveller sent in PNR and then API keeps a newest version per feed: the history index reads both, so an
+/// API check-in neither hides the booking's data nor leaves analysts limited to PNR without the traveller.
+async fn the_newest_version_of_each_feed_is_read_for_the_history_index(db: &TestDb) {
+    let store = db.open().await;
+    let flight_id = store
+        .upsert_flight(&flight("9", "2026-06-15"))
+        .await
+        .unwrap();
+    let messages = [
+        message(&store, 1).await,
+        message(&store, 2).await,
+        message(&store, 3).await,
+        message(&store, 4).await,
+    ];
+    let pnr = |record, message, at| NewTravellerVersion {
+        message_kind: MessageKind::Pnrgov,
+        ..version(flight_id, "K", record, message, at)
+    };
+    let pnr_1 = store
+        .record_traveller(&pnr(json!({"pnr": 1}), messages[0], t0()))
+        .await
+        .unwrap();
+    let pnr_2 = store
+        .record_traveller(&pnr(
+            json!({"pnr": 2}),
+            messages[1],
+            t0() + Duration::hours(1),
+        ))
+        .await
+        .unwrap();
+    let api = store
+        .record_traveller(&version(
+            flight_id,
+            "K",
+            json!({"api": 1}),
+            messages[2],
+            t0() + Duration::hours(2),
+        ))
+        .await
+        .unwrap();
+    // A PNR push received before the others but processed last (re-run from quarantine): outdated.
+    let late = store
+        .record_traveller(&pnr(
+            json!({"pnr": 0}),
+            messages[3],
+            t0() - Duration::hours(1),
+        ))
+        .await
+        .unwrap();
+    assert!(!late.is_current());
+    let traveller = api.traveller_id;
+
+    let ids = |versions: Vec<store::TravellerVersion>| -> Vec<store::TravellerVersionId> {
+        versions.into_iter().map(|v| v.id).collect()
+    };
+    let newest = store
+        .newest_traveller_versions_per_feed_after(None, 100)
+        .await
+        .unwrap();
+    assert_eq!(ids(newest), vec![pnr_2.version_id, api.version_id]);
+    assert_eq!(
+        ids(store
+            .newest_traveller_versions_per_feed_after(Some(pnr_2.version_id), 100)
+            .await
+            .unwrap()),
+        vec![api.version_id]
+    );
+    assert_eq!(
+        ids(store
+            .newest_traveller_versions_per_feed_after(None, 1)
+            .await
+            .unwrap()),
+        vec![pnr_2.version_id]
+    );
+    assert_eq!(
+        ids(store
+            .newest_traveller_versions_per_feed(traveller)
+            .await
+            .unwrap()),
+        vec![pnr_2.version_id, api.version_id]
+    );
+    assert_ne!(pnr_1.version_id, pnr_2.version_id);
 }

@@ -31,8 +31,12 @@ struct Scene {
     alert_id: i64,
 }
 
+/// The scene's unit receives API for law enforcement (Reg. 2025/13), so its analyst may search the API
+/// traveller; API held for border control never reaches analysts (tests/retention.rs, API-4).
+const API_FOR_LAW_ENFORCEMENT: &str = "[retention]\napi_held_for = \"law_enforcement\"\n";
+
 async fn scene(extra_config: &str) -> Scene {
-    let mut server = Server::new(extra_config);
+    let mut server = Server::new(&format!("{extra_config}\n{API_FOR_LAW_ENFORCEMENT}"));
     import_list(
         &server,
         "TESTLIST",
@@ -612,9 +616,9 @@ async fn unmask_approval_expires() {
     assert_eq!(status, 200, "within the approval");
     // The same server a day later (its clock moved 1 day ahead): the approval has lapsed.
     scene.server.kill();
-    scene
-        .server
-        .write_config("unmask_approval_hours = 24\nclock_offset_days = 1\n");
+    scene.server.write_config(&format!(
+        "unmask_approval_hours = 24\nclock_offset_days = 1\n{API_FOR_LAW_ENFORCEMENT}"
+    ));
     scene.server.start();
     let client = scene.server.client();
     let (status, body) = get(&client, &scene.server.url(&path), &scene.analyst, None).await;

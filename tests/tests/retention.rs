@@ -207,14 +207,35 @@ fn pnr_return(reference: &str) -> Vec<u8> {
 
 /// A PAXLST check-in list for XA900 FRA→JFK tomorrow with one invented traveller.
 fn api_list(reference: &str) -> Vec<u8> {
+    api_list_of(reference, "BRIMBLECOMBE:ALARIC", "790505", "B5518822")
+}
+
+/// A PAXLST check-in list for XA900 FRA→JFK tomorrow with one traveller: `name` as `SURNAME:GIVEN`, birth
+/// date `YYMMDD`, passport number.
+fn api_list_of(reference: &str, name: &str, birth: &str, passport: &str) -> Vec<u8> {
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
     let day = tomorrow.format("%y%m%d");
     format!(
         "UNA:+.? 'UNB+UNOA:4+XA+PAXWATCH+{day}:0930+{reference}++APIS'\
          UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'NAD+MS+++API DESK'TDT+20+XA900+++XA'\
          LOC+125+FRA'DTM+189:{day}1000:201'LOC+87+JFK'DTM+232:{day}1800:201'\
-         NAD+FL+++BRIMBLECOMBE:ALARIC'ATT+2++M'DTM+329:790505'NAT+2+DEU'RFF+SEA:7C'\
-         DOC+P:110:111+B5518822'LOC+91+DEU'CNT+42:1'UNT+17+1'UNZ+1+{reference}'"
+         NAD+FL+++{name}'ATT+2++M'DTM+329:{birth}'NAT+2+DEU'RFF+SEA:7C'\
+         DOC+P:110:111+{passport}'LOC+91+DEU'CNT+42:1'UNT+17+1'UNZ+1+{reference}'"
+    )
+    .into_bytes()
+}
+
+/// A PNRGOV push for XA900 FRA→JFK tomorrow (the flight of [`api_list`]) booking its traveller, locator
+/// RTNXA1.
+fn pnr_on_xa900(reference: &str) -> Vec<u8> {
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let day = tomorrow.format("%d%m%y");
+    format!(
+        "UNA:+.?*'UNB+IATA:1+XA+PIU+{day}:0800+{reference}'UNH+1+PNRGOV:13:1:IA'MSG+:22'ORG+XA'\
+         TVL+{day}:1000+FRA+JFK+XA+900'EQN+1'\
+         SRC'RCI+XA:RTNXA1'TIF+BRIMBLECOMBE:I+ALARIC:A:1'\
+         SSR+DOCS:HK:1:XA:::::/P/DEU/B5518822/DEU/05MAY79/M/01JAN30/BRIMBLECOMBE/ALARIC'\
+         UNT+10+1'UNZ+1+{reference}'"
     )
     .into_bytes()
 }
@@ -606,7 +627,7 @@ async fn nothing_remains_after_five_years_in_database_index_or_raw_store() {
     }
     let index =
         store::history::HistoryIndex::open(server.dir.path().join("data/history")).expect("index");
-    assert_eq!(index.traveller_count(), 0);
+    assert_eq!(index.document_count(), 0);
 }
 
 /// Masking is reversible only with the key kept outside the database (PNR-11, PNR-12, LED-4): after the
@@ -725,9 +746,8 @@ async fn api_data_is_gone_48_hours_after_receipt() {
     server.start(0);
     let store = server.store().await;
     let message = deliver(&server, &store, &carrier, api_list("A1")).await;
-    let hits = search_until_found(&server, &analyst, "name=BRIMBLECOMBE").await;
-    let traveller = hits[0]["traveller_id"].as_i64().expect("id");
-    let flight = hits[0]["flight_id"].as_i64().expect("flight");
+    // Held for border control: the officer's flights and manifest show it (analysts never do, API-4).
+    let (traveller, flight) = api_traveller_on_xa900(&server, &officer).await;
     store.close().await;
     server.stop();
 
@@ -786,6 +806,213 @@ async fn api_data_is_gone_48_hours_after_receipt() {
     let bytes = server.database_bytes();
     assert!(!contains(&bytes, "BRIMBLECOMBE"));
     assert!(!contains(&bytes, "B5518822"));
+}
+
+/// The one traveller on flight XA900 as the officer's flight list and manifest show it: (traveller, flight).
+async fn api_traveller_on_xa900(server: &Server, officer: &str) -> (i64, i64) {
+    let client = server.client();
+    let (status, flights) = get(&client, &server.url("/api/v1/flights"), officer).await;
+    assert_eq!(status, 200);
+    let flight = flights
+        .as_array()
+        .expect("flights")
+        .iter()
+        .find(|f| f["carrier"] == "XA" && f["number"] == "900")
+        .and_then(|f| f["id"].as_i64())
+        .expect("XA900 stored");
+    let (_, manifest) = get(
+        &client,
+        &server.url(&format!("/api/v1/flights/{flight}/manifest")),
+        officer,
+    )
+    .await;
+    let traveller = manifest["travellers"][0]["traveller_id"]
+        .as_i64()
+        .expect("the traveller on the manifest");
+    (traveller, flight)
+}
+
+/// privacy.md API-4: API held for border control (the default) is screened and shown to officers, but an
+/// analyst's law-enforcement views never search, look up, link or unmask it; a unit holding API for law
+/// enforcement (Reg. 2025/13, `api_held_for = "law_enforcement"`) shows it to analysts, on the PNR clock.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_held_for_border_control_is_screened_but_never_shown_to_analysts() {
+    let mut server = Server::new();
+    import_list(&server);
+    let api_carrier = server.command(&["carrier", "add", "XA"], 0);
+    let pnr_carrier = server.command(&["carrier", "add", "LH"], 0);
+    let officer = server.command(&["user", "add", "officer.one", "--role", "officer"], 0);
+    let analyst = server.command(&["user", "add", "analyst.one", "--role", "analyst"], 0);
+    server.start(0);
+    let store = server.store().await;
+    let client = server.client();
+    // The listed person in API (XA900) and in PNR (LH400), with the same passport.
+    deliver(
+        &server,
+        &store,
+        &api_carrier,
+        api_list_of("A1", "TRENSCHEL:VOLKMAR", "710314", "C4KX81T27"),
+    )
+    .await;
+    deliver(&server, &store, &pnr_carrier, pnr_push("P1")).await;
+    let (api_traveller, _) = api_traveller_on_xa900(&server, &officer).await;
+
+    // Screening: the officer has an alert on each feed and sees the API traveller.
+    let (_, alerts) = get(&client, &server.url("/api/v1/alerts"), &officer).await;
+    let alerted: Vec<i64> = alerts
+        .as_array()
+        .expect("alerts")
+        .iter()
+        .filter_map(|a| a["traveller_id"].as_i64())
+        .collect();
+    assert_eq!(alerted.len(), 2, "{alerts}");
+    assert!(alerted.contains(&api_traveller), "{alerts}");
+    let (status, seen) = get(
+        &client,
+        &server.url(&format!("/api/v1/travellers/{api_traveller}")),
+        &officer,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(seen["versions"][0]["message_kind"], "PAXLST");
+
+    // Analysis: only the PNR traveller, by name, document or route; the API one by nothing.
+    let hits = search_until_found(&server, &analyst, "name=TRENSCHEL").await;
+    let kinds: Vec<&str> = hits
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["message_kind"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(kinds, ["PNRGOV"], "{hits}");
+    let pnr_traveller = hits[0]["traveller_id"].as_i64().expect("id");
+    for query in ["document=C4KX81T27", "birth_date=1971-03-14"] {
+        let (_, found) = get(
+            &client,
+            &server.url(&format!("/api/v1/history/search?{query}")),
+            &analyst,
+        )
+        .await;
+        assert_eq!(found.as_array().map(Vec::len), Some(1), "{query}: {found}");
+        assert_eq!(found[0]["message_kind"], "PNRGOV", "{query}");
+    }
+    let (_, by_carrier) = get(
+        &client,
+        &server.url("/api/v1/history/search?carrier=XA"),
+        &analyst,
+    )
+    .await;
+    assert_eq!(by_carrier, serde_json::json!([]));
+    for path in ["timeline", "co-travellers"] {
+        let (status, _) = get(
+            &client,
+            &server.url(&format!(
+                "/api/v1/history/travellers/{api_traveller}/{path}"
+            )),
+            &analyst,
+        )
+        .await;
+        assert_eq!(status, 404, "{path} of the API traveller");
+    }
+    // The same passport links the two records, but the API trip stays out of the PNR traveller's timeline.
+    let (_, timeline) = get(
+        &client,
+        &server.url(&format!(
+            "/api/v1/history/travellers/{pnr_traveller}/timeline"
+        )),
+        &analyst,
+    )
+    .await;
+    assert_eq!(
+        timeline["trips"].as_array().map(Vec::len),
+        Some(1),
+        "{timeline}"
+    );
+    let unmask = client
+        .post(server.url("/api/v1/unmask-requests"))
+        .bearer_auth(&analyst)
+        .json(&serde_json::json!({
+            "traveller_id": api_traveller,
+            "purpose": "case_request",
+            "legal_category": "terrorism",
+            "justification": "case 41"
+        }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(unmask.status(), 404, "no unmasking of border-control API");
+
+    // Booked (PNR) and then checked in (API) on the same flight: one traveller with a version of each feed.
+    // The check-in is the current version, yet the analyst still finds the booking (its locator) and
+    // nothing of the check-in.
+    deliver(&server, &store, &api_carrier, pnr_on_xa900("P2")).await;
+    deliver(&server, &store, &api_carrier, api_list("A2")).await;
+    // Wait (reading the index directory the way any reader can) until the check-in is indexed too.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let index = store::history::HistoryIndex::open(server.dir.path().join("data/history"))
+            .expect("index");
+        let by_passport = store::history::HistoryQuery {
+            document_number: Some("B5518822".into()),
+            ..store::history::HistoryQuery::default()
+        };
+        if index.search(&by_passport).expect("search").len() == 2 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "check-in never indexed");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let hits = search_until_found(&server, &analyst, "pnr=RTNXA1").await;
+    assert_eq!(hits.as_array().map(Vec::len), Some(1), "{hits}");
+    assert_eq!(hits[0]["message_kind"], "PNRGOV");
+    let booked = hits[0]["traveller_id"].as_i64().expect("id");
+    let (_, seen) = get(
+        &client,
+        &server.url(&format!("/api/v1/travellers/{booked}")),
+        &officer,
+    )
+    .await;
+    let kinds: Vec<&str> = seen["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .map(|v| v["message_kind"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["PNRGOV", "PAXLST"],
+        "one traveller, both feeds: {seen}"
+    );
+    let (_, by_passport) = get(
+        &client,
+        &server.url("/api/v1/history/search?document=B5518822"),
+        &analyst,
+    )
+    .await;
+    assert_eq!(
+        by_passport.as_array().map(Vec::len),
+        Some(1),
+        "{by_passport}"
+    );
+    assert_eq!(by_passport[0]["message_kind"], "PNRGOV");
+    store.close().await;
+    server.stop();
+
+    // Held for law enforcement: the analyst finds it, and three days later it is still held (PNR clock).
+    let mut server = Server::with_config("[retention]\napi_held_for = \"law_enforcement\"\n");
+    let api_carrier = server.command(&["carrier", "add", "XA"], 0);
+    let analyst = server.command(&["user", "add", "analyst.one", "--role", "analyst"], 0);
+    server.start(0);
+    let store = server.store().await;
+    deliver(&server, &store, &api_carrier, api_list("A3")).await;
+    let hits = search_until_found(&server, &analyst, "name=BRIMBLECOMBE").await;
+    assert_eq!(hits[0]["message_kind"], "PAXLST");
+    store.close().await;
+    server.stop();
+    server.start(3);
+    let hits = search_until_found(&server, &analyst, "name=BRIMBLECOMBE").await;
+    assert_eq!(hits[0]["masked"], false);
+    server.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

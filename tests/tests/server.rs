@@ -905,6 +905,10 @@ fn api_list_on(
     .into_bytes()
 }
 
+/// A unit that receives API for law enforcement (Reg. 2025/13), so analysts may search it; API held for
+/// border control (the default) never reaches them (tests/retention.rs, API-4).
+const API_FOR_LAW_ENFORCEMENT: &str = "[retention]\napi_held_for = \"law_enforcement\"\n";
+
 const LISTED: ApiTraveller<'static> = ApiTraveller {
     surname: "TRENSCHEL",
     given: "VOLKMAR",
@@ -1156,7 +1160,7 @@ async fn a_new_list_version_rescreens_travellers_already_stored() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn analysts_find_travellers_by_fuzzy_name_and_document() {
-    let mut server = Server::new("");
+    let mut server = Server::new(API_FOR_LAW_ENFORCEMENT);
     let carrier = server.add_carrier("XA", &[]);
     let analyst = server.add_user("analyst.one", "analyst");
     server.start();
@@ -1206,7 +1210,7 @@ async fn analysts_find_travellers_by_fuzzy_name_and_document() {
 /// passport; someone on two of their flights is travelling together with them, someone on one is not.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_analyst_follows_a_person_across_flights_and_sees_who_travels_with_them() {
-    let mut server = Server::new("");
+    let mut server = Server::new(API_FOR_LAW_ENFORCEMENT);
     let carrier = server.add_carrier("XA", &[]);
     let analyst = server.add_user("analyst.one", "analyst");
     let officer = server.add_user("officer.one", "officer");

@@ -111,13 +111,16 @@ impl HistoryIndex {
             )),
         ));
         let searcher = self.reader.searcher();
+        // A traveller sent in both feeds may be found twice: read twice the limit, keep each once.
         let hits = searcher
             .search(
-                &BooleanQuery::new(clauses),
-                &TopDocs::with_limit(limit).order_by_score(),
+                &self.within_feeds(Box::new(BooleanQuery::new(clauses))),
+                &TopDocs::with_limit(limit * 2).order_by_score(),
             )
             .map_err(HistoryError::index("search co-travellers"))?;
-        hits.into_iter()
+        let mut seen = std::collections::HashSet::new();
+        let found: Vec<CoTraveller> = hits
+            .into_iter()
             .map(|(_, address)| {
                 let doc: TantivyDocument = searcher
                     .doc(address)
@@ -133,7 +136,12 @@ impl HistoryIndex {
                     shared,
                 })
             })
-            .collect()
+            .collect::<Result<_, HistoryError>>()?;
+        Ok(found
+            .into_iter()
+            .filter(|co| seen.insert(co.traveller.traveller_id))
+            .take(limit)
+            .collect())
     }
 
     fn link_field(&self, kind: LinkKind) -> Field {

@@ -51,9 +51,19 @@ fn unix_micros(at: OffsetDateTime) -> Result<i64, ()> {
 }
 
 impl TravellerDoc {
+    /// The document's key: one document per traveller and feed.
+    pub(crate) fn record_key(&self) -> String {
+        format!(
+            "{}/{}",
+            self.traveller_id,
+            normalise::code(&self.message_kind)
+        )
+    }
+
     pub(crate) fn to_document(&self, fields: &Fields) -> Result<TantivyDocument, HistoryError> {
         let mut doc = TantivyDocument::new();
         doc.add_i64(fields.traveller_id, self.traveller_id);
+        doc.add_text(fields.record_key, self.record_key());
         doc.add_i64(fields.version_id, self.version_id);
         doc.add_i64(fields.flight_id, self.flight_id);
         add_normalised(

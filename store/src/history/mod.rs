@@ -6,11 +6,14 @@
 //! # Contract
 //!
 //! - **Rebuildable.** The index holds nothing that cannot be rebuilt from the store: it is a view of the
-//!   latest version of each traveller. `paxwatch reindex` calls [`HistoryIndex::recreate`] (or
-//!   [`HistoryWriter::clear`]) and feeds every stored version again.
-//! - **One document per traveller.** [`HistoryWriter::upsert`] deletes the traveller's earlier document (by
-//!   `traveller_id`) and adds the new one, so only the latest version is searchable. The caller feeds versions
-//!   in increasing `version_id` order (an older version upserted after a newer one would replace it).
+//!   latest version of each traveller from each feed. `paxwatch reindex` calls [`HistoryIndex::recreate`]
+//!   (or [`HistoryWriter::clear`]) and feeds every stored version again.
+//! - **One document per traveller and feed.** [`HistoryWriter::upsert`] deletes the traveller's earlier
+//!   document from the same feed (by `record_key`, `TRAVELLER_ID/KIND`) and adds the new one, so only the
+//!   latest version of each feed is searchable. A traveller sent in API and PNR has two documents: an API
+//!   check-in does not hide the booking's locator, contacts and payment, and a view limited to PNR
+//!   ([`Feeds::PnrOnly`], privacy.md API-4) still finds the traveller. The caller feeds versions in
+//!   increasing `version_id` order (an older version upserted after a newer one would replace it).
 //! - **Watermark.** [`HistoryWriter::commit`] stores the highest `version_id` the commit covers in tantivy's
 //!   commit payload, atomically with the documents. After a crash [`HistoryIndex::watermark`] says where to
 //!   resume: the service indexes only versions above it. Nothing uncommitted survives a crash; it is indexed
@@ -29,6 +32,7 @@
 mod co_travellers;
 mod document;
 mod error;
+mod feeds;
 mod normalise;
 mod query;
 mod schema;
@@ -39,11 +43,12 @@ use std::path::{Path, PathBuf};
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 
 pub use co_travellers::{CoTraveller, LinkKind, SharedLink};
 pub use document::TravellerDoc;
 pub use error::HistoryError;
+pub use feeds::Feeds;
 pub use query::{HistoryHit, HistoryQuery, MAX_LIMIT, MAX_NAME_TOKENS, MAX_WINDOW};
 pub use schema::SCHEMA_VERSION;
 pub use timeline::{
@@ -67,6 +72,7 @@ pub struct HistoryIndex {
     reader: IndexReader,
     fields: Fields,
     path: PathBuf,
+    feeds: Feeds,
 }
 
 impl std::fmt::Debug for HistoryIndex {
@@ -127,6 +133,7 @@ impl HistoryIndex {
             reader,
             fields,
             path,
+            feeds: Feeds::All,
         })
     }
 
@@ -186,20 +193,24 @@ impl HistoryIndex {
         }
     }
 
-    /// Travellers searchable now.
-    pub fn traveller_count(&self) -> u64 {
+    /// Documents searchable now: one per traveller and feed.
+    pub fn document_count(&self) -> u64 {
         self.reader.searcher().num_docs()
     }
 
-    /// The indexed document of one traveller.
+    /// The indexed document of one traveller: of a traveller sent in both feeds, the newer one this view
+    /// covers.
     pub fn get(&self, traveller_id: i64) -> Result<Option<TravellerDoc>, HistoryError> {
         let searcher = self.reader.searcher();
-        let query = TermQuery::new(
+        let query = self.within_feeds(Box::new(TermQuery::new(
             Term::from_field_i64(self.fields.traveller_id, traveller_id),
             IndexRecordOption::Basic,
-        );
+        )));
         let hits = searcher
-            .search(&query, &TopDocs::with_limit(1).order_by_score())
+            .search(
+                &query,
+                &TopDocs::with_limit(1).order_by_fast_field::<i64>("version_id", Order::Desc),
+            )
             .map_err(HistoryError::index("look up traveller"))?;
         match hits.first() {
             None => Ok(None),
@@ -240,14 +251,15 @@ pub struct HistoryWriter {
 }
 
 impl HistoryWriter {
-    /// Makes `traveller` the one document of its `traveller_id` (replacing any earlier version, committed or
-    /// not) at the next commit.
+    /// Makes `traveller` the one document of its `traveller_id` and feed (`message_kind`), replacing any
+    /// earlier version from that feed, committed or not, at the next commit. A traveller sent in both feeds
+    /// has two documents.
     pub fn upsert(&mut self, traveller: &TravellerDoc) -> Result<(), HistoryError> {
         let fields = &self.index.fields;
         let doc = traveller.to_document(fields)?;
-        self.writer.delete_term(Term::from_field_i64(
-            fields.traveller_id,
-            traveller.traveller_id,
+        self.writer.delete_term(Term::from_field_text(
+            fields.record_key,
+            &traveller.record_key(),
         ));
         self.writer
             .add_document(doc)
@@ -255,8 +267,8 @@ impl HistoryWriter {
         Ok(())
     }
 
-    /// Removes the document of `traveller_id` (if any) at the next commit: the retention purge deleted the
-    /// traveller.
+    /// Removes the documents of `traveller_id` (of both feeds, if any) at the next commit: the retention
+    /// purge deleted the traveller, or rewrites what is left of it.
     pub fn delete(&mut self, traveller_id: i64) {
         let fields = &self.index.fields;
         self.writer

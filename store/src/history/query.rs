@@ -10,7 +10,7 @@ use std::ops::Bound;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+    BooleanQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Order, Score, SegmentReader, TantivyDocument, Term};
@@ -148,9 +148,9 @@ impl HistoryIndex {
         }
         let (clauses, has_name) = self.clauses(query)?;
         let tantivy_query: Box<dyn Query> = if clauses.is_empty() {
-            Box::new(AllQuery)
+            self.everything()
         } else {
-            Box::new(BooleanQuery::new(clauses))
+            self.within_feeds(Box::new(BooleanQuery::new(clauses)))
         };
         let searcher = self.reader.searcher();
         let page = TopDocs::with_limit(query.limit).and_offset(query.offset);

@@ -6,12 +6,14 @@
 use tantivy::schema::{Field, Schema, FAST, INDEXED, STORED, STRING};
 
 /// The version written into the index directory (see [`super::HistoryIndex::open`]).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields of the index, resolved once.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Fields {
     pub traveller_id: Field,
+    /// `TRAVELLER_ID/KIND`: the key of a document, one per traveller and feed (schema 2).
+    pub record_key: Field,
     pub version_id: Field,
     pub flight_id: Field,
     pub message_kind: Field,
@@ -49,6 +51,7 @@ impl Fields {
         // needs no analyser of its own and query terms are built with the same functions.
         let fields = Fields {
             traveller_id: builder.add_i64_field("traveller_id", INDEXED | STORED | FAST),
+            record_key: builder.add_text_field("record_key", STRING),
             version_id: builder.add_i64_field("version_id", INDEXED | STORED | FAST),
             flight_id: builder.add_i64_field("flight_id", INDEXED | STORED),
             message_kind: builder.add_text_field("message_kind", STRING | STORED),

@@ -158,6 +158,9 @@ impl HistoryIndex {
             }
         }
         trips.sort_by(|a, b| newest_first(&a.traveller, &b.traveller));
+        // A traveller sent in both feeds is one trip (its newer document).
+        let mut seen = HashSet::new();
+        trips.retain(|trip| seen.insert(trip.traveller.traveller_id));
         trips.truncate(MAX_TRIPS);
         Ok(Some(trips))
     }
@@ -242,7 +245,7 @@ impl HistoryIndex {
         query: &dyn Query,
     ) -> Result<Vec<TravellerDoc>, HistoryError> {
         let addresses: HashSet<DocAddress> = searcher
-            .search(query, &DocSetCollector)
+            .search(&self.within_feeds(query.box_clone()), &DocSetCollector)
             .map_err(HistoryError::index("search the same person"))?;
         let mut addresses: Vec<DocAddress> = addresses.into_iter().collect();
         addresses.sort();

@@ -473,6 +473,26 @@ impl PgStore {
         rows.into_iter().map(version_from_row).collect()
     }
 
+    pub(crate) async fn newest_versions_per_feed_after(
+        &self,
+        after: Option<TravellerVersionId>,
+        limit: u32,
+    ) -> Result<Vec<TravellerVersion>, StoreError> {
+        let rows: Vec<VersionRow> = sqlx::query_as(&format!(
+            "SELECT {VERSION_COLUMNS} FROM traveller_version v JOIN traveller t ON t.id = v.traveller_id \
+             WHERE v.id > $1 AND NOT EXISTS (SELECT 1 FROM traveller_version w \
+             WHERE w.traveller_id = v.traveller_id AND w.message_kind = v.message_kind \
+             AND (w.received_at, w.message_id) > (v.received_at, v.message_id)) \
+             ORDER BY v.id LIMIT $2"
+        ))
+        .bind(after.map_or(0, TravellerVersionId::get))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::database("list the newest traveller versions per feed"))?;
+        rows.into_iter().map(version_from_row).collect()
+    }
+
     pub(crate) async fn upsert_alert(&self, alert: &NewAlert) -> Result<UpsertedAlert, StoreError> {
         let explanation_json = encode_json(&alert.explanation, "alert explanation")?;
         let at_us = alert.at;

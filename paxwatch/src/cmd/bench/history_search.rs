@@ -488,7 +488,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     println!(
         "  index                  {:>10} travellers, {:.0} MiB on disk, watermark {:?}",
-        index.traveller_count(),
+        index.document_count(),
         directory_size(&path) as f64 / (1024.0 * 1024.0),
         index.watermark().context("reading the watermark")?
     );
