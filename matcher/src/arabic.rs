@@ -4,7 +4,8 @@
 //! as vowels or semivowels in romanisations (`و` is `W`, `U`, `OU`...). So vowels, hamza carriers
 //! and `ع` (romanised `'`, `A` or nothing) are dropped, and each consonant maps to the class its
 //! common romanisations (UN, BGN/PCGN, French) fold to in [`crate::phonetic::skeleton`]:
-//! `خ` KH→H, `ق` Q→K, `ش` SH→S, `ذ` DH→D, `ث` TH→T.
+//! `خ` KH→H, `ق` Q→K, `ش` SH→S, `ذ` DH→D, `ث` TH→T. Pashto letters join the class of their usual
+//! romanisation (`ځ` Z as in ZADRAN, `څ` S, `ټ` T, `ډ` D, `ړ` R, `ڼ` N, `ګ` G).
 
 /// True for letters of the Arabic blocks (including Persian and Urdu letters).
 pub fn is_arabic_letter(c: char) -> bool {
@@ -20,20 +21,22 @@ pub fn is_arabic_mark(c: char) -> bool {
 pub fn skeleton_letters(c: char) -> &'static str {
     match c {
         'ب' => "B",
-        'ت' | 'ث' | 'ط' | 'ٹ' => "T",
+        'ت' | 'ث' | 'ط' | 'ٹ' | 'ټ' => "T",
         'ج' => "J",
         'ح' | 'خ' | 'ه' | 'ھ' | 'ۀ' => "H",
-        'د' | 'ذ' | 'ض' | 'ڈ' => "D",
-        'ر' | 'ڑ' => "R",
-        'ز' | 'ظ' => "Z",
+        'د' | 'ذ' | 'ض' | 'ڈ' | 'ډ' => "D",
+        'ر' | 'ڑ' | 'ړ' => "R",
+        // Pashto `ځ` (DZ, romanised Z) and `ږ` (romanised ZH or G, folded as Z).
+        'ز' | 'ظ' | 'ځ' | 'ږ' => "Z",
         'ژ' => "J",
-        'س' | 'ش' | 'ص' => "S",
-        'غ' | 'گ' => "G",
+        // Pashto `څ` (TS, romanised S) and `ښ` (romanised SH or KH, folded as S).
+        'س' | 'ش' | 'ص' | 'څ' | 'ښ' => "S",
+        'غ' | 'گ' | 'ګ' => "G",
         'ف' => "F",
         'ق' | 'ك' | 'ک' => "K",
         'ل' => "L",
         'م' => "M",
-        'ن' | 'ں' => "N",
+        'ن' | 'ں' | 'ڼ' => "N",
         'پ' => "P",
         'چ' => "C",
         'ڤ' => "V",

@@ -36,6 +36,20 @@ pub struct FoldedWord {
     pub persian: String,
     /// For Arabic script, how the word ends (a long vowel is written, short ones are not).
     pub arabic_ending: ArabicEnding,
+    /// For Arabic script, the letters as written (after a dropped article), alif and ya forms
+    /// unified (`أ إ آ ٱ` → `ا`, `ی ى` → `ي`, `ک` → `ك`): what tells `عبد` (the particle) from
+    /// `عبيد` (UBAYD), which fold to the same consonants. Empty otherwise.
+    pub spelling: String,
+}
+
+/// One Arabic letter as [`FoldedWord::spelling`] writes it.
+fn unified_arabic_letter(c: char) -> char {
+    match c {
+        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+        'ی' | 'ى' => 'ي',
+        'ک' => 'ك',
+        other => other,
+    }
 }
 
 /// The last letter of an Arabic-script word, as far as its romanisation's ending goes.
@@ -85,9 +99,11 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
     let mut arabic = false;
     let mut cjk = false;
     let mut persian = String::new();
+    let mut spelling = String::new();
     let mut last_arabic: Option<char> = None;
     let flush = |current: &mut String,
                  persian: &mut String,
+                 spelling: &mut String,
                  last_arabic: &mut Option<char>,
                  arabic: &mut bool,
                  cjk: &mut bool,
@@ -105,6 +121,11 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             } else {
                 String::new()
             };
+            let spelling = if *arabic {
+                std::mem::take(spelling)
+            } else {
+                String::new()
+            };
             let arabic_ending = match last_arabic {
                 Some(c) if *arabic => arabic_ending(*c),
                 _ => ArabicEnding::Unknown,
@@ -114,9 +135,11 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
                 script,
                 persian,
                 arabic_ending,
+                spelling,
             });
         }
         persian.clear();
+        spelling.clear();
         *last_arabic = None;
         *arabic = false;
         *cjk = false;
@@ -146,6 +169,9 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
                 }
             }
             arabic = true;
+            if c != '\u{0640}' {
+                spelling.push(unified_arabic_letter(c));
+            }
             if current.is_empty() && crate::arabic::is_initial_vowel_carrier(c) {
                 // A word-initial alif, ain, waw or ya is the leading vowel of the romanisation
                 // (in Persian a leading waw is the consonant V, which skeletons drop).
@@ -170,6 +196,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             flush(
                 &mut current,
                 &mut persian,
+                &mut spelling,
                 &mut last_arabic,
                 &mut arabic,
                 &mut cjk,
@@ -182,6 +209,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             flush(
                 &mut current,
                 &mut persian,
+                &mut spelling,
                 &mut last_arabic,
                 &mut arabic,
                 &mut cjk,
@@ -204,6 +232,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             flush(
                 &mut current,
                 &mut persian,
+                &mut spelling,
                 &mut last_arabic,
                 &mut arabic,
                 &mut cjk,
@@ -214,6 +243,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
     flush(
         &mut current,
         &mut persian,
+        &mut spelling,
         &mut last_arabic,
         &mut arabic,
         &mut cjk,

@@ -36,6 +36,10 @@ pub struct Token {
     pub script: Script,
     /// How an Arabic-script word ends (`Unknown` for other scripts).
     pub arabic_ending: ArabicEnding,
+    /// Further skeletons of a Latin word, read only against Arabic script: without an Arabic
+    /// article attached to its front, and with `SH` as `S` then `H` (see
+    /// [`crate::token_similarity::cross_script_skeletons`]). Empty for most words.
+    pub cross_script_skeletons: Vec<String>,
 }
 
 /// Honorifics, ranks and titles that lists and travellers add or leave out freely.
@@ -151,10 +155,25 @@ const PARTICLES: &[(&str, &str)] = &[
     ("DAS", "DE"),
 ];
 
-/// Arabic-script particles after folding to consonant classes (بن ابن أبو عبد).
-/// A word-initial alif or ain folds to `A` (see [`crate::arabic::is_initial_vowel_carrier`]).
-const ARABIC_PARTICLES: &[(&str, &str)] =
-    &[("BN", "BIN"), ("ABN", "BIN"), ("AB", "ABU"), ("ABD", "ABD")];
+/// Arabic-script particles as written (alif and ya forms unified, see
+/// [`crate::fold::FoldedWord::spelling`]), with their canonical form. By spelling, not by folded
+/// consonants: `عبيد` (UBAYD) and `بنا` (BANNA) fold like `عبد` and `بن` but are names.
+const ARABIC_PARTICLES: &[(&str, &str)] = &[
+    ("بن", "BIN"),
+    ("ابن", "BIN"),
+    ("بنت", "BIN"),
+    ("ابو", "ABU"),
+    ("ابي", "ABU"),
+    ("ابا", "ABU"),
+    ("عبد", "ABD"),
+];
+
+/// `الله` folded inside a word (its alif is no word-initial vowel there).
+const ATTACHED_ALLAH: &str = "LLH";
+
+/// `الله` as written: a word of its own, or attached at the end of a compound (`عبیدالله`,
+/// `خيرالله` = `KHAIRULLAH`).
+const ALLAH_SPELLING: &str = "الله";
 
 /// `الله` after folding. It is nearly always the second half of a compound written apart
 /// (`عبد الله`, `هدايت الله` = `HIDAYATULLAH`), whose Latin skeleton ends in a single `L`.
@@ -199,6 +218,11 @@ impl Token {
         let without_v: String = skeleton.chars().filter(|&c| c != 'V').collect();
         let skeleton_alternative =
             (without_v.len() != skeleton.len() && !without_v.is_empty()).then_some(without_v);
+        let cross_script_skeletons = if kind == TokenKind::Word {
+            crate::token_similarity::cross_script_skeletons(&folded, &phonetic)
+        } else {
+            Vec::new()
+        };
         Token {
             folded,
             phonetic,
@@ -208,6 +232,7 @@ impl Token {
             kind,
             script,
             arabic_ending: ArabicEnding::Unknown,
+            cross_script_skeletons,
         }
     }
 
@@ -222,6 +247,7 @@ impl Token {
             kind,
             script: Script::Arabic,
             arabic_ending: ArabicEnding::Unknown,
+            cross_script_skeletons: Vec::new(),
         }
     }
 
@@ -241,6 +267,11 @@ impl Token {
     }
 }
 
+/// `الله` as a token: skeleton `L`, the end of a compound's Latin skeleton (`HIDAYATULLAH`).
+fn allah() -> Token {
+    Token::arabic("L".to_string(), TokenKind::Word)
+}
+
 /// Tokens of a full name string in any script and order.
 pub fn tokenize(name: &str) -> Vec<Token> {
     let words = fold_words(name);
@@ -253,6 +284,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
             script,
             persian,
             arabic_ending,
+            spelling,
         },
     ) in words.into_iter().enumerate()
     {
@@ -263,26 +295,46 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                     continue;
                 }
                 if text == ARABIC_ALLAH {
-                    tokens.push(Token::arabic("L".to_string(), TokenKind::Word));
+                    tokens.push(allah());
                     continue;
                 }
                 let first_new = tokens.len();
-                match ARABIC_PARTICLES.iter().find(|(skel, _)| *skel == text) {
+                match ARABIC_PARTICLES
+                    .iter()
+                    .find(|(written, _)| *written == spelling)
+                {
                     Some((_, canonical)) if !is_last => {
                         tokens.push(Token::arabic(canonical.to_string(), TokenKind::Particle))
                     }
                     Some(_) => tokens.push(Token::arabic_word(text, &persian)),
-                    None if text.starts_with("ABD") && text.len() >= 5 => {
+                    None if spelling.starts_with("عبد")
+                        && text.starts_with("ABD")
+                        && text.len() >= 5 =>
+                    {
                         // Attached `عبد` (`عبدالمنان`): split like Latin `ABDULMANAN`, dropping the
                         // article's `L` that follows it.
                         tokens.push(Token::arabic("ABD".to_string(), TokenKind::Particle));
                         let rest = &text[3..];
-                        let rest = if rest.starts_with('L') && rest.len() >= 3 {
+                        let rest = if rest.starts_with('L') && rest.len() >= 2 {
                             &rest[1..]
                         } else {
                             rest
                         };
                         tokens.push(Token::arabic(rest.to_string(), TokenKind::Word));
+                    }
+                    None if spelling.chars().count() >= ALLAH_SPELLING.chars().count() + 2
+                        && spelling.ends_with(ALLAH_SPELLING)
+                        && text.ends_with(ATTACHED_ALLAH)
+                        && text.len() > ATTACHED_ALLAH.len() =>
+                    {
+                        // Attached `الله` (`عبیدالله`, `نورالله`): the first part, then `الله` as
+                        // when written apart, so that both meet a Latin compound (UBAIDULLAH).
+                        let first = &text[..text.len() - ATTACHED_ALLAH.len()];
+                        let first_persian = persian
+                            .strip_suffix(ATTACHED_ALLAH)
+                            .unwrap_or(persian.as_str());
+                        tokens.push(Token::arabic_word(first.to_string(), first_persian));
+                        tokens.push(allah());
                     }
                     None => tokens.push(Token::arabic_word(text, &persian)),
                 }
@@ -420,6 +472,28 @@ mod tests {
         assert_eq!(persian[0].skeleton_alternative.as_deref(), Some("RZN"));
         let latin = tokenize("REZVANI");
         assert_eq!(latin[0].skeleton_alternative.as_deref(), Some("RZN"));
+    }
+
+    #[test]
+    fn regression_names_folding_like_a_particle_were_taken_for_one() {
+        // `عبيد` (UBAYD) folds like `عبد`, `بنا` (BANNA) like `بن`: only the spelling tells them.
+        let ubayd = tokenize("عبيد ماهر");
+        assert_eq!(ubayd[0].kind, TokenKind::Word);
+        assert_eq!(tokenize("البنا حسن")[0].kind, TokenKind::Word);
+        assert_eq!(tokenize("عبد الرحيم")[0].kind, TokenKind::Particle);
+        assert_eq!(tokenize("أبو بكر")[0].kind, TokenKind::Particle);
+        assert_eq!(tokenize("محمد بن سلمان")[1].kind, TokenKind::Particle);
+    }
+
+    #[test]
+    fn attached_allah_is_split_like_allah_written_apart() {
+        assert_eq!(folded("عبیدالله آخوند"), ["ABD", "L", "AHND"]);
+        assert_eq!(tokenize("عبیدالله")[0].kind, TokenKind::Word);
+        assert_eq!(folded("نورالله"), folded("نور الله"));
+        // `عبدالله` stays `عبد` + the rest, as before.
+        assert_eq!(folded("عبدالله"), ["ABD", "LH"]);
+        // The article of `الحی` after an attached `عبد` goes even when one consonant is left.
+        assert_eq!(folded("عبدالحی"), ["ABD", "H"]);
     }
 
     #[test]

@@ -55,6 +55,14 @@ pub struct NameAlignment {
 
 /// Cost of a token unmatched on both sides, relative to a pair with no credit.
 const CONFLICT_COST: f32 = 1.0;
+
+/// Tie-break between compound readings of equal credit, by how close their parts are written.
+const ADJACENT_COMPOUND_PREFERENCE: f32 = 0.001;
+
+/// Added to a name score for each part past the second matched by consonant skeleton alone.
+const SKELETON_AGREEMENT_STEP: f32 = 0.01;
+/// At most this many steps of [`SKELETON_AGREEMENT_STEP`].
+const MAX_SKELETON_AGREEMENT_STEPS: usize = 2;
 /// Cost of a token's weight unmatched on one side only.
 const EXTRA_COST: f32 = 0.35;
 
@@ -171,11 +179,22 @@ pub fn align(
     let conflict = query_left.min(listed_left);
     let extra = query_left + listed_left - 2.0 * conflict;
     let denominator = paired_weight + 2.0 * CONFLICT_COST * conflict + EXTRA_COST * extra;
-    let score = if any_word && denominator > 0.0 {
+    let mut score = if any_word && denominator > 0.0 {
         (matched / denominator).clamp(0.0, 1.0)
     } else {
         0.0
     };
+    // A part matched by consonant skeleton alone (across scripts) is worth at most about 0.9, however
+    // many agree. Three or more such parts, with nothing left over on either side, are stronger
+    // evidence than two: each one past the second adds a little.
+    let skeleton_pairs = pairs
+        .iter()
+        .filter(|pair| pair.similarity.kind == TokenMatchKind::Skeleton)
+        .count();
+    if skeleton_pairs >= 3 && conflict <= f32::EPSILON && extra <= f32::EPSILON {
+        let agreeing = (skeleton_pairs - 2).min(MAX_SKELETON_AGREEMENT_STEPS) as f32;
+        score = (score + SKELETON_AGREEMENT_STEP * agreeing).min(1.0);
+    }
     NameAlignment {
         score,
         pairs,
@@ -240,8 +259,18 @@ fn compound_candidates(
                         continue;
                     }
                     for fa in compound_forms(ta, cross_script).into_iter().flatten() {
-                        for fb in compound_forms(tb, cross_script).into_iter().flatten() {
-                            best = best.max(compound_similarity(whole, fa, fb, needed, joined));
+                        // Skeletons write a final D as T (AHMAD/AHMET); inside a compound the
+                        // first part's D is not final (`جاد الله` JADALLAH, `حمد الله` HAMDULLAH).
+                        let voiced = fa.strip_suffix('T').map(|head| (head, "D"));
+                        for (head, tail) in std::iter::once((fa, "")).chain(voiced) {
+                            for fb in compound_forms(tb, cross_script).into_iter().flatten() {
+                                best = best.max(compound_similarity(
+                                    whole,
+                                    [head, tail, fb],
+                                    needed,
+                                    joined,
+                                ));
+                            }
                         }
                     }
                 }
@@ -256,8 +285,17 @@ fn compound_candidates(
                         (Indexes::one(i), Indexes::two(a, b))
                     };
                     // Ranked above a single-word pair of the same credit: it explains more of both names.
+                    // Between equal compounds, parts written next to each other are the likelier
+                    // one (`نوری نور الله`: NURULLAH is `نور الله`, NURI is `نوری`).
+                    let order = if b == a + 1 {
+                        2.0
+                    } else if adjacent(a, b, split.len()) {
+                        1.0
+                    } else {
+                        0.0
+                    };
                     out.push(PairCandidate {
-                        sort_key: pair_credit(best) * 1.5,
+                        sort_key: pair_credit(best) * 1.5 + ADJACENT_COMPOUND_PREFERENCE * order,
                         query,
                         listed,
                         similarity,
@@ -269,22 +307,36 @@ fn compound_candidates(
 }
 
 /// Similarity of `whole` to `fa` and `fb` written together; 0 when it cannot reach `needed`.
-fn compound_similarity(whole: &str, fa: &str, fb: &str, needed: f32, joined: &mut String) -> f32 {
-    if (fa.len() + fb.len()).abs_diff(whole.len()) > 1 {
+/// How close `whole` is to `parts` written one after the other (the first part may come as a head
+/// and a replaced last letter).
+fn compound_similarity(whole: &str, parts: [&str; 3], needed: f32, joined: &mut String) -> f32 {
+    let length: usize = parts.iter().map(|p| p.len()).sum();
+    if length.abs_diff(whole.len()) > 1 {
         return 0.0;
     }
-    if whole.len() == fa.len() + fb.len() && whole.starts_with(fa) && whole.ends_with(fb) {
-        return 1.0;
+    if whole.len() == length {
+        let mut rest = whole;
+        let equal = parts.iter().all(|part| match rest.strip_prefix(part) {
+            Some(after) => {
+                rest = after;
+                true
+            }
+            None => false,
+        });
+        if equal {
+            return 1.0;
+        }
     }
     // Not equal, so one edit at least: short words cannot reach `needed` then, and the distance
     // need not be computed.
-    let longest = whole.len().max(fa.len() + fb.len());
+    let longest = whole.len().max(length);
     if 1.0 - 1.0 / (longest as f32) < needed {
         return 0.0;
     }
     joined.clear();
-    joined.push_str(fa);
-    joined.push_str(fb);
+    for part in parts {
+        joined.push_str(part);
+    }
     crate::token_similarity::edit_similarity(whole, joined)
 }
 
@@ -354,6 +406,40 @@ mod tests {
         // `سيد` folds to `SD`: once weighed like a two-letter Latin word, leaving SEYYED half unmatched.
         let s = score("صفوی سید یحیی", "Safavi, Seyyed Yahya");
         assert!(s > 0.89, "{s}");
+    }
+
+    #[test]
+    fn regression_ubaidullah_was_split_as_the_particle_abd() {
+        // `عبیدالله` folds to the consonants of `عبد` + `الله`, but is UBAYD + ALLAH.
+        let s = score("آخوند عبیدالله", "UBAIDULLAH AKHUND");
+        assert!(s > 0.9, "{s}");
+    }
+
+    #[test]
+    fn regression_a_compound_took_the_part_written_apart_from_its_other_half() {
+        // `نوری نور الله`: NURULLAH is `نور الله` (written next to each other), NURI is `نوری`.
+        let s = score("نوری نور الله", "NURULLAH NURI");
+        assert!(s > 0.89, "{s}");
+    }
+
+    #[test]
+    fn regression_final_devoicing_broke_compounds_with_allah() {
+        // `حمد` is HMT as a word (AHMET/AHMAD), but HMD inside HAMDULLAH.
+        let s = score("نعمانى حمد الله", "HAMDULLAH NOMANI");
+        assert!(s > 0.85, "{s}");
+        let s = score("الله وليد جاد", "Jadallah, Walid");
+        assert!(s > 0.85, "{s}");
+    }
+
+    #[test]
+    fn three_name_parts_agreeing_by_skeleton_weigh_more_than_two() {
+        let three = score("حسینی سید صادق", "Hosseini, Seyed Sadegh");
+        let two = score("حسینی صادق", "Hosseini, Sadegh");
+        assert!(three > 0.9, "{three}");
+        assert!(two <= 0.9 + f32::EPSILON, "{two}");
+        // Not when a part is left over: the evidence is no longer all agreeing.
+        let extra = score("حسینی سید صادق", "Hosseini, Seyed Sadegh Kazem");
+        assert!(extra < three, "{extra} vs {three}");
     }
 
     #[test]

@@ -77,12 +77,20 @@ fn is_vowel(c: char) -> bool {
 /// vowel becomes `A` (Arabic writes it with an alif or ain: `EHSAN` `احسان` against `HASAN` `حسن`),
 /// a final `H` dropped (`FATIMAH`/`FATIMA`, Persian `ZADEH` and `زاده`).
 pub fn skeleton(phonetic_form: &str) -> String {
-    let replaced = phonetic_form.replace("SH", "S");
-    let mut s = String::with_capacity(replaced.len());
-    if replaced.starts_with(is_vowel) {
+    consonants(&phonetic_form.replace("SH", "S"))
+}
+
+/// [`skeleton`] with `SH` read as two letters: the romanisation of `سح` (ISHAQ, ISHAK), not `ش`.
+pub fn skeleton_keeping_sh(phonetic_form: &str) -> String {
+    consonants(phonetic_form)
+}
+
+fn consonants(form: &str) -> String {
+    let mut s = String::with_capacity(form.len());
+    if form.starts_with(is_vowel) {
         s.push('A');
     }
-    s.extend(replaced.chars().filter(|c| !is_vowel(*c)));
+    s.extend(form.chars().filter(|c| !is_vowel(*c)));
     final_devoicing(s)
 }
 

@@ -97,9 +97,18 @@ pub fn token_similarity(
         fn readings(t: &Token) -> [Option<&String>; 2] {
             [Some(&t.skeleton), t.skeleton_alternative.as_ref()]
         }
+        // A Latin word also in its cross-script readings (no attached article, SH as S then H).
         let mut best = NONE;
-        for q in readings(query).into_iter().flatten() {
-            for l in readings(listed).into_iter().flatten() {
+        for q in readings(query)
+            .into_iter()
+            .flatten()
+            .chain(&query.cross_script_skeletons)
+        {
+            for l in readings(listed)
+                .into_iter()
+                .flatten()
+                .chain(&listed.cross_script_skeletons)
+            {
                 let s = skeleton_similarity(q, l);
                 if s.score > best.score {
                     best = s;
@@ -117,6 +126,30 @@ pub fn token_similarity(
         return s;
     }
     romanised_similarity(query, listed, query_may_be_truncated)
+}
+
+/// The further skeletons a Latin word (`folded`, its `phonetic` form) is read with against Arabic
+/// script, where folding has already dropped the article and `سح` is two letters:
+///
+/// - without an Arabic article attached to its front: `AL`, `EL`, `UL`, or the article assimilated
+///   to a doubled sun letter (`ESSAADI` = as-Saadi, `ETTAHIR`), when at least three letters remain;
+/// - with `SH` read as `S` then `H` (ISHAK is `اسحاق`), when it has one.
+pub(crate) fn cross_script_skeletons(folded: &str, phonetic: &str) -> Vec<String> {
+    let mut skeletons = Vec::new();
+    let word = folded.as_bytes();
+    let attached = matches!(word.get(..2), Some(b"AL" | b"EL" | b"UL"));
+    let assimilated = word.len() >= 3
+        && matches!(word[0], b'A' | b'E')
+        && word[1] == word[2]
+        && matches!(word[1], b'T' | b'D' | b'R' | b'Z' | b'S' | b'N');
+    let article_free = (word.len() >= 5 && (attached || assimilated)).then(|| &folded[2..]);
+    if let Some(rest) = article_free {
+        skeletons.push(crate::phonetic::skeleton(&crate::phonetic::phonetic(rest)));
+    }
+    if phonetic.contains("SH") {
+        skeletons.push(crate::phonetic::skeleton_keeping_sh(phonetic));
+    }
+    skeletons
 }
 
 /// A romanised Han/Hangul/Kana word against a Latin listed word is at most this similar: one
@@ -360,6 +393,31 @@ mod tests {
 
     fn sim(a: &str, b: &str) -> TokenSimilarity {
         token_similarity(&tokenize(a)[0], &tokenize(b)[0], false)
+    }
+
+    #[test]
+    fn regression_latin_names_with_the_article_attached_missed_their_arabic_spelling() {
+        // Folding drops `ال` from the Arabic-script word; the Latin word keeps it attached, as
+        // `AL`/`EL` or assimilated to a doubled letter.
+        assert!(sim("الشوا", "ALSHAWA").score >= 0.9);
+        assert!(sim("الصيد", "ELSSEID").score >= 0.9);
+        assert!(sim("السعدي", "ESSAADI").score >= 0.9);
+        assert!(sim("الصبار", "ESSABAR").score >= 0.9);
+        // Not every A or E before a doubled letter: the rest must still spell the word.
+        assert!(sim("الصيد", "ESSEX").score < 0.75);
+    }
+
+    #[test]
+    fn regression_latin_sh_read_only_as_shin() {
+        // ISHAK is `اسحاق` (S then H), not `اشاق`.
+        assert!(sim("اسحاق", "ISHAK").score >= 0.9);
+        assert!(sim("شريف", "SHARIF").score >= 0.9);
+    }
+
+    #[test]
+    fn regression_pashto_letters_had_no_consonant_class() {
+        assert!(sim("ځدران", "ZADRAN").score >= 0.9);
+        assert!(sim("ګل", "GUL").score >= 0.9);
     }
 
     #[test]
