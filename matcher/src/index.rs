@@ -15,9 +15,11 @@ use crate::name::{tokenize, Token, TokenKind};
 use crate::name_score::{align, pair_credit, token_weight, NameAlignment, MIN_TOKEN_SIMILARITY};
 use crate::policy::MatchPolicy;
 use crate::query::TravellerQuery;
-use crate::token_similarity::{token_similarity, TokenSimilarity};
+use crate::token_similarity::{
+    may_reach, token_similarity, token_similarity_reaching, SkeletonSketch, TokenSimilarity,
+};
 use model::watchlist::Entry;
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -48,25 +50,62 @@ fn key(kind: KeyKind, text: &str) -> u64 {
     let mut h = FxHasher::default();
     h.write_u8(kind as u8);
     h.write(text.as_bytes());
-    h.finish()
+    mix(h.finish())
+}
+
+/// MurmurHash3's 64-bit finaliser: a bijection whose top bits depend on every input bit, so
+/// that [`KeyTable`] can bucket keys by their top bits.
+fn mix(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
 }
 
 /// Hashed keys to ids, as one sorted array: a few bytes per pair where a hash map of vectors
-/// costs tens, which matters with ten keys per word and a million names.
-struct KeyTable(Box<[(u64, u32)]>);
+/// costs tens, which matters with ten keys per word and a million names. A directory by the
+/// keys' top bits narrows each lookup to a few pairs: a binary search over ten million pairs
+/// missed the cache at nearly every step, a tenth of screening time at a million names.
+struct KeyTable {
+    pairs: Box<[(u64, u32)]>,
+    /// `buckets[b]..buckets[b + 1]` are the pairs whose key's top bits are `b`.
+    buckets: Box<[u32]>,
+    /// 64 minus the directory's bits.
+    shift: u32,
+}
+
+/// Pairs per directory bucket aimed at: a bucket spans one or two cache lines.
+const PAIRS_PER_BUCKET: usize = 4;
 
 impl KeyTable {
     fn new(mut pairs: Vec<(u64, u32)>) -> KeyTable {
         pairs.sort_unstable();
         pairs.dedup();
-        KeyTable(pairs.into_boxed_slice())
+        let bits = (pairs.len() / PAIRS_PER_BUCKET).max(2).ilog2().clamp(1, 24);
+        let shift = 64 - bits;
+        let mut buckets = vec![0u32; (1usize << bits) + 1];
+        for &(k, _) in &pairs {
+            buckets[(k >> shift) as usize + 1] += 1;
+        }
+        for b in 1..buckets.len() {
+            buckets[b] += buckets[b - 1];
+        }
+        KeyTable {
+            pairs: pairs.into_boxed_slice(),
+            buckets: buckets.into_boxed_slice(),
+            shift,
+        }
     }
 
     /// The pairs holding `key`.
     fn get(&self, key: u64) -> &[(u64, u32)] {
-        let start = self.0.partition_point(|&(k, _)| k < key);
-        let end = start + self.0[start..].partition_point(|&(k, _)| k == key);
-        &self.0[start..end]
+        let bucket = (key >> self.shift) as usize;
+        let (first, last) = (self.buckets[bucket], self.buckets[bucket + 1]);
+        let pairs = &self.pairs[first as usize..last as usize];
+        let start = pairs.partition_point(|&(k, _)| k < key);
+        let end = start + pairs[start..].partition_point(|&(k, _)| k == key);
+        &pairs[start..end]
     }
 }
 
@@ -96,7 +135,7 @@ pub struct Candidate {
 }
 
 /// Listed vocabulary words a traveller word reaches through its keys, with their similarity to
-/// it, sorted by vocabulary id.
+/// it, sorted by vocabulary id; words certainly below [`MIN_TOKEN_SIMILARITY`] are left out.
 type Expansion = Arc<[(u32, TokenSimilarity)]>;
 
 /// (vocabulary id, similarity) pairs kept in a thread's expansion cache at most (12 bytes each).
@@ -110,7 +149,10 @@ pub struct Scratch {
     votes: Vec<f32>,
     touched: Vec<u32>,
     similarity_cache: FxHashMap<u64, TokenSimilarity>,
-    seen_vocab: FxHashSet<u32>,
+    /// Vocabulary words reached by the keys of the word being expanded, as a bit per word (a
+    /// hash set cost a hash per posting, thousands per Arabic-script word) and as a list.
+    seen_vocab: Vec<u64>,
+    reached_vocab: Vec<u32>,
     /// Expansions of traveller words screened before, by hash of (word, may be truncated):
     /// traveller names repeat (given names and common surnames far more than the rest), and a
     /// word's expansion is most of what screening costs. Emptied when it holds more than
@@ -172,6 +214,9 @@ pub struct WatchlistIndex {
     entry_names: Vec<Vec<u32>>,
     names: Vec<IndexedName>,
     vocabulary: Vec<Token>,
+    /// [`SkeletonSketch`] of each vocabulary word, side by side so that ruling a word out reads
+    /// a few contiguous bytes rather than the word.
+    sketches: Vec<SkeletonSketch>,
     postings: Vec<Vec<u32>>,
     token_keys: KeyTable,
     document_keys: KeyTable,
@@ -261,6 +306,7 @@ impl WatchlistIndex {
         }
         let token_keys = KeyTable::new(token_keys);
         let document_keys = KeyTable::new(document_keys);
+        let sketches = vocabulary.iter().map(SkeletonSketch::of).collect();
         WatchlistIndex {
             id: NEXT_INDEX_ID.fetch_add(1, Ordering::Relaxed),
             entries,
@@ -268,6 +314,7 @@ impl WatchlistIndex {
             entry_names,
             names,
             vocabulary,
+            sketches,
             postings,
             token_keys,
             document_keys,
@@ -295,7 +342,8 @@ impl WatchlistIndex {
             votes: vec![0.0; self.names.len()],
             touched: Vec::new(),
             similarity_cache: FxHashMap::default(),
-            seen_vocab: FxHashSet::default(),
+            seen_vocab: vec![0; self.vocabulary.len().div_ceil(64)],
+            reached_vocab: Vec::new(),
             expansions: FxHashMap::default(),
             expansion_pairs: 0,
         }
@@ -518,18 +566,37 @@ impl WatchlistIndex {
 
     /// The listed words reached by the keys of a traveller word, with their similarity to it.
     fn expand(&self, token: &Token, truncated: bool, scratch: &mut Scratch) -> Expansion {
-        scratch.seen_vocab.clear();
-        for k in query_keys(token, truncated) {
-            scratch
-                .seen_vocab
-                .extend(self.token_keys.get(k).iter().map(|&(_, id)| id));
+        // The last expansion's bits are cleared here rather than at its end, so that one that
+        // did not finish (it panicked) leaves nothing behind either.
+        for &id in &scratch.reached_vocab {
+            scratch.seen_vocab[id as usize / 64] = 0;
         }
+        scratch.reached_vocab.clear();
+        for k in query_keys(token, truncated) {
+            for &(_, id) in self.token_keys.get(k) {
+                let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
+                if scratch.seen_vocab[word] & bit == 0 {
+                    scratch.seen_vocab[word] |= bit;
+                    scratch.reached_vocab.push(id);
+                }
+            }
+        }
+        // Words certainly below the vote's floor are left out: they cannot vote, and scoring a
+        // candidate computes any pair it lacks.
         let mut reached: Vec<(u32, TokenSimilarity)> = scratch
-            .seen_vocab
+            .reached_vocab
             .iter()
-            .map(|&vocab_id| {
+            .filter(|&&vocab_id| {
+                may_reach(
+                    token,
+                    &self.sketches[vocab_id as usize],
+                    MIN_TOKEN_SIMILARITY,
+                )
+            })
+            .filter_map(|&vocab_id| {
                 let listed = &self.vocabulary[vocab_id as usize];
-                (vocab_id, token_similarity(token, listed, truncated))
+                token_similarity_reaching(token, listed, truncated, MIN_TOKEN_SIMILARITY)
+                    .map(|similarity| (vocab_id, similarity))
             })
             .collect();
         reached.sort_unstable_by_key(|&(v, _)| v);
@@ -733,4 +800,35 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
         }
     }
     keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_table_finds_exactly_the_pairs_of_a_key_whatever_its_size() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        for size in [0usize, 1, 2, 7, 100, 5_000] {
+            // Few distinct keys, so that keys hold several ids, and both ends of the key range.
+            let keys: Vec<u64> = (0..size / 3 + 2)
+                .map(|i| match i {
+                    0 => 0,
+                    1 => u64::MAX,
+                    _ => mix(rng.u64(..)),
+                })
+                .collect();
+            let pairs: Vec<(u64, u32)> = (0..size)
+                .map(|_| (keys[rng.usize(..keys.len())], rng.u32(..50)))
+                .collect();
+            let table = KeyTable::new(pairs.clone());
+            for &k in keys.iter().chain(&[12_345, mix(1)]) {
+                let mut expected: Vec<(u64, u32)> =
+                    pairs.iter().copied().filter(|&(pk, _)| pk == k).collect();
+                expected.sort_unstable();
+                expected.dedup();
+                assert_eq!(table.get(k), expected.as_slice(), "size {size}, key {k}");
+            }
+        }
+    }
 }

@@ -47,17 +47,32 @@ pub fn token_similarity(
     listed: &Token,
     query_may_be_truncated: bool,
 ) -> TokenSimilarity {
+    token_similarity_reaching(query, listed, query_may_be_truncated, 0.0).unwrap_or(NONE)
+}
+
+/// [`token_similarity`] when it may reach `floor`, or `None` when it certainly stays below:
+/// candidate generation only keeps pairs at [`crate::name_score::MIN_TOKEN_SIMILARITY`] or
+/// more, and for Arabic script a traveller word's keys reach thousands of listed words, nearly
+/// all below it, which a bound on each skeleton comparison rules out without computing it.
+pub fn token_similarity_reaching(
+    query: &Token,
+    listed: &Token,
+    query_may_be_truncated: bool,
+    floor: f32,
+) -> Option<TokenSimilarity> {
     use TokenKind::*;
     match (query.kind, listed.kind) {
         (Particle, Particle) => {
-            return if query.phonetic == listed.phonetic || query.skeleton == listed.skeleton {
-                TokenSimilarity {
-                    score: 1.0,
-                    kind: TokenMatchKind::Particle,
-                }
-            } else {
-                NONE
-            };
+            return Some(
+                if query.phonetic == listed.phonetic || query.skeleton == listed.skeleton {
+                    TokenSimilarity {
+                        score: 1.0,
+                        kind: TokenMatchKind::Particle,
+                    }
+                } else {
+                    NONE
+                },
+            );
         }
         (Initial, Particle) | (Particle, Initial) => {
             // Given names that start with `ABD`/`ABU` are initialised by that letter
@@ -67,28 +82,32 @@ pub fn token_similarity(
             } else {
                 listed
             };
-            return if matches!(particle.folded.as_str(), "ABD" | "ABU")
-                && query.initial() == listed.initial()
-                && query.script == listed.script
-            {
-                TokenSimilarity {
-                    score: 1.0,
-                    kind: TokenMatchKind::Initial,
-                }
-            } else {
-                NONE
-            };
+            return Some(
+                if matches!(particle.folded.as_str(), "ABD" | "ABU")
+                    && query.initial() == listed.initial()
+                    && query.script == listed.script
+                {
+                    TokenSimilarity {
+                        score: 1.0,
+                        kind: TokenMatchKind::Initial,
+                    }
+                } else {
+                    NONE
+                },
+            );
         }
-        (Particle, _) | (_, Particle) => return NONE,
+        (Particle, _) | (_, Particle) => return Some(NONE),
         (Initial, _) | (_, Initial) => {
-            return if query.initial() == listed.initial() && query.script == listed.script {
-                TokenSimilarity {
-                    score: 1.0,
-                    kind: TokenMatchKind::Initial,
-                }
-            } else {
-                NONE
-            };
+            return Some(
+                if query.initial() == listed.initial() && query.script == listed.script {
+                    TokenSimilarity {
+                        score: 1.0,
+                        kind: TokenMatchKind::Initial,
+                    }
+                } else {
+                    NONE
+                },
+            );
         }
         (Word, Word) => {}
     }
@@ -98,6 +117,8 @@ pub fn token_similarity(
             [Some(&t.skeleton), t.skeleton_alternative.as_ref()]
         }
         // A Latin word also in its cross-script readings (no attached article, SH as S then H).
+        // A reading is compared in full only when its bound could beat both the best so far
+        // and `floor`: exact, since the bound is never below the comparison it stands for.
         let mut best = NONE;
         for q in readings(query)
             .into_iter()
@@ -109,23 +130,30 @@ pub fn token_similarity(
                 .flatten()
                 .chain(&listed.cross_script_skeletons)
             {
+                let bound = skeleton_similarity_bound(q, l);
+                if bound < floor || bound <= best.score {
+                    continue;
+                }
                 let s = skeleton_similarity(q, l);
                 if s.score > best.score {
                     best = s;
                 }
             }
         }
+        if best.score < floor {
+            return None;
+        }
         if endings_disagree(query, listed) || endings_disagree(listed, query) {
             best.score = best.score.min(DISAGREEING_ENDING);
         }
-        return best;
+        return Some(best);
     }
     if (query.script == Script::Cjk) != (listed.script == Script::Cjk) {
         let mut s = romanised_similarity(query, listed, query_may_be_truncated);
         s.score = s.score.min(MAX_CJK_TO_LATIN);
-        return s;
+        return Some(s);
     }
-    romanised_similarity(query, listed, query_may_be_truncated)
+    Some(romanised_similarity(query, listed, query_may_be_truncated))
 }
 
 /// The further skeletons a Latin word (`folded`, its `phonetic` form) is read with against Arabic
@@ -361,6 +389,147 @@ const SAME_SKELETON: f32 = 0.9;
 /// Added to [`SAME_SKELETON`] for skeletons of four consonants or more.
 const LONG_SKELETON_BONUS: f32 = 0.02;
 
+/// An upper bound of [`skeleton_similarity`] from letter counts alone (see [`blend_bound`]).
+fn skeleton_similarity_bound(a: &str, b: &str) -> f32 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a == b {
+        return SAME_SKELETON + LONG_SKELETON_BONUS;
+    }
+    if a.len() < 2 || b.len() < 2 {
+        return 0.0;
+    }
+    if a.len() > usize::from(u8::MAX) {
+        // The counts below are bytes; no bound for such words (none are real names).
+        return f32::MAX;
+    }
+    // Letters counted by their low five bits: letters that share a slot only raise the count of
+    // shared letters, which keeps the bound a bound, and the table stays small.
+    let mut counts = [0u8; 32];
+    for &x in a {
+        let slot = usize::from(x & 31);
+        counts[slot] += 1;
+    }
+    let mut shared = 0usize;
+    for &y in b {
+        let count = &mut counts[usize::from(y & 31)];
+        if *count > 0 {
+            *count -= 1;
+            shared += 1;
+        }
+    }
+    blend_bound(a.len(), b.len(), shared) * (SAME_SKELETON - 0.02) + BOUND_MARGIN
+}
+
+/// Slack for rounding: the bound is computed in another order than the value it bounds.
+const BOUND_MARGIN: f32 = 1e-4;
+
+/// A listed word's skeleton readings in a few bytes (the letters of each, by their low five bits,
+/// and its length), so that candidate generation can rule out an Arabic-script comparison without
+/// reading the word itself: at a million names each reached word read was a few cache misses.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SkeletonSketch {
+    letters: [u32; MAX_SKETCHED_READINGS],
+    lengths: [u8; MAX_SKETCHED_READINGS],
+    /// Whether the sketch may rule comparisons out: a word whose readings it holds in full.
+    sketched: bool,
+    arabic: bool,
+}
+
+/// Readings a sketch holds: skeleton, alternative and two cross-script readings at most.
+const MAX_SKETCHED_READINGS: usize = 4;
+
+impl SkeletonSketch {
+    pub fn of(token: &Token) -> SkeletonSketch {
+        let readings: Vec<&String> = std::iter::once(&token.skeleton)
+            .chain(&token.skeleton_alternative)
+            .chain(&token.cross_script_skeletons)
+            .collect();
+        let mut sketch = SkeletonSketch {
+            arabic: token.script == Script::Arabic,
+            ..SkeletonSketch::default()
+        };
+        // Anything the sketch cannot hold is never ruled out by it.
+        sketch.sketched = token.kind == TokenKind::Word
+            && readings.len() <= MAX_SKETCHED_READINGS
+            && readings.iter().all(|r| r.len() <= usize::from(u8::MAX));
+        if sketch.sketched {
+            for (i, reading) in readings.iter().enumerate() {
+                sketch.letters[i] = reading.bytes().fold(0, |m, b| m | 1 << (b & 31));
+                sketch.lengths[i] = reading.len() as u8;
+            }
+        }
+        sketch
+    }
+}
+
+/// Whether [`token_similarity`] of `query` and the word sketched by `listed` may reach `floor`:
+/// false only when it certainly cannot (an Arabic-script comparison whose every reading pair is
+/// bounded below it). A letter of one reading found among the other's letters counts as shared,
+/// which can only overcount the letters Jaro matches.
+pub fn may_reach(query: &Token, listed: &SkeletonSketch, floor: f32) -> bool {
+    if query.kind != TokenKind::Word
+        || !listed.sketched
+        || !(query.script == Script::Arabic || listed.arabic)
+    {
+        return true;
+    }
+    let query_readings = std::iter::once(&query.skeleton)
+        .chain(&query.skeleton_alternative)
+        .chain(&query.cross_script_skeletons);
+    for q in query_readings {
+        let q = q.as_bytes();
+        for (&letters, &length) in listed.letters.iter().zip(&listed.lengths) {
+            let length = usize::from(length);
+            if q.is_empty() || length == 0 {
+                continue;
+            }
+            let shared = q
+                .iter()
+                .filter(|&&b| letters & (1 << (b & 31)) != 0)
+                .count()
+                .min(length);
+            let bound = if shared == q.len() && q.len() == length {
+                // Possibly the same skeleton.
+                SAME_SKELETON + LONG_SKELETON_BONUS
+            } else if q.len() < 2 || length < 2 {
+                0.0
+            } else {
+                blend_bound(q.len(), length, shared) * (SAME_SKELETON - 0.02) + BOUND_MARGIN
+            };
+            if bound >= floor {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// An upper bound of [`blend`] for words of these lengths sharing at most `shared` letters
+/// (counted with repeats): Jaro's matches are at most the shared letters and its transpositions
+/// at least none; an edit changes the letter counts by two at most, so the edit distance is at
+/// least half their difference, and at least the difference of the lengths; Winkler's prefix is
+/// at most four.
+fn blend_bound(a_len: usize, b_len: usize, shared: usize) -> f32 {
+    let (a, b) = (a_len as f64, b_len as f64);
+    let jaro = if shared == 0 {
+        0.0
+    } else {
+        (shared as f64 / a + shared as f64 / b + 1.0) / 3.0
+    };
+    let jaro_winkler = if jaro > 0.7 {
+        jaro + 0.4 * (1.0 - jaro)
+    } else {
+        jaro
+    };
+    let unshared = a_len + b_len - 2 * shared;
+    let distance = unshared.div_ceil(2).max(a_len.abs_diff(b_len));
+    let edit = 1.0 - distance as f64 / a.max(b);
+    ((jaro_winkler + edit) / 2.0) as f32
+}
+
 fn skeleton_similarity(a: &str, b: &str) -> TokenSimilarity {
     if a.is_empty() || b.is_empty() {
         return NONE;
@@ -475,5 +644,95 @@ mod tests {
         assert_eq!(token_similarity(q, l, false).kind, TokenMatchKind::Initial);
         let other = &tokenize("OLGA")[0];
         assert_eq!(token_similarity(q, other, false).score, 0.0);
+    }
+
+    /// Random words over few letters (so that they share many), Arabic script and Latin.
+    fn random_words(seed: u64, alphabet: &[char], count: usize) -> Vec<String> {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        (0..count)
+            .map(|_| {
+                (0..rng.usize(1..9))
+                    .map(|_| alphabet[rng.usize(..alphabet.len())])
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_skeleton_bound_is_never_below_the_skeleton_similarity() {
+        let skeletons = random_words(11, &['K', 'R', 'M', 'S', 'T', 'D'], 300);
+        for a in &skeletons {
+            for b in &skeletons {
+                let bound = skeleton_similarity_bound(a, b);
+                let exact = skeleton_similarity(a, b).score;
+                assert!(bound >= exact, "{a} {b}: bound {bound} < {exact}");
+            }
+        }
+    }
+
+    #[test]
+    fn similarity_reaching_a_floor_is_exact_above_it_and_none_only_below_it() {
+        let arabic = random_words(12, &['ك', 'ر', 'م', 'س', 'ت', 'د', 'ا', 'و', 'ي', 'ح'], 120);
+        let latin = random_words(13, &['K', 'A', 'R', 'I', 'M', 'S', 'T', 'U', 'D', 'H'], 120);
+        let tokens: Vec<Token> = arabic
+            .iter()
+            .chain(&latin)
+            .chain(&["ALKARIM".to_string(), "SHAKIR".to_string()])
+            .flat_map(|w| tokenize(w))
+            .collect();
+        // Every reading against every reading, no bound: what the Arabic-script comparison was.
+        let unbounded = |q: &Token, l: &Token| {
+            let readings = |t: &Token| -> Vec<String> {
+                std::iter::once(t.skeleton.clone())
+                    .chain(t.skeleton_alternative.clone())
+                    .chain(t.cross_script_skeletons.clone())
+                    .collect()
+            };
+            let mut best = NONE;
+            for a in readings(q) {
+                for b in readings(l) {
+                    let s = skeleton_similarity(&a, &b);
+                    if s.score > best.score {
+                        best = s;
+                    }
+                }
+            }
+            if endings_disagree(q, l) || endings_disagree(l, q) {
+                best.score = best.score.min(DISAGREEING_ENDING);
+            }
+            best
+        };
+        let (mut above, mut ruled_out, mut sketched_out) = (0, 0, 0);
+        for q in &tokens {
+            for l in &tokens {
+                let words = q.kind == TokenKind::Word && l.kind == TokenKind::Word;
+                let exact = if words && (q.script == Script::Arabic || l.script == Script::Arabic) {
+                    unbounded(q, l)
+                } else {
+                    token_similarity(q, l, false)
+                };
+                assert_eq!(token_similarity(q, l, false), exact, "{q:?} {l:?}");
+                for floor in [0.5, 0.75, 0.85] {
+                    if !may_reach(q, &SkeletonSketch::of(l), floor) {
+                        assert!(exact.score < floor, "{q:?} {l:?} sketched at {floor}");
+                        sketched_out += 1;
+                    }
+                    match token_similarity_reaching(q, l, false, floor) {
+                        Some(found) => {
+                            assert_eq!(found, exact, "{q:?} {l:?}");
+                            above += usize::from(found.score >= floor);
+                        }
+                        None => {
+                            assert!(exact.score < floor, "{q:?} {l:?} at {floor}");
+                            ruled_out += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            above > 1_000 && ruled_out > 10_000 && sketched_out > 5_000,
+            "{above} {ruled_out} {sketched_out}"
+        );
     }
 }
