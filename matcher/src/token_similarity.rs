@@ -112,24 +112,12 @@ pub fn token_similarity_reaching(
         (Word, Word) => {}
     }
     if query.script == Script::Arabic || listed.script == Script::Arabic {
-        // Best over both readings of each side (Arabic/Persian; Latin with and without `V`).
-        fn readings(t: &Token) -> [Option<&String>; 2] {
-            [Some(&t.skeleton), t.skeleton_alternative.as_ref()]
-        }
-        // A Latin word also in its cross-script readings (no attached article, SH as S then H).
+        // Best over every skeleton reading of each side (see `skeleton_readings`).
         // A reading is compared in full only when its bound could beat both the best so far
         // and `floor`: exact, since the bound is never below the comparison it stands for.
         let mut best = NONE;
-        for q in readings(query)
-            .into_iter()
-            .flatten()
-            .chain(&query.cross_script_skeletons)
-        {
-            for l in readings(listed)
-                .into_iter()
-                .flatten()
-                .chain(&listed.cross_script_skeletons)
-            {
+        for q in skeleton_readings(query) {
+            for l in skeleton_readings(listed) {
                 let bound = skeleton_similarity_bound(q, l);
                 if bound < floor || bound <= best.score {
                     continue;
@@ -389,17 +377,20 @@ const SAME_SKELETON: f32 = 0.9;
 /// Added to [`SAME_SKELETON`] for skeletons of four consonants or more.
 const LONG_SKELETON_BONUS: f32 = 0.02;
 
+/// The skeletons a word is read with against Arabic script: its own, the alternative (Persian
+/// reading; Latin without `V`), and a Latin word's cross-script readings (no attached article,
+/// `SH` as `S` then `H`).
+fn skeleton_readings(token: &Token) -> impl Iterator<Item = &String> {
+    std::iter::once(&token.skeleton)
+        .chain(&token.skeleton_alternative)
+        .chain(&token.cross_script_skeletons)
+}
+
 /// An upper bound of [`skeleton_similarity`] from letter counts alone (see [`blend_bound`]).
 fn skeleton_similarity_bound(a: &str, b: &str) -> f32 {
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.is_empty() || b.is_empty() {
-        return 0.0;
-    }
-    if a == b {
-        return SAME_SKELETON + LONG_SKELETON_BONUS;
-    }
-    if a.len() < 2 || b.len() < 2 {
-        return 0.0;
+    if a == b || a.len() < 2 || b.len() < 2 {
+        return reading_pair_bound(a.len(), b.len(), a.len().min(b.len()), a == b);
     }
     if a.len() > usize::from(u8::MAX) {
         // The counts below are bytes; no bound for such words (none are real names).
@@ -420,7 +411,21 @@ fn skeleton_similarity_bound(a: &str, b: &str) -> f32 {
             shared += 1;
         }
     }
-    blend_bound(a.len(), b.len(), shared) * (SAME_SKELETON - 0.02) + BOUND_MARGIN
+    reading_pair_bound(a.len(), b.len(), shared, false)
+}
+
+/// An upper bound of [`skeleton_similarity`] of readings of these lengths sharing at most
+/// `shared` letters, `may_be_equal` unless they certainly differ.
+fn reading_pair_bound(a_len: usize, b_len: usize, shared: usize, may_be_equal: bool) -> f32 {
+    if a_len == 0 || b_len == 0 {
+        0.0
+    } else if may_be_equal {
+        SAME_SKELETON + LONG_SKELETON_BONUS
+    } else if a_len < 2 || b_len < 2 {
+        0.0
+    } else {
+        blend_bound(a_len, b_len, shared) * (SAME_SKELETON - 0.02) + BOUND_MARGIN
+    }
 }
 
 /// Slack for rounding: the bound is computed in another order than the value it bounds.
@@ -443,10 +448,7 @@ const MAX_SKETCHED_READINGS: usize = 4;
 
 impl SkeletonSketch {
     pub fn of(token: &Token) -> SkeletonSketch {
-        let readings: Vec<&String> = std::iter::once(&token.skeleton)
-            .chain(&token.skeleton_alternative)
-            .chain(&token.cross_script_skeletons)
-            .collect();
+        let readings: Vec<&String> = skeleton_readings(token).collect();
         let mut sketch = SkeletonSketch {
             arabic: token.script == Script::Arabic,
             ..SkeletonSketch::default()
@@ -476,30 +478,17 @@ pub fn may_reach(query: &Token, listed: &SkeletonSketch, floor: f32) -> bool {
     {
         return true;
     }
-    let query_readings = std::iter::once(&query.skeleton)
-        .chain(&query.skeleton_alternative)
-        .chain(&query.cross_script_skeletons);
-    for q in query_readings {
+    for q in skeleton_readings(query) {
         let q = q.as_bytes();
         for (&letters, &length) in listed.letters.iter().zip(&listed.lengths) {
             let length = usize::from(length);
-            if q.is_empty() || length == 0 {
-                continue;
-            }
             let shared = q
                 .iter()
                 .filter(|&&b| letters & (1 << (b & 31)) != 0)
                 .count()
                 .min(length);
-            let bound = if shared == q.len() && q.len() == length {
-                // Possibly the same skeleton.
-                SAME_SKELETON + LONG_SKELETON_BONUS
-            } else if q.len() < 2 || length < 2 {
-                0.0
-            } else {
-                blend_bound(q.len(), length, shared) * (SAME_SKELETON - 0.02) + BOUND_MARGIN
-            };
-            if bound >= floor {
+            let may_be_equal = shared == q.len() && q.len() == length;
+            if reading_pair_bound(q.len(), length, shared, may_be_equal) >= floor {
                 return true;
             }
         }
@@ -682,16 +671,10 @@ mod tests {
             .collect();
         // Every reading against every reading, no bound: what the Arabic-script comparison was.
         let unbounded = |q: &Token, l: &Token| {
-            let readings = |t: &Token| -> Vec<String> {
-                std::iter::once(t.skeleton.clone())
-                    .chain(t.skeleton_alternative.clone())
-                    .chain(t.cross_script_skeletons.clone())
-                    .collect()
-            };
             let mut best = NONE;
-            for a in readings(q) {
-                for b in readings(l) {
-                    let s = skeleton_similarity(&a, &b);
+            for a in skeleton_readings(q) {
+                for b in skeleton_readings(l) {
+                    let s = skeleton_similarity(a, b);
                     if s.score > best.score {
                         best = s;
                     }
