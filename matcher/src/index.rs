@@ -22,7 +22,7 @@ use model::watchlist::Entry;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Vocabulary tokens held by more names than this are too common to vote on their own
 /// (`MUHAMMAD` in a million-name list); other tokens of the traveller find the candidates.
@@ -109,6 +109,22 @@ impl KeyTable {
     }
 }
 
+/// Reached words ahead of the one being compared whose sketch is fetched meanwhile.
+const SKETCH_PREFETCH_DISTANCE: usize = 8;
+
+/// Asks the processor to bring `item` into the cache; a hint only, with no effect on results.
+fn prefetch<T>(item: &T) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
+    // SAFETY: the build enables SSE (the cfg above), which is all `_mm_prefetch` requires; a
+    // prefetch never faults, whatever the address.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((item as *const T).cast::<i8>());
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
+    let _ = item;
+}
+
 /// One-character deletions of an ASCII string.
 fn deletions(text: &str) -> impl Iterator<Item = String> + '_ {
     (0..text.len()).map(move |i| {
@@ -124,6 +140,58 @@ struct IndexedName {
     /// Position of the name in `Entry::names`.
     position: u32,
     tokens: Box<[u32]>,
+}
+
+/// What ranking a voted name reads, side by side for every name: ranking reads it for thousands
+/// of voted names per traveller, and through the name and its entry that was three cache misses
+/// each (an eighth of screening time at a million names).
+#[derive(Clone, Copy)]
+struct NameRanking {
+    /// Tokens in the name.
+    tokens: u16,
+    /// Distinct birth years of the name's entry: `years[..year_count]`, or all of them in the
+    /// entry when there are more than two (`year_count` is then [`MANY_YEARS`]).
+    year_count: u8,
+    years: [u16; 2],
+}
+
+/// [`NameRanking::year_count`] of an entry with more than two distinct birth years.
+const MANY_YEARS: u8 = u8::MAX;
+
+impl NameRanking {
+    fn of(name: &IndexedName, entry: &Entry) -> NameRanking {
+        let mut years: Vec<u16> = entry.birth_dates.iter().map(|d| d.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        let mut ranking = NameRanking {
+            tokens: u16::try_from(name.tokens.len()).unwrap_or(u16::MAX),
+            year_count: if years.len() > 2 {
+                MANY_YEARS
+            } else {
+                years.len() as u8
+            },
+            years: [0; 2],
+        };
+        if years.len() <= 2 {
+            ranking.years[..years.len()].copy_from_slice(&years);
+        }
+        ranking
+    }
+
+    /// Whether a birth year of the name's entry is within a year of `year`.
+    fn dated(&self, year: i32, entry: impl FnOnce() -> u32, entries: &[Entry]) -> bool {
+        let near = |y: u16| (i32::from(y) - year).abs() <= 1;
+        if self.year_count == MANY_YEARS {
+            entries[entry() as usize]
+                .birth_dates
+                .iter()
+                .any(|d| near(d.year))
+        } else {
+            self.years[..usize::from(self.year_count)]
+                .iter()
+                .any(|&y| near(y))
+        }
+    }
 }
 
 /// A scored candidate entry for one traveller.
@@ -213,13 +281,63 @@ pub struct WatchlistIndex {
     /// Name ids per entry.
     entry_names: Vec<Vec<u32>>,
     names: Vec<IndexedName>,
+    /// [`NameRanking`] of each name, by name id.
+    rankings: Vec<NameRanking>,
     vocabulary: Vec<Token>,
     /// [`SkeletonSketch`] of each vocabulary word, side by side so that ruling a word out reads
     /// a few contiguous bytes rather than the word.
     sketches: Vec<SkeletonSketch>,
+    /// A bit per vocabulary word, set for words in Arabic script: the only listed words whose
+    /// sketch can rule out a comparison with a traveller word in another script.
+    arabic_vocab: Vec<u64>,
     postings: Vec<Vec<u32>>,
     token_keys: KeyTable,
     document_keys: KeyTable,
+    /// Working memory given back by [`PooledScratch`], [`MAX_SPARE_SCRATCHES`] at most.
+    spare_scratches: Mutex<Vec<Scratch>>,
+}
+
+/// Spare working memories an index keeps: one per core and one more (the alerts' explanations
+/// are computed beside screening), each up to tens of megabytes at a million names.
+static MAX_SPARE_SCRATCHES: std::sync::LazyLock<usize> =
+    std::sync::LazyLock::new(|| std::thread::available_parallelism().map_or(1, |n| n.get()) + 1);
+
+/// [`Scratch`] lent by [`WatchlistIndex::pooled_scratch`], given back to the index on drop.
+pub struct PooledScratch<'i> {
+    index: &'i WatchlistIndex,
+    /// Always `Some` until dropped.
+    scratch: Option<Scratch>,
+}
+
+impl std::ops::Deref for PooledScratch<'_> {
+    type Target = Scratch;
+    fn deref(&self) -> &Scratch {
+        self.scratch.as_ref().expect("present until dropped")
+    }
+}
+
+impl std::ops::DerefMut for PooledScratch<'_> {
+    fn deref_mut(&mut self) -> &mut Scratch {
+        self.scratch.as_mut().expect("present until dropped")
+    }
+}
+
+impl Drop for PooledScratch<'_> {
+    fn drop(&mut self) {
+        // Memory of a screening that panicked is given back too: screening clears what an
+        // unfinished one left behind before it starts.
+        let Some(scratch) = self.scratch.take() else {
+            return;
+        };
+        let mut spares = self
+            .index
+            .spare_scratches
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if spares.len() < *MAX_SPARE_SCRATCHES {
+            spares.push(scratch);
+        }
+    }
 }
 
 impl WatchlistIndex {
@@ -307,17 +425,30 @@ impl WatchlistIndex {
         let token_keys = KeyTable::new(token_keys);
         let document_keys = KeyTable::new(document_keys);
         let sketches = vocabulary.iter().map(SkeletonSketch::of).collect();
+        let mut arabic_vocab = vec![0u64; vocabulary.len().div_ceil(64)];
+        for (id, token) in vocabulary.iter().enumerate() {
+            if token.script == Script::Arabic {
+                arabic_vocab[id / 64] |= 1 << (id % 64);
+            }
+        }
+        let rankings = names
+            .iter()
+            .map(|name| NameRanking::of(name, &entries[name.entry as usize]))
+            .collect();
         WatchlistIndex {
             id: NEXT_INDEX_ID.fetch_add(1, Ordering::Relaxed),
             entries,
             documents,
             entry_names,
             names,
+            rankings,
             vocabulary,
             sketches,
+            arabic_vocab,
             postings,
             token_keys,
             document_keys,
+            spare_scratches: Mutex::new(Vec::new()),
         }
     }
 
@@ -386,8 +517,8 @@ impl WatchlistIndex {
     ) -> Vec<Vec<Candidate>> {
         use rayon::prelude::*;
         let threads = rayon::current_num_threads().max(1);
-        let pool: Vec<std::sync::Mutex<Option<Scratch>>> =
-            (0..threads).map(|_| std::sync::Mutex::new(None)).collect();
+        let pool: Vec<Mutex<Option<PooledScratch<'_>>>> =
+            (0..threads).map(|_| Mutex::new(None)).collect();
         queries
             .par_iter()
             .map(|query| {
@@ -397,10 +528,25 @@ impl WatchlistIndex {
                 let mut guard = pool[slot]
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
-                let scratch = guard.get_or_insert_with(|| self.scratch());
+                let scratch = guard.get_or_insert_with(|| self.pooled_scratch());
                 self.screen(query, policy, scratch)
             })
             .collect()
+    }
+
+    /// Working memory for this index, taken from the index's spares when one is free and given
+    /// back when dropped: a fresh one zeroes a vote per listed name (megabytes at a million
+    /// names) and starts with an empty expansion cache, for every batch screened.
+    pub fn pooled_scratch(&self) -> PooledScratch<'_> {
+        let spare = self
+            .spare_scratches
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop();
+        PooledScratch {
+            index: self,
+            scratch: Some(spare.unwrap_or_else(|| self.scratch())),
+        }
     }
 
     /// The explanation of the score of `entry` (an index into [`Self::entries`]) for the traveller.
@@ -582,23 +728,38 @@ impl WatchlistIndex {
             }
         }
         // Words certainly below the vote's floor are left out: they cannot vote, and scoring a
-        // candidate computes any pair it lacks.
-        let mut reached: Vec<(u32, TokenSimilarity)> = scratch
-            .reached_vocab
-            .iter()
-            .filter(|&&vocab_id| {
-                may_reach(
+        // candidate computes any pair it lacks. Only comparisons with Arabic script on a side
+        // can be ruled out by the sketch, so only those read it; the sketches of the words a few
+        // places ahead are fetched meanwhile (each is a cache miss at a million names, and a
+        // mispredicted branch on the one before would otherwise stall the next).
+        let query_arabic = token.script == Script::Arabic;
+        let reached_vocab = &scratch.reached_vocab;
+        let needs_sketch = |vocab_id: u32| {
+            query_arabic || self.arabic_vocab[vocab_id as usize / 64] & (1 << (vocab_id % 64)) != 0
+        };
+        let mut reached: Vec<(u32, TokenSimilarity)> = Vec::new();
+        for (i, &vocab_id) in reached_vocab.iter().enumerate() {
+            if let Some(&ahead) = reached_vocab.get(i + SKETCH_PREFETCH_DISTANCE) {
+                if needs_sketch(ahead) {
+                    prefetch(&self.sketches[ahead as usize]);
+                }
+            }
+            if needs_sketch(vocab_id)
+                && !may_reach(
                     token,
                     &self.sketches[vocab_id as usize],
                     MIN_TOKEN_SIMILARITY,
                 )
-            })
-            .filter_map(|&vocab_id| {
-                let listed = &self.vocabulary[vocab_id as usize];
+            {
+                continue;
+            }
+            let listed = &self.vocabulary[vocab_id as usize];
+            if let Some(similarity) =
                 token_similarity_reaching(token, listed, truncated, MIN_TOKEN_SIMILARITY)
-                    .map(|similarity| (vocab_id, similarity))
-            })
-            .collect();
+            {
+                reached.push((vocab_id, similarity));
+            }
+        }
         reached.sort_unstable_by_key(|&(v, _)| v);
         Arc::from(reached)
     }
@@ -673,14 +834,11 @@ impl WatchlistIndex {
             .iter()
             .filter(|&&n| scratch.votes[n as usize] >= 0.5 * best_vote)
             .map(|&n| {
-                let name = &self.names[n as usize];
+                let ranking = &self.rankings[n as usize];
                 let overlap =
-                    2.0 * scratch.votes[n as usize] / (query_weight + name.tokens.len() as f32);
+                    2.0 * scratch.votes[n as usize] / (query_weight + f32::from(ranking.tokens));
                 let dated = year.is_some_and(|y| {
-                    self.entries[name.entry as usize]
-                        .birth_dates
-                        .iter()
-                        .any(|d| (i32::from(d.year) - y).abs() <= 1)
+                    ranking.dated(y, || self.names[n as usize].entry, &self.entries)
                 });
                 (overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 }, n)
             })

@@ -302,3 +302,71 @@ fn regression_working_memory_of_another_index_of_the_same_size_is_not_reused() {
         );
     }
 }
+
+#[test]
+fn batches_screened_with_the_index_s_kept_working_memory_screen_like_fresh_memory() {
+    // `screen_many` takes working memory kept by the index from earlier batches (warm expansion
+    // caches, votes left to clear); every batch must still get what fresh memory computes.
+    let index = synthetic_list();
+    let policy = MatchPolicy::default();
+    let travellers = screening_travellers();
+    let fresh: Vec<_> = travellers
+        .iter()
+        .map(|query| index.screen(query, &policy, &mut index.scratch()))
+        .collect();
+    for round in 0..3 {
+        assert_eq!(
+            index.screen_many(&travellers, &policy),
+            fresh,
+            "round {round}"
+        );
+        let mut lent = index.pooled_scratch();
+        for (query, expected) in travellers.iter().zip(&fresh) {
+            assert_eq!(&index.screen(query, &policy, &mut lent), expected);
+        }
+    }
+}
+
+#[test]
+fn a_birth_year_bonus_counts_every_birth_date_of_an_entry() {
+    // Ranking reads an entry's birth years from a compact copy that holds two years; an entry
+    // with more must still be ranked by all of them. Among many namesakes only the ranking's
+    // birth-year bonus brings the one born near the traveller's year into the scored candidates.
+    let mut entries: Vec<Entry> = (0..200)
+        .map(|i| {
+            entry(
+                &format!("n-{i}"),
+                &["HALVORSEN, Tormod"],
+                Some((1950, 1, 1)),
+                "NOR",
+                None,
+            )
+        })
+        .collect();
+    let mut dated = entry(
+        "dated",
+        &["HALVORSEN, Tormod"],
+        Some((1931, 1, 1)),
+        "NOR",
+        None,
+    );
+    for year in [1935, 1941, 1977, 1988] {
+        dated.birth_dates.push(PartialDate {
+            year,
+            month: None,
+            day: None,
+        });
+    }
+    entries.push(dated);
+    let index = WatchlistIndex::build(entries);
+    let policy = MatchPolicy::default();
+    let found = index.screen(
+        &traveller("HALVORSEN", "TORMOD", "1988-06-01", "NOR"),
+        &policy,
+        &mut index.scratch(),
+    );
+    assert_eq!(
+        found.first().map(|c| index.entries()[c.entry].id.as_str()),
+        Some("dated")
+    );
+}

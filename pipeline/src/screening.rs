@@ -43,7 +43,7 @@ pub fn screen(
         };
         let index = &loaded.index.index;
         let results = index.screen_many(&queries, policy);
-        let mut scratch = index.scratch();
+        let mut scratch = index.pooled_scratch();
         for ((subject, query), (candidates, fingerprint)) in subjects
             .iter()
             .zip(&queries)
