@@ -120,11 +120,17 @@ const PARTICLES: &[(&str, &str)] = &[
     ("BINT", "BIN"),
     ("BINTI", "BIN"),
     ("IBN", "BIN"),
+    // Malay and Indonesian `IBNU`, French `IBNOU`.
+    ("IBNU", "BIN"),
+    ("IBNOU", "BIN"),
+    ("BINTE", "BIN"),
     ("BEN", "BIN"),
     ("BENT", "BIN"),
     ("BI", "BIN"),
     ("ABU", "ABU"),
     ("ABOU", "ABU"),
+    // South Asian and older English spelling (`ABOO BAKR`).
+    ("ABOO", "ABU"),
     ("ABO", "ABU"),
     ("ABI", "ABU"),
     ("UMM", "UMM"),
@@ -436,6 +442,14 @@ mod tests {
         assert_eq!(folded("Usama bin Laden"), ["USAMA", "BIN", "LADEN"]);
         assert_eq!(folded("USAMA IBN LADEN"), ["USAMA", "BIN", "LADEN"]);
         assert_eq!(folded("ABOU BAKR"), ["ABU", "BAKR"]);
+    }
+
+    #[test]
+    fn regression_aboo_and_ibnu_were_names_not_particles() {
+        // A word never meets a particle, so `ABOO HAFS` missed `ABU HAFS` by a whole word.
+        assert_eq!(folded("ABOO HAFS"), ["ABU", "HAFS"]);
+        assert_eq!(folded("BILAL IBNU MARWAN"), ["BILAL", "BIN", "MARWAN"]);
+        assert_eq!(folded("IBNOU KHALDOUN"), ["BIN", "KHALDOUN"]);
     }
 
     #[test]
