@@ -31,6 +31,9 @@ const COMMON_TOKEN_POSTINGS: usize = 2_000;
 /// Postings read per traveller at most (after the first, rarest token's).
 const POSTINGS_BUDGET: usize = 20_000;
 
+/// Added to a voted name's rank for each initial of the traveller that starts a word of the name.
+const INITIAL_BONUS: f32 = 0.1;
+
 /// Added to a voted name's rank when its entry's birth year is within a year of the traveller's.
 const BIRTH_YEAR_BONUS: f32 = 0.3;
 
@@ -153,13 +156,23 @@ struct NameRanking {
     /// entry when there are more than two (`year_count` is then [`MANY_YEARS`]).
     year_count: u8,
     years: [u16; 2],
+    /// A bit per letter `A`..`Z` that starts a word of the name.
+    initials: u32,
+}
+
+/// The bit of a letter in [`NameRanking::initials`], if it is one of `A`..`Z`.
+fn initial_bit(token: &Token) -> u32 {
+    match token.initial() {
+        Some(c @ 'A'..='Z') => 1 << (c as u32 - 'A' as u32),
+        _ => 0,
+    }
 }
 
 /// [`NameRanking::year_count`] of an entry with more than two distinct birth years.
 const MANY_YEARS: u8 = u8::MAX;
 
 impl NameRanking {
-    fn of(name: &IndexedName, entry: &Entry) -> NameRanking {
+    fn of(name: &IndexedName, entry: &Entry, vocabulary: &[Token]) -> NameRanking {
         let mut years: Vec<u16> = entry.birth_dates.iter().map(|d| d.year).collect();
         years.sort_unstable();
         years.dedup();
@@ -171,6 +184,10 @@ impl NameRanking {
                 years.len() as u8
             },
             years: [0; 2],
+            initials: name
+                .tokens
+                .iter()
+                .fold(0, |bits, &v| bits | initial_bit(&vocabulary[v as usize])),
         };
         if years.len() <= 2 {
             ranking.years[..years.len()].copy_from_slice(&years);
@@ -433,7 +450,7 @@ impl WatchlistIndex {
         }
         let rankings = names
             .iter()
-            .map(|name| NameRanking::of(name, &entries[name.entry as usize]))
+            .map(|name| NameRanking::of(name, &entries[name.entry as usize], &vocabulary))
             .collect();
         WatchlistIndex {
             id: NEXT_INDEX_ID.fetch_add(1, Ordering::Relaxed),
@@ -813,8 +830,9 @@ impl WatchlistIndex {
             }
         }
         // Rank voted names by a Dice-like overlap (a name of about the traveller's length first),
-        // with a bonus when the entry's birth year is within a year of the traveller's: with a
-        // common surname, the date is what tells the right one among thousands.
+        // with a bonus when the entry's birth year is within a year of the traveller's (with a
+        // common surname, the date is what tells the right one among thousands) and one per
+        // traveller initial that starts a word of the name.
         let query_weight: f32 = prepared
             .tokens
             .iter()
@@ -823,6 +841,13 @@ impl WatchlistIndex {
             .sum::<f32>()
             .max(1.0);
         let year = prepared.query.birth_date.map(|d| i32::from(d.year));
+        let query_initials: Vec<u32> = prepared
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Initial)
+            .map(initial_bit)
+            .filter(|&bit| bit != 0)
+            .collect();
         // Names with under half the best vote cannot reach the top: skip ranking them.
         let best_vote = scratch
             .touched
@@ -840,7 +865,16 @@ impl WatchlistIndex {
                 let dated = year.is_some_and(|y| {
                     ranking.dated(y, || self.names[n as usize].entry, &self.entries)
                 });
-                (overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 }, n)
+                // Initials never vote (a letter starts too many words); among names that
+                // agree on the words, the one whose words start with the traveller's initials.
+                let initials = query_initials
+                    .iter()
+                    .filter(|&&bit| ranking.initials & bit != 0)
+                    .count() as f32;
+                (
+                    overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 } + INITIAL_BONUS * initials,
+                    n,
+                )
             })
             .collect();
         for &n in &scratch.touched {

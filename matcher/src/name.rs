@@ -187,7 +187,7 @@ const ARABIC_ALLAH: &str = "ALLH";
 
 /// Prefixes that attach to a name part without a space: the remainder becomes the stem.
 const ATTACHED_PREFIXES: &[&str] = &[
-    "VANDER", "VANDEN", "VANDE", "VAN", "VON", "DELA", "AL", "EL", "UL",
+    "VANDER", "VANDEN", "VANDE", "VAN", "VON", "DELA", "DEL", "AL", "EL", "UL",
 ];
 
 /// Attached `ABD` forms that split off as their own particle (`ABDULRAHMAN` → `ABD` `RAHMAN`).
@@ -442,6 +442,17 @@ mod tests {
         assert_eq!(folded("Usama bin Laden"), ["USAMA", "BIN", "LADEN"]);
         assert_eq!(folded("USAMA IBN LADEN"), ["USAMA", "BIN", "LADEN"]);
         assert_eq!(folded("ABOU BAKR"), ["ABU", "BAKR"]);
+    }
+
+    #[test]
+    fn regression_an_attached_del_was_not_set_aside() {
+        // `FATIMA DELROCIO` against `Fatima del Rocio`: `DELA` was an attached prefix, `DEL` not.
+        let token = &tokenize("DELROCIO")[0];
+        assert_eq!(token.stem.as_deref(), Some(phonetic("ROCIO").as_str()));
+        assert_eq!(
+            tokenize("DELAROSA")[0].stem.as_deref(),
+            Some(phonetic("ROSA").as_str())
+        );
     }
 
     #[test]

@@ -370,3 +370,31 @@ fn a_birth_year_bonus_counts_every_birth_date_of_an_entry() {
         Some("dated")
     );
 }
+
+#[test]
+fn an_initial_brings_its_name_among_many_namesakes_into_the_candidates() {
+    // Initials never vote, so among 200 entries sharing the surname only the ranking's initials
+    // bonus brings the one whose given name starts with the traveller's initial into the 40
+    // names scored in full; it was left to the order of the list.
+    let given = [
+        "Anders", "Bjorn", "Kari", "Lars", "Nils", "Olav", "Per", "Rune",
+    ];
+    let mut entries: Vec<Entry> = (0..200)
+        .map(|i| {
+            let name = format!("HALVORSEN, {}", given[i % given.len()]);
+            entry(&format!("n-{i}"), &[&name], None, "NOR", None)
+        })
+        .collect();
+    entries.push(entry("t", &["HALVORSEN, Tormod"], None, "NOR", None));
+    let index = WatchlistIndex::build(entries);
+    let policy = MatchPolicy::default();
+    let found = index.screen(
+        &traveller("HALVORSEN", "T", "1960-01-01", "NOR"),
+        &policy,
+        &mut index.scratch(),
+    );
+    assert_eq!(
+        found.first().map(|c| index.entries()[c.entry].id.as_str()),
+        Some("t")
+    );
+}
