@@ -23,6 +23,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Vocabulary tokens held by more names than this are too common to vote on their own
 /// (`MUHAMMAD` in a million-name list); other tokens of the traveller find the candidates.
@@ -241,10 +242,16 @@ pub struct Scratch {
     /// Expansions of traveller words screened before, by hash of (word, may be truncated):
     /// traveller names repeat (given names and common surnames far more than the rest), and a
     /// word's expansion is most of what screening costs. Emptied when it holds more than
-    /// [`EXPANSION_CACHE_PAIRS`] pairs.
+    /// [`EXPANSION_CACHE_PAIRS`] pairs, and [`EXPANSION_CACHE_LIFETIME`] after it was last
+    /// emptied: the index keeps its working memory between batches, and travellers' name words
+    /// are personal data, kept no longer than screening needs them.
     expansions: FxHashMap<u64, Vec<(Token, bool, Expansion)>>,
     expansion_pairs: usize,
+    expansions_since: Instant,
 }
+
+/// How long a thread's expansion cache keeps traveller words at most.
+const EXPANSION_CACHE_LIFETIME: Duration = Duration::from_secs(3600);
 
 fn expansion_hash(token: &Token, truncated: bool) -> u64 {
     let mut h = FxHasher::default();
@@ -494,6 +501,7 @@ impl WatchlistIndex {
             reached_vocab: Vec::new(),
             expansions: FxHashMap::default(),
             expansion_pairs: 0,
+            expansions_since: Instant::now(),
         }
     }
 
@@ -693,6 +701,11 @@ impl WatchlistIndex {
     /// For each traveller token, the listed words its keys reach with their similarity (empty for
     /// particles and initials), from the thread's cache when the word was screened before.
     fn expansions(&self, prepared: &PreparedQuery, scratch: &mut Scratch) -> Vec<Expansion> {
+        if scratch.expansions_since.elapsed() > EXPANSION_CACHE_LIFETIME {
+            scratch.expansions.clear();
+            scratch.expansion_pairs = 0;
+            scratch.expansions_since = Instant::now();
+        }
         prepared
             .tokens
             .iter()
@@ -715,6 +728,7 @@ impl WatchlistIndex {
                 if scratch.expansion_pairs + expansion.len() > EXPANSION_CACHE_PAIRS {
                     scratch.expansions.clear();
                     scratch.expansion_pairs = 0;
+                    scratch.expansions_since = Instant::now();
                 }
                 scratch.expansion_pairs += expansion.len();
                 scratch.expansions.entry(hash).or_default().push((
@@ -997,6 +1011,47 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kept_working_memory_forgets_traveller_words_after_its_lifetime() {
+        let index = WatchlistIndex::build(vec![Entry {
+            id: "e".to_string(),
+            list: "TEST".to_string(),
+            names: vec!["HALVORSEN, Tormod".to_string()],
+            birth_dates: Vec::new(),
+            nationalities: Vec::new(),
+            gender: None,
+            documents: Vec::new(),
+        }]);
+        let policy = MatchPolicy::default();
+        let traveller = |surname: &str| TravellerQuery {
+            surname: surname.to_string(),
+            given_names: String::new(),
+            birth_date: None,
+            gender: None,
+            nationality: None,
+            document_number: None,
+        };
+        let mut scratch = index.pooled_scratch();
+        index.screen(&traveller("HALVORSEN"), &policy, &mut scratch);
+        assert_eq!(scratch.expansions.len(), 1);
+        index.screen(&traveller("HALVORSON"), &policy, &mut scratch);
+        assert_eq!(
+            scratch.expansions.len(),
+            2,
+            "within its lifetime the cache keeps words"
+        );
+        let Some(long_ago) = Instant::now().checked_sub(EXPANSION_CACHE_LIFETIME * 2) else {
+            return; // a clock this young cannot be set back; nothing to check
+        };
+        scratch.expansions_since = long_ago;
+        index.screen(&traveller("TORMODSEN"), &policy, &mut scratch);
+        assert_eq!(
+            scratch.expansions.len(),
+            1,
+            "only the word screened after emptying"
+        );
+    }
 
     #[test]
     fn a_key_table_finds_exactly_the_pairs_of_a_key_whatever_its_size() {
