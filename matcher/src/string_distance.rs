@@ -3,7 +3,8 @@
 //! Screening compares a traveller's words with hundreds of listed words, and `strsim`'s versions
 //! decode UTF-8 and allocate per call. These run on bytes with stack buffers and give exactly
 //! `strsim`'s results (same algorithm, same arithmetic); anything that is not ASCII or longer than
-//! [`MAX_FAST_LENGTH`] goes to `strsim`.
+//! [`MAX_FAST_LENGTH`] goes to `strsim`. [`jaro_winkler_short_words`] is the one departure: a
+//! match window of at least one position, for words of up to three letters.
 
 /// Longest word handled on the stack; longer ones (rare) use `strsim`.
 pub const MAX_FAST_LENGTH: usize = 64;
@@ -14,11 +15,25 @@ fn fast_path(a: &str, b: &str) -> bool {
 
 /// Same value as `strsim::jaro_winkler`.
 pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    jaro_winkler_within(a, b, 0)
+}
+
+/// Jaro-Winkler whose match window reaches at least one position either way. Jaro's own
+/// window, half the longer word less one, is zero up to three letters: a letter left out or
+/// added (`LV`/`LEV`, `SM`/`SAM`) shifts the rest out of reach, and two such words met as
+/// strangers. From four letters on this is exactly [`jaro_winkler`].
+pub fn jaro_winkler_short_words(a: &str, b: &str) -> f64 {
+    jaro_winkler_within(a, b, 1)
+}
+
+fn jaro_winkler_within(a: &str, b: &str, min_range: usize) -> f64 {
     if !fast_path(a, b) {
+        // Non-ASCII or over-long words: `strsim`'s window (the wider one matters for short ASCII
+        // names only, which always take the fast path).
         return strsim::jaro_winkler(a, b);
     }
     let (a, b) = (a.as_bytes(), b.as_bytes());
-    let sim = jaro(a, b);
+    let sim = jaro(a, b, min_range);
     if sim > 0.7 {
         let prefix_length = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
         sim + 0.1 * prefix_length as f64 * (1.0 - sim)
@@ -27,15 +42,16 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     }
 }
 
-/// `strsim::generic_jaro` on bytes (both at most [`MAX_FAST_LENGTH`] long).
-fn jaro(a: &[u8], b: &[u8]) -> f64 {
+/// `strsim::generic_jaro` on bytes (both at most [`MAX_FAST_LENGTH`] long), with a match window
+/// of at least `min_range`.
+fn jaro(a: &[u8], b: &[u8], min_range: usize) -> f64 {
     let (a_len, b_len) = (a.len(), b.len());
     if a_len == 0 && b_len == 0 {
         return 1.0;
     } else if a_len == 0 || b_len == 0 {
         return 0.0;
     }
-    let search_range = (a_len.max(b_len) / 2).saturating_sub(1);
+    let search_range = (a_len.max(b_len) / 2).saturating_sub(1).max(min_range);
     let mut a_flags = [false; MAX_FAST_LENGTH];
     let mut b_flags = [false; MAX_FAST_LENGTH];
     let mut matches = 0usize;
@@ -143,6 +159,35 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn short_word_jaro_winkler_differs_only_up_to_three_letters() {
+        let words = words();
+        for a in &words {
+            for b in words.iter().step_by(7) {
+                if a.len().max(b.len()) >= 4 {
+                    assert_eq!(
+                        jaro_winkler_short_words(a, b).to_bits(),
+                        jaro_winkler(a, b).to_bits(),
+                        "{a} / {b}"
+                    );
+                } else {
+                    assert!(
+                        jaro_winkler_short_words(a, b) >= jaro_winkler(a, b),
+                        "{a} / {b}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn regression_a_letter_left_out_of_a_short_word_left_it_a_stranger() {
+        assert!(jaro_winkler("LV", "LEV") < 0.7);
+        assert!((jaro_winkler_short_words("LV", "LEV") - 0.9).abs() < 1e-9);
+        assert!(jaro_winkler_short_words("SM", "SAM") > 0.85);
+        assert!(jaro_winkler_short_words("LV", "AB") < 0.5);
     }
 
     #[test]

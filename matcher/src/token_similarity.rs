@@ -2,7 +2,7 @@
 
 use crate::fold::{ArabicEnding, Script};
 use crate::name::{Token, TokenKind};
-use crate::string_distance::{jaro_winkler, osa_distance};
+use crate::string_distance::{jaro_winkler, jaro_winkler_short_words, osa_distance};
 
 /// How two tokens were found to correspond.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -252,12 +252,12 @@ fn romanised_similarity(
 /// Each measure is computed once and skipped where it provably cannot change the result: this
 /// runs for every listed word a traveller's keys reach.
 fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
-    let folded_jaro = jaro_winkler(&query.folded, &listed.folded);
+    let folded_jaro = jaro_winkler_short_words(&query.folded, &listed.folded);
     let same_forms = query.phonetic == query.folded && listed.phonetic == listed.folded;
     let phonetic_jaro = if same_forms {
         folded_jaro
     } else {
-        jaro_winkler(&query.phonetic, &listed.phonetic)
+        jaro_winkler_short_words(&query.phonetic, &listed.phonetic)
     };
     let jaro = folded_jaro.max(phonetic_jaro) as f32;
     if jaro < FAR_APART {
