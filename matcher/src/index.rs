@@ -250,6 +250,15 @@ pub struct Scratch {
     expansions_since: Instant,
 }
 
+impl Scratch {
+    /// Empties the expansion cache and starts its lifetime again.
+    fn forget_expansions(&mut self) {
+        self.expansions.clear();
+        self.expansion_pairs = 0;
+        self.expansions_since = Instant::now();
+    }
+}
+
 /// How long a thread's expansion cache keeps traveller words at most.
 const EXPANSION_CACHE_LIFETIME: Duration = Duration::from_secs(3600);
 
@@ -702,9 +711,7 @@ impl WatchlistIndex {
     /// particles and initials), from the thread's cache when the word was screened before.
     fn expansions(&self, prepared: &PreparedQuery, scratch: &mut Scratch) -> Vec<Expansion> {
         if scratch.expansions_since.elapsed() > EXPANSION_CACHE_LIFETIME {
-            scratch.expansions.clear();
-            scratch.expansion_pairs = 0;
-            scratch.expansions_since = Instant::now();
+            scratch.forget_expansions();
         }
         prepared
             .tokens
@@ -726,9 +733,7 @@ impl WatchlistIndex {
                 }
                 let expansion = self.expand(token, truncated, scratch);
                 if scratch.expansion_pairs + expansion.len() > EXPANSION_CACHE_PAIRS {
-                    scratch.expansions.clear();
-                    scratch.expansion_pairs = 0;
-                    scratch.expansions_since = Instant::now();
+                    scratch.forget_expansions();
                 }
                 scratch.expansion_pairs += expansion.len();
                 scratch.expansions.entry(hash).or_default().push((
