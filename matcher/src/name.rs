@@ -96,6 +96,12 @@ const TITLES: &[&str] = &[
     "MAWLAWI",
     "MOULVI",
     "MAULAWI",
+    "MAULAVI",
+    "MAWLAVI",
+    "MOULAVI",
+    "MOLVI",
+    // Reciter of the Quran, used before the name like MAULANA.
+    "QARI",
     "MUFTI",
     "IMAM",
     "USTADH",
