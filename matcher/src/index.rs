@@ -11,6 +11,7 @@
 use crate::document::{normalize_document, ocr_class, MIN_DOCUMENT_LENGTH};
 use crate::evidence::{explain, Explanation, FieldOutcomes};
 use crate::fold::Script;
+use crate::listed_spellings::listed_spellings;
 use crate::name::{tokenize, Token, TokenKind};
 use crate::name_score::{align, pair_credit, token_weight, NameAlignment, MIN_TOKEN_SIMILARITY};
 use crate::policy::MatchPolicy;
@@ -390,9 +391,9 @@ impl WatchlistIndex {
             let mut own_names: Vec<u32> = Vec::new();
             let mut seen_token_sets: Vec<Vec<u32>> = Vec::new();
             let spellings = entry.names.iter().enumerate().flat_map(|(position, name)| {
-                // `DIKIY (DIKY), Aleksey`: a bracketed remark or alternative is indexed both ways.
-                let without = name.contains('(').then(|| without_brackets(name));
-                std::iter::once((position, name.clone())).chain(without.map(|w| (position, w)))
+                listed_spellings(name)
+                    .into_iter()
+                    .map(move |spelling| (position, spelling))
             });
             for (position, name) in spellings {
                 let tokens = tokenize(&name);
@@ -927,21 +928,6 @@ impl WatchlistIndex {
         entries.dedup();
         entries
     }
-}
-
-/// The name with bracketed parts removed.
-fn without_brackets(name: &str) -> String {
-    let mut depth = 0usize;
-    let mut out = String::with_capacity(name.len());
-    for c in name.chars() {
-        match c {
-            '(' | '[' => depth += 1,
-            ')' | ']' => depth = depth.saturating_sub(1),
-            _ if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Keys under which a listed vocabulary word is found.
