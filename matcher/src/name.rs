@@ -202,9 +202,11 @@ const ATTACHED_ABD: &[&str] = &[
     "ABDAS", "ABDUS", "ABDEN", "ABDAN", "ABDU",
 ];
 
-/// Spellings of `ALLAH` after an attached `ABD`.
+/// Spellings of `ALLAH` after an attached `ABD`; also without the final `H`, as passports write
+/// ABDULLA (Central Asia) and ABDALLA (Sudan): left whole, that word met no listed ABDULLAH.
 const ABD_ALLAH_ENDINGS: &[&str] = &[
-    "ULLAH", "ALLAH", "OLLAH", "ELLAH", "ULAH", "ALAH", "OLAH", "ELAH", "LLAH", "LAH",
+    "ULLAH", "ALLAH", "OLLAH", "ELLAH", "ULAH", "ALAH", "OLAH", "ELAH", "LLAH", "LAH", "ULLA",
+    "ALLA", "OLLA", "ELLA",
 ];
 
 fn canonical_particle(word: &str) -> Option<&'static str> {
@@ -476,6 +478,14 @@ mod tests {
         assert_eq!(folded("ABDULRAHIM"), ["ABD", "RAHIM"]);
         assert_eq!(folded("ABDALAH"), ["ABD", "LAH"]);
         assert_eq!(folded("ABDULLAH"), ["ABD", "LAH"]);
+    }
+
+    #[test]
+    fn regression_abdulla_without_final_h_met_no_listed_abdullah() {
+        assert_eq!(folded("ABDULLA"), ["ABD", "LAH"]);
+        assert_eq!(folded("ABDALLA HAMDOK"), ["ABD", "LAH", "HAMDOK"]);
+        // Not a longer word that merely starts like one.
+        assert_eq!(folded("ABDULLAEV"), ["ABD", "LAEV"]);
     }
 
     #[test]
