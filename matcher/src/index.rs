@@ -228,12 +228,21 @@ type Expansion = Arc<[(u32, TokenSimilarity)]>;
 /// (vocabulary id, similarity) pairs kept in a thread's expansion cache at most (12 bytes each).
 const EXPANSION_CACHE_PAIRS: usize = 1 << 20;
 
+/// A listed name's vote from one traveller, and which of the traveller's words gave it (a bit
+/// per word; the 32nd and later share the last bit). Side by side, so that a vote costs one
+/// cache miss at a million names, not two.
+#[derive(Debug, Clone, Copy, Default)]
+struct NameVote {
+    total: f32,
+    voters: u32,
+}
+
 /// Per-thread working memory for screening; reuse one per worker thread.
 pub struct Scratch {
     /// The index this memory belongs to ([`WatchlistIndex::id`]): vocabulary ids mean nothing
     /// in another.
     index: u64,
-    votes: Vec<f32>,
+    votes: Vec<NameVote>,
     touched: Vec<u32>,
     similarity_cache: FxHashMap<u64, TokenSimilarity>,
     /// Vocabulary words reached by the keys of the word being expanded, as a bit per word (a
@@ -504,7 +513,7 @@ impl WatchlistIndex {
     pub fn scratch(&self) -> Scratch {
         Scratch {
             index: self.id,
-            votes: vec![0.0; self.names.len()],
+            votes: vec![NameVote::default(); self.names.len()],
             touched: Vec::new(),
             similarity_cache: FxHashMap::default(),
             seen_vocab: vec![0; self.vocabulary.len().div_ceil(64)],
@@ -811,42 +820,61 @@ impl WatchlistIndex {
     ) -> Vec<usize> {
         // Leftovers of a screening that did not finish (it panicked): clear them first.
         for &n in &scratch.touched {
-            scratch.votes[n as usize] = 0.0;
+            scratch.votes[n as usize] = NameVote::default();
         }
         scratch.touched.clear();
-        // (vocabulary id, vote) for every listed token reached by a key of a traveller token and
-        // really similar to it.
-        let mut hits: Vec<(u32, f32)> = Vec::new();
-        for (token, expansion) in prepared.tokens.iter().zip(expansions) {
+        // (vocabulary id, vote, the traveller word's bit) for every listed token reached by a key
+        // of a traveller token and really similar to it.
+        let mut hits: Vec<(u32, f32, u32)> = Vec::new();
+        for (position, (token, expansion)) in prepared.tokens.iter().zip(expansions).enumerate() {
             let weight = token_weight(token);
+            let bit = 1u32 << position.min(31);
             for &(vocab_id, similarity) in expansion.iter() {
                 if similarity.score >= MIN_TOKEN_SIMILARITY {
-                    hits.push((vocab_id, weight * pair_credit(similarity.score).max(0.05)));
+                    hits.push((
+                        vocab_id,
+                        weight * pair_credit(similarity.score).max(0.05),
+                        bit,
+                    ));
                 }
             }
         }
         let any_rare = hits
             .iter()
-            .any(|(v, _)| self.postings[*v as usize].len() <= COMMON_TOKEN_POSTINGS);
+            .any(|(v, _, _)| self.postings[*v as usize].len() <= COMMON_TOKEN_POSTINGS);
         // Rarest tokens first, within a budget of postings per traveller: rare tokens say most
         // about who this is, and the budget bounds the worst case on huge lists.
-        hits.sort_by_key(|&(v, _)| self.postings[v as usize].len());
+        hits.sort_by_key(|&(v, _, _)| self.postings[v as usize].len());
         let mut spent = 0usize;
-        for &(vocab_id, vote) in &hits {
-            let postings = &self.postings[vocab_id as usize];
-            if any_rare && postings.len() > COMMON_TOKEN_POSTINGS {
-                continue;
-            }
-            if spent > 0 && spent + postings.len() > POSTINGS_BUDGET {
+        let mut admitted = 0usize;
+        for &(vocab_id, _, _) in &hits {
+            let postings = self.postings[vocab_id as usize].len();
+            if any_rare && postings > COMMON_TOKEN_POSTINGS {
                 break;
             }
-            spent += postings.len();
-            for &name_id in postings {
+            if spent > 0 && spent + postings > POSTINGS_BUDGET {
+                break;
+            }
+            spent += postings;
+            admitted += 1;
+        }
+        hits.truncate(admitted);
+        // A traveller word votes once per name, with its best listed word there: a name holding
+        // several words like it (`شيماء (Abu-Shaima, Abu- Shayma)` for SHAIMI) once collected
+        // a vote for each, and names under half that vote, the right one among them, were
+        // never ranked. Best votes first, so a word's first vote for a name is its best.
+        hits.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for &(vocab_id, vote, bit) in &hits {
+            for &name_id in &self.postings[vocab_id as usize] {
                 let slot = &mut scratch.votes[name_id as usize];
-                if *slot == 0.0 {
+                if slot.voters & bit != 0 {
+                    continue;
+                }
+                if slot.voters == 0 {
                     scratch.touched.push(name_id);
                 }
-                *slot += vote;
+                slot.voters |= bit;
+                slot.total += vote;
             }
         }
         // Rank voted names by a Dice-like overlap (a name of about the traveller's length first),
@@ -872,16 +900,16 @@ impl WatchlistIndex {
         let best_vote = scratch
             .touched
             .iter()
-            .map(|&n| scratch.votes[n as usize])
+            .map(|&n| scratch.votes[n as usize].total)
             .fold(0.0f32, f32::max);
         let mut voted: Vec<(f32, u32)> = scratch
             .touched
             .iter()
-            .filter(|&&n| scratch.votes[n as usize] >= 0.5 * best_vote)
+            .filter(|&&n| scratch.votes[n as usize].total >= 0.5 * best_vote)
             .map(|&n| {
                 let ranking = &self.rankings[n as usize];
-                let overlap =
-                    2.0 * scratch.votes[n as usize] / (query_weight + f32::from(ranking.tokens));
+                let overlap = 2.0 * scratch.votes[n as usize].total
+                    / (query_weight + f32::from(ranking.tokens));
                 let dated = year.is_some_and(|y| {
                     ranking.dated(y, || self.names[n as usize].entry, &self.entries)
                 });
@@ -898,7 +926,7 @@ impl WatchlistIndex {
             })
             .collect();
         for &n in &scratch.touched {
-            scratch.votes[n as usize] = 0.0;
+            scratch.votes[n as usize] = NameVote::default();
         }
         scratch.touched.clear();
         let keep = policy.max_candidate_names;
@@ -1041,6 +1069,38 @@ mod tests {
             scratch.expansions.len(),
             1,
             "only the word screened after emptying"
+        );
+    }
+
+    #[test]
+    fn regression_a_name_with_three_words_like_the_travellers_hid_an_exact_one() {
+        // `أبو شيماء (Abu-Shaima, Abu- Shayma)` holds three words like SHAIMI: each voted, and
+        // `SHAIMI, Husayn`, under half that vote, was never ranked.
+        let entry = |id: &str, name: &str| Entry {
+            id: id.to_string(),
+            list: "TEST".to_string(),
+            names: vec![name.to_string()],
+            birth_dates: Vec::new(),
+            nationalities: Vec::new(),
+            gender: None,
+            documents: Vec::new(),
+        };
+        let index = WatchlistIndex::build(vec![
+            entry("many", "أبو شيماء (Abu-Shaima, Abu- Shayma)"),
+            entry("exact", "SHAIMI, Husayn"),
+        ]);
+        let traveller = TravellerQuery {
+            surname: "SHAIMI".to_string(),
+            given_names: String::new(),
+            birth_date: None,
+            gender: None,
+            nationality: None,
+            document_number: None,
+        };
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(
+            found.iter().any(|c| index.entries()[c.entry].id == "exact"),
+            "{found:?}"
         );
     }
 
