@@ -286,9 +286,32 @@ fn allah() -> Token {
     Token::arabic("L".to_string(), TokenKind::Word)
 }
 
+/// The name without the labels lists put before a spelling (`Russian: Галина Книжонак`,
+/// `Belarusian: Зiнаiда ...`, `ARABIC: محمد ...`): a word followed by a colon annotates the name
+/// and is no part of it.
+fn without_labels(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.contains(':') {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c == ':' {
+            let kept = out.trim_end().len();
+            out.truncate(kept);
+            while out.ends_with(|c: char| c.is_alphanumeric()) {
+                out.pop();
+            }
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Tokens of a full name string in any script and order.
 pub fn tokenize(name: &str) -> Vec<Token> {
-    let words = fold_words(name);
+    let words = fold_words(&without_labels(name));
     let count = words.len();
     let mut tokens = Vec::with_capacity(count);
     for (
@@ -469,6 +492,16 @@ mod tests {
         assert_eq!(folded("ABOO HAFS"), ["ABU", "HAFS"]);
         assert_eq!(folded("BILAL IBNU MARWAN"), ["BILAL", "BIN", "MARWAN"]);
         assert_eq!(folded("IBNOU KHALDOUN"), ["BIN", "KHALDOUN"]);
+    }
+
+    #[test]
+    fn regression_a_list_label_before_a_spelling_was_read_as_a_name_part() {
+        assert_eq!(folded("Russian: Ирина Прадун"), folded("Ирина Прадун"));
+        assert_eq!(
+            folded("ПАЛЬЧИК, RUSSIAN : АНДРЕЙ"),
+            folded("ПАЛЬЧИК, АНДРЕЙ")
+        );
+        assert_eq!(folded("PRADUN, BELARUSSIAN: IRYNA"), ["PRADUN", "IRYNA"]);
     }
 
     #[test]
