@@ -42,7 +42,7 @@ fn or_readings(name: &str) -> Vec<String> {
         return segments.iter().map(|s| s.join(" ")).collect();
     }
     // One slot per name part; the words joined by `or` are the alternatives of one slot.
-    let mut slots: Vec<Vec<String>> = Vec::new();
+    let mut slots: Vec<Vec<&str>> = Vec::new();
     let mut after_or = false;
     for (i, word) in words.iter().enumerate() {
         if *word == "or" {
@@ -51,9 +51,9 @@ fn or_readings(name: &str) -> Vec<String> {
         }
         // A comma before `or` (`Alexander, or Alexandr`) marks the alternative, not a family name.
         let word = if words.get(i + 1) == Some(&"or") {
-            word.trim_end_matches([',', ';']).to_string()
+            word.trim_end_matches([',', ';'])
         } else {
-            word.to_string()
+            word
         };
         match slots.last_mut() {
             Some(slot) if after_or => slot.push(word),
@@ -68,7 +68,7 @@ fn or_readings(name: &str) -> Vec<String> {
         .map(|k| {
             slots
                 .iter()
-                .map(|slot| slot[k.min(slot.len() - 1)].as_str())
+                .map(|slot| slot[k.min(slot.len() - 1)])
                 .collect::<Vec<_>>()
                 .join(" ")
         })
