@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod fold;
 pub mod index;
 pub mod keyboard;
+pub mod korean;
 pub mod listed_spellings;
 pub mod name;
 pub mod name_score;

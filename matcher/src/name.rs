@@ -40,6 +40,10 @@ pub struct Token {
     /// article attached to its front, and with `SH` as `S` then `H` (see
     /// [`crate::token_similarity::cross_script_skeletons`]). Empty for most words.
     pub cross_script_skeletons: Vec<String>,
+    /// Hash of the word read as romanised Korean syllables ([`crate::korean::syllable_key`]),
+    /// when it reads as one: compared for every listed word a traveller's keys reach, so read
+    /// once per word.
+    pub korean: Option<u64>,
 }
 
 /// Honorifics, ranks and titles that lists and travellers add or leave out freely.
@@ -237,6 +241,9 @@ impl Token {
         } else {
             Vec::new()
         };
+        let korean = (kind == TokenKind::Word)
+            .then(|| crate::korean::syllable_key_hash(&folded))
+            .flatten();
         Token {
             folded,
             phonetic,
@@ -246,6 +253,7 @@ impl Token {
             kind,
             script,
             arabic_ending: ArabicEnding::Unknown,
+            korean,
             cross_script_skeletons,
         }
     }
@@ -262,6 +270,7 @@ impl Token {
             script: Script::Arabic,
             arabic_ending: ArabicEnding::Unknown,
             cross_script_skeletons: Vec::new(),
+            korean: None,
         }
     }
 

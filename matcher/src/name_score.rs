@@ -520,4 +520,19 @@ mod tests {
         let other = score("HAQQANI B A", "HAQQANI, Abdul Aziz");
         assert!(other < s - 0.1, "{other}");
     }
+
+    #[test]
+    fn regression_one_korean_name_in_two_romanisation_systems_scored_below_the_flag() {
+        // McCune-Reischauer on the list, Revised Romanization or a chosen spelling on the
+        // passport: `CHO'NG` / `JONG`, `EUN` / `U'N`, `CHE` / `JE`; each word once met the other
+        // at 0.8 or less, and `CHE` / `JE` not at all.
+        let s = score("KIM CHO'NG-SIK", "KIM JONG SIK");
+        assert!(s > 0.9, "{s}");
+        let s = score("SONG RI EUN", "RI U'N SO'NG");
+        assert!(s > 0.9, "{s}");
+        let s = score("RI CHE-SON", "RI JE-SON");
+        assert!(s > 0.9, "{s}");
+        let other = score("KIM CHANG-SIK", "KIM JONG SIK");
+        assert!(other < 0.9, "{other}");
+    }
 }

@@ -26,6 +26,8 @@ pub enum TokenMatchKind {
     Particle,
     /// One word spells two consecutive words of the other name (hyphenated compounds).
     Compound,
+    /// The same Korean syllables in another romanisation system (`CHONG` / `JONG`, `EUN` / `UN`).
+    Romanisation,
 }
 
 /// Similarity with its reason; `score` is 0 when the tokens do not correspond.
@@ -172,6 +174,11 @@ pub(crate) fn cross_script_skeletons(folded: &str, phonetic: &str) -> Vec<String
 /// romanisation stands for many homophones and list spellings follow other systems.
 const MAX_CJK_TO_LATIN: f32 = 0.9;
 
+/// Two spellings of the same Korean syllables are this similar: as strong as a shared consonant
+/// skeleton at its best, below a shared phonetic form, since the key merges vowels (ŏ/o/u/ŭ)
+/// that are distinct in Korean.
+const KOREAN_SPELLING: f32 = 0.92;
+
 /// Words both written in (or romanised to) Latin letters.
 fn romanised_similarity(
     query: &Token,
@@ -228,6 +235,12 @@ fn romanised_similarity(
         best = TokenSimilarity {
             score: 0.95,
             kind: TokenMatchKind::Stem,
+        };
+    }
+    if best.score < KOREAN_SPELLING && query.korean.is_some() && query.korean == listed.korean {
+        best = TokenSimilarity {
+            score: KOREAN_SPELLING,
+            kind: TokenMatchKind::Romanisation,
         };
     }
     if query_may_be_truncated
