@@ -10,9 +10,9 @@
 
 use crate::document::{normalize_document, ocr_class, MIN_DOCUMENT_LENGTH};
 use crate::evidence::{explain, Explanation, FieldOutcomes};
-use crate::fold::Script;
+use crate::fold::{fold_words, Script};
 use crate::listed_spellings::listed_spellings;
-use crate::name::{tokenize, Token, TokenKind};
+use crate::name::{joined_arabic, tokenize, Token, TokenKind};
 use crate::name_score::{align, pair_credit, token_weight, NameAlignment, MIN_TOKEN_SIMILARITY};
 use crate::policy::MatchPolicy;
 use crate::query::TravellerQuery;
@@ -289,6 +289,91 @@ struct PreparedQuery<'q> {
     /// The index of the token that may have been cut at the MRZ length limit.
     truncated: Option<usize>,
     document: Option<String>,
+    /// Neighbouring Arabic-script words joined into one ([`joined_arabic`]), with the vote bits
+    /// of their two halves: they only find candidates (scoring reads compounds itself).
+    joined: Vec<(Token, u32)>,
+    /// Long Arabic-script words cut in two ([`split_halves`]), with their vote bits; also only
+    /// for finding candidates.
+    halves: Vec<(Token, u32)>,
+}
+
+/// An Arabic-script word this long (in letters) may be two names written together.
+const MIN_SPLIT_LETTERS: usize = 6;
+/// Letters each half of a split word keeps at least.
+const MIN_SPLIT_HALF_LETTERS: usize = 3;
+/// Long Arabic-script words split per traveller at most.
+const MAX_SPLIT_WORDS: usize = 4;
+
+/// Long Arabic-script words cut in two at every place that leaves both halves a few letters
+/// (`صفرعلی` = SAFAR ALI, `خسروپناه` = KHOSROW PANAH): Persian and Arabic compounds are written
+/// as one word in the script and as two in the lists. The halves only find candidates. Each
+/// word's first halves share one vote bit and its second halves another (from the top bits,
+/// away from the words'), so a name gets at most one vote from each side of one word.
+fn split_halves(query: &TravellerQuery) -> Vec<(Token, u32)> {
+    let mut halves = Vec::new();
+    let words = fold_words(&format!("{} {}", query.surname, query.given_names));
+    let long = words.iter().filter(|w| {
+        w.script == Script::Arabic
+            && w.spelling.chars().count() >= MIN_SPLIT_LETTERS
+            // Attached `عبد` and `الله` are split off by the tokenizer already.
+            && !w.spelling.starts_with("عبد")
+            && !w.spelling.ends_with("الله")
+    });
+    for (k, word) in long.take(MAX_SPLIT_WORDS).enumerate() {
+        let (first_bit, second_bit) = (1u32 << (31 - 2 * k), 1u32 << (30 - 2 * k));
+        // Byte offsets of the cuts that leave both halves their letters.
+        let letters = word.spelling.chars().count();
+        let cuts = word
+            .spelling
+            .char_indices()
+            .map(|(at, _)| at)
+            .take(letters - MIN_SPLIT_HALF_LETTERS + 1)
+            .skip(MIN_SPLIT_HALF_LETTERS);
+        for at in cuts {
+            for (half, bit) in [
+                (&word.spelling[..at], first_bit),
+                (&word.spelling[at..], second_bit),
+            ] {
+                halves.extend(
+                    tokenize(half)
+                        .into_iter()
+                        .filter(|t| t.kind == TokenKind::Word)
+                        .map(|t| (t, bit)),
+                );
+            }
+        }
+    }
+    halves
+}
+
+/// The vote bit of a traveller word (see [`NameVote::voters`]).
+fn voter_bit(position: usize) -> u32 {
+    1u32 << position.min(31)
+}
+
+/// Pairs of Arabic-script words next to each other in reading order (given names, then the
+/// surname), joined: `الله, هدايت` is HIDAYATULLAH. Each carries the bits of both halves, so a
+/// name gets one vote from the pair, as a compound or from its halves, not both.
+fn joined_pairs(query: &TravellerQuery, tokens: &[Token]) -> Vec<(Token, u32)> {
+    let arabic_words = tokens
+        .iter()
+        .filter(|t| t.script == Script::Arabic && t.kind == TokenKind::Word)
+        .count();
+    if arabic_words < 2 {
+        return Vec::new();
+    }
+    let bit = |token: &Token| tokens.iter().position(|t| t == token).map(voter_bit);
+    let reading: Vec<Token> = tokenize(&query.given_names)
+        .into_iter()
+        .chain(tokenize(&query.surname))
+        .collect();
+    reading
+        .windows(2)
+        .filter_map(|pair| {
+            let joined = joined_arabic(&pair[0], &pair[1])?;
+            Some((joined, bit(&pair[0])? | bit(&pair[1])?))
+        })
+        .collect()
 }
 
 /// MRZ name fields hold 39 (TD3) or 31 (TD2) characters; a name this long may have been cut.
@@ -305,11 +390,15 @@ impl<'q> PreparedQuery<'q> {
             .as_deref()
             .map(normalize_document)
             .filter(|d| d.len() >= MIN_DOCUMENT_LENGTH);
+        let joined = joined_pairs(query, &tokens);
+        let halves = split_halves(query);
         PreparedQuery {
             query,
             tokens,
             truncated,
             document,
+            joined,
+            halves,
         }
     }
 }
@@ -538,7 +627,18 @@ impl WatchlistIndex {
         let prepared = PreparedQuery::new(query);
         scratch.similarity_cache.clear();
         let expansions = self.expansions(&prepared, scratch);
-        let candidate_entries = self.candidate_entries(&prepared, &expansions, policy, scratch);
+        // Halves reach listed words by their exact skeletons only: a name cut at each of several
+        // places gives many short halves, and one-edit keys of short skeletons reach thousands of
+        // words (they once raised the p99 latency at a million names by a third).
+        let mut joined_expansions: Vec<Expansion> = Vec::new();
+        for (token, _) in &prepared.joined {
+            joined_expansions.push(self.cached_expansion(token, false, scratch));
+        }
+        for (token, _) in &prepared.halves {
+            joined_expansions.push(self.reach(token, false, &skeleton_keys(token), scratch));
+        }
+        let candidate_entries =
+            self.candidate_entries(&prepared, &expansions, &joined_expansions, policy, scratch);
         let mut scored: Vec<Candidate> = candidate_entries
             .into_iter()
             .map(|entry| {
@@ -731,40 +831,55 @@ impl WatchlistIndex {
                 if token.kind != TokenKind::Word {
                     return Arc::from(Vec::new());
                 }
-                let truncated = prepared.truncated == Some(i);
-                let hash = expansion_hash(token, truncated);
-                if let Some(found) = scratch.expansions.get(&hash).and_then(|bucket| {
-                    bucket
-                        .iter()
-                        .find(|(t, tr, _)| *tr == truncated && t == token)
-                        .map(|(_, _, e)| Arc::clone(e))
-                }) {
-                    return found;
-                }
-                let expansion = self.expand(token, truncated, scratch);
-                if scratch.expansion_pairs + expansion.len() > EXPANSION_CACHE_PAIRS {
-                    scratch.forget_expansions();
-                }
-                scratch.expansion_pairs += expansion.len();
-                scratch.expansions.entry(hash).or_default().push((
-                    token.clone(),
-                    truncated,
-                    Arc::clone(&expansion),
-                ));
-                expansion
+                self.cached_expansion(token, prepared.truncated == Some(i), scratch)
             })
             .collect()
     }
 
+    /// [`Self::expand`] through the thread's cache of traveller words screened before.
+    fn cached_expansion(&self, token: &Token, truncated: bool, scratch: &mut Scratch) -> Expansion {
+        let hash = expansion_hash(token, truncated);
+        if let Some(found) = scratch.expansions.get(&hash).and_then(|bucket| {
+            bucket
+                .iter()
+                .find(|(t, tr, _)| *tr == truncated && t == token)
+                .map(|(_, _, e)| Arc::clone(e))
+        }) {
+            return found;
+        }
+        let expansion = self.expand(token, truncated, scratch);
+        if scratch.expansion_pairs + expansion.len() > EXPANSION_CACHE_PAIRS {
+            scratch.forget_expansions();
+        }
+        scratch.expansion_pairs += expansion.len();
+        scratch.expansions.entry(hash).or_default().push((
+            token.clone(),
+            truncated,
+            Arc::clone(&expansion),
+        ));
+        expansion
+    }
+
     /// The listed words reached by the keys of a traveller word, with their similarity to it.
     fn expand(&self, token: &Token, truncated: bool, scratch: &mut Scratch) -> Expansion {
+        self.reach(token, truncated, &query_keys(token, truncated), scratch)
+    }
+
+    /// The listed words reached by `keys`, with their similarity to `token`.
+    fn reach(
+        &self,
+        token: &Token,
+        truncated: bool,
+        keys: &[u64],
+        scratch: &mut Scratch,
+    ) -> Expansion {
         // The last expansion's bits are cleared here rather than at its end, so that one that
         // did not finish (it panicked) leaves nothing behind either.
         for &id in &scratch.reached_vocab {
             scratch.seen_vocab[id as usize / 64] = 0;
         }
         scratch.reached_vocab.clear();
-        for k in query_keys(token, truncated) {
+        for &k in keys {
             for &(_, id) in self.token_keys.get(k) {
                 let (word, bit) = (id as usize / 64, 1u64 << (id % 64));
                 if scratch.seen_vocab[word] & bit == 0 {
@@ -815,6 +930,7 @@ impl WatchlistIndex {
         &self,
         prepared: &PreparedQuery,
         expansions: &[Expansion],
+        joined_expansions: &[Expansion],
         policy: &MatchPolicy,
         scratch: &mut Scratch,
     ) -> Vec<usize> {
@@ -826,9 +942,20 @@ impl WatchlistIndex {
         // (vocabulary id, vote, the traveller word's bit) for every listed token reached by a key
         // of a traveller token and really similar to it.
         let mut hits: Vec<(u32, f32, u32)> = Vec::new();
-        for (position, (token, expansion)) in prepared.tokens.iter().zip(expansions).enumerate() {
+        let words = prepared
+            .tokens
+            .iter()
+            .zip(expansions)
+            .enumerate()
+            .map(|(position, (token, expansion))| (token, expansion, voter_bit(position)));
+        let joined = prepared
+            .joined
+            .iter()
+            .chain(&prepared.halves)
+            .zip(joined_expansions)
+            .map(|((token, bits), expansion)| (token, expansion, *bits));
+        for (token, expansion, bit) in words.chain(joined) {
             let weight = token_weight(token);
-            let bit = 1u32 << position.min(31);
             for &(vocab_id, similarity) in expansion.iter() {
                 if similarity.score >= MIN_TOKEN_SIMILARITY {
                     hits.push((
@@ -984,6 +1111,15 @@ fn index_keys(token: &Token) -> Vec<u64> {
     keys
 }
 
+/// Keys of a word's own skeletons, without edits.
+fn skeleton_keys(token: &Token) -> Vec<u64> {
+    std::iter::once(&token.skeleton)
+        .chain(token.skeleton_alternative.as_ref())
+        .filter(|skeleton| skeleton.len() >= 2)
+        .map(|skeleton| key(KeyKind::Skeleton, skeleton))
+        .collect()
+}
+
 /// Keys a traveller word looks up: its own keys and its deletions against listed words and their
 /// deletions (one edit either way), the stem, and the prefix when the word may be truncated.
 fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
@@ -1102,6 +1238,45 @@ mod tests {
             found.iter().any(|c| index.entries()[c.entry].id == "exact"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn regression_arabic_compounds_written_apart_or_together_were_never_candidates() {
+        // `الله, هدايت` is the listed HIDAYATULLAH and `خسروپناه` the listed KHOSROW PANAH: no
+        // word of either traveller alone reached a listed word, so neither entry was scored.
+        let entry = |id: &str, name: &str| Entry {
+            id: id.to_string(),
+            list: "TEST".to_string(),
+            names: vec![name.to_string()],
+            birth_dates: Vec::new(),
+            nationalities: Vec::new(),
+            gender: None,
+            documents: Vec::new(),
+        };
+        let index = WatchlistIndex::build(vec![
+            entry("joined", "HIDAYATULLAH"),
+            entry("split", "PANAH, Khosrow"),
+            entry("other", "KARIMI, Hamid"),
+        ]);
+        for (surname, given_names, expected) in
+            [("الله", "هدايت", "joined"), ("خسروپناه", "", "split")]
+        {
+            let traveller = TravellerQuery {
+                surname: surname.to_string(),
+                given_names: given_names.to_string(),
+                birth_date: None,
+                gender: None,
+                nationality: None,
+                document_number: None,
+            };
+            let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+            assert!(
+                found
+                    .iter()
+                    .any(|c| index.entries()[c.entry].id == expected && c.score > 0.9),
+                "{surname} {given_names}: {found:?}"
+            );
+        }
     }
 
     #[test]

@@ -290,6 +290,30 @@ impl Token {
     }
 }
 
+/// Two Arabic-script words written apart, read as one word (`هدايت الله` = HIDAYATULLAH,
+/// `ارلنی زاده` = ARLANIZADEH): lists write many such compounds as one word, which neither half
+/// alone comes near. `None` unless both are Arabic-script name words.
+pub fn joined_arabic(first: &Token, second: &Token) -> Option<Token> {
+    let word = |t: &Token| t.script == Script::Arabic && t.kind == TokenKind::Word;
+    if !word(first) || !word(second) {
+        return None;
+    }
+    let folded = format!("{}{}", first.folded, second.folded);
+    // The Persian readings, where a half has one (its alternative skeleton), else its letters.
+    let persian = format!(
+        "{}{}",
+        first
+            .skeleton_alternative
+            .as_deref()
+            .unwrap_or(&first.folded),
+        second
+            .skeleton_alternative
+            .as_deref()
+            .unwrap_or(&second.folded)
+    );
+    Some(Token::arabic_word(folded, &persian))
+}
+
 /// `الله` as a token: skeleton `L`, the end of a compound's Latin skeleton (`HIDAYATULLAH`).
 fn allah() -> Token {
     Token::arabic("L".to_string(), TokenKind::Word)
