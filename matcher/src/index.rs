@@ -1208,11 +1208,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn regression_a_name_with_three_words_like_the_travellers_hid_an_exact_one() {
-        // `أبو شيماء (Abu-Shaima, Abu- Shayma)` holds three words like SHAIMI: each voted, and
-        // `SHAIMI, Husayn`, under half that vote, was never ranked.
-        let entry = |id: &str, name: &str| Entry {
+    /// A traveller known by name only.
+    fn named_traveller(surname: &str, given_names: &str) -> TravellerQuery {
+        TravellerQuery {
+            surname: surname.to_string(),
+            given_names: given_names.to_string(),
+            birth_date: None,
+            gender: None,
+            nationality: None,
+            document_number: None,
+        }
+    }
+
+    /// An entry of one name and nothing else.
+    fn named_entry(id: &str, name: &str) -> Entry {
+        Entry {
             id: id.to_string(),
             list: "TEST".to_string(),
             names: vec![name.to_string()],
@@ -1220,19 +1230,18 @@ mod tests {
             nationalities: Vec::new(),
             gender: None,
             documents: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn regression_a_name_with_three_words_like_the_travellers_hid_an_exact_one() {
+        // `أبو شيماء (Abu-Shaima, Abu- Shayma)` holds three words like SHAIMI: each voted, and
+        // `SHAIMI, Husayn`, under half that vote, was never ranked.
         let index = WatchlistIndex::build(vec![
-            entry("many", "أبو شيماء (Abu-Shaima, Abu- Shayma)"),
-            entry("exact", "SHAIMI, Husayn"),
+            named_entry("many", "أبو شيماء (Abu-Shaima, Abu- Shayma)"),
+            named_entry("exact", "SHAIMI, Husayn"),
         ]);
-        let traveller = TravellerQuery {
-            surname: "SHAIMI".to_string(),
-            given_names: String::new(),
-            birth_date: None,
-            gender: None,
-            nationality: None,
-            document_number: None,
-        };
+        let traveller = named_traveller("SHAIMI", "");
         let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
         assert!(
             found.iter().any(|c| index.entries()[c.entry].id == "exact"),
@@ -1244,31 +1253,15 @@ mod tests {
     fn regression_arabic_compounds_written_apart_or_together_were_never_candidates() {
         // `الله, هدايت` is the listed HIDAYATULLAH and `خسروپناه` the listed KHOSROW PANAH: no
         // word of either traveller alone reached a listed word, so neither entry was scored.
-        let entry = |id: &str, name: &str| Entry {
-            id: id.to_string(),
-            list: "TEST".to_string(),
-            names: vec![name.to_string()],
-            birth_dates: Vec::new(),
-            nationalities: Vec::new(),
-            gender: None,
-            documents: Vec::new(),
-        };
         let index = WatchlistIndex::build(vec![
-            entry("joined", "HIDAYATULLAH"),
-            entry("split", "PANAH, Khosrow"),
-            entry("other", "KARIMI, Hamid"),
+            named_entry("joined", "HIDAYATULLAH"),
+            named_entry("split", "PANAH, Khosrow"),
+            named_entry("other", "KARIMI, Hamid"),
         ]);
         for (surname, given_names, expected) in
             [("الله", "هدايت", "joined"), ("خسروپناه", "", "split")]
         {
-            let traveller = TravellerQuery {
-                surname: surname.to_string(),
-                given_names: given_names.to_string(),
-                birth_date: None,
-                gender: None,
-                nationality: None,
-                document_number: None,
-            };
+            let traveller = named_traveller(surname, given_names);
             let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
             assert!(
                 found
