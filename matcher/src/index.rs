@@ -49,12 +49,22 @@ enum KeyKind {
     Prefix = 5,
     Document = 6,
     DocumentDeletion = 7,
+    /// The East Slavic name a word is a form of ([`Token::east_slavic`]).
+    Cognate = 8,
 }
 
 fn key(kind: KeyKind, text: &str) -> u64 {
     let mut h = FxHasher::default();
     h.write_u8(kind as u8);
     h.write(text.as_bytes());
+    mix(h.finish())
+}
+
+/// Key of a hash a token already carries.
+fn hashed_key(kind: KeyKind, hash: u64) -> u64 {
+    let mut h = FxHasher::default();
+    h.write_u8(kind as u8);
+    h.write_u64(hash);
     mix(h.finish())
 }
 
@@ -1099,6 +1109,7 @@ fn index_keys(token: &Token) -> Vec<u64> {
         if token.phonetic.len() >= 5 {
             keys.push(key(KeyKind::Prefix, &token.phonetic[..4]));
         }
+        keys.extend(token.east_slavic.map(|h| hashed_key(KeyKind::Cognate, h)));
     }
     for skeleton in std::iter::once(&token.skeleton).chain(token.skeleton_alternative.as_ref()) {
         if skeleton.len() >= 2 {
@@ -1139,6 +1150,7 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
         if truncated && token.phonetic.len() >= 4 {
             keys.push(key(KeyKind::Prefix, &token.phonetic[..4]));
         }
+        keys.extend(token.east_slavic.map(|h| hashed_key(KeyKind::Cognate, h)));
     }
     if token.skeleton.len() >= 2 {
         keys.push(key(KeyKind::Skeleton, &token.skeleton));
@@ -1270,6 +1282,30 @@ mod tests {
                 "{surname} {given_names}: {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn regression_a_russian_name_never_reached_its_belarusian_form() {
+        // The list gives `NAUMAU, Uladzimir Uladzimiravich`, the passport the Russian form: no
+        // word reached a listed word by spelling, so the entry was not even scored.
+        let index = WatchlistIndex::build(vec![
+            named_entry("belarusian", "NAUMAU, Uladzimir Uladzimiravich"),
+            named_entry("other", "NAUMENKO, Vladislav"),
+        ]);
+        let traveller = named_traveller("NAUMOV", "VLADIMIR VLADIMIROVICH");
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(
+            found
+                .iter()
+                .any(|c| index.entries()[c.entry].id == "belarusian" && c.score > 0.9),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .all(|c| index.entries()[c.entry].id != "other" || c.score < 0.9),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod arabic;
 pub mod birth_date;
 pub mod document;
+pub mod east_slavic;
 pub mod evidence;
 pub mod fold;
 pub mod index;

@@ -44,6 +44,9 @@ pub struct Token {
     /// when it reads as one: compared for every listed word a traveller's keys reach, so read
     /// once per word.
     pub korean: Option<u64>,
+    /// Hash of the East Slavic name the word is a form of ([`crate::east_slavic::cognate`]):
+    /// `ULADZIMIR` and `VLADIMIR`, `NAUMAU` and `NAUMOV` share one.
+    pub east_slavic: Option<u64>,
 }
 
 /// Honorifics, ranks and titles that lists and travellers add or leave out freely.
@@ -244,6 +247,9 @@ impl Token {
         let korean = (kind == TokenKind::Word)
             .then(|| crate::korean::syllable_key_hash(&folded))
             .flatten();
+        let east_slavic = (kind == TokenKind::Word)
+            .then(|| crate::east_slavic::cognate_key_hash(&folded, &phonetic))
+            .flatten();
         Token {
             folded,
             phonetic,
@@ -254,6 +260,7 @@ impl Token {
             script,
             arabic_ending: ArabicEnding::Unknown,
             korean,
+            east_slavic,
             cross_script_skeletons,
         }
     }
@@ -271,6 +278,7 @@ impl Token {
             arabic_ending: ArabicEnding::Unknown,
             cross_script_skeletons: Vec::new(),
             korean: None,
+            east_slavic: None,
         }
     }
 

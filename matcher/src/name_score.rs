@@ -562,4 +562,30 @@ mod tests {
         let other = score("KIM CHANG-SIK", "KIM JONG SIK");
         assert!(other < 0.9, "{other}");
     }
+
+    #[test]
+    fn regression_belarusian_and_ukrainian_forms_of_russian_names_scored_as_strangers() {
+        // Lists give one alias in the person's own language and one in Russian, passports
+        // either: `IHAR` / `IGOR`, `MYKOLAIOVYCH` / `NIKOLAEVICH` share a few letters only.
+        let s = score(
+            "MARSHALAU, Ihar Anatolievich",
+            "MARSHALOV, Igor Anatolievich",
+        );
+        assert!(s > 0.9, "{s}");
+        let s = score(
+            "PAVLENKO, Volodymyr Mykolaiovych",
+            "PAVLENKO, Vladimir Nikolaevich",
+        );
+        assert!(s > 0.9, "{s}");
+        let s = score(
+            "NIKIFOROVICH, Sergei Olegovich",
+            "NIKIFAROVICH, Siarhei Alehavich",
+        );
+        assert!(s > 0.9, "{s}");
+        let other = score(
+            "PAVLENKO, Volodymyr Mykolaiovych",
+            "PAVLENKO, Vladislav Nikolaevich",
+        );
+        assert!(other < 0.9, "{other}");
+    }
 }

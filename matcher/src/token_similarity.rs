@@ -28,6 +28,9 @@ pub enum TokenMatchKind {
     Compound,
     /// The same Korean syllables in another romanisation system (`CHONG` / `JONG`, `EUN` / `UN`).
     Romanisation,
+    /// One East Slavic name in its Russian, Ukrainian or Belarusian form (`VLADIMIR` /
+    /// `ULADZIMIR`, `NIKOLAEVICH` / `MYKOLAIOVYCH`, `NAUMOV` / `NAUMAU`).
+    Cognate,
 }
 
 /// Similarity with its reason; `score` is 0 when the tokens do not correspond.
@@ -179,6 +182,10 @@ const MAX_CJK_TO_LATIN: f32 = 0.9;
 /// that are distinct in Korean.
 const KOREAN_SPELLING: f32 = 0.92;
 
+/// Two forms of one East Slavic name are this similar: the same name in another language, as
+/// strong as a Korean name in another romanisation, below a shared phonetic form.
+const EAST_SLAVIC_FORM: f32 = 0.92;
+
 /// Words both written in (or romanised to) Latin letters.
 fn romanised_similarity(
     query: &Token,
@@ -241,6 +248,15 @@ fn romanised_similarity(
         best = TokenSimilarity {
             score: KOREAN_SPELLING,
             kind: TokenMatchKind::Romanisation,
+        };
+    }
+    if best.score < EAST_SLAVIC_FORM
+        && query.east_slavic.is_some()
+        && query.east_slavic == listed.east_slavic
+    {
+        best = TokenSimilarity {
+            score: EAST_SLAVIC_FORM,
+            kind: TokenMatchKind::Cognate,
         };
     }
     if query_may_be_truncated
