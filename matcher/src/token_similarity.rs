@@ -221,9 +221,18 @@ fn romanised_similarity(
         score: fuzzy_similarity(query, listed),
         kind: TokenMatchKind::Fuzzy,
     };
-    if query.skeleton.len() >= 3 && query.skeleton == listed.skeleton && best.score < 0.9 {
+    if query.skeleton == listed.skeleton
+        && best.score < 0.9
+        && (query.skeleton.len() >= 3
+            || (query.skeleton.len() == 2
+                && query.phonetic.len() >= 4
+                && query.phonetic.len() == listed.phonetic.len()
+                && crate::string_distance::osa_distance(&query.phonetic, &listed.phonetic) == 1))
+    {
         // Same consonants, different vowels: strong for Arabic-origin names (MUHAMAD/MOHAMED),
-        // weaker the more the vowels differ (GUILLAUME/GHOLAMI).
+        // weaker the more the vowels differ (GUILLAUME/GHOLAMI). Two consonants say little,
+        // so there only one vowel apart (`REDA` / `RIDA`, `SALEH` / `SALIH`), and not in words of
+        // three letters: `ALE` would meet every `ALI` and crowd out the candidates.
         let vowels = edit_similarity(&query.phonetic, &listed.phonetic);
         let score = 0.8 + 0.12 * vowels;
         if score > best.score {
@@ -667,6 +676,18 @@ mod tests {
         assert!(sim("RIDA", "REZA").score < 0.9);
         assert!(sim("RAZAQ", "RAFIQ").score < 0.75);
         assert!(sim("KAZEM", "KARIM").score < 0.84);
+    }
+
+    #[test]
+    fn regression_two_consonant_names_one_vowel_apart_scored_as_typos() {
+        for (traveller, listed) in [("REDA", "RIDA"), ("SALEH", "SALIH")] {
+            let s = sim(traveller, listed);
+            assert!(s.score >= 0.88, "{traveller} / {listed}: {s:?}");
+            assert_eq!(s.kind, TokenMatchKind::Skeleton, "{traveller} / {listed}");
+        }
+        // Not two vowels apart, nor in three-letter words.
+        assert!(sim("RADU", "RIDA").score < 0.85);
+        assert_ne!(sim("ALE", "ALI").kind, TokenMatchKind::Skeleton);
     }
 
     #[test]
