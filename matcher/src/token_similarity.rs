@@ -245,7 +245,7 @@ fn romanised_similarity(
     if best.score < ROMANISATION_READING_CAP
         && query.skeleton.len() >= 2
         && query.skeleton != listed.skeleton
-        && same_letters_in_another_reading(&query.skeleton, &listed.skeleton)
+        && same_letters_in_another_reading(query, listed)
     {
         // One Arabic letter romanised by Arabic and by Persian, Turkish or French usage
         // (`RIDA` / `REZA`, `UTHMAN` / `OSMAN`, `HACHEM` / `HASHIM`): a little weaker than the
@@ -310,17 +310,19 @@ const ROMANISATION_READING_CAP: f32 = 0.88;
 /// Arabic, S in Persian and Turkish: `UTHMAN` / `OSMAN`), `C` / `S` (`ش` written CH in French
 /// romanisation: `HACHEM` / `HASHIM`). A final `D` is already `T` in a skeleton (`RIDA` is `RT`),
 /// so there `T` also meets `Z`.
-fn same_letters_in_another_reading(a: &str, b: &str) -> bool {
-    let last = a.len().wrapping_sub(1);
-    a.len() == b.len()
-        && a.bytes().zip(b.bytes()).enumerate().all(|(at, (x, y))| {
-            // In alphabetical order, so that each pair is named once.
-            match (x.min(y), x.max(y)) {
-                (x, y) if x == y => true,
-                (b'D', b'Z') | (b'C', b'S') | (b'S', b'T') => true,
-                (b'T', b'Z') => at == last,
-                _ => false,
-            }
+fn same_letters_in_another_reading(a: &Token, b: &Token) -> bool {
+    let (x, y) = (a.skeleton.as_bytes(), b.skeleton.as_bytes());
+    // `T` stands for `ث` only where it was written `TH`: `SAMI` / `TAMI` are two names.
+    let written_th = |t: &Token| t.folded.contains("TH");
+    let last = x.len().wrapping_sub(1);
+    x.len() == y.len()
+        && x.iter().zip(y).enumerate().all(|(at, pair)| match pair {
+            (p, q) if p == q => true,
+            (b'D', b'Z') | (b'Z', b'D') | (b'C', b'S') | (b'S', b'C') => true,
+            (b'T', b'S') => written_th(a),
+            (b'S', b'T') => written_th(b),
+            (b'T', b'Z') | (b'Z', b'T') => at == last,
+            _ => false,
         })
 }
 
@@ -676,6 +678,7 @@ mod tests {
         assert!(sim("RIDA", "REZA").score < 0.9);
         assert!(sim("RAZAQ", "RAFIQ").score < 0.75);
         assert!(sim("KAZEM", "KARIM").score < 0.84);
+        assert_ne!(sim("SAMI", "TAMI").kind, TokenMatchKind::Skeleton);
     }
 
     #[test]
