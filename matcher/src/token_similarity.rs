@@ -221,37 +221,21 @@ fn romanised_similarity(
         score: fuzzy_similarity(query, listed),
         kind: TokenMatchKind::Fuzzy,
     };
-    if query.skeleton == listed.skeleton
-        && best.score < 0.9
-        && (query.skeleton.len() >= 3
-            || (query.skeleton.len() == 2
-                && query.phonetic.len() >= 4
-                && query.phonetic.len() == listed.phonetic.len()
-                && crate::string_distance::osa_distance(&query.phonetic, &listed.phonetic) == 1))
-    {
-        // Same consonants, different vowels: strong for Arabic-origin names (MUHAMAD/MOHAMED),
-        // weaker the more the vowels differ (GUILLAUME/GHOLAMI). Two consonants say little,
-        // so there only one vowel apart (`REDA` / `RIDA`, `SALEH` / `SALIH`), and not in words of
-        // three letters: `ALE` would meet every `ALI` and crowd out the candidates.
+    // Same consonants, different vowels: strong for Arabic-origin names (MUHAMAD/MOHAMED),
+    // weaker the more the vowels differ (GUILLAUME/GHOLAMI). A little weaker still when one
+    // Arabic letter is read the Arabic way on one side and the Persian, Turkish or French way on
+    // the other (`RIDA` / `REZA`, `UTHMAN` / `OSMAN`, `HACHEM` / `HASHIM`).
+    let skeleton_variant = if query.skeleton == listed.skeleton {
+        (best.score < 0.9 && skeleton_says_enough(query, listed)).then_some((0.8, 1.0))
+    } else {
+        (best.score < ROMANISATION_READING_CAP
+            && query.skeleton.len() >= 2
+            && same_letters_in_another_reading(query, listed))
+        .then_some((0.78, ROMANISATION_READING_CAP))
+    };
+    if let Some((base, cap)) = skeleton_variant {
         let vowels = edit_similarity(&query.phonetic, &listed.phonetic);
-        let score = 0.8 + 0.12 * vowels;
-        if score > best.score {
-            best = TokenSimilarity {
-                score,
-                kind: TokenMatchKind::Skeleton,
-            };
-        }
-    }
-    if best.score < ROMANISATION_READING_CAP
-        && query.skeleton.len() >= 2
-        && query.skeleton != listed.skeleton
-        && same_letters_in_another_reading(query, listed)
-    {
-        // One Arabic letter romanised by Arabic and by Persian, Turkish or French usage
-        // (`RIDA` / `REZA`, `UTHMAN` / `OSMAN`, `HACHEM` / `HASHIM`): a little weaker than the
-        // same skeleton.
-        let vowels = edit_similarity(&query.phonetic, &listed.phonetic);
-        let score = (0.78 + 0.12 * vowels).min(ROMANISATION_READING_CAP);
+        let score = (base + 0.12 * vowels).min(cap);
         if score > best.score {
             best = TokenSimilarity {
                 score,
@@ -299,6 +283,17 @@ fn romanised_similarity(
         };
     }
     best
+}
+
+/// Whether a shared skeleton tells enough to count: three consonants, or two when the words are
+/// one vowel apart (`REDA` / `RIDA`, `SALEH` / `SALIH`) and not of three letters, where `ALE`
+/// would meet every `ALI` and crowd out the candidates.
+fn skeleton_says_enough(query: &Token, listed: &Token) -> bool {
+    query.skeleton.len() >= 3
+        || (query.skeleton.len() == 2
+            && query.phonetic.len() >= 4
+            && query.phonetic.len() == listed.phonetic.len()
+            && osa_distance(&query.phonetic, &listed.phonetic) == 1)
 }
 
 /// Highest score of [`same_letters_in_another_reading`]: below a shared skeleton's.
