@@ -455,78 +455,81 @@ impl Reader {
     }
 
     fn ssr<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
-        let (service, problems) = self.read_ssr(segment);
-        for problem in problems {
-            let text = format!(
-                "SSR {}: {} is not a date; left empty",
-                service.code, problem.field
-            );
-            self.issue(segment, IssueCode::InvalidDate, text);
-        }
         let place = self.place;
-        let Some(pnr) = self.pnr_or_report(segment) else {
+        let dates = self.dates;
+        let Some(progress) = self.current.as_mut() else {
+            // Before the first SRC: read for its date problems, reported as anywhere, then dropped.
+            let mut service = SpecialService::default();
+            let problems = read_ssr(segment, dates, &mut service).problems;
+            self.report_ssr_problems(segment, &service.code, problems);
+            self.out_of_place(segment);
             return;
         };
-        let counts_for_identity = !matches!(place, Place::History | Place::HistoryChange);
-        if let (true, Some(details)) = (counts_for_identity, service.details.as_deref()) {
-            let scope = || match (place, pnr_last_traveller(&pnr.pnr)) {
+        let identity_slot = next_slot(&progress.pnr, place);
+        let last_traveller = pnr_last_traveller(&progress.pnr);
+        let PnrInProgress {
+            pnr,
+            identity,
+            contacts,
+            ..
+        } = progress;
+        // Read straight into the request's place in the PNR: a request is a large value, and
+        // building it aside and moving it in copied it twice (with its details once more).
+        let mut aside = None;
+        let service = match place {
+            Place::Traveller | Place::Ticket | Place::Payment => pnr
+                .travellers
+                .last_mut()
+                .map(|t| push_default(&mut t.special_services)),
+            Place::Leg | Place::CheckIn | Place::CheckedIn => pnr
+                .itinerary
+                .last_mut()
+                .map(|leg| push_default(&mut leg.special_services)),
+            Place::History | Place::HistoryChange => history_change_mut(pnr)
+                .map(|change| change.special_service.insert(SpecialService::default())),
+            _ => Some(push_default(&mut pnr.special_services)),
+        }
+        .unwrap_or_else(|| aside.insert(SpecialService::default()));
+        let ReadSsr {
+            problems,
+            identifies,
+            contact,
+        } = read_ssr(segment, dates, service);
+        if !matches!(place, Place::History | Place::HistoryChange)
+            && (identifies || contact.is_some())
+        {
+            let references = service.traveller_references.clone();
+            let scope = match (place, last_traveller) {
                 (Place::Traveller | Place::Ticket | Place::Payment, Some(index)) => {
-                    Scope::Traveller {
-                        index,
-                        references: service.traveller_references.clone(),
-                    }
+                    Scope::Traveller { index, references }
                 }
-                _ => Scope::References(service.traveller_references.clone()),
+                _ => Scope::References(references),
             };
-            match details {
-                ServiceDetails::Email(value) => {
-                    let event = ContactEvent {
-                        scope: scope(),
-                        kind: ContactKind::Email,
-                        value: value.clone(),
-                    };
-                    pnr.contacts.push(event);
-                }
-                ServiceDetails::Phone(value) => {
-                    let event = ContactEvent {
-                        scope: scope(),
-                        kind: ContactKind::Mobile,
-                        value: value.clone(),
-                    };
-                    pnr.contacts.push(event);
-                }
-                ServiceDetails::Document(_)
-                | ServiceDetails::OtherDocument(_)
-                | ServiceDetails::Infant(_) => {
-                    if let Some(slot) = next_slot(&pnr.pnr, place) {
-                        let event = IdentityEvent {
-                            scope: scope(),
-                            slot,
-                            position: segment.position(),
-                        };
-                        pnr.identity.push(event);
-                    }
-                }
-                _ => {}
+            if let Some((kind, value)) = contact {
+                contacts.push(ContactEvent { scope, kind, value });
+            } else if let Some(slot) = identity_slot {
+                identity.push(IdentityEvent {
+                    scope,
+                    slot,
+                    position: segment.position(),
+                });
             }
         }
-        match place {
-            Place::Traveller | Place::Ticket | Place::Payment => {
-                if let Some(t) = pnr.pnr.travellers.last_mut() {
-                    t.special_services.push(service);
-                }
-            }
-            Place::Leg | Place::CheckIn | Place::CheckedIn => {
-                if let Some(leg) = pnr.pnr.itinerary.last_mut() {
-                    leg.special_services.push(service);
-                }
-            }
-            Place::History | Place::HistoryChange => {
-                if let Some(change) = self.history_change_mut() {
-                    change.special_service = Some(service);
-                }
-            }
-            _ => pnr.pnr.special_services.push(service),
+        if !problems.is_empty() {
+            let code = service.code.clone();
+            self.report_ssr_problems(segment, &code, problems);
+        }
+    }
+
+    fn report_ssr_problems<S: SegmentFields + ?Sized>(
+        &mut self,
+        segment: &S,
+        code: &str,
+        problems: Vec<FieldProblem>,
+    ) {
+        for problem in problems {
+            let text = format!("SSR {code}: {} is not a date; left empty", problem.field);
+            self.issue(segment, IssueCode::InvalidDate, text);
         }
     }
 
@@ -966,11 +969,7 @@ impl Reader {
     /// The current change of the current history record; a record's content before its first SAC
     /// goes into a change without an action.
     fn history_change_mut(&mut self) -> Option<&mut HistoryChange> {
-        let record = self.current.as_mut()?.pnr.history.last_mut()?;
-        if record.changes.is_empty() {
-            record.changes.push(HistoryChange::default());
-        }
-        record.changes.last_mut()
+        history_change_mut(&mut self.current.as_mut()?.pnr)
     }
 
     // --- element layouts ------------------------------------------------------------------------
@@ -1097,74 +1096,114 @@ impl Reader {
         }
         dates
     }
+}
 
-    /// SSR: `code:status:quantity:airline:::board:off:free text` then per element
-    /// `data::traveller reference:characteristics`.
-    fn read_ssr<S: SegmentFields + ?Sized>(
-        &mut self,
-        segment: &S,
-    ) -> (SpecialService, Vec<FieldProblem>) {
-        let sent_code = value(segment, 0, 0).unwrap_or_default();
-        let mut code = CompactString::from(sent_code);
-        code.as_mut_str().make_ascii_uppercase();
-        let free_text = text(segment, 0, 8);
-        let mut service = SpecialService {
-            code: code.clone(),
-            status: text(segment, 0, 1),
-            quantity: text(segment, 0, 2),
-            airline: text(segment, 0, 3),
-            board_point: text(segment, 0, 6),
-            off_point: text(segment, 0, 7),
-            text: None,
-            ..SpecialService::default()
-        };
-        let is_seat_request = code == "SEAT" || code.starts_with("NSS") || code == "RQST";
-        for e in 1..segment.element_count() {
-            let reference = text(segment, e, 2);
-            if let Some(r) = &reference {
-                service.traveller_references.push(r.clone());
-            }
-            if is_seat_request {
-                if let Some(seat) = text(segment, e, 0) {
-                    service.seats.push(SeatAssignment {
-                        seat,
-                        traveller_reference: reference,
-                        characteristics: text(segment, e, 3),
-                    });
-                }
+/// SSR: `code:status:quantity:airline:::board:off:free text` then per element
+/// `data::traveller reference:characteristics`, read into `service` (a default request already in
+/// its place).
+fn read_ssr<S: SegmentFields + ?Sized>(
+    segment: &S,
+    dates: DateRules,
+    service: &mut SpecialService,
+) -> ReadSsr {
+    let sent_code = value(segment, 0, 0).unwrap_or_default();
+    let mut code = CompactString::from(sent_code);
+    code.as_mut_str().make_ascii_uppercase();
+    let free_text = text(segment, 0, 8);
+    service.status = text(segment, 0, 1);
+    service.quantity = text(segment, 0, 2);
+    service.airline = text(segment, 0, 3);
+    service.board_point = text(segment, 0, 6);
+    service.off_point = text(segment, 0, 7);
+    let is_seat_request = code == "SEAT" || code.starts_with("NSS") || code == "RQST";
+    for e in 1..segment.element_count() {
+        let reference = text(segment, e, 2);
+        if let Some(r) = &reference {
+            service.traveller_references.push(r.clone());
+        }
+        if is_seat_request {
+            if let Some(seat) = text(segment, e, 0) {
+                service.seats.push(SeatAssignment {
+                    seat,
+                    traveller_reference: reference,
+                    characteristics: text(segment, e, 3),
+                });
             }
         }
-        let mut problems = Vec::new();
-        if let Some(free_text) = &free_text {
-            service.details = match code.as_str() {
-                "DOCS" => {
-                    let (details, p) = airimp::parse_docs(free_text, self.dates);
-                    problems = p;
-                    Some(ServiceDetails::Document(details))
-                }
-                "DOCO" => {
-                    let (details, p) = airimp::parse_doco(free_text, self.dates);
-                    problems = p;
-                    Some(ServiceDetails::OtherDocument(details))
-                }
-                "DOCA" => Some(ServiceDetails::Address(airimp::parse_doca(free_text))),
-                "INFT" => {
-                    let (details, p) = airimp::parse_inft(free_text, self.dates);
-                    problems = p;
-                    Some(ServiceDetails::Infant(details))
-                }
-                "FOID" => airimp::parse_foid(free_text).map(ServiceDetails::Identification),
-                "TKNE" => airimp::parse_tkne(free_text).map(ServiceDetails::Ticket),
-                "CTCE" => Some(ServiceDetails::Email(airimp::resolve_email(free_text))),
-                "CTCM" => airimp::parse_phone(free_text).map(ServiceDetails::Phone),
-                _ => None,
-            }
-            .map(Box::new);
-        }
-        // Moved in last: the details above were read from it.
-        service.text = free_text;
-        (service, problems)
     }
+    let mut read = ReadSsr {
+        problems: Vec::new(),
+        identifies: false,
+        contact: None,
+    };
+    if let Some(free_text) = &free_text {
+        let details = match code.as_str() {
+            "DOCS" => {
+                let (details, problems) = airimp::parse_docs(free_text, dates);
+                read.problems = problems;
+                read.identifies = true;
+                Some(ServiceDetails::Document(details))
+            }
+            "DOCO" => {
+                let (details, problems) = airimp::parse_doco(free_text, dates);
+                read.problems = problems;
+                read.identifies = true;
+                Some(ServiceDetails::OtherDocument(details))
+            }
+            "DOCA" => Some(ServiceDetails::Address(airimp::parse_doca(free_text))),
+            "INFT" => {
+                let (details, problems) = airimp::parse_inft(free_text, dates);
+                read.problems = problems;
+                read.identifies = true;
+                Some(ServiceDetails::Infant(details))
+            }
+            "FOID" => airimp::parse_foid(free_text).map(ServiceDetails::Identification),
+            "TKNE" => airimp::parse_tkne(free_text).map(ServiceDetails::Ticket),
+            "CTCE" => {
+                let email = airimp::resolve_email(free_text);
+                read.contact = Some((ContactKind::Email, email.clone()));
+                Some(ServiceDetails::Email(email))
+            }
+            "CTCM" => airimp::parse_phone(free_text).map(|phone| {
+                read.contact = Some((ContactKind::Mobile, phone.clone()));
+                ServiceDetails::Phone(phone)
+            }),
+            _ => None,
+        };
+        service.details = details.map(Box::new);
+    }
+    service.code = code;
+    // Moved in last: the details above were read from it.
+    service.text = free_text;
+    read
+}
+
+/// What an SSR means beyond itself, told by [`read_ssr`] so that the request's details need not be
+/// read back right after they were written.
+struct ReadSsr {
+    /// Dates of the free text that could not be read.
+    problems: Vec<FieldProblem>,
+    /// DOCS, DOCO or INFT with parsed details: says who a traveller is.
+    identifies: bool,
+    /// CTCE or CTCM: a contact of the PNR.
+    contact: Option<(ContactKind, CompactString)>,
+}
+
+/// Pushes a default value and returns it, to be filled in place.
+fn push_default<T: Default>(values: &mut Vec<T>) -> &mut T {
+    values.push(T::default());
+    let last = values.len() - 1;
+    &mut values[last]
+}
+
+/// The current change of the PNR's last history record; a record's content before its first SAC
+/// goes into a change without an action.
+fn history_change_mut(pnr: &mut Pnr) -> Option<&mut HistoryChange> {
+    let record = pnr.history.last_mut()?;
+    if record.changes.is_empty() {
+        record.changes.push(HistoryChange::default());
+    }
+    record.changes.last_mut()
 }
 
 /// The tag as three upper-cased bytes (`[0; 3]` for any other length): a fixed-size key
