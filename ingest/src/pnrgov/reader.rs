@@ -1192,6 +1192,7 @@ struct ReadSsr {
 /// Pushes a default value and returns it, to be filled in place.
 fn push_default<T: Default>(values: &mut Vec<T>) -> &mut T {
     values.push(T::default());
+    // The value just pushed: never out of bounds (`Vec::push_mut` is newer than our MSRV).
     let last = values.len() - 1;
     &mut values[last]
 }
