@@ -14,7 +14,7 @@ use model::pnr::{
 use model::CompactString;
 
 use super::country::to_alpha3;
-use super::reader::{contact, IdentityEvent, PnrInProgress, Scope};
+use super::reader::{contact, IdentityEvent, IdentityKind, PnrInProgress, Scope};
 use crate::syntax::issue::{Issue, IssueCode};
 
 /// Places the identity and contact SSRs of a PNR on its travellers and returns the finished PNR.
@@ -39,24 +39,12 @@ pub(super) fn finish(progress: PnrInProgress) -> (Pnr, Vec<Issue>) {
 
     // Documents first, then other documents, then infants: SCHEMA orders DOCS before DOCO. The
     // details are taken out of their SSR while travellers are updated, then put back.
-    for pass in [Pass::Documents, Pass::OtherDocuments, Pass::Infants] {
-        for event in &identity {
-            // Only the SSRs of this pass are taken out (a take and put back moves a large value).
-            let of_this_pass = event
-                .slot
-                .service_mut(&mut pnr)
-                .and_then(|s| s.details.as_deref())
-                .is_some_and(|details| {
-                    matches!(
-                        (details, pass),
-                        (ServiceDetails::Document(_), Pass::Documents)
-                            | (ServiceDetails::OtherDocument(_), Pass::OtherDocuments)
-                            | (ServiceDetails::Infant(_), Pass::Infants)
-                    )
-                });
-            if !of_this_pass {
-                continue;
-            }
+    for pass in [
+        IdentityKind::Document,
+        IdentityKind::OtherDocument,
+        IdentityKind::Infant,
+    ] {
+        for event in identity.iter().filter(|event| event.kind == pass) {
             let Some(details) = event
                 .slot
                 .service_mut(&mut pnr)
@@ -64,16 +52,14 @@ pub(super) fn finish(progress: PnrInProgress) -> (Pnr, Vec<Issue>) {
             else {
                 continue;
             };
-            match (&*details, pass) {
-                (ServiceDetails::Document(d), Pass::Documents) => {
+            match &*details {
+                ServiceDetails::Document(d) => {
                     place_document(&mut pnr.travellers, event, d, &mut issues)
                 }
-                (ServiceDetails::OtherDocument(d), Pass::OtherDocuments) => {
+                ServiceDetails::OtherDocument(d) => {
                     place_other_document(&mut pnr.travellers, event, d, &mut issues)
                 }
-                (ServiceDetails::Infant(d), Pass::Infants) => {
-                    place_infant(&mut pnr.travellers, event, d)
-                }
+                ServiceDetails::Infant(d) => place_infant(&mut pnr.travellers, event, d),
                 _ => {}
             }
             if let Some(service) = event.slot.service_mut(&mut pnr) {
@@ -96,13 +82,6 @@ pub(super) fn finish(progress: PnrInProgress) -> (Pnr, Vec<Issue>) {
         })
         .collect();
     (pnr, issues)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pass {
-    Documents,
-    OtherDocuments,
-    Infants,
 }
 
 fn by_reference(travellers: &[PnrTraveller], reference: &str) -> Option<usize> {

@@ -110,9 +110,23 @@ pub(super) enum Scope {
 #[derive(Debug, Clone)]
 pub(super) struct IdentityEvent {
     pub scope: Scope,
+    /// Which of the three the SSR is (known when it was read, so that placing needs no look into it).
+    pub kind: IdentityKind,
     /// Where the SSR (with its parsed details) is kept in the PNR.
     pub slot: SsrSlot,
     pub position: Option<usize>,
+}
+
+/// The SSRs that say who a traveller is, in the order they are placed: SCHEMA orders DOCS before
+/// DOCO, and an infant's SSR INFT goes where its DOCS left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum IdentityKind {
+    /// SSR DOCS.
+    Document,
+    /// SSR DOCO.
+    OtherDocument,
+    /// SSR INFT.
+    Infant,
 }
 
 /// Where a kept SSR is: its details are read from there once the PNR is complete (not copied).
@@ -496,7 +510,7 @@ impl Reader {
             contact,
         } = read_ssr(segment, dates, service);
         if !matches!(place, Place::History | Place::HistoryChange)
-            && (identifies || contact.is_some())
+            && (identifies.is_some() || contact.is_some())
         {
             let references = service.traveller_references.clone();
             let scope = match (place, last_traveller) {
@@ -507,9 +521,10 @@ impl Reader {
             };
             if let Some((kind, value)) = contact {
                 contacts.push(ContactEvent { scope, kind, value });
-            } else if let Some(slot) = identity_slot {
+            } else if let (Some(kind), Some(slot)) = (identifies, identity_slot) {
                 identity.push(IdentityEvent {
                     scope,
+                    kind,
                     slot,
                     position: segment.position(),
                 });
@@ -1133,7 +1148,7 @@ fn read_ssr<S: SegmentFields + ?Sized>(
     }
     let mut read = ReadSsr {
         problems: Vec::new(),
-        identifies: false,
+        identifies: None,
         contact: None,
     };
     if let Some(free_text) = &free_text {
@@ -1141,20 +1156,20 @@ fn read_ssr<S: SegmentFields + ?Sized>(
             "DOCS" => {
                 let (details, problems) = airimp::parse_docs(free_text, dates);
                 read.problems = problems;
-                read.identifies = true;
+                read.identifies = Some(IdentityKind::Document);
                 Some(ServiceDetails::Document(details))
             }
             "DOCO" => {
                 let (details, problems) = airimp::parse_doco(free_text, dates);
                 read.problems = problems;
-                read.identifies = true;
+                read.identifies = Some(IdentityKind::OtherDocument);
                 Some(ServiceDetails::OtherDocument(details))
             }
             "DOCA" => Some(ServiceDetails::Address(airimp::parse_doca(free_text))),
             "INFT" => {
                 let (details, problems) = airimp::parse_inft(free_text, dates);
                 read.problems = problems;
-                read.identifies = true;
+                read.identifies = Some(IdentityKind::Infant);
                 Some(ServiceDetails::Infant(details))
             }
             "FOID" => airimp::parse_foid(free_text).map(ServiceDetails::Identification),
@@ -1184,7 +1199,7 @@ struct ReadSsr {
     /// Dates of the free text that could not be read.
     problems: Vec<FieldProblem>,
     /// DOCS, DOCO or INFT with parsed details: says who a traveller is.
-    identifies: bool,
+    identifies: Option<IdentityKind>,
     /// CTCE or CTCM: a contact of the PNR.
     contact: Option<(ContactKind, CompactString)>,
 }
