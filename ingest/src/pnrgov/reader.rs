@@ -479,7 +479,6 @@ impl Reader {
             self.out_of_place(segment);
             return;
         };
-        let identity_slot = next_slot(&progress.pnr, place);
         let last_traveller = pnr_last_traveller(&progress.pnr);
         let PnrInProgress {
             pnr,
@@ -490,20 +489,8 @@ impl Reader {
         // Read straight into the request's place in the PNR: a request is a large value, and
         // building it aside and moving it in copied it twice (with its details once more).
         let mut aside = None;
-        let service = match place {
-            Place::Traveller | Place::Ticket | Place::Payment => pnr
-                .travellers
-                .last_mut()
-                .map(|t| push_default(&mut t.special_services)),
-            Place::Leg | Place::CheckIn | Place::CheckedIn => pnr
-                .itinerary
-                .last_mut()
-                .map(|leg| push_default(&mut leg.special_services)),
-            Place::History | Place::HistoryChange => history_change_mut(pnr)
-                .map(|change| change.special_service.insert(SpecialService::default())),
-            _ => Some(push_default(&mut pnr.special_services)),
-        }
-        .unwrap_or_else(|| aside.insert(SpecialService::default()));
+        let (service, identity_slot) = new_service_at(pnr, place)
+            .unwrap_or_else(|| (aside.insert(SpecialService::default()), None));
         let ReadSsr {
             problems,
             identifies,
@@ -1341,25 +1328,33 @@ fn is_operating_only(flight: &TravelSegment) -> bool {
         && flight.number.is_some()
 }
 
-/// The slot the next SSR read at `place` is kept in (as `Reader::ssr` files it).
-fn next_slot(pnr: &Pnr, place: Place) -> Option<SsrSlot> {
+/// Pushes a default request where an SSR read at `place` is kept, to be filled in place, with its
+/// slot (none in history: a past request says nothing about who travels). `None` when the place's
+/// traveller or leg is missing.
+fn new_service_at(pnr: &mut Pnr, place: Place) -> Option<(&mut SpecialService, Option<SsrSlot>)> {
     match place {
         Place::Traveller | Place::Ticket | Place::Payment => {
             let t = pnr.travellers.len().checked_sub(1)?;
-            Some(SsrSlot::Traveller(
-                t,
-                pnr.travellers.get(t)?.special_services.len(),
-            ))
+            let services = &mut pnr.travellers.get_mut(t)?.special_services;
+            let slot = SsrSlot::Traveller(t, services.len());
+            Some((push_default(services), Some(slot)))
         }
         Place::Leg | Place::CheckIn | Place::CheckedIn => {
             let l = pnr.itinerary.len().checked_sub(1)?;
-            Some(SsrSlot::Leg(
-                l,
-                pnr.itinerary.get(l)?.special_services.len(),
-            ))
+            let services = &mut pnr.itinerary.get_mut(l)?.special_services;
+            let slot = SsrSlot::Leg(l, services.len());
+            Some((push_default(services), Some(slot)))
         }
-        Place::History | Place::HistoryChange => None,
-        _ => Some(SsrSlot::Pnr(pnr.special_services.len())),
+        Place::History | Place::HistoryChange => history_change_mut(pnr).map(|change| {
+            (
+                change.special_service.insert(SpecialService::default()),
+                None,
+            )
+        }),
+        _ => {
+            let slot = SsrSlot::Pnr(pnr.special_services.len());
+            Some((push_default(&mut pnr.special_services), Some(slot)))
+        }
     }
 }
 
