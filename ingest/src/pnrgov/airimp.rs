@@ -80,40 +80,46 @@ impl DateRules {
     }
 }
 
-/// SSR DOCS: `/P/GBR/509229987/GBR/01JUL78/F/12NOV22/BELT/ISABELLE RUTH/[MIDDLE]/[H]`.
-pub fn parse_docs(text: &str, dates: DateRules) -> (DocumentDetails, Vec<FieldProblem>) {
+/// SSR DOCS: `/P/GBR/509229987/GBR/01JUL78/F/12NOV22/BELT/ISABELLE RUTH/[MIDDLE]/[H]`, read into
+/// `details` where it is kept (building the details aside and moving them into their box copied them
+/// twice per request). Returns the fields that could not be read.
+pub fn parse_docs(
+    text: &str,
+    dates: DateRules,
+    details: &mut DocumentDetails,
+) -> Vec<FieldProblem> {
     let f = fields(text);
     let mut problems = Vec::new();
-    let details = DocumentDetails {
-        document_type: field(&f, 0),
-        issuing_country: field(&f, 1),
-        number: field(&f, 2),
-        nationality: field(&f, 3),
-        birth_date: date_field(&f, 4, "birth date", dates.birth, &mut problems),
-        gender: field(&f, 5),
-        expiry: date_field(&f, 6, "expiry date", dates.other, &mut problems),
-        surname: field(&f, 7),
-        given_names: field(&f, 8),
-        middle_names: field(&f, 9),
-        multi_passenger_holder: f.get(10).is_some_and(|v| *v == "H"),
-    };
-    (details, problems)
+    details.document_type = field(&f, 0);
+    details.issuing_country = field(&f, 1);
+    details.number = field(&f, 2);
+    details.nationality = field(&f, 3);
+    details.birth_date = date_field(&f, 4, "birth date", dates.birth, &mut problems);
+    details.gender = field(&f, 5);
+    details.expiry = date_field(&f, 6, "expiry date", dates.other, &mut problems);
+    details.surname = field(&f, 7);
+    details.given_names = field(&f, 8);
+    details.middle_names = field(&f, 9);
+    details.multi_passenger_holder = f.get(10).is_some_and(|v| *v == "H");
+    problems
 }
 
-/// SSR DOCO: `/PARIS FR/V/12345123/NEW YORK CITY/12OCT07/US[/I]`.
-pub fn parse_doco(text: &str, dates: DateRules) -> (OtherDocumentDetails, Vec<FieldProblem>) {
+/// SSR DOCO: `/PARIS FR/V/12345123/NEW YORK CITY/12OCT07/US[/I]`, read into `details` (as DOCS).
+pub fn parse_doco(
+    text: &str,
+    dates: DateRules,
+    details: &mut OtherDocumentDetails,
+) -> Vec<FieldProblem> {
     let f = fields(text);
     let mut problems = Vec::new();
-    let details = OtherDocumentDetails {
-        birth_place: field(&f, 0),
-        document_type: field(&f, 1),
-        number: field(&f, 2),
-        issue_place: field(&f, 3),
-        issued: date_field(&f, 4, "issue date", dates.other, &mut problems),
-        applicable_country: field(&f, 5),
-        infant: f.get(6).is_some_and(|v| *v == "I"),
-    };
-    (details, problems)
+    details.birth_place = field(&f, 0);
+    details.document_type = field(&f, 1);
+    details.number = field(&f, 2);
+    details.issue_place = field(&f, 3);
+    details.issued = date_field(&f, 4, "issue date", dates.other, &mut problems);
+    details.applicable_country = field(&f, 5);
+    details.infant = f.get(6).is_some_and(|v| *v == "I");
+    problems
 }
 
 /// SSR DOCA: `/R/GBR/1 HIGH STREET/LONDON/LDN/W1A1AA[/I]`.
@@ -326,12 +332,21 @@ mod tests {
         DateRules::around(day(2013, 5, 27))
     }
 
+    fn docs(text: &str) -> (DocumentDetails, Vec<FieldProblem>) {
+        let mut details = DocumentDetails::default();
+        let problems = parse_docs(text, rules(), &mut details);
+        (details, problems)
+    }
+
+    fn doco(text: &str) -> (OtherDocumentDetails, Vec<FieldProblem>) {
+        let mut details = OtherDocumentDetails::default();
+        let problems = parse_doco(text, rules(), &mut details);
+        (details, problems)
+    }
+
     #[test]
     fn docs_all_fields() {
-        let (d, problems) = parse_docs(
-            "/P/GBR/509229987/GBR/01JUL78/F/12NOV22/BELT/ISABELLE RUTH/",
-            rules(),
-        );
+        let (d, problems) = docs("/P/GBR/509229987/GBR/01JUL78/F/12NOV22/BELT/ISABELLE RUTH/");
         assert!(problems.is_empty());
         assert_eq!(d.document_type.as_deref(), Some("P"));
         assert_eq!(d.issuing_country.as_deref(), Some("GBR"));
@@ -349,7 +364,7 @@ mod tests {
 
     #[test]
     fn docs_without_document_keeps_identity_fields_in_place() {
-        let (d, problems) = parse_docs("/////21APR66/M//JACKS/JAMES", rules());
+        let (d, problems) = docs("/////21APR66/M//JACKS/JAMES");
         assert!(problems.is_empty());
         assert_eq!(d.document_type, None);
         assert_eq!(d.number, None);
@@ -361,10 +376,7 @@ mod tests {
 
     #[test]
     fn docs_middle_name_and_multi_passenger_holder() {
-        let (d, _) = parse_docs(
-            "/P/USA/548721687/USA/04JUL80/M/12JAN19/VANDENBERG/KEVIN/MICHAEL/H",
-            rules(),
-        );
+        let (d, _) = docs("/P/USA/548721687/USA/04JUL80/M/12JAN19/VANDENBERG/KEVIN/MICHAEL/H");
         assert_eq!(d.given_names.as_deref(), Some("KEVIN"));
         assert_eq!(d.middle_names.as_deref(), Some("MICHAEL"));
         assert!(d.multi_passenger_holder);
@@ -372,7 +384,7 @@ mod tests {
 
     #[test]
     fn docs_bad_birth_date_is_a_problem_not_a_lost_document() {
-        let (d, problems) = parse_docs("/P/GBR/123/GBR/31FEB80/M/12JAN19/DOE/JOHN", rules());
+        let (d, problems) = docs("/P/GBR/123/GBR/31FEB80/M/12JAN19/DOE/JOHN");
         assert_eq!(d.birth_date, None);
         assert_eq!(d.number.as_deref(), Some("123"));
         assert_eq!(d.expiry, Some(day(2019, 1, 12)));
@@ -387,17 +399,14 @@ mod tests {
 
     #[test]
     fn docs_infant_gender_marks_an_infant_document() {
-        let (d, _) = parse_docs(
-            "/P/GBR/512731999/GBR/20SEP12/FI/25OCT17/BELT/SOPHY OLIVIA/",
-            rules(),
-        );
+        let (d, _) = docs("/P/GBR/512731999/GBR/20SEP12/FI/25OCT17/BELT/SOPHY OLIVIA/");
         assert!(d.is_infant());
         assert_eq!(d.birth_date, Some(day(2012, 9, 20)));
     }
 
     #[test]
     fn doco_visa_without_leading_slash() {
-        let (d, problems) = parse_doco(" HERE VA/V/8675309/OTHER PLACE/22DEC06/LI", rules());
+        let (d, problems) = doco(" HERE VA/V/8675309/OTHER PLACE/22DEC06/LI");
         assert!(problems.is_empty());
         assert_eq!(d.birth_place.as_deref(), Some("HERE VA"));
         assert_eq!(d.document_type.as_deref(), Some("V"));
@@ -410,7 +419,7 @@ mod tests {
 
     #[test]
     fn doco_infant_visa() {
-        let (d, _) = parse_doco("/PARIS FR/V/12345123/NEW YORK CITY/12OCT07/US/I", rules());
+        let (d, _) = doco("/PARIS FR/V/12345123/NEW YORK CITY/12OCT07/US/I");
         assert!(d.infant);
         assert_eq!(d.issued, Some(day(2007, 10, 12)));
     }

@@ -10,10 +10,10 @@
 use chrono::NaiveDate;
 use model::pnr::{
     Address, BagTag, Baggage, CheckIn, CheckedInTraveller, Contact, ContactKind, DateAndTime,
-    FormOfPayment, FrequentFlyer, HistoryChange, HistoryFlight, HistoryRecord, ItineraryLeg,
-    MonetaryAmount, NonAirService, OperatingFlight, Organisation, Pnr, PnrDate, PnrPush, PushKind,
-    RecordLocator, Remark, SeatAssignment, ServiceDetails, SpecialService, SplitPnr, Ticket,
-    TravelSegment, TravellerName,
+    DocumentDetails, FormOfPayment, FrequentFlyer, HistoryChange, HistoryFlight, HistoryRecord,
+    ItineraryLeg, MonetaryAmount, NonAirService, OperatingFlight, Organisation,
+    OtherDocumentDetails, Pnr, PnrDate, PnrPush, PushKind, RecordLocator, Remark, SeatAssignment,
+    ServiceDetails, SpecialService, SplitPnr, Ticket, TravelSegment, TravellerName,
 };
 use model::CompactString;
 
@@ -405,15 +405,12 @@ impl Reader {
                         }
                     }
                 }
-                let mut leg = ItineraryLeg {
-                    flight,
-                    ..ItineraryLeg::default()
-                };
                 let shape = GroupShape::ahead(following, Group::Leg);
+                let leg = push_default(&mut pnr.pnr.itinerary);
+                leg.flight = flight;
                 leg.special_services.reserve_exact(shape.services);
                 leg.check_ins.reserve_exact(shape.dates);
                 leg.remarks.reserve_exact(shape.remarks);
-                pnr.pnr.itinerary.push(leg);
                 self.place = Place::Leg;
             }
         }
@@ -686,12 +683,10 @@ impl Reader {
                 let Some(pnr) = self.current.as_mut() else {
                     return;
                 };
-                let mut traveller = model::pnr::PnrTraveller {
-                    name,
-                    accompanied_by_infant,
-                    ..Default::default()
-                };
                 let shape = GroupShape::ahead(following, Group::Traveller);
+                let traveller = push_default(&mut pnr.pnr.travellers);
+                traveller.name = name;
+                traveller.accompanied_by_infant = accompanied_by_infant;
                 traveller.special_services.reserve_exact(shape.services);
                 traveller.tickets.reserve_exact(shape.tickets);
                 traveller
@@ -699,7 +694,6 @@ impl Reader {
                     .reserve_exact(shape.frequent_flyers);
                 traveller.remarks.reserve_exact(shape.remarks);
                 traveller.addresses.reserve_exact(shape.addresses);
-                pnr.pnr.travellers.push(traveller);
                 self.place = Place::Traveller;
             }
         }
@@ -734,16 +728,13 @@ impl Reader {
     }
 
     fn tkt<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
-        let ticket = Ticket {
-            number: text(segment, 0, 0),
-            document_type: text(segment, 0, 1),
-            booklets: text(segment, 0, 2),
-            ..Ticket::default()
+        let Some(traveller) = self.traveller_mut() else {
+            return self.out_of_place(segment);
         };
-        match self.traveller_mut() {
-            Some(t) => t.tickets.push(ticket),
-            None => return self.out_of_place(segment),
-        }
+        let ticket = push_default(&mut traveller.tickets);
+        ticket.number = text(segment, 0, 0);
+        ticket.document_type = text(segment, 0, 1);
+        ticket.booklets = text(segment, 0, 2);
         self.place = Place::Ticket;
     }
 
@@ -771,14 +762,6 @@ impl Reader {
     }
 
     fn fop<S: SegmentFields + ?Sized>(&mut self, segment: &S) {
-        let payment = FormOfPayment {
-            kind: text(segment, 0, 0),
-            amount: text(segment, 0, 2),
-            vendor: text(segment, 0, 3),
-            account: text(segment, 0, 4),
-            expiry: text(segment, 0, 5),
-            ..FormOfPayment::default()
-        };
         let Some(traveller) = self.traveller_mut() else {
             return self.out_of_place(segment);
         };
@@ -786,7 +769,12 @@ impl Reader {
             traveller.tickets.push(Ticket::default());
         }
         if let Some(ticket) = traveller.tickets.last_mut() {
-            ticket.payments.push(payment);
+            let payment = push_default(&mut ticket.payments);
+            payment.kind = text(segment, 0, 0);
+            payment.amount = text(segment, 0, 2);
+            payment.vendor = text(segment, 0, 3);
+            payment.account = text(segment, 0, 4);
+            payment.expiry = text(segment, 0, 5);
         }
         self.place = Place::Payment;
     }
@@ -829,13 +817,10 @@ impl Reader {
                 leg.check_ins.push(CheckIn::default());
             }
         }
-        let checked = CheckedInTraveller {
-            sequence: text(segment, 1, 0),
-            traveller_reference: text(segment, 1, 3),
-            ..CheckedInTraveller::default()
-        };
         if let Some(check_in) = self.check_in_mut() {
-            check_in.travellers.push(checked);
+            let checked = push_default(&mut check_in.travellers);
+            checked.sequence = text(segment, 1, 0);
+            checked.traveller_reference = text(segment, 1, 3);
         }
         self.place = Place::CheckedIn;
     }
@@ -1139,45 +1124,64 @@ fn read_ssr<S: SegmentFields + ?Sized>(
         contact: None,
     };
     if let Some(free_text) = &free_text {
-        let details = match code.as_str() {
+        // DOCS and DOCO are read into their box where it is kept: the most frequent and the
+        // largest details, which were copied twice when built aside.
+        service.details = match code.as_str() {
             "DOCS" => {
-                let (details, problems) = airimp::parse_docs(free_text, dates);
-                read.problems = problems;
+                let mut boxed = Box::new(ServiceDetails::Document(DocumentDetails::default()));
+                if let ServiceDetails::Document(details) = boxed.as_mut() {
+                    read.problems = airimp::parse_docs(free_text, dates, details);
+                }
                 read.identifies = Some(IdentityKind::Document);
-                Some(ServiceDetails::Document(details))
+                Some(boxed)
             }
             "DOCO" => {
-                let (details, problems) = airimp::parse_doco(free_text, dates);
-                read.problems = problems;
+                let mut boxed = Box::new(ServiceDetails::OtherDocument(
+                    OtherDocumentDetails::default(),
+                ));
+                if let ServiceDetails::OtherDocument(details) = boxed.as_mut() {
+                    read.problems = airimp::parse_doco(free_text, dates, details);
+                }
                 read.identifies = Some(IdentityKind::OtherDocument);
-                Some(ServiceDetails::OtherDocument(details))
+                Some(boxed)
             }
-            "DOCA" => Some(ServiceDetails::Address(airimp::parse_doca(free_text))),
-            "INFT" => {
-                let (details, problems) = airimp::parse_inft(free_text, dates);
-                read.problems = problems;
-                read.identifies = Some(IdentityKind::Infant);
-                Some(ServiceDetails::Infant(details))
-            }
-            "FOID" => airimp::parse_foid(free_text).map(ServiceDetails::Identification),
-            "TKNE" => airimp::parse_tkne(free_text).map(ServiceDetails::Ticket),
-            "CTCE" => {
-                let email = airimp::resolve_email(free_text);
-                read.contact = Some((ContactKind::Email, email.clone()));
-                Some(ServiceDetails::Email(email))
-            }
-            "CTCM" => airimp::parse_phone(free_text).map(|phone| {
-                read.contact = Some((ContactKind::Mobile, phone.clone()));
-                ServiceDetails::Phone(phone)
-            }),
-            _ => None,
+            other => other_details(other, free_text, dates, &mut read).map(Box::new),
         };
-        service.details = details.map(Box::new);
     }
     service.code = code;
     // Moved in last: the details above were read from it.
     service.text = free_text;
     read
+}
+
+/// The details of the SSR codes other than DOCS and DOCO (see [`read_ssr`]).
+fn other_details(
+    code: &str,
+    free_text: &str,
+    dates: DateRules,
+    read: &mut ReadSsr,
+) -> Option<ServiceDetails> {
+    match code {
+        "DOCA" => Some(ServiceDetails::Address(airimp::parse_doca(free_text))),
+        "INFT" => {
+            let (details, problems) = airimp::parse_inft(free_text, dates);
+            read.problems = problems;
+            read.identifies = Some(IdentityKind::Infant);
+            Some(ServiceDetails::Infant(details))
+        }
+        "FOID" => airimp::parse_foid(free_text).map(ServiceDetails::Identification),
+        "TKNE" => airimp::parse_tkne(free_text).map(ServiceDetails::Ticket),
+        "CTCE" => {
+            let email = airimp::resolve_email(free_text);
+            read.contact = Some((ContactKind::Email, email.clone()));
+            Some(ServiceDetails::Email(email))
+        }
+        "CTCM" => airimp::parse_phone(free_text).map(|phone| {
+            read.contact = Some((ContactKind::Mobile, phone.clone()));
+            ServiceDetails::Phone(phone)
+        }),
+        _ => None,
+    }
 }
 
 /// What an SSR means beyond itself, told by [`read_ssr`] so that the request's details need not be
@@ -1193,7 +1197,9 @@ struct ReadSsr {
 
 /// Pushes a default value and returns it, to be filled in place.
 fn push_default<T: Default>(values: &mut Vec<T>) -> &mut T {
-    values.push(T::default());
+    // Through `extend`, which reserves before it makes the value: the value is then written where
+    // it is kept, where `push` built it aside and copied it (a copy that stalls on its own fresh stores).
+    values.extend(std::iter::once_with(T::default));
     // The value just pushed: never out of bounds (`Vec::push_mut` is newer than our MSRV).
     let last = values.len() - 1;
     &mut values[last]
