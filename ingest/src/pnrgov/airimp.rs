@@ -19,41 +19,57 @@ pub struct FieldProblem {
     pub value: String,
 }
 
-/// The `/`-separated fields of an AIRIMP text. The text normally starts with `/` (`/P/GBR/...`); some
-/// senders leave it out (` HERE VA/V/...`), so one leading slash is dropped when present.
-fn fields(text: &str) -> Vec<&str> {
+/// The `/`-separated fields of an AIRIMP text, trimmed, in order. The text normally starts with `/`
+/// (`/P/GBR/...`); some senders leave it out (` HERE VA/V/...`), so one leading slash is dropped
+/// when present. Read lazily: the formats take their fields in order, so no list of them is built
+/// (one allocation per request, most of them DOCS).
+fn fields(text: &str) -> Fields<'_> {
     let text = segments::trim(text);
-    let text = text.strip_prefix('/').unwrap_or(text);
-    // DOCS has up to 11 fields: one allocation rather than a growing vector.
-    let mut fields = Vec::with_capacity(12);
-    // A byte loop: `str::split` searched anew for every short field. `/` is ASCII, so every cut
-    // is on a character boundary.
-    let mut start = 0;
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        if b == b'/' {
-            fields.push(segments::trim(text.get(start..i).unwrap_or_default()));
-            start = i + 1;
-        }
+    Fields {
+        rest: Some(text.strip_prefix('/').unwrap_or(text)),
     }
-    fields.push(segments::trim(text.get(start..).unwrap_or_default()));
-    fields
 }
 
-fn field(fields: &[&str], index: usize) -> Option<CompactString> {
+/// Iterator of [`fields`].
+struct Fields<'t> {
+    rest: Option<&'t str>,
+}
+
+impl<'t> Iterator for Fields<'t> {
+    type Item = &'t str;
+
+    fn next(&mut self) -> Option<&'t str> {
+        let rest = self.rest?;
+        // A byte search: `str::split` searched anew for every short field. `/` is ASCII, so every
+        // cut is on a character boundary.
+        match rest.as_bytes().iter().position(|&b| b == b'/') {
+            Some(i) => {
+                self.rest = rest.get(i + 1..);
+                Some(segments::trim(rest.get(..i).unwrap_or_default()))
+            }
+            None => {
+                self.rest = None;
+                Some(segments::trim(rest))
+            }
+        }
+    }
+}
+
+/// The next field as kept: absent when missing or empty.
+fn field(fields: &mut Fields<'_>) -> Option<CompactString> {
     fields
-        .get(index)
+        .next()
         .filter(|value| !value.is_empty())
-        .map(|value| CompactString::from(*value))
+        .map(CompactString::from)
 }
 
 fn date_field(
-    fields: &[&str],
-    index: usize,
+    fields: &mut Fields<'_>,
     name: &'static str,
     century: Century,
     problems: &mut Vec<FieldProblem>,
 ) -> Option<NaiveDate> {
-    let raw = fields.get(index).filter(|value| !value.is_empty())?;
+    let raw = fields.next().filter(|value| !value.is_empty())?;
     let date = parse_ddmmmyy(raw, century);
     if date.is_none() {
         problems.push(FieldProblem {
@@ -88,19 +104,19 @@ pub fn parse_docs(
     dates: DateRules,
     details: &mut DocumentDetails,
 ) -> Vec<FieldProblem> {
-    let f = fields(text);
+    let mut f = fields(text);
     let mut problems = Vec::new();
-    details.document_type = field(&f, 0);
-    details.issuing_country = field(&f, 1);
-    details.number = field(&f, 2);
-    details.nationality = field(&f, 3);
-    details.birth_date = date_field(&f, 4, "birth date", dates.birth, &mut problems);
-    details.gender = field(&f, 5);
-    details.expiry = date_field(&f, 6, "expiry date", dates.other, &mut problems);
-    details.surname = field(&f, 7);
-    details.given_names = field(&f, 8);
-    details.middle_names = field(&f, 9);
-    details.multi_passenger_holder = f.get(10).is_some_and(|v| *v == "H");
+    details.document_type = field(&mut f);
+    details.issuing_country = field(&mut f);
+    details.number = field(&mut f);
+    details.nationality = field(&mut f);
+    details.birth_date = date_field(&mut f, "birth date", dates.birth, &mut problems);
+    details.gender = field(&mut f);
+    details.expiry = date_field(&mut f, "expiry date", dates.other, &mut problems);
+    details.surname = field(&mut f);
+    details.given_names = field(&mut f);
+    details.middle_names = field(&mut f);
+    details.multi_passenger_holder = f.next().is_some_and(|v| v == "H");
     problems
 }
 
@@ -110,42 +126,39 @@ pub fn parse_doco(
     dates: DateRules,
     details: &mut OtherDocumentDetails,
 ) -> Vec<FieldProblem> {
-    let f = fields(text);
+    let mut f = fields(text);
     let mut problems = Vec::new();
-    details.birth_place = field(&f, 0);
-    details.document_type = field(&f, 1);
-    details.number = field(&f, 2);
-    details.issue_place = field(&f, 3);
-    details.issued = date_field(&f, 4, "issue date", dates.other, &mut problems);
-    details.applicable_country = field(&f, 5);
-    details.infant = f.get(6).is_some_and(|v| *v == "I");
+    details.birth_place = field(&mut f);
+    details.document_type = field(&mut f);
+    details.number = field(&mut f);
+    details.issue_place = field(&mut f);
+    details.issued = date_field(&mut f, "issue date", dates.other, &mut problems);
+    details.applicable_country = field(&mut f);
+    details.infant = f.next().is_some_and(|v| v == "I");
     problems
 }
 
 /// SSR DOCA: `/R/GBR/1 HIGH STREET/LONDON/LDN/W1A1AA[/I]`.
 pub fn parse_doca(text: &str) -> AddressDetails {
-    let f = fields(text);
+    let mut f = fields(text);
+    // Fields in order: struct fields are evaluated as written.
     AddressDetails {
-        address_type: field(&f, 0),
-        country: field(&f, 1),
-        street: field(&f, 2),
-        city: field(&f, 3),
-        region: field(&f, 4),
-        postcode: field(&f, 5),
-        infant: f.get(6).is_some_and(|v| *v == "I"),
+        address_type: field(&mut f),
+        country: field(&mut f),
+        street: field(&mut f),
+        city: field(&mut f),
+        region: field(&mut f),
+        postcode: field(&mut f),
+        infant: f.next().is_some_and(|v| v == "I"),
     }
 }
 
 /// SSR INFT: `BELT/SOPHY 20SEP12` or `SURNAME/GIVEN/10AUG11`: surname, given names, then a birth date.
 pub fn parse_inft(text: &str, dates: DateRules) -> (InfantDetails, Vec<FieldProblem>) {
-    let f = fields(text);
+    let mut f = fields(text);
     let mut problems = Vec::new();
-    let surname = field(&f, 0);
-    let rest: Vec<&str> = f
-        .iter()
-        .skip(1)
-        .flat_map(|part| part.split_whitespace())
-        .collect();
+    let surname = field(&mut f);
+    let rest: Vec<&str> = f.flat_map(|part| part.split_whitespace()).collect();
     let (given, birth_date) = match rest.split_last() {
         Some((last, given))
             if last.len() >= 7 && last.bytes().next().is_some_and(|b| b.is_ascii_digit()) =>
@@ -250,7 +263,6 @@ pub fn resolve_email(text: &str) -> CompactString {
 /// SSR CTCM: `/15551234567/US` or `15551234567`: the number is the first field.
 pub fn parse_phone(text: &str) -> Option<CompactString> {
     fields(text)
-        .into_iter()
         .find(|f| !f.is_empty())
         .map(CompactString::from)
 }
