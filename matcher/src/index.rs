@@ -305,6 +305,29 @@ struct PreparedQuery<'q> {
     /// Long Arabic-script words cut in two ([`split_halves`]), with their vote bits; also only
     /// for finding candidates.
     halves: Vec<(Token, u32)>,
+    /// A second reading of the tokens when the word that may have been cut starts with `ABD`
+    /// ([`cut_inside_abd`]); scoring takes the better of the two.
+    cut_abd_reading: Option<Vec<Token>>,
+}
+
+/// The traveller's tokens with a final word that may have been cut inside an `ABD` compound
+/// read as the particle alone. The list splits `ABDALLAH` into `ABD` + `LAH` and `ABDULRAHMAN`
+/// into `ABD` + `RAHMAN`, so the cut `ABDA` of `... MUSA ABDALLAH` meets neither half, and a
+/// name that agreed everywhere else scored as a conflict. Only `ABD` is certain of such a word;
+/// the rest of the listed compound is then a part left out. A second reading rather than a
+/// replacement: `ABDI` is also a whole name.
+fn cut_inside_abd(tokens: &[Token], cut: usize) -> Option<Vec<Token>> {
+    let word = tokens.get(cut)?;
+    if word.kind != TokenKind::Word
+        || word.script != Script::Latin
+        || word.folded.len() <= 3
+        || !word.folded.starts_with("ABD")
+    {
+        return None;
+    }
+    let mut reading = tokens.to_vec();
+    *reading.get_mut(cut)? = Token::latin("ABD".to_string(), TokenKind::Particle, Script::Latin);
+    Some(reading)
 }
 
 /// An Arabic-script word this long (in letters) may be two names written together.
@@ -402,6 +425,7 @@ impl<'q> PreparedQuery<'q> {
             .filter(|d| d.len() >= MIN_DOCUMENT_LENGTH);
         let joined = joined_pairs(query, &tokens);
         let halves = split_halves(query);
+        let cut_abd_reading = truncated.and_then(|cut| cut_inside_abd(&tokens, cut));
         PreparedQuery {
             query,
             tokens,
@@ -409,6 +433,7 @@ impl<'q> PreparedQuery<'q> {
             document,
             joined,
             halves,
+            cut_abd_reading,
         }
     }
 }
@@ -761,6 +786,41 @@ impl WatchlistIndex {
         ))
     }
 
+    /// One listed name aligned with one reading of the traveller's tokens (`reading` 0 is the
+    /// tokens as written; in another, the cut word's similarities are its own, not the cached ones).
+    fn align_name(
+        &self,
+        prepared: &PreparedQuery,
+        expansions: &[Expansion],
+        query_refs: &[&Token],
+        reading: usize,
+        name: &IndexedName,
+        scratch: &mut Scratch,
+    ) -> NameAlignment {
+        let listed_refs: Vec<&Token> = name
+            .tokens
+            .iter()
+            .map(|&v| &self.vocabulary[v as usize])
+            .collect();
+        align(query_refs, &listed_refs, |i, j| {
+            let may_be_cut = prepared.truncated == Some(i);
+            if reading > 0 && may_be_cut {
+                return token_similarity(query_refs[i], listed_refs[j], false);
+            }
+            let vocab_id = name.tokens[j];
+            if let Some(expansion) = expansions.get(i) {
+                if let Ok(at) = expansion.binary_search_by_key(&vocab_id, |&(v, _)| v) {
+                    return expansion[at].1;
+                }
+            }
+            let cache_key = ((i as u64) << 32) | u64::from(vocab_id);
+            *scratch
+                .similarity_cache
+                .entry(cache_key)
+                .or_insert_with(|| token_similarity(query_refs[i], listed_refs[j], may_be_cut))
+        })
+    }
+
     /// Full score of one entry: the best of its names, then the other fields.
     fn assess(
         &self,
@@ -770,36 +830,17 @@ impl WatchlistIndex {
         policy: &MatchPolicy,
         scratch: &mut Scratch,
     ) -> (f32, Option<u32>, NameAlignment) {
-        let query_refs: Vec<&Token> = prepared.tokens.iter().collect();
         let mut best: Option<(u32, NameAlignment)> = None;
-        for &name_id in &self.entry_names[entry] {
-            let name = &self.names[name_id as usize];
-            let listed_refs: Vec<&Token> = name
-                .tokens
-                .iter()
-                .map(|&v| &self.vocabulary[v as usize])
-                .collect();
-            let alignment = align(&query_refs, &listed_refs, |i, j| {
-                let vocab_id = name.tokens[j];
-                if let Some(expansion) = expansions.get(i) {
-                    if let Ok(at) = expansion.binary_search_by_key(&vocab_id, |&(v, _)| v) {
-                        return expansion[at].1;
-                    }
+        let readings = std::iter::once(&prepared.tokens).chain(&prepared.cut_abd_reading);
+        for (reading, tokens) in readings.enumerate() {
+            let query_refs: Vec<&Token> = tokens.iter().collect();
+            for &name_id in &self.entry_names[entry] {
+                let name = &self.names[name_id as usize];
+                let alignment =
+                    self.align_name(prepared, expansions, &query_refs, reading, name, scratch);
+                if best.as_ref().is_none_or(|(_, b)| alignment.score > b.score) {
+                    best = Some((name_id, alignment));
                 }
-                let cache_key = ((i as u64) << 32) | u64::from(vocab_id);
-                *scratch
-                    .similarity_cache
-                    .entry(cache_key)
-                    .or_insert_with(|| {
-                        token_similarity(
-                            query_refs[i],
-                            listed_refs[j],
-                            prepared.truncated == Some(i),
-                        )
-                    })
-            });
-            if best.as_ref().is_none_or(|(_, b)| alignment.score > b.score) {
-                best = Some((name_id, alignment));
             }
         }
         let (name_id, alignment) = match best {
@@ -1306,6 +1347,27 @@ mod tests {
                 .all(|c| index.entries()[c.entry].id != "other" || c.score < 0.9),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn regression_a_passport_name_cut_inside_abdallah_met_neither_abd_nor_allah() {
+        // The MRZ keeps 39 characters: `AL<JUBURI<<MAYSAR<ALI<MUSA<ABDA` is `... ABDALLAH` cut.
+        // The list's ABDALLAH is read ABD + LAH, which the cut word met neither of (0.79).
+        let index = WatchlistIndex::build(vec![named_entry(
+            "listed",
+            "AL-JUBURI, Maysar Ali Musa Abdallah",
+        )]);
+        let cut = named_traveller("AL JUBURI", "MAYSAR ALI MUSA ABDA");
+        let found = index.screen(&cut, &MatchPolicy::default(), &mut index.scratch());
+        assert!(
+            found
+                .iter()
+                .any(|c| index.entries()[c.entry].id == "listed" && c.score > 0.9),
+            "{found:?}"
+        );
+        // A short name ending in an ABD word is not read as cut: `ABDI` stays a name of its own.
+        let short = named_traveller("JUBURI", "MAYSAR ABDI");
+        assert!(PreparedQuery::new(&short).cut_abd_reading.is_none());
     }
 
     #[test]

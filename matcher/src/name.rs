@@ -225,7 +225,7 @@ fn canonical_particle(word: &str) -> Option<&'static str> {
 
 impl Token {
     /// A token romanised to Latin letters (Latin, Cyrillic, Greek, CJK...) from a folded word.
-    fn latin(folded: String, kind: TokenKind, script: Script) -> Token {
+    pub(crate) fn latin(folded: String, kind: TokenKind, script: Script) -> Token {
         let phonetic = phonetic(&folded);
         let skeleton = skeleton(&phonetic);
         let stem = if kind == TokenKind::Word {
