@@ -300,14 +300,26 @@ pub fn cognate(folded: &str, phonetic_form: &str) -> Option<Cognate> {
     for (ending, russian) in SURNAME_ENDINGS {
         if let Some(stem) = folded.strip_suffix(ending) {
             if stem.ends_with(|c: char| !matches!(c, 'A' | 'E' | 'I' | 'O' | 'U')) {
-                return Some(Cognate::Surname(phonetic(&format!("{stem}{russian}"))));
+                return Some(surname_key(stem, russian));
             }
         }
     }
-    RUSSIAN_SURNAME_ENDINGS
-        .iter()
-        .any(|ending| folded.ends_with(ending))
-        .then(|| Cognate::Surname(phonetic(folded)))
+    RUSSIAN_SURNAME_ENDINGS.iter().find_map(|ending| {
+        let stem = folded.strip_suffix(ending)?;
+        Some(surname_key(stem, ending))
+    })
+}
+
+/// A surname's key: its stem with `O` read as `A`, then the Russian ending. Belarusian writes
+/// an unstressed `O` as `A` (akanye: `BELAKONEU` is `BELOKONEV`, `KAVALEU` is `KOVALEV`), and
+/// where the stress falls is not written, so every `O` of the stem is read as `A`, on both sides.
+fn surname_key(stem: &str, russian_ending: &str) -> Cognate {
+    let mut key: String = stem
+        .chars()
+        .map(|c| if c == 'O' { 'A' } else { c })
+        .collect();
+    key.push_str(russian_ending);
+    Cognate::Surname(phonetic(&key))
 }
 
 /// Hash of [`cognate`], kept by a token: compared for every listed word a traveller's keys reach.
@@ -363,6 +375,10 @@ mod tests {
         assert!(same("LUKASHENKA", "LUKASHENKO"));
         assert!(same("ZAKHARAVA", "ZAKHAROVA"));
         assert!(same("PETROFF", "PETROV"));
+        // Akanye: an unstressed `O` of the stem is written `A`.
+        assert!(same("BELAKONEU", "BELOKONEV"));
+        assert!(same("KAVALEU", "KOVALEV"));
+        assert!(!same("BELAKONEU", "BELOUSOV"));
         assert!(!same("NAUMAU", "NAUMENKO"));
         assert_eq!(of("BEAU"), None);
         assert_eq!(of("SMITH"), None);
