@@ -1273,6 +1273,13 @@ mod tests {
         }
     }
 
+    /// Whether the screening found entry `id` above the alert cut of the evaluation (0.9).
+    fn found_above_cut(index: &WatchlistIndex, found: &[Candidate], id: &str) -> bool {
+        found
+            .iter()
+            .any(|c| index.entries()[c.entry].id == id && c.score > 0.9)
+    }
+
     /// An entry of one name and nothing else.
     fn named_entry(id: &str, name: &str) -> Entry {
         Entry {
@@ -1317,9 +1324,7 @@ mod tests {
             let traveller = named_traveller(surname, given_names);
             let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
             assert!(
-                found
-                    .iter()
-                    .any(|c| index.entries()[c.entry].id == expected && c.score > 0.9),
+                found_above_cut(&index, &found, expected),
                 "{surname} {given_names}: {found:?}"
             );
         }
@@ -1335,12 +1340,7 @@ mod tests {
         ]);
         let traveller = named_traveller("NAUMOV", "VLADIMIR VLADIMIROVICH");
         let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
-        assert!(
-            found
-                .iter()
-                .any(|c| index.entries()[c.entry].id == "belarusian" && c.score > 0.9),
-            "{found:?}"
-        );
+        assert!(found_above_cut(&index, &found, "belarusian"), "{found:?}");
         assert!(
             found
                 .iter()
@@ -1359,12 +1359,7 @@ mod tests {
         )]);
         let cut = named_traveller("AL JUBURI", "MAYSAR ALI MUSA ABDA");
         let found = index.screen(&cut, &MatchPolicy::default(), &mut index.scratch());
-        assert!(
-            found
-                .iter()
-                .any(|c| index.entries()[c.entry].id == "listed" && c.score > 0.9),
-            "{found:?}"
-        );
+        assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
         // A short name ending in an ABD word is not read as cut: `ABDI` stays a name of its own.
         let short = named_traveller("JUBURI", "MAYSAR ABDI");
         assert!(PreparedQuery::new(&short).cut_abd_reading.is_none());

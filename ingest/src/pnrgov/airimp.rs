@@ -22,7 +22,7 @@ pub struct FieldProblem {
 /// The `/`-separated fields of an AIRIMP text, trimmed, in order. The text normally starts with `/`
 /// (`/P/GBR/...`); some senders leave it out (` HERE VA/V/...`), so one leading slash is dropped
 /// when present. Read lazily: the formats take their fields in order, so no list of them is built
-/// (one allocation per request, most of them DOCS).
+/// (a list cost one allocation per request, and most requests are DOCS).
 fn fields(text: &str) -> Fields<'_> {
     let text = segments::trim(text);
     Fields {
