@@ -17,8 +17,9 @@ use crate::name_score::{align, pair_credit, token_weight, NameAlignment, MIN_TOK
 use crate::policy::MatchPolicy;
 use crate::query::TravellerQuery;
 use crate::token_similarity::{
-    may_reach, token_similarity, token_similarity_reaching, SkeletonSketch, TokenSimilarity,
+    may_reach, token_similarity, token_similarity_reaching, SkeletonSketch, TokenSimilarity, NONE,
 };
+use compact_str::CompactString;
 use model::watchlist::Entry;
 use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::{Hash, Hasher};
@@ -511,7 +512,8 @@ impl WatchlistIndex {
     /// Builds the index. Entries keep their order; candidates refer to them by position.
     pub fn build(entries: Vec<Entry>) -> WatchlistIndex {
         let mut vocabulary: Vec<Token> = Vec::new();
-        let mut vocabulary_ids: FxHashMap<(Script, TokenKind, String), u32> = FxHashMap::default();
+        let mut vocabulary_ids: FxHashMap<(Script, TokenKind, CompactString), u32> =
+            FxHashMap::default();
         let mut postings: Vec<Vec<u32>> = Vec::new();
         let mut names = Vec::new();
         let mut entry_names = Vec::with_capacity(entries.len());
@@ -772,13 +774,13 @@ impl WatchlistIndex {
                 prepared
                     .tokens
                     .get(i)
-                    .map(|t| t.folded.clone())
+                    .map(|t| t.folded.to_string())
                     .unwrap_or_default()
             },
             |j| {
                 listed_tokens
                     .get(j)
-                    .map(|&v| self.vocabulary[v as usize].folded.clone())
+                    .map(|&v| self.vocabulary[v as usize].folded.to_string())
                     .unwrap_or_default()
             },
             &outcomes,
@@ -814,10 +816,19 @@ impl WatchlistIndex {
                 }
             }
             let cache_key = ((i as u64) << 32) | u64::from(vocab_id);
+            // Pairs below the floor are not aligned, so they need not be scored exactly.
             *scratch
                 .similarity_cache
                 .entry(cache_key)
-                .or_insert_with(|| token_similarity(query_refs[i], listed_refs[j], may_be_cut))
+                .or_insert_with(|| {
+                    token_similarity_reaching(
+                        query_refs[i],
+                        listed_refs[j],
+                        may_be_cut,
+                        MIN_TOKEN_SIMILARITY,
+                    )
+                    .unwrap_or(NONE)
+                })
         })
     }
 

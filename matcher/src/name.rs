@@ -5,6 +5,7 @@
 
 use crate::fold::{digits_to_letters, fold_words, ArabicEnding, FoldedWord, Script};
 use crate::phonetic::{arabic_skeleton, phonetic, skeleton};
+use compact_str::CompactString;
 
 /// What role a token plays in a name; it decides its weight and how it may match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -22,16 +23,16 @@ pub enum TokenKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Token {
     /// Upper-case ASCII (for Arabic script: the consonant classes).
-    pub folded: String,
+    pub folded: CompactString,
     /// [`phonetic`] form; equal to `folded` for Arabic script.
-    pub phonetic: String,
+    pub phonetic: CompactString,
     /// Consonant skeleton.
-    pub skeleton: String,
+    pub skeleton: CompactString,
     /// A second consonant skeleton: the Persian reading of an Arabic-script word, or a Latin
     /// skeleton without `V` (Persian `و` is written `V`, `W` or `OU`, and vowels are dropped).
-    pub skeleton_alternative: Option<String>,
+    pub skeleton_alternative: Option<CompactString>,
     /// Phonetic form without an attached particle (`ALTIKRITI` → `TIKRITI`, `VANDERBERG` → `BERG`).
-    pub stem: Option<String>,
+    pub stem: Option<CompactString>,
     pub kind: TokenKind,
     pub script: Script,
     /// How an Arabic-script word ends (`Unknown` for other scripts).
@@ -47,6 +48,16 @@ pub struct Token {
     /// Hash of the East Slavic name the word is a form of ([`crate::east_slavic::cognate`]):
     /// `ULADZIMIR` and `VLADIMIR`, `NAUMAU` and `NAUMOV` share one.
     pub east_slavic: Option<u64>,
+    /// The letters of `folded` and of `phonetic` as bit sets ([`letter_set`]): a bound of their
+    /// spelling similarity to another word without comparing them letter by letter.
+    pub folded_letters: u32,
+    pub phonetic_letters: u32,
+}
+
+/// A bit per letter of `word`, by its low five bits (letters that share a slot only make two
+/// words look more alike, so a bound taken from these sets stays a bound).
+pub fn letter_set(word: &str) -> u32 {
+    word.bytes().fold(0, |set, b| set | 1 << (b & 31))
 }
 
 /// Honorifics, ranks and titles that lists and travellers add or leave out freely.
@@ -251,11 +262,13 @@ impl Token {
             .then(|| crate::east_slavic::cognate_key_hash(&folded, &phonetic))
             .flatten();
         Token {
-            folded,
-            phonetic,
-            skeleton,
-            skeleton_alternative,
-            stem,
+            folded_letters: letter_set(&folded),
+            phonetic_letters: letter_set(&phonetic),
+            folded: folded.into(),
+            phonetic: phonetic.into(),
+            skeleton: skeleton.into(),
+            skeleton_alternative: skeleton_alternative.map(CompactString::from),
+            stem: stem.map(CompactString::from),
             kind,
             script,
             arabic_ending: ArabicEnding::Unknown,
@@ -268,9 +281,11 @@ impl Token {
     fn arabic(folded: String, kind: TokenKind) -> Token {
         let skeleton = arabic_skeleton(&folded);
         Token {
-            phonetic: folded.clone(),
-            folded,
-            skeleton,
+            folded_letters: letter_set(&folded),
+            phonetic_letters: letter_set(&folded),
+            phonetic: CompactString::from(folded.as_str()),
+            folded: folded.into(),
+            skeleton: skeleton.into(),
             skeleton_alternative: None,
             stem: None,
             kind,
@@ -287,7 +302,7 @@ impl Token {
         let mut token = Token::arabic(folded, TokenKind::Word);
         let persian = arabic_skeleton(persian);
         if persian != token.skeleton && !persian.is_empty() {
-            token.skeleton_alternative = Some(persian);
+            token.skeleton_alternative = Some(persian.into());
         }
         token
     }
@@ -493,7 +508,10 @@ mod tests {
     use super::*;
 
     fn folded(name: &str) -> Vec<String> {
-        tokenize(name).into_iter().map(|t| t.folded).collect()
+        tokenize(name)
+            .into_iter()
+            .map(|t| t.folded.to_string())
+            .collect()
     }
 
     #[test]

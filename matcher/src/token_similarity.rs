@@ -41,7 +41,7 @@ pub struct TokenSimilarity {
     pub kind: TokenMatchKind,
 }
 
-const NONE: TokenSimilarity = TokenSimilarity {
+pub(crate) const NONE: TokenSimilarity = TokenSimilarity {
     score: 0.0,
     kind: TokenMatchKind::Fuzzy,
 };
@@ -143,11 +143,11 @@ pub fn token_similarity_reaching(
         return Some(best);
     }
     if (query.script == Script::Cjk) != (listed.script == Script::Cjk) {
-        let mut s = romanised_similarity(query, listed, query_may_be_truncated);
+        let mut s = romanised_similarity(query, listed, query_may_be_truncated, floor)?;
         s.score = s.score.min(MAX_CJK_TO_LATIN);
         return Some(s);
     }
-    Some(romanised_similarity(query, listed, query_may_be_truncated))
+    romanised_similarity(query, listed, query_may_be_truncated, floor)
 }
 
 /// The further skeletons a Latin word (`folded`, its `phonetic` form) is read with against Arabic
@@ -187,17 +187,18 @@ const KOREAN_SPELLING: f32 = 0.92;
 /// strong as a Korean name in another romanisation, below a shared phonetic form.
 const EAST_SLAVIC_FORM: f32 = 0.92;
 
-/// Words both written in (or romanised to) Latin letters.
+/// Words both written in (or romanised to) Latin letters; `None` when certainly below `floor`.
 fn romanised_similarity(
     query: &Token,
     listed: &Token,
     query_may_be_truncated: bool,
-) -> TokenSimilarity {
+    floor: f32,
+) -> Option<TokenSimilarity> {
     if query.folded == listed.folded {
-        return TokenSimilarity {
+        return Some(TokenSimilarity {
             score: 1.0,
             kind: TokenMatchKind::Exact,
-        };
+        });
     }
     let (shorter, longer) = (
         query.folded.len().min(listed.folded.len()),
@@ -209,16 +210,24 @@ fn romanised_similarity(
         && listed.stem.is_none()
     {
         // Lengths this far apart: no spelling variant, only a truncation or attached particle.
-        return NONE;
+        return Some(NONE);
     }
     if query.phonetic == listed.phonetic {
-        return TokenSimilarity {
+        return Some(TokenSimilarity {
             score: 0.97,
             kind: TokenMatchKind::Phonetic,
-        };
+        });
     }
+    // Every other reason below scores above any floor the spelling is skipped for, and each
+    // one's condition on the spelling score holds for both the score and 0 (it is under their
+    // thresholds): skipping it changes a result only where the result stays below `floor`.
+    let spelling_skipped = floor > FAR_APART_SCORE && spellings_far_apart(query, listed);
     let mut best = TokenSimilarity {
-        score: fuzzy_similarity(query, listed),
+        score: if spelling_skipped {
+            0.0
+        } else {
+            fuzzy_similarity(query, listed)
+        },
         kind: TokenMatchKind::Fuzzy,
     };
     // Same consonants, different vowels: strong for Arabic-origin names (MUHAMAD/MOHAMED),
@@ -273,8 +282,8 @@ fn romanised_similarity(
     if query_may_be_truncated
         && query.folded.len() >= 2
         && listed.folded.len() > query.folded.len()
-        && (listed.folded.starts_with(&query.folded)
-            || listed.phonetic.starts_with(&query.phonetic))
+        && (listed.folded.starts_with(query.folded.as_str())
+            || listed.phonetic.starts_with(query.phonetic.as_str()))
         && best.score < 0.97
     {
         best = TokenSimilarity {
@@ -282,7 +291,55 @@ fn romanised_similarity(
             kind: TokenMatchKind::Truncated,
         };
     }
-    best
+    if spelling_skipped && best.score < floor {
+        return None;
+    }
+    Some(best)
+}
+
+/// The most [`fuzzy_similarity`] gives words whose Jaro-Winkler is below [`FAR_APART`].
+const FAR_APART_SCORE: f32 = FAR_APART * 0.9;
+
+/// Whether Jaro-Winkler is certainly below [`FAR_APART`] for both the spellings and the phonetic
+/// forms, from their letter sets: then [`fuzzy_similarity`] is at most [`FAR_APART_SCORE`]. Most
+/// words a traveller's name is compared with when its candidates are scored are of this kind,
+/// and this costs a pass over each word instead of Jaro-Winkler and edit distances.
+fn spellings_far_apart(query: &Token, listed: &Token) -> bool {
+    jaro_certainly_below(
+        &query.folded,
+        query.folded_letters,
+        &listed.folded,
+        listed.folded_letters,
+        FAR_APART,
+    ) && jaro_certainly_below(
+        &query.phonetic,
+        query.phonetic_letters,
+        &listed.phonetic,
+        listed.phonetic_letters,
+        FAR_APART,
+    )
+}
+
+/// Whether Jaro-Winkler of `a` and `b` (their [`crate::name::letter_set`]s given) is certainly
+/// below `limit` (at most 0.7, where Winkler's prefix bonus does not apply). Jaro's matches are
+/// letters of each word found in the other, so at most the letters of each in the other's set.
+fn jaro_certainly_below(a: &str, a_letters: u32, b: &str, b_letters: u32, limit: f32) -> bool {
+    let shared_of = |word: &str, other: u32| {
+        word.bytes()
+            .filter(|&x| other & (1 << (x & 31)) != 0)
+            .count()
+    };
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let shared = shared_of(a, b_letters).min(shared_of(b, a_letters));
+    let jaro = if shared == 0 {
+        0.0
+    } else {
+        (shared as f64 / a.len() as f64 + shared as f64 / b.len() as f64 + 1.0) / 3.0
+    };
+    // Lengths are bytes: only ASCII words, where they are letters, are bounded.
+    jaro < f64::from(limit) - f64::from(BOUND_MARGIN) && a.is_ascii() && b.is_ascii()
 }
 
 /// Whether a shared skeleton tells enough to count: three consonants, or two when the words are
@@ -456,10 +513,10 @@ const LONG_SKELETON_BONUS: f32 = 0.02;
 /// The skeletons a word is read with against Arabic script: its own, the alternative (Persian
 /// reading; Latin without `V`), and a Latin word's cross-script readings (no attached article,
 /// `SH` as `S` then `H`).
-fn skeleton_readings(token: &Token) -> impl Iterator<Item = &String> {
-    std::iter::once(&token.skeleton)
-        .chain(&token.skeleton_alternative)
-        .chain(&token.cross_script_skeletons)
+fn skeleton_readings(token: &Token) -> impl Iterator<Item = &str> {
+    std::iter::once(token.skeleton.as_str())
+        .chain(token.skeleton_alternative.as_deref())
+        .chain(token.cross_script_skeletons.iter().map(String::as_str))
 }
 
 /// An upper bound of [`skeleton_similarity`] from letter counts alone (see [`blend_bound`]).
@@ -524,7 +581,7 @@ const MAX_SKETCHED_READINGS: usize = 4;
 
 impl SkeletonSketch {
     pub fn of(token: &Token) -> SkeletonSketch {
-        let readings: Vec<&String> = skeleton_readings(token).collect();
+        let readings: Vec<&str> = skeleton_readings(token).collect();
         let mut sketch = SkeletonSketch {
             arabic: token.script == Script::Arabic,
             ..SkeletonSketch::default()
@@ -767,6 +824,25 @@ mod tests {
                 assert!(bound >= exact, "{a} {b}: bound {bound} < {exact}");
             }
         }
+    }
+
+    #[test]
+    fn spellings_far_apart_by_their_letter_sets_are_far_apart_by_jaro_winkler() {
+        let mut words = random_words(14, &['K', 'A', 'R', 'I', 'M', 'S', 'T', 'E', 'L', 'O'], 300);
+        words.push(String::new());
+        words.push("É".to_string());
+        let mut ruled_out = 0;
+        for a in &words {
+            for b in &words {
+                let (sa, sb) = (crate::name::letter_set(a), crate::name::letter_set(b));
+                if jaro_certainly_below(a, sa, b, sb, FAR_APART) {
+                    let exact = jaro_winkler_short_words(a, b);
+                    assert!(exact < f64::from(FAR_APART), "{a} {b}: {exact}");
+                    ruled_out += 1;
+                }
+            }
+        }
+        assert!(ruled_out > 10_000, "{ruled_out}");
     }
 
     #[test]
