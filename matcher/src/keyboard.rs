@@ -86,22 +86,25 @@ pub fn typing_distance(a: &str, b: &str) -> f32 {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let (n, m) = (a.len(), b.len());
     if n <= STACK_WORD_LENGTH && m <= STACK_WORD_LENGTH {
-        let mut table = [0.0f32; (STACK_WORD_LENGTH + 1) * (STACK_WORD_LENGTH + 1)];
+        let mut rows = [0.0f32; 3 * (STACK_WORD_LENGTH + 1)];
         let mut a_costs = [0.0f32; STACK_WORD_LENGTH];
         let mut b_costs = [0.0f32; STACK_WORD_LENGTH];
-        distance_table(a, b, &mut table, &mut a_costs, &mut b_costs)
+        distance_table(a, b, &mut rows, &mut a_costs, &mut b_costs)
     } else {
-        let mut table = vec![0.0f32; (n + 1) * (m + 1)];
+        let mut rows = vec![0.0f32; 3 * (m + 1)];
         let (mut a_costs, mut b_costs) = (vec![0.0f32; n], vec![0.0f32; m]);
-        distance_table(a, b, &mut table, &mut a_costs, &mut b_costs)
+        distance_table(a, b, &mut rows, &mut a_costs, &mut b_costs)
     }
 }
 
-/// Fills the row-major (n+1) x (m+1) table `d` and returns the distance.
+/// Runs the (n+1) x (m+1) distance table in three rolling rows of `rows` (row `i` of the table
+/// at `i % 3`; transpositions read two rows back) and returns the distance. Three rows rather
+/// than the whole table: zeroing a table for the longest words cost more than filling the cells
+/// of most pairs.
 fn distance_table(
     a: &[u8],
     b: &[u8],
-    d: &mut [f32],
+    rows: &mut [f32],
     a_costs: &mut [f32],
     b_costs: &mut [f32],
 ) -> f32 {
@@ -109,14 +112,17 @@ fn distance_table(
     let width = m + 1;
     insertion_costs(a, a_costs);
     insertion_costs(b, b_costs);
-    d[0] = 0.0;
-    for i in 1..=n {
-        d[i * width] = d[(i - 1) * width] + a_costs[i - 1];
-    }
+    rows[0] = 0.0;
     for j in 1..=m {
-        d[j] = d[j - 1] + b_costs[j - 1];
+        rows[j] = rows[j - 1] + b_costs[j - 1];
     }
     for i in 1..=n {
+        let (current, previous, two_back) = (
+            (i % 3) * width,
+            ((i - 1) % 3) * width,
+            ((i + 1) % 3) * width,
+        );
+        rows[current] = rows[previous] + a_costs[i - 1];
         for j in 1..=m {
             let substitution = if a[i - 1] == b[j - 1] {
                 0.0
@@ -125,16 +131,16 @@ fn distance_table(
             } else {
                 1.0
             };
-            let mut best = (d[(i - 1) * width + j - 1] + substitution)
-                .min(d[(i - 1) * width + j] + a_costs[i - 1])
-                .min(d[i * width + j - 1] + b_costs[j - 1]);
+            let mut best = (rows[previous + j - 1] + substitution)
+                .min(rows[previous + j] + a_costs[i - 1])
+                .min(rows[current + j - 1] + b_costs[j - 1]);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + SLIP_COST);
+                best = best.min(rows[two_back + j - 2] + SLIP_COST);
             }
-            d[i * width + j] = best;
+            rows[current + j] = best;
         }
     }
-    d[n * width + m]
+    rows[(n % 3) * width + m]
 }
 
 /// `1 - distance / longer length`, in [0, 1].
@@ -165,6 +171,63 @@ mod tests {
         assert_eq!(typing_distance("THITSAR", "THITSRA"), 0.5);
         assert_eq!(typing_distance("SADR", "PADR"), 1.0);
         assert_eq!(typing_distance("", "AB"), 2.0);
+    }
+
+    /// The table in full, as the distance is defined: the oracle of the rolling rows.
+    fn full_table_distance(a: &[u8], b: &[u8]) -> f32 {
+        let (n, m) = (a.len(), b.len());
+        let width = m + 1;
+        let (mut a_costs, mut b_costs) = (vec![0.0f32; n], vec![0.0f32; m]);
+        insertion_costs(a, &mut a_costs);
+        insertion_costs(b, &mut b_costs);
+        let mut d = vec![0.0f32; (n + 1) * width];
+        for i in 1..=n {
+            d[i * width] = d[(i - 1) * width] + a_costs[i - 1];
+        }
+        for j in 1..=m {
+            d[j] = d[j - 1] + b_costs[j - 1];
+        }
+        for i in 1..=n {
+            for j in 1..=m {
+                let substitution = if a[i - 1] == b[j - 1] {
+                    0.0
+                } else if adjacent_keys(a[i - 1], b[j - 1]) {
+                    SLIP_COST
+                } else {
+                    1.0
+                };
+                let mut best = (d[(i - 1) * width + j - 1] + substitution)
+                    .min(d[(i - 1) * width + j] + a_costs[i - 1])
+                    .min(d[i * width + j - 1] + b_costs[j - 1]);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[(i - 2) * width + j - 2] + SLIP_COST);
+                }
+                d[i * width + j] = best;
+            }
+        }
+        d[n * width + m]
+    }
+
+    #[test]
+    fn rolling_rows_give_the_distance_of_the_full_table() {
+        let mut rng = fastrand::Rng::with_seed(21);
+        let letters = b"SADZXQWERT";
+        let words: Vec<String> = (0..300)
+            .map(|_| {
+                (0..rng.usize(0..30))
+                    .map(|_| letters[rng.usize(..letters.len())] as char)
+                    .collect()
+            })
+            .collect();
+        for a in &words {
+            for b in words.iter().step_by(3) {
+                assert_eq!(
+                    typing_distance(a, b).to_bits(),
+                    full_table_distance(a.as_bytes(), b.as_bytes()).to_bits(),
+                    "{a} {b}"
+                );
+            }
+        }
     }
 
     #[test]

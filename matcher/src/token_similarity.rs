@@ -2,7 +2,9 @@
 
 use crate::fold::{ArabicEnding, Script};
 use crate::name::{Token, TokenKind};
-use crate::string_distance::{jaro_winkler, jaro_winkler_short_words, osa_distance};
+use crate::string_distance::{
+    jaro_winkler, jaro_winkler_short_words, osa_distance, MAX_FAST_LENGTH,
+};
 
 /// How two tokens were found to correspond.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -218,15 +220,21 @@ fn romanised_similarity(
             kind: TokenMatchKind::Phonetic,
         });
     }
-    // Every other reason below scores above any floor the spelling is skipped for, and each
-    // one's condition on the spelling score holds for both the score and 0 (it is under their
-    // thresholds): skipping it changes a result only where the result stays below `floor`.
-    let spelling_skipped = floor > FAR_APART_SCORE && spellings_far_apart(query, listed);
+    // Every other reason below scores above `floor` when it applies, and compares the spelling
+    // score only with thresholds at or above `floor`; so a spelling score known only to be below
+    // `floor` gives a result below `floor` wherever the exact one would, and the same result
+    // elsewhere. Up to the lowest such threshold.
+    let spelling_floor = if floor <= ROMANISATION_READING_CAP {
+        floor
+    } else {
+        0.0
+    };
+    let spelling_skipped = spelling_floor > FAR_APART_SCORE && spellings_far_apart(query, listed);
     let mut best = TokenSimilarity {
         score: if spelling_skipped {
             0.0
         } else {
-            fuzzy_similarity(query, listed)
+            fuzzy_similarity(query, listed, spelling_floor)
         },
         kind: TokenMatchKind::Fuzzy,
     };
@@ -291,7 +299,7 @@ fn romanised_similarity(
             kind: TokenMatchKind::Truncated,
         };
     }
-    if spelling_skipped && best.score < floor {
+    if best.score < spelling_floor {
         return None;
     }
     Some(best)
@@ -382,9 +390,10 @@ fn same_letters_in_another_reading(a: &Token, b: &Token) -> bool {
 /// Damerau-Levenshtein (not fooled by a shared prefix: `JUNJIE`/`JUNZHENG`), best of spelling and
 /// phonetic form.
 ///
-/// Each measure is computed once and skipped where it provably cannot change the result: this
-/// runs for every listed word a traveller's keys reach.
-fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
+/// Each measure is computed once and skipped where it provably cannot change the result, or
+/// cannot lift it to `floor` (the result is then only known to be below `floor`): this runs for
+/// every listed word a traveller's keys reach.
+fn fuzzy_similarity(query: &Token, listed: &Token, floor: f32) -> f32 {
     let folded_jaro = jaro_winkler_short_words(&query.folded, &listed.folded);
     let same_forms = query.phonetic == query.folded && listed.phonetic == listed.folded;
     let phonetic_jaro = if same_forms {
@@ -411,11 +420,10 @@ fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
     // Words without OCR-confusable letters have themselves as OCR form: the blend would repeat
     // the spelling's (and they cannot be equal, or they would have matched exactly).
     let best = if has_ocr_confusable(&query.folded) || has_ocr_confusable(&listed.folded) {
-        let (q, l) = (ocr_form(&query.folded), ocr_form(&listed.folded));
-        if q == l {
-            return best.max(OCR_EQUIVALENT);
+        match ocr_blend(&query.folded, &listed.folded) {
+            None => return best.max(OCR_EQUIVALENT),
+            Some(ocr) => best.max(ocr - 0.02),
         }
-        best.max(blend(&q, &l) - 0.02)
     } else {
         best
     };
@@ -425,7 +433,7 @@ fn fuzzy_similarity(query: &Token, listed: &Token) -> f32 {
     // Every typing edit costs at least `SLIP_COST` of a plain one, so the typing similarity is
     // at most halfway between the plain edit similarity and 1; skip it when that cannot win.
     let typing_bound = (0.5 + 0.5 * folded_edit + TYPING_BOUND_MARGIN).min(MAX_TYPING_SIMILARITY);
-    if typing_bound <= best {
+    if typing_bound <= best || typing_bound < floor {
         return best;
     }
     best.max(
@@ -463,6 +471,41 @@ pub fn edit_similarity(a: &str, b: &str) -> f32 {
 
 /// Similarity of words that differ only by characters OCR confuses.
 const OCR_EQUIVALENT: f32 = 0.95;
+
+/// [`blend`] of two words' [`ocr_form`]s, or `None` when the forms are equal.
+fn ocr_blend(a: &str, b: &str) -> Option<f32> {
+    let (mut a_buffer, mut b_buffer) = ([0u8; MAX_FAST_LENGTH], [0u8; MAX_FAST_LENGTH]);
+    let compare = |a_form: &str, b_form: &str| (a_form != b_form).then(|| blend(a_form, b_form));
+    match (ocr_form_in(a, &mut a_buffer), ocr_form_in(b, &mut b_buffer)) {
+        (Some(a_form), Some(b_form)) => compare(a_form, b_form),
+        _ => compare(&ocr_form(a), &ocr_form(b)),
+    }
+}
+
+/// [`ocr_form`] written into `buffer`, for ASCII words that fit (`None` for others): this runs
+/// for most close pairs compared, and [`ocr_form`] allocates twice per word.
+fn ocr_form_in<'b>(word: &str, buffer: &'b mut [u8; MAX_FAST_LENGTH]) -> Option<&'b str> {
+    if word.len() > MAX_FAST_LENGTH || !word.is_ascii() {
+        return None;
+    }
+    let bytes = word.as_bytes();
+    let (mut read, mut written) = (0, 0);
+    while read < bytes.len() {
+        buffer[written] = match bytes[read] {
+            b'R' if bytes.get(read + 1) == Some(&b'N') => {
+                read += 1;
+                b'M'
+            }
+            b'L' => b'I',
+            b'D' | b'Q' => b'O',
+            b'F' => b'E',
+            other => other,
+        };
+        read += 1;
+        written += 1;
+    }
+    std::str::from_utf8(&buffer[..written]).ok()
+}
 
 /// Merges letters that OCR of the MRZ confuses (`I`/`L`, `O`/`D`/`Q`, `E`/`F`, `RN`/`M`).
 fn ocr_form(word: &str) -> String {
@@ -822,6 +865,27 @@ mod tests {
                 let bound = skeleton_similarity_bound(a, b);
                 let exact = skeleton_similarity(a, b).score;
                 assert!(bound >= exact, "{a} {b}: bound {bound} < {exact}");
+            }
+        }
+    }
+
+    #[test]
+    fn ocr_forms_written_in_place_equal_the_allocated_ones() {
+        let mut words = random_words(15, &['R', 'N', 'L', 'D', 'Q', 'F', 'A', 'M'], 400);
+        words.push("É".to_string());
+        words.push("RN".repeat(40));
+        for word in &words {
+            let mut buffer = [0u8; MAX_FAST_LENGTH];
+            match ocr_form_in(word, &mut buffer) {
+                Some(in_place) => assert_eq!(in_place, ocr_form(word), "{word}"),
+                None => assert!(!word.is_ascii() || word.len() > MAX_FAST_LENGTH, "{word}"),
+            }
+        }
+        for a in words.iter().step_by(5) {
+            for b in words.iter().step_by(7) {
+                let (fa, fb) = (ocr_form(a), ocr_form(b));
+                let expected = (fa != fb).then(|| blend(&fa, &fb));
+                assert_eq!(ocr_blend(a, b), expected, "{a} {b}");
             }
         }
     }
