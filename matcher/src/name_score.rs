@@ -290,6 +290,14 @@ fn compound_candidates(
                         continue;
                     }
                     for fa in compound_forms(ta, cross_script).into_iter().flatten() {
+                        // Most pairs of parts are ruled out by their lengths alone.
+                        let fits = compound_forms(tb, cross_script)
+                            .into_iter()
+                            .flatten()
+                            .any(|fb| parts_may_fit(whole.len(), fa.len(), fb.len()));
+                        if !fits {
+                            continue;
+                        }
                         // Skeletons write a final D as T (AHMAD/AHMET); inside a compound the
                         // first part's D is not final (`جاد الله` JADALLAH, `حمد الله` HAMDULLAH).
                         let voiced = fa.strip_suffix('T').map(|head| (head, "D"));
@@ -349,6 +357,14 @@ fn compound_candidates(
     }
 }
 
+/// Whether a first part of `first` letters (as it is, or with its last letter replaced) and a
+/// second of `second` letters (as it is, or without its first) may make up a whole of `whole`
+/// letters for [`compound_similarity`], which needs the joined length within one of the whole's.
+fn parts_may_fit(whole: usize, first: usize, second: usize) -> bool {
+    let joined = first + second;
+    joined + 1 >= whole && joined <= whole + 2
+}
+
 /// Similarity of `whole` to `fa` and `fb` written together; 0 when it cannot reach `needed`.
 /// How close `whole` is to `parts` written one after the other (the first part may come as a head
 /// and a replaced last letter).
@@ -395,6 +411,42 @@ mod tests {
         let qr: Vec<&Token> = q.iter().collect();
         let lr: Vec<&Token> = l.iter().collect();
         align(&qr, &lr, |i, j| token_similarity(qr[i], lr[j], false)).score
+    }
+
+    #[test]
+    fn parts_that_do_not_fit_by_length_never_make_a_compound() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let mut word = |max: usize| -> String {
+            (0..rng.usize(0..max))
+                .map(|_| ['A', 'L', 'D', 'T', 'H'][rng.usize(..5)])
+                .collect()
+        };
+        let mut joined = String::new();
+        let mut ruled_out = 0;
+        for _ in 0..20_000 {
+            let (whole, first, second) = (word(12), word(7), word(7));
+            if parts_may_fit(whole.len(), first.len(), second.len()) {
+                continue;
+            }
+            ruled_out += 1;
+            // Every way `compound_candidates` writes the parts: the first as it is or with a
+            // final T read as D, the second as it is or without its leading A.
+            let head = first.strip_suffix('T').unwrap_or(&first);
+            let tail = if head.len() < first.len() { "D" } else { "" };
+            let inner = second.strip_prefix('A').unwrap_or(&second);
+            for parts in [
+                [first.as_str(), "", second.as_str()],
+                [head, tail, second.as_str()],
+                [first.as_str(), "", inner],
+                [head, tail, inner],
+            ] {
+                for needed in [MIN_COMPOUND_SIMILARITY, 1.0] {
+                    let similarity = compound_similarity(&whole, parts, needed, &mut joined);
+                    assert_eq!(similarity, 0.0, "{whole} {parts:?}");
+                }
+            }
+        }
+        assert!(ruled_out > 5_000, "{ruled_out}");
     }
 
     #[test]
