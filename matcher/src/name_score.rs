@@ -243,6 +243,17 @@ fn compound_forms(t: &Token, cross_script: bool) -> [Option<&str>; 2] {
     }
 }
 
+/// The shortest and longest of a token's [`compound_forms`].
+fn form_lengths(t: &Token, cross_script: bool) -> (usize, usize) {
+    if cross_script || t.script == Script::Arabic {
+        let own = t.skeleton.len();
+        let other = t.skeleton_alternative.as_ref().map_or(own, |s| s.len());
+        (own.min(other), own.max(other))
+    } else {
+        (t.phonetic.len(), t.phonetic.len())
+    }
+}
+
 /// Whether split parts `a` then `b` may form one word as if written next to each other: in
 /// order, or the last part followed by the first. A traveller's name is read surname first, so
 /// a compound that a given name and the surname once made (`نذیر الله حنفى ولى` with surname
@@ -268,12 +279,24 @@ fn compound_candidates(
         }
         let cross_script = split.iter().any(|t| t.script != word.script);
         let wholes = compound_forms(word, cross_script);
+        let whole_lengths = form_lengths(word, cross_script);
         let arabic_script = |t: &Token| t.script == Script::Arabic;
         // Any ordered pair: API data reorders names, and splits Arabic compounds across fields.
         for a in 0..split.len() {
             for b in 0..split.len() {
                 let (ta, tb) = (split[a], split[b]);
                 if a == b || ta.kind == TokenKind::Initial || tb.kind == TokenKind::Initial {
+                    continue;
+                }
+                // Nearly every pair of parts is ruled out by the range of its forms' lengths,
+                // before any form is looked at (this loop runs for every name scored).
+                let (first, second) = (
+                    form_lengths(ta, cross_script),
+                    form_lengths(tb, cross_script),
+                );
+                if first.0 + second.0 > whole_lengths.1 + 2
+                    || first.1 + second.1 + 1 < whole_lengths.0
+                {
                     continue;
                 }
                 // Non-adjacent or reversed parts need an exact spelling.
