@@ -52,16 +52,17 @@ fn jaro(a: &[u8], b: &[u8], min_range: usize) -> f64 {
         return 0.0;
     }
     let search_range = (a_len.max(b_len) / 2).saturating_sub(1).max(min_range);
-    let mut a_flags = [false; MAX_FAST_LENGTH];
-    let mut b_flags = [false; MAX_FAST_LENGTH];
+    // Matched positions as bits (both words are at most 64 bytes): no flag arrays to clear,
+    // and the transposition count walks the set bits in order.
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
     let mut matches = 0usize;
     for (i, &x) in a.iter().enumerate() {
         let min_bound = i.saturating_sub(search_range);
         let max_bound = b_len.min(i + search_range + 1);
         for j in min_bound..max_bound {
-            if b[j] == x && !b_flags[j] {
-                a_flags[i] = true;
-                b_flags[j] = true;
+            if b[j] == x && b_flags & (1 << j) == 0 {
+                a_flags |= 1 << i;
+                b_flags |= 1 << j;
                 matches += 1;
                 break;
             }
@@ -71,17 +72,16 @@ fn jaro(a: &[u8], b: &[u8], min_range: usize) -> f64 {
         return 0.0;
     }
     let mut transpositions = 0usize;
-    let mut k = 0usize;
-    for (i, &x) in a.iter().enumerate() {
-        if a_flags[i] {
-            while !b_flags[k] {
-                k += 1;
-            }
-            if x != b[k] {
-                transpositions += 1;
-            }
-            k += 1;
+    let mut b_left = b_flags;
+    let mut a_left = a_flags;
+    while a_left != 0 {
+        let i = a_left.trailing_zeros() as usize;
+        let k = b_left.trailing_zeros() as usize;
+        if a[i] != b[k] {
+            transpositions += 1;
         }
+        a_left &= a_left - 1;
+        b_left &= b_left - 1;
     }
     transpositions /= 2;
     ((matches as f64 / a_len as f64)
