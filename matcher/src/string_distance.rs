@@ -59,8 +59,8 @@ fn jaro(a: &[u8], b: &[u8], min_range: usize) -> f64 {
     for (i, &x) in a.iter().enumerate() {
         let min_bound = i.saturating_sub(search_range);
         let max_bound = b_len.min(i + search_range + 1);
-        for j in min_bound..max_bound {
-            if b[j] == x && b_flags & (1 << j) == 0 {
+        for (j, &y) in b.iter().enumerate().take(max_bound).skip(min_bound) {
+            if y == x && b_flags & (1 << j) == 0 {
                 a_flags |= 1 << i;
                 b_flags |= 1 << j;
                 matches += 1;
