@@ -48,9 +48,10 @@ pub struct Token {
     /// Hash of the East Slavic name the word is a form of ([`crate::east_slavic::cognate`]):
     /// `ULADZIMIR` and `VLADIMIR`, `NAUMAU` and `NAUMOV` share one.
     pub east_slavic: Option<u64>,
-    /// The letters of `folded` and of `phonetic` as bit sets ([`letter_set`]): a bound of their
-    /// spelling similarity to another word without comparing them letter by letter.
+    /// The letters of `folded` as a bit set ([`letter_set`]): a bound of its spelling
+    /// similarity to another word without comparing them letter by letter.
     pub folded_letters: u32,
+    /// The letters of `phonetic` as a bit set, for the same bound on phonetic forms.
     pub phonetic_letters: u32,
 }
 
