@@ -220,10 +220,10 @@ fn romanised_similarity(
             kind: TokenMatchKind::Phonetic,
         });
     }
-    // Every other reason below scores above `floor` when it applies, and compares the spelling
-    // score only with thresholds at or above `floor`; so a spelling score known only to be below
-    // `floor` gives a result below `floor` wherever the exact one would, and the same result
-    // elsewhere. Up to the lowest such threshold.
+    // Each other reason below raises the result to its own score when its condition holds, and
+    // the conditions compare the spelling score only with thresholds of 0.88 or more. With
+    // `floor` at most that, a spelling score known only to be below `floor` changes no
+    // condition: the result is the same wherever it reaches `floor`, and below it elsewhere.
     let spelling_floor = if floor <= ROMANISATION_READING_CAP {
         floor
     } else {
