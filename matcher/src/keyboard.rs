@@ -81,6 +81,17 @@ fn insertion_costs(word: &[u8], costs: &mut [f32]) {
     }
 }
 
+/// Cost of writing `y` for `x`: nothing when equal, a slip for a neighbouring key.
+fn substitution_cost(x: u8, y: u8) -> f32 {
+    if x == y {
+        0.0
+    } else if adjacent_keys(x, y) {
+        SLIP_COST
+    } else {
+        1.0
+    }
+}
+
 /// Optimal-string-alignment distance over ASCII upper-case words with slip-aware costs.
 pub fn typing_distance(a: &str, b: &str) -> f32 {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -124,13 +135,7 @@ fn distance_table(
         );
         rows[current] = rows[previous] + a_costs[i - 1];
         for j in 1..=m {
-            let substitution = if a[i - 1] == b[j - 1] {
-                0.0
-            } else if adjacent_keys(a[i - 1], b[j - 1]) {
-                SLIP_COST
-            } else {
-                1.0
-            };
+            let substitution = substitution_cost(a[i - 1], b[j - 1]);
             let mut best = (rows[previous + j - 1] + substitution)
                 .min(rows[previous + j] + a_costs[i - 1])
                 .min(rows[current + j - 1] + b_costs[j - 1]);
@@ -189,13 +194,7 @@ mod tests {
         }
         for i in 1..=n {
             for j in 1..=m {
-                let substitution = if a[i - 1] == b[j - 1] {
-                    0.0
-                } else if adjacent_keys(a[i - 1], b[j - 1]) {
-                    SLIP_COST
-                } else {
-                    1.0
-                };
+                let substitution = substitution_cost(a[i - 1], b[j - 1]);
                 let mut best = (d[(i - 1) * width + j - 1] + substitution)
                     .min(d[(i - 1) * width + j] + a_costs[i - 1])
                     .min(d[i * width + j - 1] + b_costs[j - 1]);
