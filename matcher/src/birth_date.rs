@@ -50,9 +50,13 @@ fn compare_one(t: &PartialDate, l: &PartialDate) -> BirthDateOutcome {
         // `YYYY-01-01` is the common placeholder for an unknown day and month.
         let placeholder = t.month == Some(1) && t.day == Some(1);
         return match (t.month, t.day, l.month, l.day) {
-            (Some(tm), Some(td), Some(lm), Some(ld)) if tm == lm && td == ld => Exact,
-            (Some(tm), Some(td), Some(lm), Some(ld)) if tm == ld && td == lm => DayMonthSwapped,
+            // Two `01-01` dates agree on the year only as far as anyone can tell: the day and
+            // month are the placeholder on both sides far more often than a real birthday.
+            (Some(tm), Some(td), Some(lm), Some(ld)) if tm == lm && td == ld && !placeholder => {
+                Exact
+            }
             _ if placeholder => SameYear,
+            (Some(tm), Some(td), Some(lm), Some(ld)) if tm == ld && td == lm => DayMonthSwapped,
             (Some(tm), _, Some(lm), _) if tm == lm => SameMonth,
             (Some(_), _, Some(_), _) => YearOffByOne,
             _ => SameYear,
@@ -113,6 +117,21 @@ mod tests {
         assert_eq!(
             compare_birth_dates(Some(&d(1985, None, None)), &[]),
             Unknown
+        );
+    }
+
+    #[test]
+    fn two_placeholder_dates_agree_on_the_year_only() {
+        let listed = [d(1975, Some(1), Some(1))];
+        assert_eq!(
+            compare_birth_dates(Some(&d(1975, Some(1), Some(1))), &listed),
+            SameYear
+        );
+        // A real birthday on another day of January is still a whole date.
+        let listed = [d(1975, Some(1), Some(2))];
+        assert_eq!(
+            compare_birth_dates(Some(&d(1975, Some(1), Some(2))), &listed),
+            Exact
         );
     }
 

@@ -149,6 +149,25 @@ fn a_conflicting_birth_year_lowers_the_score() {
     assert!(other < same - 0.25, "same {same}, other {other}");
 }
 
+/// Everything but the surname agrees: a woman listed under her maiden name, or an alias surname.
+/// With the whole birth date worth 0.15 the pair stayed at 0.85, below the alert threshold.
+#[test]
+fn regression_another_surname_with_the_same_whole_birth_date_never_alerted() {
+    let index = synthetic_list();
+    let policy = MatchPolicy::default();
+    let (id, score) = top(
+        &index,
+        &traveller("NOWAK", "ANNA MARIA", "1980-01-30", "POL"),
+    )
+    .expect("found");
+    assert_eq!(id, "t-3");
+    assert!(policy.alerts(score), "{score}");
+    // The year alone is not enough for the same names.
+    let (_, year_only) =
+        top(&index, &traveller("NOWAK", "ANNA MARIA", "1980", "POL")).expect("found");
+    assert!(!policy.alerts(year_only), "{year_only}");
+}
+
 #[test]
 fn document_typo_is_found_with_a_weak_name() {
     let index = synthetic_list();
