@@ -64,3 +64,27 @@ pub fn persian_skeleton_letters(c: char) -> &'static str {
         other => skeleton_letters(other),
     }
 }
+
+/// Letters the article's `L` assimilates to when said (`نورالدین` NURUDDIN, `فضل الرحمن`
+/// FAZLURRAHMAN): the "sun letters".
+fn is_sun_letter(c: char) -> bool {
+    matches!(
+        c,
+        'ت' | 'ث' | 'د' | 'ذ' | 'ر' | 'ز' | 'س' | 'ش' | 'ص' | 'ض' | 'ط' | 'ظ' | 'ن'
+    )
+}
+
+/// Whether the `ل` about to be read is an article inside a compound that Persian, Urdu and
+/// Turkish romanisations write assimilated (NURUDDIN, NUREDDIN) where Arabic ones keep it (NUR
+/// AL-DIN). `written` is the word's spelling up to this letter, `next` the letter after it. The
+/// first part must have three letters or more: in `خالد` (KHALID) or `جمالزاده` (JAMALZADEH)
+/// the `ال` belongs to the root.
+pub fn is_assimilated_article(written: &str, next: Option<char>) -> bool {
+    let Some(before_alif) = written
+        .strip_suffix('ل')
+        .and_then(|before| before.strip_suffix('ا'))
+    else {
+        return false;
+    };
+    before_alif.chars().count() >= 3 && next.is_some_and(is_sun_letter)
+}

@@ -32,7 +32,8 @@ pub struct FoldedWord {
     pub text: String,
     pub script: Script,
     /// For Arabic script, the consonants as Persian romanisation reads them (`ض` Z, `ق` GH→G,
-    /// `ث` S, a leading `و` V); empty otherwise.
+    /// `ث` S, a leading `و` V, the article inside a compound assimilated as in NURUDDIN); empty
+    /// otherwise.
     pub persian: String,
     /// For Arabic script, how the word ends (a long vowel is written, short ones are not).
     pub arabic_ending: ArabicEnding,
@@ -181,7 +182,9 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
                 }
             } else {
                 current.push_str(crate::arabic::skeleton_letters(c));
-                persian.push_str(crate::arabic::persian_skeleton_letters(c));
+                if !crate::arabic::is_assimilated_article(&spelling, chars.peek().copied()) {
+                    persian.push_str(crate::arabic::persian_skeleton_letters(c));
+                }
             }
             continue;
         }
@@ -316,6 +319,18 @@ mod tests {
         assert_eq!(words[0].text, "MHMD");
         assert_eq!(fold_words("احمد")[0].text, "AHMD");
         assert_eq!(words[1].text, "SK");
+    }
+
+    #[test]
+    fn the_article_inside_a_compound_is_assimilated_in_the_persian_reading() {
+        let nuruddin = &fold_words("نورالدین")[0];
+        assert_eq!(nuruddin.text, "NRLDN");
+        assert_eq!(nuruddin.persian, "NRDN");
+        // Before a moon letter the L is said and written (NURULHAQ is no NURUHAQ).
+        assert_eq!(fold_words("نورالحق")[0].persian, "NRLHG");
+        // A root L after a short first part stays: KHALID, JAMALZADEH.
+        assert_eq!(fold_words("خالد")[0].persian, "HLD");
+        assert_eq!(fold_words("جمالزاده")[0].persian, "JMLZDH");
     }
 
     #[test]
