@@ -74,11 +74,11 @@ fn is_sun_letter(c: char) -> bool {
     )
 }
 
-/// Whether the `ل` about to be read is an article inside a compound that Persian, Urdu and
-/// Turkish romanisations write assimilated (NURUDDIN, NUREDDIN) where Arabic ones keep it (NUR
-/// AL-DIN). `written` is the word's spelling up to this letter, `next` the letter after it. The
-/// first part must have three letters or more: in `خالد` (KHALID) or `جمالزاده` (JAMALZADEH)
-/// the `ال` belongs to the root.
+/// Whether the letter just read is the `ل` of an article inside a compound that Persian, Urdu
+/// and Turkish romanisations write assimilated (NURUDDIN, NUREDDIN) where Arabic ones keep it
+/// (NUR AL-DIN). `written` is the word's spelling so far, that letter included; `next` the
+/// letter after it. The first part must have three letters or more: in `خالد` (KHALID) or
+/// `جمالزاده` (JAMALZADEH) the `ال` belongs to the root.
 pub fn is_assimilated_article(written: &str, next: Option<char>) -> bool {
     let Some(before_alif) = written
         .strip_suffix('ل')
