@@ -459,6 +459,9 @@ pub struct WatchlistIndex {
     /// sketch can rule out a comparison with a traveller word in another script.
     arabic_vocab: Vec<u64>,
     postings: Vec<Vec<u32>>,
+    /// Names holding a vocabulary word twice or more (`ALI, Ali Abdul Karim`), by word: where a
+    /// traveller's repeated word votes (see [`WatchlistIndex::candidate_entries`]).
+    repeated_postings: FxHashMap<u32, Vec<u32>>,
     token_keys: KeyTable,
     document_keys: KeyTable,
     /// Working memory given back by [`PooledScratch`], [`MAX_SPARE_SCRATCHES`] at most.
@@ -515,6 +518,7 @@ impl WatchlistIndex {
         let mut vocabulary_ids: FxHashMap<(Script, TokenKind, CompactString), u32> =
             FxHashMap::default();
         let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut repeated_postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         let mut names = Vec::new();
         let mut entry_names = Vec::with_capacity(entries.len());
         let mut documents = Vec::with_capacity(entries.len());
@@ -552,6 +556,13 @@ impl WatchlistIndex {
                 }
                 seen_token_sets.push(sorted.clone());
                 let name_id = names.len() as u32;
+                for pair in sorted.windows(2) {
+                    let repeated = pair[0] == pair[1];
+                    let listed = repeated_postings.get(&pair[0]).and_then(|n| n.last());
+                    if repeated && listed != Some(&name_id) {
+                        repeated_postings.entry(pair[0]).or_default().push(name_id);
+                    }
+                }
                 sorted.dedup();
                 for id in sorted {
                     postings[id as usize].push(name_id);
@@ -615,6 +626,7 @@ impl WatchlistIndex {
             sketches,
             arabic_vocab,
             postings,
+            repeated_postings,
             token_keys,
             document_keys,
             spare_scratches: Mutex::new(Vec::new()),
@@ -1004,27 +1016,44 @@ impl WatchlistIndex {
         // (vocabulary id, vote, the traveller word's bit) for every listed token reached by a key
         // of a traveller token and really similar to it.
         let mut hits: Vec<(u32, f32, u32)> = Vec::new();
-        let words = prepared
-            .tokens
-            .iter()
-            .zip(expansions)
-            .enumerate()
-            .map(|(position, (token, expansion))| (token, expansion, voter_bit(position)));
+        // A word the traveller's name holds twice (`ALI ALI ABDUL KARIM`) votes a second time
+        // only for names holding it twice: both used to vote for every name with one `ALI`, so
+        // thousands of two-word `... Ali` names outvoted the listed name written exactly so.
+        let mut repeat_hits: Vec<(u32, f32, u32)> = Vec::new();
+        let tokens = &prepared.tokens;
+        let words =
+            tokens
+                .iter()
+                .zip(expansions)
+                .enumerate()
+                .map(|(position, (token, expansion))| {
+                    let repeated = token.kind == TokenKind::Word
+                        && tokens[..position].iter().any(|earlier| {
+                            earlier.kind == TokenKind::Word && earlier.folded == token.folded
+                        });
+                    (token, expansion, voter_bit(position), repeated)
+                });
         let joined = prepared
             .joined
             .iter()
             .chain(&prepared.halves)
             .zip(joined_expansions)
-            .map(|((token, bits), expansion)| (token, expansion, *bits));
-        for (token, expansion, bit) in words.chain(joined) {
+            .map(|((token, bits), expansion)| (token, expansion, *bits, false));
+        for (token, expansion, bit, repeated) in words.chain(joined) {
             let weight = token_weight(token);
             for &(vocab_id, similarity) in expansion.iter() {
-                if similarity.score >= MIN_TOKEN_SIMILARITY {
-                    hits.push((
-                        vocab_id,
-                        weight * pair_credit(similarity.score).max(0.05),
-                        bit,
-                    ));
+                if similarity.score < MIN_TOKEN_SIMILARITY {
+                    continue;
+                }
+                let hit = (
+                    vocab_id,
+                    weight * pair_credit(similarity.score).max(0.05),
+                    bit,
+                );
+                if !repeated {
+                    hits.push(hit);
+                } else if self.repeated_postings.contains_key(&vocab_id) {
+                    repeat_hits.push(hit);
                 }
             }
         }
@@ -1053,8 +1082,17 @@ impl WatchlistIndex {
         // a vote for each, and names under half that vote, the right one among them, were
         // never ranked. Best votes first, so a word's first vote for a name is its best.
         hits.sort_by(|a, b| b.1.total_cmp(&a.1));
-        for &(vocab_id, vote, bit) in &hits {
-            for &name_id in &self.postings[vocab_id as usize] {
+        repeat_hits.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let no_names: &[u32] = &[];
+        let votes = hits
+            .iter()
+            .map(|&(vocab_id, vote, bit)| (self.postings[vocab_id as usize].as_slice(), vote, bit))
+            .chain(repeat_hits.iter().map(|&(vocab_id, vote, bit)| {
+                let names = self.repeated_postings.get(&vocab_id);
+                (names.map_or(no_names, Vec::as_slice), vote, bit)
+            }));
+        for (names, vote, bit) in votes {
+            for &name_id in names {
                 let slot = &mut scratch.votes[name_id as usize];
                 if slot.voters & bit != 0 {
                     continue;

@@ -168,6 +168,45 @@ fn regression_another_surname_with_the_same_whole_birth_date_never_alerted() {
     assert!(!policy.alerts(year_only), "{year_only}");
 }
 
+/// `ALI ALI ABDUL KARIM` holds `ALI` twice: both used to vote for every name with one `ALI`, so
+/// dozens of dated two-word `X, Ali` names outranked the listed name written exactly so, which
+/// then was never scored.
+#[test]
+fn regression_a_name_with_a_repeated_word_lost_its_exact_listed_name_to_namesakes() {
+    let first = ["KO", "BRA", "ZUL", "MEN", "TAR", "VIS", "GOR", "PEL"];
+    let second = [
+        "DANIK", "MOVEC", "STRIN", "LABOR", "FUSTEK", "GRAMEL", "TOPIRS", "WEXAN",
+    ];
+    let mut entries = vec![entry(
+        "target",
+        &["ALI, Ali Abdul Karim"],
+        None,
+        "SYR",
+        None,
+    )];
+    for (i, (a, b)) in first
+        .iter()
+        .flat_map(|a| second.iter().map(move |b| (a, b)))
+        .enumerate()
+    {
+        entries.push(entry(
+            &format!("namesake-{i}"),
+            &[&format!("{a}{b}, Ali")],
+            Some((1962, 5, 1)),
+            "SYR",
+            None,
+        ));
+    }
+    let index = WatchlistIndex::build(entries);
+    let (id, score) = top(
+        &index,
+        &traveller("ALI", "ALI ABDUL KARIM", "1962-12-27", "SYR"),
+    )
+    .expect("found");
+    assert_eq!(id, "target");
+    assert!(score > 0.99, "{score}");
+}
+
 #[test]
 fn document_typo_is_found_with_a_weak_name() {
     let index = synthetic_list();
