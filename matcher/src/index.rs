@@ -1018,7 +1018,7 @@ impl WatchlistIndex {
         let mut hits: Vec<(u32, f32, u32)> = Vec::new();
         // A word the traveller's name holds twice (`ALI ALI ABDUL KARIM`) votes a second time
         // only for names holding it twice: both used to vote for every name with one `ALI`, so
-        // thousands of two-word `... Ali` names outvoted the listed name written exactly so.
+        // dozens of two-word `X, Ali` names outranked the listed name written exactly so.
         let mut repeat_hits: Vec<(u32, f32, u32)> = Vec::new();
         let tokens = &prepared.tokens;
         let words =
