@@ -556,12 +556,8 @@ impl WatchlistIndex {
                 }
                 seen_token_sets.push(sorted.clone());
                 let name_id = names.len() as u32;
-                for pair in sorted.windows(2) {
-                    let repeated = pair[0] == pair[1];
-                    let listed = repeated_postings.get(&pair[0]).and_then(|n| n.last());
-                    if repeated && listed != Some(&name_id) {
-                        repeated_postings.entry(pair[0]).or_default().push(name_id);
-                    }
+                for run in sorted.chunk_by(|a, b| a == b).filter(|run| run.len() > 1) {
+                    repeated_postings.entry(run[0]).or_default().push(name_id);
                 }
                 sorted.dedup();
                 for id in sorted {
@@ -1019,7 +1015,7 @@ impl WatchlistIndex {
         // A word the traveller's name holds twice (`ALI ALI ABDUL KARIM`) votes a second time
         // only for names holding it twice: both used to vote for every name with one `ALI`, so
         // dozens of two-word `X, Ali` names outranked the listed name written exactly so.
-        let mut repeat_hits: Vec<(u32, f32, u32)> = Vec::new();
+        let mut repeat_hits: Vec<(&[u32], f32, u32)> = Vec::new();
         let tokens = &prepared.tokens;
         let words =
             tokens
@@ -1045,15 +1041,11 @@ impl WatchlistIndex {
                 if similarity.score < MIN_TOKEN_SIMILARITY {
                     continue;
                 }
-                let hit = (
-                    vocab_id,
-                    weight * pair_credit(similarity.score).max(0.05),
-                    bit,
-                );
+                let vote = weight * pair_credit(similarity.score).max(0.05);
                 if !repeated {
-                    hits.push(hit);
-                } else if self.repeated_postings.contains_key(&vocab_id) {
-                    repeat_hits.push(hit);
+                    hits.push((vocab_id, vote, bit));
+                } else if let Some(names) = self.repeated_postings.get(&vocab_id) {
+                    repeat_hits.push((names, vote, bit));
                 }
             }
         }
@@ -1083,14 +1075,10 @@ impl WatchlistIndex {
         // never ranked. Best votes first, so a word's first vote for a name is its best.
         hits.sort_by(|a, b| b.1.total_cmp(&a.1));
         repeat_hits.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let no_names: &[u32] = &[];
         let votes = hits
             .iter()
             .map(|&(vocab_id, vote, bit)| (self.postings[vocab_id as usize].as_slice(), vote, bit))
-            .chain(repeat_hits.iter().map(|&(vocab_id, vote, bit)| {
-                let names = self.repeated_postings.get(&vocab_id);
-                (names.map_or(no_names, Vec::as_slice), vote, bit)
-            }));
+            .chain(repeat_hits.iter().copied());
         for (names, vote, bit) in votes {
             for &name_id in names {
                 let slot = &mut scratch.votes[name_id as usize];

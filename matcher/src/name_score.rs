@@ -245,13 +245,13 @@ fn compound_forms(t: &Token, cross_script: bool) -> [Option<&str>; 2] {
 
 /// The shortest and longest of a token's [`compound_forms`].
 fn form_lengths(t: &Token, cross_script: bool) -> (usize, usize) {
-    if cross_script || t.script == Script::Arabic {
-        let own = t.skeleton.len();
-        let other = t.skeleton_alternative.as_ref().map_or(own, |s| s.len());
-        (own.min(other), own.max(other))
-    } else {
-        (t.phonetic.len(), t.phonetic.len())
-    }
+    compound_forms(t, cross_script)
+        .into_iter()
+        .flatten()
+        .map(str::len)
+        .fold((usize::MAX, 0), |(shortest, longest), length| {
+            (shortest.min(length), longest.max(length))
+        })
 }
 
 /// Whether split parts `a` then `b` may form one word as if written next to each other: in

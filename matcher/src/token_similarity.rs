@@ -317,7 +317,7 @@ fn romanised_similarity(
 }
 
 /// A traveller's word that is the listed word without its last letter, of three letters or more
-/// (`NIN` / `NINA`, `THA` / `THAN`): the commonest slip, a final key not pressed. By spelling it
+/// (`NIN` / `NINA`, `THA` / `THAN`): a common slip, a final key not pressed. By spelling it
 /// scored about 0.85 (one edit in four letters), which left a three-part name with it below the
 /// flag. Not for two letters (`AL` / `ALI`): too many words start so.
 const FINAL_LETTER_LEFT_OUT: f32 = 0.88;
