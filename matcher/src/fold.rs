@@ -175,11 +175,10 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             }
             if current.is_empty() && crate::arabic::is_initial_vowel_carrier(c) {
                 // A word-initial alif, ain, waw or ya is the leading vowel of the romanisation
-                // (in Persian a leading waw is the consonant V, which skeletons drop).
+                // (`WALID`, `OUALID`). In the Persian reading a leading waw is the consonant V
+                // (`VAHID`): read as nothing, it made `وسيل` the skeleton of SALEH.
                 current.push('A');
-                if c != 'و' {
-                    persian.push('A');
-                }
+                persian.push(if c == 'و' { 'V' } else { 'A' });
             } else {
                 current.push_str(crate::arabic::skeleton_letters(c));
                 if !crate::arabic::is_assimilated_article(&spelling, chars.peek().copied()) {

@@ -835,6 +835,16 @@ mod tests {
     }
 
     #[test]
+    fn regression_a_leading_waw_read_as_nothing_met_names_without_it() {
+        for (traveller, listed) in [("وسيل", "VASIL"), ("وسيل", "WASIL"), ("وحيد", "VAHID")] {
+            let s = sim(traveller, listed);
+            assert!(s.score >= 0.9, "{traveller} / {listed}: {s:?}");
+        }
+        assert!(sim("وسيل", "SALEH").score < 0.75);
+        assert!(sim("وحيد", "HAMID").score < 0.75);
+    }
+
+    #[test]
     fn regression_two_consonant_names_one_vowel_apart_scored_as_typos() {
         for (traveller, listed) in [("REDA", "RIDA"), ("SALEH", "SALIH")] {
             let s = sim(traveller, listed);
