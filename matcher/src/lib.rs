@@ -15,6 +15,7 @@ pub mod index;
 pub mod keyboard;
 pub mod korean;
 pub mod listed_spellings;
+pub mod long_vowels;
 pub mod name;
 pub mod name_score;
 pub mod phonetic;

@@ -4,6 +4,7 @@
 //! name as a set of parts (see [`crate::name_score`]).
 
 use crate::fold::{digits_to_letters, fold_words, ArabicEnding, FoldedWord, Script};
+use crate::long_vowels::WrittenVowels;
 use crate::phonetic::{arabic_skeleton, phonetic, skeleton};
 use compact_str::CompactString;
 
@@ -37,6 +38,8 @@ pub struct Token {
     pub script: Script,
     /// How an Arabic-script word ends (`Unknown` for other scripts).
     pub arabic_ending: ArabicEnding,
+    /// The long vowels an Arabic-script word writes between its consonants (empty otherwise).
+    pub written_vowels: WrittenVowels,
     /// Further skeletons of a Latin word, read only against Arabic script: without an Arabic
     /// article attached to its front, and with `SH` as `S` then `H` (see
     /// [`crate::token_similarity::cross_script_skeletons`]). Empty for most words.
@@ -273,6 +276,7 @@ impl Token {
             kind,
             script,
             arabic_ending: ArabicEnding::Unknown,
+            written_vowels: WrittenVowels::default(),
             korean,
             east_slavic,
             cross_script_skeletons,
@@ -292,6 +296,7 @@ impl Token {
             kind,
             script: Script::Arabic,
             arabic_ending: ArabicEnding::Unknown,
+            written_vowels: WrittenVowels::default(),
             cross_script_skeletons: Vec::new(),
             korean: None,
             east_slavic: None,
@@ -431,6 +436,10 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                         tokens.push(allah());
                     }
                     None => tokens.push(Token::arabic_word(text, &persian)),
+                }
+                // A word kept whole (not split into parts) gets the long vowels written inside it.
+                if tokens.len() == first_new + 1 && tokens[first_new].kind == TokenKind::Word {
+                    tokens[first_new].written_vowels = WrittenVowels::of_spelling(&spelling);
                 }
                 if let Some(last) = tokens[first_new..]
                     .iter_mut()

@@ -139,8 +139,8 @@ pub fn token_similarity_reaching(
         if best.score < floor {
             return None;
         }
-        if endings_disagree(query, listed) || endings_disagree(listed, query) {
-            best.score = best.score.min(DISAGREEING_ENDING);
+        if written_vowels_disagree(query, listed) {
+            best.score = best.score.min(DISAGREEING_VOWELS);
         }
         return Some(best);
     }
@@ -551,9 +551,10 @@ fn ocr_form(word: &str) -> String {
         .collect()
 }
 
-/// Most an Arabic-script word and a romanisation whose endings disagree can score: the same
-/// consonants, but another name (`محمدی` MOHAMMADI against MOHAMMAD, `حسنی` HASANI against HASAN).
-const DISAGREEING_ENDING: f32 = 0.84;
+/// Most an Arabic-script word and a romanisation whose written long vowels disagree can score:
+/// the same consonants, but another name (`محمدی` MOHAMMADI against MOHAMMAD, `حسنی` HASANI
+/// against HASAN, `محمود` MAHMUD against MUHAMMAD).
+const DISAGREEING_VOWELS: f32 = 0.84;
 
 /// Whether Arabic-script `arabic` cannot end the way the romanisation `latin` does: a written
 /// long vowel against a final consonant, or a final consonant against a final `I`/`U` (long
@@ -575,6 +576,25 @@ fn endings_disagree(arabic: &Token, latin: &Token) -> bool {
         ArabicEnding::Consonant => matches!(latin_last, Some(b'I' | b'U')),
         ArabicEnding::Unknown => false,
     }
+}
+
+/// Whether the long vowels one side writes in Arabic script (at its end or inside) are missing
+/// from the other side's romanisation, either way round.
+fn written_vowels_disagree(a: &Token, b: &Token) -> bool {
+    endings_disagree(a, b)
+        || endings_disagree(b, a)
+        || inner_vowels_disagree(a, b)
+        || inner_vowels_disagree(b, a)
+}
+
+/// Whether Arabic-script `arabic` writes a long vowel between two consonants where the
+/// romanisation `latin` has no vowel of its kind (`محمود` / MUHAMMAD, `حسين` / HASAN).
+fn inner_vowels_disagree(arabic: &Token, latin: &Token) -> bool {
+    arabic.script == Script::Arabic
+        && latin.script != Script::Arabic
+        && arabic
+            .written_vowels
+            .disagree_with(arabic.folded.len(), &latin.folded)
 }
 
 /// Arabic script against a romanisation, same consonants: strong but never certain, since the
@@ -836,7 +856,8 @@ mod tests {
 
     #[test]
     fn regression_a_leading_waw_read_as_nothing_met_names_without_it() {
-        for (traveller, listed) in [("وسيل", "VASIL"), ("وسيل", "WASIL"), ("وحيد", "VAHID")] {
+        for (traveller, listed) in [("وسيل", "VASIL"), ("وسيل", "WASIL"), ("وحيد", "VAHID")]
+        {
             let s = sim(traveller, listed);
             assert!(s.score >= 0.9, "{traveller} / {listed}: {s:?}");
         }
@@ -998,8 +1019,8 @@ mod tests {
                     }
                 }
             }
-            if endings_disagree(q, l) || endings_disagree(l, q) {
-                best.score = best.score.min(DISAGREEING_ENDING);
+            if written_vowels_disagree(q, l) {
+                best.score = best.score.min(DISAGREEING_VOWELS);
             }
             best
         };
