@@ -15,6 +15,8 @@ const REWRITES: &[(&str, &str)] = &[
     ("DJ", "J"),
     ("ZH", "J"),
     ("KH", "H"),
+    // `NG` then `H` is two sounds in pinyin (`MINGHUI`, `HONGHAI`), not the `GH` of `غ`.
+    ("NGH", "NGH"),
     ("GH", "G"),
     ("PH", "F"),
     ("DH", "D"),
@@ -139,6 +141,15 @@ mod tests {
         assert_eq!(phonetic("VALERY"), phonetic("VALERII"));
         assert_eq!(phonetic("ANATOLYEVNA"), phonetic("ANATOLEVNA"));
         assert_eq!(phonetic("ALEKSANDR"), phonetic("ALEXANDR"));
+    }
+
+    #[test]
+    fn regression_pinyin_ng_then_h_read_as_the_gh_of_ghain() {
+        // `MINGHUI` read as `MINGUI` was one vowel from `MINGUO`, so the two given names met at 0.9.
+        assert_eq!(phonetic("MINGHUI"), "MINGHUI");
+        assert_eq!(phonetic("HONGHAI"), "HONGHAI");
+        assert_eq!(phonetic("GHULAM"), phonetic("GULAM"));
+        assert_eq!(skeleton(&phonetic("SINGH")), skeleton(&phonetic("SING")));
     }
 
     #[test]
