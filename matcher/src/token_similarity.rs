@@ -399,12 +399,15 @@ const ROMANISATION_READING_CAP: f32 = 0.88;
 /// romanised with by different usages: `D` / `Z` (`ض` `ذ` `ظ`: D or DH in Arabic romanisation,
 /// Z in Persian, Urdu and Turkish: `RIDA` / `REZA`, `KADHIM` / `KAZEM`), `T` / `S` (`ث`: TH in
 /// Arabic, S in Persian and Turkish: `UTHMAN` / `OSMAN`), `C` / `S` (`ش` written CH in French
-/// romanisation: `HACHEM` / `HASHIM`). A final `D` is already `T` in a skeleton (`RIDA` is `RT`),
-/// so there `T` also meets `Z`.
+/// romanisation: `HACHEM` / `HASHIM`), `G` / `J` (`ج`, G in Egyptian usage: `NAGIB` / `NAJIB`).
+/// A final `D` is already `T` in a skeleton (`RIDA` is `RT`), so there `T` also meets `Z`.
 fn same_letters_in_another_reading(a: &Token, b: &Token) -> bool {
     let (x, y) = (a.skeleton.as_bytes(), b.skeleton.as_bytes());
     // `T` stands for `ث` only where it was written `TH`: `SAMI` / `TAMI` are two names.
     let written_th = |t: &Token| t.folded.contains("TH");
+    // `J` stands for `ج` only where it was written `J` (Egyptian usage writes it `G`: NAGIB,
+    // GAMAL), not for the `ZH` of Cyrillic `Ж`.
+    let written_j = |t: &Token| t.folded.contains('J');
     let last = x.len().wrapping_sub(1);
     x.len() == y.len()
         && x.iter().zip(y).enumerate().all(|(at, pair)| match pair {
@@ -412,6 +415,8 @@ fn same_letters_in_another_reading(a: &Token, b: &Token) -> bool {
             (b'D', b'Z') | (b'Z', b'D') | (b'C', b'S') | (b'S', b'C') => true,
             (b'T', b'S') => written_th(a),
             (b'S', b'T') => written_th(b),
+            (b'J', b'G') => written_j(a),
+            (b'G', b'J') => written_j(b),
             (b'T', b'Z') | (b'Z', b'T') => at == last,
             _ => false,
         })
@@ -863,6 +868,17 @@ mod tests {
         }
         assert!(sim("وسيل", "SALEH").score < 0.75);
         assert!(sim("وحيد", "HAMID").score < 0.75);
+    }
+
+    #[test]
+    fn regression_egyptian_g_for_j_scored_as_a_typo() {
+        for (traveller, listed) in [("NAGIB", "NAJIB"), ("GAMAL", "JAMAL"), ("NAGUIB", "NADJIB")] {
+            let s = sim(traveller, listed);
+            assert!(s.score >= 0.85, "{traveller} / {listed}: {s:?}");
+            assert_eq!(s.kind, TokenMatchKind::Skeleton, "{traveller} / {listed}");
+        }
+        // Not for the `ZH` of Cyrillic `Ж`.
+        assert_ne!(sim("GURAVLEV", "ZHURAVLEV").kind, TokenMatchKind::Skeleton);
     }
 
     #[test]
