@@ -154,6 +154,33 @@ pub fn align(
             similarity: c.similarity,
         });
     }
+    // An initial met by `ABD`/`ABU` stands for the whole given name the particle begins
+    // (`A` for `ABDUL HAQ`): the word after the particle is that name's rest, not a name left out.
+    for pair in &mut pairs {
+        if pair.similarity.kind != TokenMatchKind::Initial {
+            continue;
+        }
+        if let ([i], [j]) = (pair.query.as_slice(), pair.listed.as_slice()) {
+            let (i, j) = (*i, *j);
+            if query[i].kind == TokenKind::Initial
+                && listed[j].kind == TokenKind::Particle
+                && listed
+                    .get(j + 1)
+                    .is_some_and(|next| next.kind == TokenKind::Word && !listed_used[j + 1])
+            {
+                listed_used[j + 1] = true;
+                pair.listed.push(j + 1);
+            } else if listed[j].kind == TokenKind::Initial
+                && query[i].kind == TokenKind::Particle
+                && query
+                    .get(i + 1)
+                    .is_some_and(|next| next.kind == TokenKind::Word && !query_used[i + 1])
+            {
+                query_used[i + 1] = true;
+                pair.query.push(i + 1);
+            }
+        }
+    }
 
     let mut matched = 0.0f32;
     let mut paired_weight = 0.0f32;
@@ -164,8 +191,11 @@ pub fn align(
     for pair in &pairs {
         let wq: f32 = pair.query.iter().map(|&i| token_weight(query[i])).sum();
         let wl: f32 = pair.listed.iter().map(|&j| token_weight(listed[j])).sum();
-        // A compound stands for all its parts; a single pair counts the lighter side.
-        let w = if pair.query.len() + pair.listed.len() > 2 {
+        // A compound stands for all its parts; a single pair counts the lighter side, as does
+        // an initial, whatever it stands for.
+        let w = if pair.query.len() + pair.listed.len() > 2
+            && pair.similarity.kind != TokenMatchKind::Initial
+        {
             (wq + wl) / 2.0
         } else {
             wq.min(wl)
@@ -174,6 +204,22 @@ pub fn align(
         paired_weight += 2.0 * w;
         query_left -= wq.min(w);
         listed_left -= wl.min(w);
+        if pair.similarity.kind == TokenMatchKind::Initial {
+            // `ABDUL HAQ` met by an initial weighs as one given name, as `AHMAD` would: the
+            // particle is part of it.
+            let particles = |tokens: &[&Token], indexes: &[usize]| -> f32 {
+                if indexes.len() < 2 {
+                    return 0.0;
+                }
+                indexes
+                    .iter()
+                    .filter(|&&k| tokens[k].kind == TokenKind::Particle)
+                    .map(|&k| token_weight(tokens[k]))
+                    .sum()
+            };
+            query_left -= particles(query, &pair.query);
+            listed_left -= particles(listed, &pair.listed);
+        }
         any_word |= pair.query.iter().any(|&i| query[i].kind == TokenKind::Word)
             && pair
                 .listed
@@ -621,6 +667,18 @@ mod tests {
         assert!(s > 0.85, "{s}");
         let other = score("HAQQANI B A", "HAQQANI, Abdul Aziz");
         assert!(other < s - 0.1, "{other}");
+    }
+
+    #[test]
+    fn regression_an_initial_for_a_name_beginning_with_abd_left_the_rest_of_it_out() {
+        // `A` is the initial of the one given name `ABDUL HAQ`; `HAQ` counted as a part left out.
+        let s = score("WASSIQ A", "WASSIQ, Abdul-Haq");
+        let plain = score("WASSIQ A", "WASSIQ, Ahmad");
+        assert!((s - plain).abs() < 1e-4, "{s} against {plain}");
+        // The same in the other direction, and not for a word the initial cannot stand for.
+        let reverse = score("WASSIQ ABDUL HAQ", "WASSIQ, A.");
+        assert!((reverse - score("WASSIQ AHMAD", "WASSIQ, A.")).abs() < 1e-4);
+        assert!(score("WASSIQ B", "WASSIQ, Abdul-Haq") < plain - 0.1);
     }
 
     #[test]
