@@ -13,23 +13,23 @@
 /// first). Empty for other scripts and for words whose gaps were not read (parts of split
 /// compounds), which then meet any romanisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct WrittenVowels(u64);
+pub struct WrittenVowels(u32);
 
 const A: u8 = 1;
 const U: u8 = 2;
 const I: u8 = 3;
 const BITS_PER_KIND: usize = 2;
-const KINDS_PER_GAP: usize = 3;
+const KINDS_PER_GAP: usize = 2;
 const BITS_PER_GAP: usize = BITS_PER_KIND * KINDS_PER_GAP;
 /// Gaps past this many are not kept (no name has so many consonants in one word).
-const MAX_GAPS: usize = 10;
+const MAX_GAPS: usize = 8;
 
 impl WrittenVowels {
     /// Reads an Arabic-script word's [`crate::fold::FoldedWord::spelling`]: letters as written,
     /// alif and ya forms unified.
     pub fn of_spelling(spelling: &str) -> WrittenVowels {
         let letters: Vec<char> = spelling.chars().collect();
-        let mut bits = 0u64;
+        let mut bits = 0u32;
         let mut consonants = 0usize;
         let mut kinds_in_gap = 0usize;
         for (at, &c) in letters.iter().enumerate() {
@@ -53,13 +53,13 @@ impl WrittenVowels {
             };
             if consonants > 0 && consonants <= MAX_GAPS && kinds_in_gap < KINDS_PER_GAP {
                 let shift = BITS_PER_GAP * (consonants - 1) + BITS_PER_KIND * kinds_in_gap;
-                bits |= u64::from(kind) << shift;
+                bits |= u32::from(kind) << shift;
                 kinds_in_gap += 1;
             }
         }
         // What follows the last consonant is the word's ending, read elsewhere.
         if consonants > 0 && consonants <= MAX_GAPS {
-            bits &= (1u64 << (BITS_PER_GAP * (consonants - 1))) - 1;
+            bits &= (1u32 << (BITS_PER_GAP * (consonants - 1))) - 1;
         }
         WrittenVowels(bits)
     }
