@@ -162,22 +162,12 @@ pub fn align(
         }
         if let ([i], [j]) = (pair.query.as_slice(), pair.listed.as_slice()) {
             let (i, j) = (*i, *j);
-            if query[i].kind == TokenKind::Initial
-                && listed[j].kind == TokenKind::Particle
-                && listed
-                    .get(j + 1)
-                    .is_some_and(|next| next.kind == TokenKind::Word && !listed_used[j + 1])
-            {
-                listed_used[j + 1] = true;
-                pair.listed.push(j + 1);
-            } else if listed[j].kind == TokenKind::Initial
-                && query[i].kind == TokenKind::Particle
-                && query
-                    .get(i + 1)
-                    .is_some_and(|next| next.kind == TokenKind::Word && !query_used[i + 1])
-            {
-                query_used[i + 1] = true;
-                pair.query.push(i + 1);
+            if let Some(rest) = rest_of_particle_name(query[i], listed, j, &listed_used) {
+                listed_used[rest] = true;
+                pair.listed.push(rest);
+            } else if let Some(rest) = rest_of_particle_name(listed[j], query, i, &query_used) {
+                query_used[rest] = true;
+                pair.query.push(rest);
             }
         }
     }
@@ -269,6 +259,23 @@ pub fn align(
         unmatched_query: (0..query.len()).filter(|&i| !query_used[i]).collect(),
         unmatched_listed: (0..listed.len()).filter(|&j| !listed_used[j]).collect(),
     }
+}
+
+/// The word after `side[particle]`, when `initial` (an initial paired with that particle) stands
+/// for the given name the particle begins and no other pair took that word.
+fn rest_of_particle_name(
+    initial: &Token,
+    side: &[&Token],
+    particle: usize,
+    used: &[bool],
+) -> Option<usize> {
+    let rest = particle + 1;
+    (initial.kind == TokenKind::Initial
+        && side[particle].kind == TokenKind::Particle
+        && side
+            .get(rest)
+            .is_some_and(|next| next.kind == TokenKind::Word && !used[rest]))
+    .then_some(rest)
 }
 
 /// Whether a name is one word (titles already dropped). A particle makes two: `ABU UMAR` is a

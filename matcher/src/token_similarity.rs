@@ -592,8 +592,9 @@ fn written_vowels_disagree(a: &Token, b: &Token) -> bool {
         || inner_vowels_disagree(b, a)
 }
 
-/// Whether Arabic-script `arabic` writes a long vowel between two consonants where the
-/// romanisation `latin` has no vowel of its kind (`محمود` / MUHAMMAD, `حسين` / HASAN).
+/// Whether Arabic-script `arabic` writes long vowels between two consonants where the
+/// romanisation `latin` has no vowels of their kinds in their order (`محمود` / MUHAMMAD,
+/// `حسين` / HASAN, `صیادی` / SAIDI).
 fn inner_vowels_disagree(arabic: &Token, latin: &Token) -> bool {
     arabic.script == Script::Arabic
         && latin.script != Script::Arabic
