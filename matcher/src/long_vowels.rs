@@ -2,9 +2,9 @@
 //!
 //! Arabic script leaves short vowels out but writes long ones (`ا` A, `و` U, `ي` I), so a
 //! consonant skeleton alone cannot tell `محمود` (MAHMUD) from MUHAMMAD, or `حسين` (HUSAYN) from
-//! HASAN: each pair shares its consonants. Between two consonants where the script writes a long
-//! vowel, a romanisation of that word writes a vowel of the same kind; where it writes none, any
-//! vowel may stand there. Only the inside of a word is read here: how a word ends is
+//! HASAN: each pair shares its consonants. Between two consonants where the script writes long
+//! vowels, a romanisation of that word writes vowels of the same kinds, in the same order; where
+//! it writes none, any vowel may stand there. Only the inside of a word is read here: how a word ends is
 //! [`crate::arabic::ArabicEnding`]'s concern.
 
 /// The long vowels written in each gap between two consonants of an Arabic-script word, in
@@ -21,7 +21,7 @@ const I: u8 = 3;
 const BITS_PER_KIND: usize = 2;
 const KINDS_PER_GAP: usize = 2;
 const BITS_PER_GAP: usize = BITS_PER_KIND * KINDS_PER_GAP;
-/// Gaps past this many are not kept (no name has so many consonants in one word).
+/// Gaps past this many are not kept: the later gaps of a longer word (a compound) go unjudged.
 const MAX_GAPS: usize = 8;
 
 impl WrittenVowels {
