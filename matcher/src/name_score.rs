@@ -196,19 +196,13 @@ pub fn align(
         listed_left -= wl.min(w);
         if pair.similarity.kind == TokenMatchKind::Initial {
             // `ABDUL HAQ` met by an initial weighs as one given name, as `AHMAD` would: the
-            // particle is part of it.
-            let particles = |tokens: &[&Token], indexes: &[usize]| -> f32 {
-                if indexes.len() < 2 {
-                    return 0.0;
-                }
-                indexes
-                    .iter()
-                    .filter(|&&k| tokens[k].kind == TokenKind::Particle)
-                    .map(|&k| token_weight(tokens[k]))
-                    .sum()
-            };
-            query_left -= particles(query, &pair.query);
-            listed_left -= particles(listed, &pair.listed);
+            // particle, first of the two (see `rest_of_particle_name`), is part of it.
+            if let [particle, _] = pair.query[..] {
+                query_left -= token_weight(query[particle]);
+            }
+            if let [particle, _] = pair.listed[..] {
+                listed_left -= token_weight(listed[particle]);
+            }
         }
         any_word |= pair.query.iter().any(|&i| query[i].kind == TokenKind::Word)
             && pair
