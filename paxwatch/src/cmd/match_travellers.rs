@@ -8,7 +8,7 @@ use anyhow::Context;
 use matcher::{TravellerQuery, WatchlistIndex};
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -133,6 +133,25 @@ fn csv_field(value: &str) -> std::borrow::Cow<'_, str> {
     } else {
         value.into()
     }
+}
+
+/// Every traveller of a travellers file, in file order (for benchmarks that screen them as they
+/// are).
+pub(crate) fn read_traveller_queries(path: &Path) -> anyhow::Result<Vec<TravellerQuery>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    let columns =
+        TravellerColumns::from_header(reader.headers().context("reading travellers header")?)?;
+    reader
+        .records()
+        .map(|record| {
+            let record = record.context("reading travellers")?;
+            let line = record.position().map_or(0, |p| p.line());
+            Ok(columns.row(&record, line).query)
+        })
+        .collect()
 }
 
 /// Column positions of the travellers file, found by header name.

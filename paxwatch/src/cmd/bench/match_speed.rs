@@ -22,9 +22,16 @@ pub struct Args {
     /// List sizes in names, comma-separated; `real` is the watchlist as it is.
     #[arg(long, default_value = "real,100000,1000000", value_delimiter = ',')]
     pub sizes: Vec<String>,
-    /// Generated travellers screened for the throughput figure.
+    /// Travellers screened for the throughput figure.
     #[arg(long, default_value_t = 100_000)]
     pub travellers: usize,
+    /// Screen the travellers of this file (the travellers CSV of `paxwatch match`) instead of
+    /// generated ones: the first `--flights` × 300 rows are the timed flights, the next
+    /// `--travellers` rows (at most the rest) the throughput figure. Generated travellers are
+    /// built from the same syllables as the padding of the list, so each of their words is a
+    /// letter or two from hundreds of listed words; a file of real-looking names is not.
+    #[arg(long)]
+    pub traveller_file: Option<PathBuf>,
     /// Worker threads for throughput and flight latency.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
@@ -55,9 +62,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .build()
         .context("starting workers")?;
     let policy = MatchPolicy::default();
+    let from_file = match &args.traveller_file {
+        Some(path) => {
+            let mut all = crate::cmd::match_travellers::read_traveller_queries(path)?;
+            let flights = all.len().min(args.flights * FLIGHT_SIZE);
+            let mut rest = all.split_off(flights);
+            rest.truncate(args.travellers);
+            Some((rest, all))
+        }
+        None => None,
+    };
     println!(
-        "paxwatch bench match: {} generated travellers, {} threads, base list {} entries / {} names",
-        args.travellers,
+        "paxwatch bench match: {} {} travellers, {} threads, base list {} entries / {} names",
+        from_file
+            .as_ref()
+            .map_or(args.travellers, |(travellers, _)| travellers.len()),
+        match &args.traveller_file {
+            Some(path) => format!("listed in {}", path.display()),
+            None => "generated".to_string(),
+        },
         args.threads,
         base.len(),
         base_names
@@ -80,10 +103,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let build = started.elapsed();
         drop(entries);
 
-        let travellers = generated_travellers(&base, args.travellers, SEED ^ 0xff);
         // Flights are travellers not screened before: a flight is a new batch to the index.
-        let flight_travellers =
-            generated_travellers(&base, args.flights * FLIGHT_SIZE, SEED ^ 0xf1);
+        let (travellers, flight_travellers) = match &from_file {
+            Some((travellers, flights)) => (travellers.clone(), flights.clone()),
+            None => (
+                generated_travellers(&base, args.travellers, SEED ^ 0xff),
+                generated_travellers(&base, args.flights * FLIGHT_SIZE, SEED ^ 0xf1),
+            ),
+        };
 
         let started = Instant::now();
         let alerts = pool
@@ -105,7 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .collect();
         latencies.sort_unstable();
 
-        let mut flights: Vec<Duration> = (0..args.flights)
+        let mut flights: Vec<Duration> = (0..flight_travellers.len() / FLIGHT_SIZE)
             .map(|f| {
                 let flight = &flight_travellers[f * FLIGHT_SIZE..(f + 1) * FLIGHT_SIZE];
                 let started = Instant::now();
@@ -145,7 +172,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!(
             "  flight of {FLIGHT_SIZE} median  {:>10.1} ms (worst of {}: {:.1} ms)",
             ms(percentile(&flights, 0.5)),
-            args.flights,
+            flights.len(),
             ms(percentile(&flights, 1.0))
         );
         println!(
