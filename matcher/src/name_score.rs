@@ -309,6 +309,48 @@ fn adjacent(a: usize, b: usize, len: usize) -> bool {
     b == a + 1 || (len > 2 && a + 1 == len && b == 0)
 }
 
+/// Parts of a split name whose form lengths are kept on the stack; longer names spill.
+const INLINE_PARTS: usize = 16;
+
+/// The shortest and longest [`compound_forms`] of a part, within one script and across
+/// scripts; `None` for an initial, never a part of a compound.
+#[derive(Clone, Copy, Default)]
+struct PartLengths(Option<[(usize, usize); 2]>);
+
+impl PartLengths {
+    fn of(t: &Token) -> PartLengths {
+        PartLengths(
+            (t.kind != TokenKind::Initial).then(|| [form_lengths(t, false), form_lengths(t, true)]),
+        )
+    }
+
+    fn range(self, cross_script: bool) -> Option<(usize, usize)> {
+        self.0.map(|ranges| ranges[usize::from(cross_script)])
+    }
+}
+
+/// Whether any two parts may make a whole whose forms are `whole` (shortest, longest) long by
+/// the test [`compound_candidates`] applies to each pair: false when the two shortest parts are
+/// already too long together, or the two longest too short.
+fn any_pair_may_fit(parts: &[PartLengths], cross_script: bool, whole: (usize, usize)) -> bool {
+    let (mut shortest, mut longest) = ([usize::MAX; 2], [0usize; 2]);
+    let mut count = 0;
+    for (low, high) in parts.iter().filter_map(|p| p.range(cross_script)) {
+        count += 1;
+        if low < shortest[0] {
+            shortest = [low, shortest[0]];
+        } else if low < shortest[1] {
+            shortest[1] = low;
+        }
+        if high > longest[0] {
+            longest = [high, longest[0]];
+        } else if high > longest[1] {
+            longest[1] = high;
+        }
+    }
+    count >= 2 && shortest[0] + shortest[1] <= whole.1 + 2 && longest[0] + longest[1] + 1 >= whole.0
+}
+
 /// `joined` is a reused buffer for the two parts written together.
 fn compound_candidates(
     single: &[&Token],
@@ -320,28 +362,41 @@ fn compound_candidates(
     if split.len() < 2 {
         return;
     }
+    // The range of each part's form lengths, within one script and across scripts: this runs
+    // for every name scored, and nearly every pair of parts is ruled out by these alone.
+    let mut inline = [PartLengths::default(); INLINE_PARTS];
+    let mut spilled = Vec::new();
+    let parts: &mut [PartLengths] = if split.len() <= INLINE_PARTS {
+        &mut inline[..split.len()]
+    } else {
+        spilled.resize(split.len(), PartLengths::default());
+        &mut spilled
+    };
+    for (part, t) in parts.iter_mut().zip(split) {
+        *part = PartLengths::of(t);
+    }
     for (i, word) in single.iter().enumerate() {
         if word.kind != TokenKind::Word {
             continue;
         }
         let cross_script = split.iter().any(|t| t.script != word.script);
-        let wholes = compound_forms(word, cross_script);
         let whole_lengths = form_lengths(word, cross_script);
+        if !any_pair_may_fit(parts, cross_script, whole_lengths) {
+            continue;
+        }
+        let wholes = compound_forms(word, cross_script);
         let arabic_script = |t: &Token| t.script == Script::Arabic;
         // Any ordered pair: API data reorders names, and splits Arabic compounds across fields.
         for a in 0..split.len() {
             for b in 0..split.len() {
                 let (ta, tb) = (split[a], split[b]);
-                if a == b || ta.kind == TokenKind::Initial || tb.kind == TokenKind::Initial {
+                let (Some(first), Some(second)) =
+                    (parts[a].range(cross_script), parts[b].range(cross_script))
+                else {
                     continue;
-                }
-                // Nearly every pair of parts is ruled out by the range of its forms' lengths,
-                // before any form is looked at (this loop runs for every name scored).
-                let (first, second) = (
-                    form_lengths(ta, cross_script),
-                    form_lengths(tb, cross_script),
-                );
-                if first.0 + second.0 > whole_lengths.1 + 2
+                };
+                if a == b
+                    || first.0 + second.0 > whole_lengths.1 + 2
                     || first.1 + second.1 + 1 < whole_lengths.0
                 {
                     continue;
@@ -517,6 +572,50 @@ mod tests {
             }
         }
         assert!(ruled_out > 5_000, "{ruled_out}");
+    }
+
+    /// A word `any_pair_may_fit` passes over is one whose every pair of parts the per-pair
+    /// length test in `compound_candidates` rules out.
+    #[test]
+    fn a_word_passed_over_by_the_lengths_of_all_parts_fits_no_pair() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        let mut passed_over = 0;
+        for _ in 0..20_000 {
+            let parts: Vec<PartLengths> = (0..rng.usize(0..6))
+                .map(|_| {
+                    let range = |rng: &mut fastrand::Rng| {
+                        let low = rng.usize(1..9);
+                        (low, low + rng.usize(0..3))
+                    };
+                    let initial = rng.bool();
+                    let ranges = [range(&mut rng), range(&mut rng)];
+                    PartLengths((!initial).then_some(ranges))
+                })
+                .collect();
+            let low = rng.usize(1..16);
+            let whole = (low, low + rng.usize(0..3));
+            let cross_script = rng.bool();
+            if any_pair_may_fit(&parts, cross_script, whole) {
+                continue;
+            }
+            passed_over += 1;
+            for (a, first) in parts.iter().enumerate() {
+                for (b, second) in parts.iter().enumerate() {
+                    let (Some(first), Some(second)) =
+                        (first.range(cross_script), second.range(cross_script))
+                    else {
+                        continue;
+                    };
+                    assert!(
+                        a == b
+                            || first.0 + second.0 > whole.1 + 2
+                            || first.1 + second.1 + 1 < whole.0,
+                        "{whole:?} {first:?} {second:?}"
+                    );
+                }
+            }
+        }
+        assert!(passed_over > 5_000, "{passed_over}");
     }
 
     #[test]
