@@ -851,8 +851,10 @@ impl WatchlistIndex {
     ) -> (f32, Option<u32>, NameAlignment) {
         let mut best: Option<(u32, NameAlignment)> = None;
         let readings = std::iter::once(&prepared.tokens).chain(&prepared.cut_abd_reading);
+        let mut query_refs: Vec<&Token> = Vec::with_capacity(prepared.tokens.len());
         for (reading, tokens) in readings.enumerate() {
-            let query_refs: Vec<&Token> = tokens.iter().collect();
+            query_refs.clear();
+            query_refs.extend(tokens);
             for &name_id in &self.entry_names[entry] {
                 let name = &self.names[name_id as usize];
                 let alignment =

@@ -138,6 +138,16 @@ pub fn align(
     let mut joined = String::new();
     compound_candidates(query, listed, false, &mut joined, &mut candidates);
     compound_candidates(listed, query, true, &mut joined, &mut candidates);
+    if candidates.is_empty() {
+        // Nothing alike: what the rest would find, without its work (most names scored are an
+        // entry's other names, and most of those are this).
+        return NameAlignment {
+            score: 0.0,
+            pairs: Vec::new(),
+            unmatched_query: (0..query.len()).collect(),
+            unmatched_listed: (0..listed.len()).collect(),
+        };
+    }
     candidates.sort_by(|a, b| b.sort_key.total_cmp(&a.sort_key));
     let mut query_used = vec![false; query.len()];
     let mut listed_used = vec![false; listed.len()];
