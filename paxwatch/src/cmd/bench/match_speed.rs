@@ -44,6 +44,21 @@ pub struct Args {
     /// Flights of 300 travellers timed for the flight latency (fewer for profiling runs).
     #[arg(long, default_value_t = 20)]
     pub flights: usize,
+    /// How the list is padded past the evaluation watchlist's names.
+    #[arg(long, value_enum, default_value_t = Padding::Syllables)]
+    pub padding: Padding,
+}
+
+/// Names added to the evaluation watchlist up to each list size.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Padding {
+    /// Names of generated syllables in five scripts (comparable with the runs before 2026-12-06
+    /// evening).
+    Syllables,
+    /// Names recombined from the words of the watchlist's own names, each word drawn as often as
+    /// the list writes it and every name from words of one script: `MUHAMMAD` and `ALI` are as
+    /// common in the padding as in a real list, which syllables never make them.
+    Recombined,
 }
 
 /// Travellers on one flight, for the flight-latency figure.
@@ -91,7 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         } else {
             size.parse().with_context(|| format!("list size {size}"))?
         };
-        let entries = padded_list(&base, target_names);
+        let entries = padded_list(&base, target_names, args.padding);
         let names: usize = entries.iter().map(|e| e.names.len()).sum();
         let brute_force_names: Vec<String> = entries
             .iter()
@@ -288,16 +303,110 @@ fn generated_name(rng: &mut fastrand::Rng) -> String {
         .join(" ")
 }
 
+/// Words of the base list's names by writing system, each as often as the list writes it.
+struct WordPools {
+    /// (writing system, words), one per system met.
+    pools: Vec<(WritingSystem, Vec<String>)>,
+    /// The writing system of each base name, in list order: a name of the padding takes that of
+    /// a random base name, so the padding has the list's mix of scripts.
+    name_systems: Vec<WritingSystem>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WritingSystem {
+    Latin,
+    Greek,
+    Cyrillic,
+    Arabic,
+    Cjk,
+    Other,
+}
+
+/// The writing system of a word's first letter.
+fn writing_system(word: &str) -> WritingSystem {
+    match word
+        .chars()
+        .find(|c| c.is_alphabetic())
+        .map_or(0, u32::from)
+    {
+        0..=0x024F | 0x1E00..=0x1EFF => WritingSystem::Latin,
+        0x0370..=0x03FF | 0x1F00..=0x1FFF => WritingSystem::Greek,
+        0x0400..=0x052F => WritingSystem::Cyrillic,
+        0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+            WritingSystem::Arabic
+        }
+        0x1100..=0x11FF | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF => {
+            WritingSystem::Cjk
+        }
+        _ => WritingSystem::Other,
+    }
+}
+
+impl WordPools {
+    fn of(base: &[Entry]) -> WordPools {
+        let mut pools: Vec<(WritingSystem, Vec<String>)> = Vec::new();
+        let mut name_systems = Vec::new();
+        for name in base.iter().flat_map(|e| &e.names) {
+            let words: Vec<&str> = name
+                .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .collect();
+            let Some(first) = words.first() else {
+                continue;
+            };
+            let system = writing_system(first);
+            name_systems.push(system);
+            let pool = match pools.iter().position(|(s, _)| *s == system) {
+                Some(at) => &mut pools[at].1,
+                None => {
+                    pools.push((system, Vec::new()));
+                    &mut pools.last_mut().expect("just pushed").1
+                }
+            };
+            pool.extend(
+                words
+                    .iter()
+                    .filter(|w| writing_system(w) == system)
+                    .map(|w| w.to_string()),
+            );
+        }
+        WordPools {
+            pools,
+            name_systems,
+        }
+    }
+
+    /// Two or three words of the writing system of a random base name.
+    fn name(&self, rng: &mut fastrand::Rng) -> String {
+        let system = self.name_systems[rng.usize(..self.name_systems.len())];
+        let pool = &self
+            .pools
+            .iter()
+            .find(|(s, _)| *s == system)
+            .expect("every name's system has a pool")
+            .1;
+        (0..rng.usize(2..=3))
+            .map(|_| pool[rng.usize(..pool.len())].as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// The base list, padded with generated entries (1–3 names each) up to `target_names` names.
-fn padded_list(base: &[Entry], target_names: usize) -> Vec<Entry> {
+fn padded_list(base: &[Entry], target_names: usize, padding: Padding) -> Vec<Entry> {
     let mut rng = fastrand::Rng::with_seed(SEED);
+    let pools = (padding == Padding::Recombined).then(|| WordPools::of(base));
+    let padding_name = |rng: &mut fastrand::Rng| match &pools {
+        Some(pools) if !pools.name_systems.is_empty() => pools.name(rng),
+        _ => generated_name(rng),
+    };
     let mut entries = base.to_vec();
     let mut names: usize = base.iter().map(|e| e.names.len()).sum();
     let mut n = 0usize;
     while names < target_names {
         n += 1;
         let count = rng.usize(1..=3).min(target_names - names);
-        let entry_names: Vec<String> = (0..count).map(|_| generated_name(&mut rng)).collect();
+        let entry_names: Vec<String> = (0..count).map(|_| padding_name(&mut rng)).collect();
         names += entry_names.len();
         entries.push(Entry {
             id: format!("gen-{n}"),
