@@ -34,6 +34,14 @@ const COMMON_TOKEN_POSTINGS: usize = 2_000;
 /// Postings read per traveller at most (after the first, rarest token's).
 const POSTINGS_BUDGET: usize = 20_000;
 
+/// Added to the most that left-out words could raise a name's rank, so that rounding never
+/// makes the bound smaller than the rank it bounds (see [`WatchlistIndex::candidate_entries`]).
+const RANK_ROUNDING_MARGIN: f32 = 1e-4;
+
+/// Left-out words counted per name at most: a name holds a few words, each like a few of the
+/// traveller's.
+const LEFT_OUT_FOUND_MAX: usize = 16;
+
 /// Added to a voted name's rank for each initial of the traveller that starts a word of the name.
 const INITIAL_BONUS: f32 = 0.1;
 
@@ -997,6 +1005,46 @@ impl WatchlistIndex {
         Arc::from(reached)
     }
 
+    /// Adds to the vote of `name` what the traveller's left-out words give it (whether they gave
+    /// anything): a word too
+    /// common to look its names up (`MUHAMMAD` in a million names), or past the postings budget,
+    /// finds no names, but among the names the rarer words found, one that holds it too is the
+    /// likelier. Without this, at a million names `ZHURAVLEV, Alexey Alexandrovich` ranked below
+    /// every two-word `ZHURAVLEV X` (a shorter name with the same vote overlaps more) and was
+    /// never scored. `left_out` is (vocabulary id, vote, the word's bit), sorted by id; a
+    /// traveller word still votes once per name, its best vote first (of the first
+    /// [`LEFT_OUT_FOUND_MAX`] left-out words the name holds).
+    fn count_left_out_words(
+        &self,
+        left_out: &[(u32, f32, u32)],
+        name: u32,
+        vote: &mut NameVote,
+    ) -> bool {
+        let mut found = [(0.0f32, 0u32); LEFT_OUT_FOUND_MAX];
+        let mut count = 0;
+        for &v in self.names[name as usize].tokens.iter() {
+            let start = left_out.partition_point(|&(id, _, _)| id < v);
+            for &(_, word_vote, bit) in left_out[start..].iter().take_while(|&&(id, _, _)| id == v)
+            {
+                if count < LEFT_OUT_FOUND_MAX {
+                    found[count] = (word_vote, bit);
+                    count += 1;
+                }
+            }
+        }
+        let found = &mut found[..count];
+        found.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut changed = false;
+        for &(word_vote, bit) in found.iter() {
+            if vote.voters & bit == 0 {
+                vote.voters |= bit;
+                vote.total += word_vote;
+                changed = true;
+            }
+        }
+        changed
+    }
+
     /// Entries worth scoring in full: those of the best-voted names and of near document numbers.
     fn candidate_entries(
         &self,
@@ -1070,7 +1118,10 @@ impl WatchlistIndex {
             spent += postings;
             admitted += 1;
         }
-        hits.truncate(admitted);
+        // Words left out of the vote (too common, or past the budget) find no names, but still
+        // count for the names the others found (see below), by vocabulary id.
+        let mut left_out = hits.split_off(admitted);
+        left_out.sort_unstable_by_key(|&(v, _, _)| v);
         // A traveller word votes once per name, with its best listed word there: a name holding
         // several words like it (`شيماء (Abu-Shaima, Abu- Shayma)` for SHAIMI) once collected
         // a vote for each, and names under half that vote, the right one among them, were
@@ -1119,34 +1170,57 @@ impl WatchlistIndex {
             .iter()
             .map(|&n| scratch.votes[n as usize].total)
             .fold(0.0f32, f32::max);
+        let rank = |n: u32, total: f32| {
+            let ranking = &self.rankings[n as usize];
+            let overlap = 2.0 * total / (query_weight + f32::from(ranking.tokens));
+            let dated = year
+                .is_some_and(|y| ranking.dated(y, || self.names[n as usize].entry, &self.entries));
+            // Initials never vote (a letter starts too many words); among names that agree on
+            // the words, the one whose words start with the traveller's initials.
+            let initials = query_initials
+                .iter()
+                .filter(|&&bit| ranking.initials & bit != 0)
+                .count() as f32;
+            overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 } + INITIAL_BONUS * initials
+        };
         let mut voted: Vec<(f32, u32)> = scratch
             .touched
             .iter()
             .filter(|&&n| scratch.votes[n as usize].total >= 0.5 * best_vote)
-            .map(|&n| {
-                let ranking = &self.rankings[n as usize];
-                let overlap = 2.0 * scratch.votes[n as usize].total
-                    / (query_weight + f32::from(ranking.tokens));
-                let dated = year.is_some_and(|y| {
-                    ranking.dated(y, || self.names[n as usize].entry, &self.entries)
-                });
-                // Initials never vote (a letter starts too many words); among names that
-                // agree on the words, the one whose words start with the traveller's initials.
-                let initials = query_initials
-                    .iter()
-                    .filter(|&&bit| ranking.initials & bit != 0)
-                    .count() as f32;
-                (
-                    overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 } + INITIAL_BONUS * initials,
-                    n,
-                )
-            })
+            .map(|&n| (rank(n, scratch.votes[n as usize].total), n))
             .collect();
+        let keep = policy.max_candidate_names;
+        if !left_out.is_empty() {
+            // Left-out words only raise ranks, so the rank that makes the cut can only rise: a
+            // name they could not lift to it even all together is not looked at (reading a
+            // name's words is a cache miss at a million names, for thousands of names).
+            let cut = if keep == 0 {
+                f32::INFINITY
+            } else if voted.len() > keep {
+                let mut ranks: Vec<f32> = voted.iter().map(|&(r, _)| r).collect();
+                let (_, &mut kth, _) =
+                    ranks.select_nth_unstable_by(keep - 1, |a, b| b.total_cmp(a));
+                kth
+            } else {
+                f32::NEG_INFINITY
+            };
+            let most_left_out = most_left_out_vote(&left_out);
+            for (r, n) in &mut voted {
+                let tokens = f32::from(self.rankings[*n as usize].tokens);
+                // The margin covers rounding: the bound must never fall below the rank.
+                if *r + 2.0 * most_left_out / (query_weight + tokens) + RANK_ROUNDING_MARGIN < cut {
+                    continue;
+                }
+                let vote = &mut scratch.votes[*n as usize];
+                if self.count_left_out_words(&left_out, *n, vote) {
+                    *r = rank(*n, vote.total);
+                }
+            }
+        }
         for &n in &scratch.touched {
             scratch.votes[n as usize] = NameVote::default();
         }
         scratch.touched.clear();
-        let keep = policy.max_candidate_names;
         if voted.len() > keep {
             voted.select_nth_unstable_by(keep, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             voted.truncate(keep);
@@ -1173,6 +1247,19 @@ impl WatchlistIndex {
         entries.dedup();
         entries
     }
+}
+
+/// The most that `left_out` (vocabulary id, vote, the traveller word's bit) can add to one
+/// name's vote: each traveller word (bit) votes once per name, at most its best vote.
+fn most_left_out_vote(left_out: &[(u32, f32, u32)]) -> f32 {
+    let mut best_by_bit: Vec<(u32, f32)> = Vec::new();
+    for &(_, vote, bit) in left_out {
+        match best_by_bit.iter_mut().find(|(b, _)| *b == bit) {
+            Some((_, best)) => *best = best.max(vote),
+            None => best_by_bit.push((bit, vote)),
+        }
+    }
+    best_by_bit.iter().map(|&(_, vote)| vote).sum()
 }
 
 /// Keys under which a listed vocabulary word is found.

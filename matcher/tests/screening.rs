@@ -208,6 +208,59 @@ fn regression_a_name_with_a_repeated_word_lost_its_exact_listed_name_to_namesake
 }
 
 #[test]
+fn regression_words_too_common_to_vote_left_the_full_name_ranked_below_shorter_namesakes() {
+    // Distinct filler words, none like the traveller's.
+    let syllables = [
+        "BO", "DU", "GI", "PA", "TE", "NI", "RU", "SO", "KE", "MI", "FA", "LU", "VO",
+    ];
+    let mut fillers = Vec::new();
+    for a in syllables {
+        for b in syllables {
+            for c in syllables {
+                fillers.push(format!("{a}{b}{c}"));
+            }
+        }
+    }
+    let mut entries = vec![entry(
+        "target",
+        &["ZHURAVLEV, Alexey Alexandrovich"],
+        None,
+        "RUS",
+        None,
+    )];
+    // More names than a word may have and still look its names up: these two are too common.
+    for common in ["Alexey", "Alexandrovich"] {
+        for (i, filler) in fillers.iter().take(2_050).enumerate() {
+            entries.push(entry(
+                &format!("{common}-{i}"),
+                &[&format!("{filler}, {common}")],
+                None,
+                "RUS",
+                None,
+            ));
+        }
+    }
+    // Namesakes with a shorter name, more than the candidates kept.
+    for (i, filler) in fillers.iter().take(60).enumerate() {
+        entries.push(entry(
+            &format!("namesake-{i}"),
+            &[&format!("ZHURAVLEV, {filler}")],
+            None,
+            "RUS",
+            None,
+        ));
+    }
+    let index = WatchlistIndex::build(entries);
+    let (id, score) = top(
+        &index,
+        &traveller("ZHURAVLEV", "ALEXEY ALEXANDROVICH", "1975-01-01", "RUS"),
+    )
+    .expect("found");
+    assert_eq!(id, "target");
+    assert!(score > 0.99, "{score}");
+}
+
+#[test]
 fn document_typo_is_found_with_a_weak_name() {
     let index = synthetic_list();
     let mut query = traveller("OSTERHAGEN", "L", "1990-05-05", "DEU");
