@@ -1005,15 +1005,14 @@ impl WatchlistIndex {
         Arc::from(reached)
     }
 
-    /// Adds to the vote of `name` what the traveller's left-out words give it (whether they gave
-    /// anything): a word too
-    /// common to look its names up (`MUHAMMAD` in a million names), or past the postings budget,
-    /// finds no names, but among the names the rarer words found, one that holds it too is the
-    /// likelier. Without this, at a million names `ZHURAVLEV, Alexey Alexandrovich` ranked below
-    /// every two-word `ZHURAVLEV X` (a shorter name with the same vote overlaps more) and was
-    /// never scored. `left_out` is (vocabulary id, vote, the word's bit), sorted by id; a
-    /// traveller word still votes once per name, its best vote first (of the first
-    /// [`LEFT_OUT_FOUND_MAX`] left-out words the name holds).
+    /// Adds to the vote of `name` what the traveller's left-out words give it, and says whether
+    /// they gave anything. A word too common to look its names up (`MUHAMMAD` in a million
+    /// names), or past the postings budget, finds no names; but among the names the rarer words
+    /// found, one that holds it too is the likelier. Without this, at a million names
+    /// `ZHURAVLEV, Alexey Alexandrovich` ranked below every two-word `ZHURAVLEV X` (a shorter
+    /// name with the same vote overlaps more) and was never scored. `left_out` is (vocabulary
+    /// id, vote, the word's bits), sorted by id; a traveller word still votes once per name, its
+    /// best vote first (among the first [`LEFT_OUT_FOUND_MAX`] left-out words the name holds).
     fn count_left_out_words(
         &self,
         left_out: &[(u32, f32, u32)],
@@ -1249,8 +1248,9 @@ impl WatchlistIndex {
     }
 }
 
-/// The most that `left_out` (vocabulary id, vote, the traveller word's bit) can add to one
-/// name's vote: each traveller word (bit) votes once per name, at most its best vote.
+/// The most that `left_out` (vocabulary id, vote, the traveller word's bits) can add to one
+/// name's vote: entries whose bits overlap cannot both vote for a name, so at most one entry per
+/// distinct set of bits does, and the sum of each set's best vote bounds what they add.
 fn most_left_out_vote(left_out: &[(u32, f32, u32)]) -> f32 {
     let mut best_by_bit: Vec<(u32, f32)> = Vec::new();
     for &(_, vote, bit) in left_out {
