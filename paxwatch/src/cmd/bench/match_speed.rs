@@ -307,9 +307,10 @@ fn generated_name(rng: &mut fastrand::Rng) -> String {
 struct WordPools {
     /// (writing system, words), one per system met.
     pools: Vec<(WritingSystem, Vec<String>)>,
-    /// The writing system of each base name, in list order: a name of the padding takes that of
-    /// a random base name, so the padding has the list's mix of scripts.
-    name_systems: Vec<WritingSystem>,
+    /// The pool (index into `pools`) of each base name's writing system, in list order: a name
+    /// of the padding takes that of a random base name, so the padding has the list's mix of
+    /// scripts.
+    name_pools: Vec<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -345,7 +346,7 @@ fn writing_system(word: &str) -> WritingSystem {
 impl WordPools {
     fn of(base: &[Entry]) -> WordPools {
         let mut pools: Vec<(WritingSystem, Vec<String>)> = Vec::new();
-        let mut name_systems = Vec::new();
+        let mut name_pools = Vec::new();
         for name in base.iter().flat_map(|e| &e.names) {
             let words: Vec<&str> = name
                 .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
@@ -355,36 +356,27 @@ impl WordPools {
                 continue;
             };
             let system = writing_system(first);
-            name_systems.push(system);
-            let pool = match pools.iter().position(|(s, _)| *s == system) {
-                Some(at) => &mut pools[at].1,
-                None => {
+            let at = pools
+                .iter()
+                .position(|(s, _)| *s == system)
+                .unwrap_or_else(|| {
                     pools.push((system, Vec::new()));
-                    &mut pools.last_mut().expect("just pushed").1
-                }
-            };
-            pool.extend(
+                    pools.len() - 1
+                });
+            name_pools.push(at);
+            pools[at].1.extend(
                 words
                     .iter()
                     .filter(|w| writing_system(w) == system)
                     .map(|w| w.to_string()),
             );
         }
-        WordPools {
-            pools,
-            name_systems,
-        }
+        WordPools { pools, name_pools }
     }
 
     /// Two or three words of the writing system of a random base name.
     fn name(&self, rng: &mut fastrand::Rng) -> String {
-        let system = self.name_systems[rng.usize(..self.name_systems.len())];
-        let pool = &self
-            .pools
-            .iter()
-            .find(|(s, _)| *s == system)
-            .expect("every name's system has a pool")
-            .1;
+        let pool = &self.pools[self.name_pools[rng.usize(..self.name_pools.len())]].1;
         (0..rng.usize(2..=3))
             .map(|_| pool[rng.usize(..pool.len())].as_str())
             .collect::<Vec<_>>()
@@ -397,7 +389,7 @@ fn padded_list(base: &[Entry], target_names: usize, padding: Padding) -> Vec<Ent
     let mut rng = fastrand::Rng::with_seed(SEED);
     let pools = (padding == Padding::Recombined).then(|| WordPools::of(base));
     let padding_name = |rng: &mut fastrand::Rng| match &pools {
-        Some(pools) if !pools.name_systems.is_empty() => pools.name(rng),
+        Some(pools) if !pools.name_pools.is_empty() => pools.name(rng),
         _ => generated_name(rng),
     };
     let mut entries = base.to_vec();
