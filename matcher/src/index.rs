@@ -42,6 +42,11 @@ const RANK_ROUNDING_MARGIN: f32 = 1e-4;
 /// traveller's.
 const LEFT_OUT_FOUND_MAX: usize = 16;
 
+/// Traveller words, the rarest of those whose best spelling was left out of the vote, whose
+/// names are looked up pair by pair (see
+/// [`WatchlistIndex::vote_for_names_holding_two_left_out_words`]): six pairs at most.
+const LEFT_OUT_PAIRED_MAX: usize = 4;
+
 /// Added to a voted name's rank for each initial of the traveller that starts a word of the name.
 const INITIAL_BONUS: f32 = 0.1;
 
@@ -179,6 +184,14 @@ struct NameRanking {
     years: [u16; 2],
     /// A bit per letter `A`..`Z` that starts a word of the name.
     initials: u32,
+    /// A bit per word of the name, by [`word_signature`]: whether the name may hold a word left
+    /// out of the vote is read with its rank, without the cache misses of reading its words.
+    words: u64,
+}
+
+/// The bit of a vocabulary word in [`NameRanking::words`] (Fibonacci hashing of its id).
+fn word_signature(vocab_id: u32) -> u64 {
+    1 << (vocab_id.wrapping_mul(0x9E37_79B9) >> 26)
 }
 
 /// The bit of a letter in [`NameRanking::initials`], if it is one of `A`..`Z`.
@@ -209,6 +222,10 @@ impl NameRanking {
                 .tokens
                 .iter()
                 .fold(0, |bits, &v| bits | initial_bit(&vocabulary[v as usize])),
+            words: name
+                .tokens
+                .iter()
+                .fold(0, |bits, &v| bits | word_signature(v)),
         };
         if years.len() <= 2 {
             ranking.years[..years.len()].copy_from_slice(&years);
@@ -472,6 +489,10 @@ pub struct WatchlistIndex {
     repeated_postings: FxHashMap<u32, Vec<u32>>,
     token_keys: KeyTable,
     document_keys: KeyTable,
+    /// Names holding two common words (each in more than [`COMMON_TOKEN_POSTINGS`] names), by
+    /// [`common_pair_key`]: where two such words of a traveller find names together, without
+    /// reading tens of thousands of postings each.
+    common_pair_names: KeyTable,
     /// Working memory given back by [`PooledScratch`], [`MAX_SPARE_SCRATCHES`] at most.
     spare_scratches: Mutex<Vec<Scratch>>,
 }
@@ -608,6 +629,24 @@ impl WatchlistIndex {
         }
         let token_keys = KeyTable::new(token_keys);
         let document_keys = KeyTable::new(document_keys);
+        let mut common_pairs: Vec<(u64, u32)> = Vec::new();
+        let mut common_words: Vec<u32> = Vec::new();
+        for (name_id, name) in names.iter().enumerate() {
+            common_words.clear();
+            common_words.extend(
+                name.tokens
+                    .iter()
+                    .filter(|&&v| postings[v as usize].len() > COMMON_TOKEN_POSTINGS),
+            );
+            common_words.sort_unstable();
+            common_words.dedup();
+            for (i, &first) in common_words.iter().enumerate() {
+                for &second in &common_words[i + 1..] {
+                    common_pairs.push((common_pair_key(first, second), name_id as u32));
+                }
+            }
+        }
+        let common_pair_names = KeyTable::new(common_pairs);
         let sketches = vocabulary.iter().map(SkeletonSketch::of).collect();
         let mut arabic_vocab = vec![0u64; vocabulary.len().div_ceil(64)];
         for (id, token) in vocabulary.iter().enumerate() {
@@ -633,6 +672,7 @@ impl WatchlistIndex {
             repeated_postings,
             token_keys,
             document_keys,
+            common_pair_names,
             spare_scratches: Mutex::new(Vec::new()),
         }
     }
@@ -1044,6 +1084,94 @@ impl WatchlistIndex {
         changed
     }
 
+    /// Finds the names that hold two of the traveller's words whose best listed spellings were
+    /// left out of the vote, and gives them both votes. Alone a left-out word finds no names, so
+    /// a traveller named only in common words (`ALI MUHAMMAD` in a million names, 31,000 and
+    /// 28,000 names each) was found only through rarer spellings (`ALIY`), and the listed
+    /// `'ALI, Muhammad` with the traveller's birth date was never a candidate. Two common words
+    /// together are rare (about 130 such names there): the names holding both are read from
+    /// [`WatchlistIndex::common_pair_names`]. A word left out only for the postings budget is
+    /// not common, and its short list is intersected with the other's.
+    fn vote_for_names_holding_two_left_out_words(
+        &self,
+        admitted: &[(u32, f32, u32)],
+        left_out: &[(u32, f32, u32)],
+        scratch: &mut Scratch,
+    ) {
+        // Per traveller word (one bit), its best left-out spelling, where it beats the word's
+        // best admitted one.
+        let mut best: Vec<(u32, f32, u32)> = Vec::new();
+        for &(vocab_id, vote, bit) in left_out {
+            if bit.count_ones() != 1 {
+                continue;
+            }
+            match best.iter_mut().find(|(_, _, b)| *b == bit) {
+                Some(kept) if kept.1 < vote => *kept = (vocab_id, vote, bit),
+                Some(_) => {}
+                None => best.push((vocab_id, vote, bit)),
+            }
+        }
+        best.retain(|&(_, vote, bit)| {
+            admitted
+                .iter()
+                .all(|&(_, admitted_vote, b)| b & bit == 0 || admitted_vote < vote)
+        });
+        if best.len() < 2 {
+            return;
+        }
+        best.sort_by_key(|&(v, _, _)| self.postings[v as usize].len());
+        best.truncate(LEFT_OUT_PAIRED_MAX);
+        for (i, &(first, first_vote, first_bit)) in best.iter().enumerate() {
+            for &(second, second_vote, second_bit) in &best[i + 1..] {
+                let both = [(first_vote, first_bit), (second_vote, second_bit)];
+                let (votes, touched) = (&mut scratch.votes, &mut scratch.touched);
+                let mut vote_for = |name_id: u32| {
+                    let slot = &mut votes[name_id as usize];
+                    if slot.voters == 0 {
+                        touched.push(name_id);
+                    }
+                    for (vote, bit) in both {
+                        if slot.voters & bit == 0 {
+                            slot.voters |= bit;
+                            slot.total += vote;
+                        }
+                    }
+                };
+                let (first_names, second_names) = (
+                    &self.postings[first as usize],
+                    &self.postings[second as usize],
+                );
+                if first_names.len().min(second_names.len()) > COMMON_TOKEN_POSTINGS {
+                    for &(_, name_id) in self.common_pair_names.get(common_pair_key(first, second))
+                    {
+                        vote_for(name_id);
+                    }
+                } else {
+                    // A word left out only for the budget: its list is short, so walking it
+                    // costs little.
+                    for_each_in_both(first_names, second_names, vote_for);
+                }
+            }
+        }
+    }
+
+    /// Whether left-out words could lift `name`, ranked `rank` with its `vote`, to `cut`.
+    fn may_reach(
+        &self,
+        rank: f32,
+        name: u32,
+        vote: &NameVote,
+        left_out_bound: &LeftOutBound,
+        query_weight: f32,
+        cut: f32,
+    ) -> bool {
+        let ranking = &self.rankings[name as usize];
+        let tokens = f32::from(ranking.tokens);
+        let most = left_out_bound.most_for(vote.voters, ranking.words);
+        // The margin covers rounding: the bound must never fall below the rank.
+        rank + 2.0 * most / (query_weight + tokens) + RANK_ROUNDING_MARGIN >= cut
+    }
+
     /// Entries worth scoring in full: those of the best-voted names and of near document numbers.
     fn candidate_entries(
         &self,
@@ -1144,6 +1272,7 @@ impl WatchlistIndex {
                 slot.total += vote;
             }
         }
+        self.vote_for_names_holding_two_left_out_words(&hits, &left_out, scratch);
         // Rank voted names by a Dice-like overlap (a name of about the traveller's length first),
         // with a bonus when the entry's birth year is within a year of the traveller's (with a
         // common surname, the date is what tells the right one among thousands) and one per
@@ -1163,7 +1292,6 @@ impl WatchlistIndex {
             .map(initial_bit)
             .filter(|&bit| bit != 0)
             .collect();
-        // Names with under half the best vote cannot reach the top: skip ranking them.
         let best_vote = scratch
             .touched
             .iter()
@@ -1182,37 +1310,50 @@ impl WatchlistIndex {
                 .count() as f32;
             overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 } + INITIAL_BONUS * initials
         };
-        let mut voted: Vec<(f32, u32)> = scratch
-            .touched
-            .iter()
-            .filter(|&&n| scratch.votes[n as usize].total >= 0.5 * best_vote)
-            .map(|&n| (rank(n, scratch.votes[n as usize].total), n))
-            .collect();
+        // Names with under half the best vote cannot reach the top: they are not ranked. But
+        // left-out words count only later: a name under half that they could lift to it (`weak`)
+        // is looked at once the others have counted theirs. At a million names `HIJAZI,
+        // Muhammad Husayn` had HIJAZI's vote alone, under half that of namesakes holding rare
+        // spellings of both given names, and was never ranked.
+        let half = 0.5 * best_vote;
+        let left_out_bound = LeftOutBound::of(&left_out);
+        let mut voted: Vec<(f32, u32)> = Vec::new();
+        let mut weak: Vec<u32> = Vec::new();
+        for &n in &scratch.touched {
+            let vote = &scratch.votes[n as usize];
+            if vote.total >= half {
+                voted.push((rank(n, vote.total), n));
+            } else if vote.total + left_out_bound.most_for(vote.voters, u64::MAX) >= half {
+                weak.push(n);
+            }
+        }
         let keep = policy.max_candidate_names;
         if !left_out.is_empty() {
             // Left-out words only raise ranks, so the rank that makes the cut can only rise: a
             // name they could not lift to it even all together is not looked at (reading a
             // name's words is a cache miss at a million names, for thousands of names).
-            let cut = if keep == 0 {
-                f32::INFINITY
-            } else if voted.len() > keep {
-                let mut ranks: Vec<f32> = voted.iter().map(|&(r, _)| r).collect();
-                let (_, &mut kth, _) =
-                    ranks.select_nth_unstable_by(keep - 1, |a, b| b.total_cmp(a));
-                kth
-            } else {
-                f32::NEG_INFINITY
-            };
-            let most_left_out = most_left_out_vote(&left_out);
+            let cut = kth_best_rank(&voted, keep);
             for (r, n) in &mut voted {
-                let tokens = f32::from(self.rankings[*n as usize].tokens);
-                // The margin covers rounding: the bound must never fall below the rank.
-                if *r + 2.0 * most_left_out / (query_weight + tokens) + RANK_ROUNDING_MARGIN < cut {
+                let vote = &mut scratch.votes[*n as usize];
+                if !self.may_reach(*r, *n, vote, &left_out_bound, query_weight, cut) {
                     continue;
                 }
-                let vote = &mut scratch.votes[*n as usize];
                 if self.count_left_out_words(&left_out, *n, vote) {
                     *r = rank(*n, vote.total);
+                }
+            }
+            // The cut once those have counted their words is higher: most weak names (one rare
+            // spelling of a common word, thousands of them) cannot reach it.
+            let cut = kth_best_rank(&voted, keep);
+            for n in weak {
+                let vote = &mut scratch.votes[n as usize];
+                let r = rank(n, vote.total);
+                if !self.may_reach(r, n, vote, &left_out_bound, query_weight, cut) {
+                    continue;
+                }
+                self.count_left_out_words(&left_out, n, vote);
+                if vote.total >= half {
+                    voted.push((rank(n, vote.total), n));
                 }
             }
         }
@@ -1248,18 +1389,104 @@ impl WatchlistIndex {
     }
 }
 
-/// The most that `left_out` (vocabulary id, vote, the traveller word's bits) can add to one
-/// name's vote: entries whose bits overlap cannot both vote for a name, so at most one entry per
-/// distinct set of bits does, and the sum of each set's best vote bounds what they add.
-fn most_left_out_vote(left_out: &[(u32, f32, u32)]) -> f32 {
-    let mut best_by_bit: Vec<(u32, f32)> = Vec::new();
-    for &(_, vote, bit) in left_out {
-        match best_by_bit.iter_mut().find(|(b, _)| *b == bit) {
-            Some((_, best)) => *best = best.max(vote),
-            None => best_by_bit.push((bit, vote)),
+/// The rank a name needs to be among the `keep` best of `voted` (rank, name): the `keep`-th
+/// best rank, or no bar when fewer are voted.
+fn kth_best_rank(voted: &[(f32, u32)], keep: usize) -> f32 {
+    if keep == 0 {
+        f32::INFINITY
+    } else if voted.len() > keep {
+        let mut ranks: Vec<f32> = voted.iter().map(|&(r, _)| r).collect();
+        let (_, &mut kth, _) = ranks.select_nth_unstable_by(keep - 1, |a, b| b.total_cmp(a));
+        kth
+    } else {
+        f32::NEG_INFINITY
+    }
+}
+
+/// Key of a pair of vocabulary words in [`WatchlistIndex::common_pair_names`], whichever comes
+/// first: [`mix`] is a bijection, so distinct pairs never share a key.
+fn common_pair_key(a: u32, b: u32) -> u64 {
+    let (low, high) = if a <= b { (a, b) } else { (b, a) };
+    mix(u64::from(low) << 32 | u64::from(high))
+}
+
+/// Calls `found` with each id in both sorted lists. It walks the shorter list and gallops
+/// through the longer, so a short list against a long one reads little of the long one.
+fn for_each_in_both(a: &[u32], b: &[u32], mut found: impl FnMut(u32)) {
+    let (short, mut long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    for &id in short {
+        let mut step = 1;
+        while step < long.len() && long[step] < id {
+            step *= 2;
+        }
+        let skipped = long[..(step + 1).min(long.len())].partition_point(|&other| other < id);
+        long = &long[skipped..];
+        match long.first() {
+            None => return,
+            Some(&other) if other == id => {
+                found(id);
+                long = &long[1..];
+            }
+            Some(_) => {}
         }
     }
-    best_by_bit.iter().map(|&(_, vote)| vote).sum()
+}
+
+/// The most that left-out words (vocabulary id, vote, the traveller word's bits) can add to a
+/// name's vote, given the traveller words that already voted for it and its word signature.
+struct LeftOutBound {
+    sets: Vec<LeftOutSet>,
+}
+
+/// The left-out words of one set of traveller-word bits.
+struct LeftOutSet {
+    bits: u32,
+    /// The union of the words' [`word_signature`]s.
+    signature: u64,
+    /// (signature, vote) of each word, best vote first.
+    words: Vec<(u64, f32)>,
+}
+
+impl LeftOutBound {
+    fn of(left_out: &[(u32, f32, u32)]) -> LeftOutBound {
+        let mut sets: Vec<LeftOutSet> = Vec::new();
+        for &(vocab_id, vote, bits) in left_out {
+            let signature = word_signature(vocab_id);
+            match sets.iter_mut().find(|set| set.bits == bits) {
+                Some(set) => {
+                    set.signature |= signature;
+                    set.words.push((signature, vote));
+                }
+                None => sets.push(LeftOutSet {
+                    bits,
+                    signature,
+                    words: vec![(signature, vote)],
+                }),
+            }
+        }
+        for set in &mut sets {
+            set.words.sort_by(|a, b| b.1.total_cmp(&a.1));
+        }
+        LeftOutBound { sets }
+    }
+
+    /// A left-out word adds only to a name that holds it (so its signature bit is among the
+    /// name's `words`) and none of whose traveller words voted for the name yet. Words whose
+    /// bits overlap cannot both add: at most one per distinct set of bits does, so the sum of
+    /// each such set's best vote the name may hold bounds what they add. `words` all ones
+    /// bounds it for any name.
+    fn most_for(&self, voters: u32, words: u64) -> f32 {
+        self.sets
+            .iter()
+            .filter(|set| set.bits & voters == 0 && set.signature & words != 0)
+            .filter_map(|set| {
+                set.words
+                    .iter()
+                    .find(|&&(signature, _)| signature & words != 0)
+            })
+            .map(|&(_, vote)| vote)
+            .sum()
+    }
 }
 
 /// Keys under which a listed vocabulary word is found.
@@ -1513,6 +1740,84 @@ mod tests {
                 expected.sort_unstable();
                 expected.dedup();
                 assert_eq!(table.get(k), expected.as_slice(), "size {size}, key {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn galloping_intersection_finds_exactly_the_ids_in_both_lists() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let sorted_ids = |rng: &mut fastrand::Rng, len: usize, range: u32| {
+            let mut ids: Vec<u32> = (0..len).map(|_| rng.u32(..range)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        for (a_len, b_len, range) in [
+            (0, 10, 50),
+            (1, 1, 2),
+            (5, 3_000, 10_000),
+            (800, 900, 2_000),
+        ] {
+            for _ in 0..20 {
+                let a = sorted_ids(&mut rng, a_len, range);
+                let b = sorted_ids(&mut rng, b_len, range);
+                let expected: Vec<u32> = a.iter().copied().filter(|x| b.contains(x)).collect();
+                for (first, second) in [(&a, &b), (&b, &a)] {
+                    let mut found = Vec::new();
+                    for_each_in_both(first, second, |id| found.push(id));
+                    assert_eq!(found, expected, "{a_len} against {b_len} in {range}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn left_out_words_never_add_more_than_their_bound() {
+        let mut rng = fastrand::Rng::with_seed(9);
+        let words = [
+            "ALI", "MUHAMMAD", "HASAN", "AHMAD", "HUSAYN", "ABDALLAH", "UMAR", "YUSUF",
+        ];
+        let entries: Vec<Entry> = (0..300)
+            .map(|i| {
+                let mut name: Vec<&str> = (0..rng.usize(1..5))
+                    .map(|_| words[rng.usize(..words.len())])
+                    .collect();
+                name.dedup();
+                Entry {
+                    id: format!("e-{i}"),
+                    list: "TEST".to_string(),
+                    names: vec![name.join(" ")],
+                    birth_dates: Vec::new(),
+                    nationalities: Vec::new(),
+                    gender: None,
+                    documents: Vec::new(),
+                }
+            })
+            .collect();
+        let index = WatchlistIndex::build(entries);
+        let vocabulary = index.vocabulary_size() as u32;
+        for _ in 0..200 {
+            // Left-out words: random listed words, votes and traveller-word bits (some joined).
+            let mut left_out: Vec<(u32, f32, u32)> = (0..rng.usize(1..8))
+                .map(|_| {
+                    let bits = match rng.usize(..4) {
+                        0 => voter_bit(rng.usize(..3)) | voter_bit(rng.usize(..3)),
+                        _ => voter_bit(rng.usize(..3)),
+                    };
+                    (rng.u32(..vocabulary), rng.f32(), bits)
+                })
+                .collect();
+            left_out.sort_unstable_by_key(|&(v, _, _)| v);
+            let bound = LeftOutBound::of(&left_out);
+            for name in 0..index.names.len() as u32 {
+                let voters = voter_bit(rng.usize(..4)) * u32::from(rng.bool());
+                let mut vote = NameVote { total: 0.0, voters };
+                let words = index.rankings[name as usize].words;
+                index.count_left_out_words(&left_out, name, &mut vote);
+                let most = bound.most_for(voters, words);
+                assert!(vote.total <= most + 1e-6, "{} > {most}", vote.total);
+                assert!(most <= bound.most_for(voters, u64::MAX) + 1e-6);
             }
         }
     }
