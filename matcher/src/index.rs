@@ -489,9 +489,9 @@ pub struct WatchlistIndex {
     repeated_postings: FxHashMap<u32, Vec<u32>>,
     token_keys: KeyTable,
     document_keys: KeyTable,
-    /// Names holding two common words (each in more than [`COMMON_TOKEN_POSTINGS`] names), by
-    /// [`common_pair_key`]: where two such words of a traveller find names together, without
-    /// reading tens of thousands of postings each.
+    /// Names holding two common words (each in more than [`COMMON_TOKEN_POSTINGS`] names; not
+    /// particles), by [`common_pair_key`]: where two such words of a traveller find names
+    /// together, without reading tens of thousands of postings each.
     common_pair_names: KeyTable,
     /// Working memory given back by [`PooledScratch`], [`MAX_SPARE_SCRATCHES`] at most.
     spare_scratches: Mutex<Vec<Scratch>>,
@@ -633,11 +633,10 @@ impl WatchlistIndex {
         let mut common_words: Vec<u32> = Vec::new();
         for (name_id, name) in names.iter().enumerate() {
             common_words.clear();
-            common_words.extend(
-                name.tokens
-                    .iter()
-                    .filter(|&&v| postings[v as usize].len() > COMMON_TOKEN_POSTINGS),
-            );
+            common_words.extend(name.tokens.iter().filter(|&&v| {
+                vocabulary[v as usize].kind == TokenKind::Word
+                    && postings[v as usize].len() > COMMON_TOKEN_POSTINGS
+            }));
             common_words.sort_unstable();
             common_words.dedup();
             for (i, &first) in common_words.iter().enumerate() {
@@ -1121,6 +1120,8 @@ impl WatchlistIndex {
         }
         best.sort_by_key(|&(v, _, _)| self.postings[v as usize].len());
         best.truncate(LEFT_OUT_PAIRED_MAX);
+        // The pairs' names read, within the budget of postings a traveller reads.
+        let mut spent = 0usize;
         for (i, &(first, first_vote, first_bit)) in best.iter().enumerate() {
             for &(second, second_vote, second_bit) in &best[i + 1..] {
                 let both = [(first_vote, first_bit), (second_vote, second_bit)];
@@ -1142,8 +1143,12 @@ impl WatchlistIndex {
                     &self.postings[second as usize],
                 );
                 if first_names.len().min(second_names.len()) > COMMON_TOKEN_POSTINGS {
-                    for &(_, name_id) in self.common_pair_names.get(common_pair_key(first, second))
-                    {
+                    let names = self.common_pair_names.get(common_pair_key(first, second));
+                    if spent + names.len() > POSTINGS_BUDGET {
+                        continue;
+                    }
+                    spent += names.len();
+                    for &(_, name_id) in names {
                         vote_for(name_id);
                     }
                 } else {
