@@ -493,6 +493,9 @@ pub struct WatchlistIndex {
     /// particles), by [`common_pair_key`]: where two such words of a traveller find names
     /// together, without reading tens of thousands of postings each.
     common_pair_names: KeyTable,
+    /// Names holding a common word (as above) whose entry has a birth year, by
+    /// [`common_dated_key`] of the word and each such year.
+    common_dated_names: KeyTable,
     /// Working memory given back by [`PooledScratch`], [`MAX_SPARE_SCRATCHES`] at most.
     spare_scratches: Mutex<Vec<Scratch>>,
 }
@@ -630,7 +633,9 @@ impl WatchlistIndex {
         let token_keys = KeyTable::new(token_keys);
         let document_keys = KeyTable::new(document_keys);
         let mut common_pairs: Vec<(u64, u32)> = Vec::new();
+        let mut common_dated: Vec<(u64, u32)> = Vec::new();
         let mut common_words: Vec<u32> = Vec::new();
+        let mut years: Vec<u16> = Vec::new();
         for (name_id, name) in names.iter().enumerate() {
             common_words.clear();
             common_words.extend(name.tokens.iter().filter(|&&v| {
@@ -644,8 +649,26 @@ impl WatchlistIndex {
                     common_pairs.push((common_pair_key(first, second), name_id as u32));
                 }
             }
+            if common_words.is_empty() {
+                continue;
+            }
+            years.clear();
+            years.extend(
+                entries[name.entry as usize]
+                    .birth_dates
+                    .iter()
+                    .map(|d| d.year),
+            );
+            years.sort_unstable();
+            years.dedup();
+            for &word in &common_words {
+                for &year in &years {
+                    common_dated.push((common_dated_key(word, year), name_id as u32));
+                }
+            }
         }
         let common_pair_names = KeyTable::new(common_pairs);
+        let common_dated_names = KeyTable::new(common_dated);
         let sketches = vocabulary.iter().map(SkeletonSketch::of).collect();
         let mut arabic_vocab = vec![0u64; vocabulary.len().div_ceil(64)];
         for (id, token) in vocabulary.iter().enumerate() {
@@ -672,6 +695,7 @@ impl WatchlistIndex {
             token_keys,
             document_keys,
             common_pair_names,
+            common_dated_names,
             spare_scratches: Mutex::new(Vec::new()),
         }
     }
@@ -1093,28 +1117,9 @@ impl WatchlistIndex {
     /// not common, and its short list is intersected with the other's.
     fn vote_for_names_holding_two_left_out_words(
         &self,
-        admitted: &[(u32, f32, u32)],
-        left_out: &[(u32, f32, u32)],
+        mut best: Vec<(u32, f32, u32)>,
         scratch: &mut Scratch,
     ) {
-        // Per traveller word (one bit), its best left-out spelling, where it beats the word's
-        // best admitted one.
-        let mut best: Vec<(u32, f32, u32)> = Vec::new();
-        for &(vocab_id, vote, bit) in left_out {
-            if bit.count_ones() != 1 {
-                continue;
-            }
-            match best.iter_mut().find(|(_, _, b)| *b == bit) {
-                Some(kept) if kept.1 < vote => *kept = (vocab_id, vote, bit),
-                Some(_) => {}
-                None => best.push((vocab_id, vote, bit)),
-            }
-        }
-        best.retain(|&(_, vote, bit)| {
-            admitted
-                .iter()
-                .all(|&(_, admitted_vote, b)| b & bit == 0 || admitted_vote < vote)
-        });
         if best.len() < 2 {
             return;
         }
@@ -1155,6 +1160,46 @@ impl WatchlistIndex {
                     // A word left out only for the budget: its list is short, so walking it
                     // costs little.
                     for_each_in_both(first_names, second_names, vote_for);
+                }
+            }
+        }
+    }
+
+    /// A traveller whose name has one word, too common to look its names up (`AHMAD A`, born
+    /// 1971, in a million names), was found only through rarer spellings, and there is no
+    /// second word to pair it with: the names holding that word whose entry has a birth year
+    /// within a year of the traveller's are read from [`WatchlistIndex::common_dated_names`]
+    /// (a few hundred where the word alone holds tens of thousands) and get its vote.
+    fn vote_for_dated_names_holding_a_lone_left_out_word(
+        &self,
+        word: (u32, f32, u32),
+        year: i32,
+        scratch: &mut Scratch,
+    ) {
+        let (vocab_id, vote, bit) = word;
+        if self.postings[vocab_id as usize].len() <= COMMON_TOKEN_POSTINGS {
+            return;
+        }
+        let mut spent = 0usize;
+        for near in year - 1..=year + 1 {
+            let Ok(near) = u16::try_from(near) else {
+                continue;
+            };
+            let names = self
+                .common_dated_names
+                .get(common_dated_key(vocab_id, near));
+            if spent + names.len() > POSTINGS_BUDGET {
+                continue;
+            }
+            spent += names.len();
+            for &(_, name_id) in names {
+                let slot = &mut scratch.votes[name_id as usize];
+                if slot.voters == 0 {
+                    scratch.touched.push(name_id);
+                }
+                if slot.voters & bit == 0 {
+                    slot.voters |= bit;
+                    slot.total += vote;
                 }
             }
         }
@@ -1277,7 +1322,18 @@ impl WatchlistIndex {
                 slot.total += vote;
             }
         }
-        self.vote_for_names_holding_two_left_out_words(&hits, &left_out, scratch);
+        let best = best_left_out_spellings(&hits, &left_out);
+        let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
+        match (best.as_slice(), prepared.query.birth_date) {
+            (&[word], Some(date)) if words == 1 => {
+                self.vote_for_dated_names_holding_a_lone_left_out_word(
+                    word,
+                    i32::from(date.year),
+                    scratch,
+                );
+            }
+            _ => self.vote_for_names_holding_two_left_out_words(best, scratch),
+        }
         // Rank voted names by a Dice-like overlap (a name of about the traveller's length first),
         // with a bonus when the entry's birth year is within a year of the traveller's (with a
         // common surname, the date is what tells the right one among thousands) and one per
@@ -1392,6 +1448,37 @@ impl WatchlistIndex {
         entries.dedup();
         entries
     }
+}
+
+/// Per traveller word (one bit), its best left-out spelling (vocabulary id, vote, bit), where
+/// it beats the word's best admitted one.
+fn best_left_out_spellings(
+    admitted: &[(u32, f32, u32)],
+    left_out: &[(u32, f32, u32)],
+) -> Vec<(u32, f32, u32)> {
+    let mut best: Vec<(u32, f32, u32)> = Vec::new();
+    for &(vocab_id, vote, bit) in left_out {
+        if bit.count_ones() != 1 {
+            continue;
+        }
+        match best.iter_mut().find(|(_, _, b)| *b == bit) {
+            Some(kept) if kept.1 < vote => *kept = (vocab_id, vote, bit),
+            Some(_) => {}
+            None => best.push((vocab_id, vote, bit)),
+        }
+    }
+    best.retain(|&(_, vote, bit)| {
+        admitted
+            .iter()
+            .all(|&(_, admitted_vote, b)| b & bit == 0 || admitted_vote < vote)
+    });
+    best
+}
+
+/// Key of a vocabulary word and a birth year in [`WatchlistIndex::common_dated_names`]: a
+/// bijection of the two, so distinct ones never share a key.
+fn common_dated_key(word: u32, year: u16) -> u64 {
+    mix(u64::from(word) << 16 | u64::from(year))
 }
 
 /// The rank a name needs to be among the `keep` best of `voted` (rank, name): the `keep`-th

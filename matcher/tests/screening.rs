@@ -264,6 +264,37 @@ fn regression_a_traveller_named_only_in_common_words_was_found_only_through_rare
 }
 
 #[test]
+fn regression_a_traveller_named_in_one_common_word_and_initials_was_found_only_through_rarer_spellings(
+) {
+    let fillers = filler_words();
+    let mut entries = vec![entry(
+        "target",
+        &["AHMAD, Ayman"],
+        Some((1971, 2, 1)),
+        "SYR",
+        None,
+    )];
+    // Namesakes of every other birth year, and more without one.
+    for (i, filler) in fillers.iter().take(2_050).enumerate() {
+        let year = 1930 + (i % 70) as u16;
+        let birth = (year.abs_diff(1971) > 1 && i % 2 == 0).then_some((year, 6, 1));
+        entries.push(entry(
+            &format!("Ahmad-{i}"),
+            &[&format!("AHMAD, {filler}")],
+            birth,
+            "SYR",
+            None,
+        ));
+    }
+    // A rarer spelling of the word: it alone was looked up.
+    entries.extend(common_given_name("Ahmadu", 5, &fillers));
+    let index = WatchlistIndex::build(entries);
+    let (id, score) = top(&index, &traveller("AHMAD", "A", "1971-02-01", "SYR")).expect("found");
+    assert_eq!(id, "target");
+    assert!(score >= MatchPolicy::default().alert_threshold, "{score}");
+}
+
+#[test]
 fn regression_a_name_under_half_the_best_vote_was_dropped_before_its_common_word_counted() {
     let fillers = filler_words();
     let mut entries = vec![entry(
