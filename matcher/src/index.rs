@@ -297,6 +297,21 @@ pub struct Scratch {
 }
 
 impl Scratch {
+    /// Gives `name` the vote of the traveller words `bits`, unless one of them voted for it
+    /// already: a traveller word votes once per name.
+    #[inline]
+    fn vote_for(&mut self, name: u32, vote: f32, bits: u32) {
+        let slot = &mut self.votes[name as usize];
+        if slot.voters & bits != 0 {
+            return;
+        }
+        if slot.voters == 0 {
+            self.touched.push(name);
+        }
+        slot.voters |= bits;
+        slot.total += vote;
+    }
+
     /// Empties the expansion cache and starts its lifetime again.
     fn forget_expansions(&mut self) {
         self.expansions.clear();
@@ -1129,19 +1144,9 @@ impl WatchlistIndex {
         let mut spent = 0usize;
         for (i, &(first, first_vote, first_bit)) in best.iter().enumerate() {
             for &(second, second_vote, second_bit) in &best[i + 1..] {
-                let both = [(first_vote, first_bit), (second_vote, second_bit)];
-                let (votes, touched) = (&mut scratch.votes, &mut scratch.touched);
                 let mut vote_for = |name_id: u32| {
-                    let slot = &mut votes[name_id as usize];
-                    if slot.voters == 0 {
-                        touched.push(name_id);
-                    }
-                    for (vote, bit) in both {
-                        if slot.voters & bit == 0 {
-                            slot.voters |= bit;
-                            slot.total += vote;
-                        }
-                    }
+                    scratch.vote_for(name_id, first_vote, first_bit);
+                    scratch.vote_for(name_id, second_vote, second_bit);
                 };
                 let (first_names, second_names) = (
                     &self.postings[first as usize],
@@ -1193,14 +1198,7 @@ impl WatchlistIndex {
             }
             spent += names.len();
             for &(_, name_id) in names {
-                let slot = &mut scratch.votes[name_id as usize];
-                if slot.voters == 0 {
-                    scratch.touched.push(name_id);
-                }
-                if slot.voters & bit == 0 {
-                    slot.voters |= bit;
-                    slot.total += vote;
-                }
+                scratch.vote_for(name_id, vote, bit);
             }
         }
     }
@@ -1311,15 +1309,7 @@ impl WatchlistIndex {
             .chain(repeat_hits.iter().copied());
         for (names, vote, bit) in votes {
             for &name_id in names {
-                let slot = &mut scratch.votes[name_id as usize];
-                if slot.voters & bit != 0 {
-                    continue;
-                }
-                if slot.voters == 0 {
-                    scratch.touched.push(name_id);
-                }
-                slot.voters |= bit;
-                slot.total += vote;
+                scratch.vote_for(name_id, vote, bit);
             }
         }
         let best = best_left_out_spellings(&hits, &left_out);
@@ -1405,7 +1395,11 @@ impl WatchlistIndex {
             }
             // The cut once those have counted their words is higher: most weak names (one rare
             // spelling of a common word, thousands of them) cannot reach it.
-            let cut = kth_best_rank(&voted, keep);
+            let cut = if weak.is_empty() {
+                cut
+            } else {
+                kth_best_rank(&voted, keep)
+            };
             for n in weak {
                 let vote = &mut scratch.votes[n as usize];
                 let r = rank(n, vote.total);
