@@ -11,6 +11,9 @@ pub enum BirthDateOutcome {
     Conflict,
     /// The closest listed date is 2–3 years away.
     NearConflict,
+    /// Whole dates on both sides a year apart, on another day and month: the clerical slip a
+    /// year off keeps the day and month, while two strangers born near the same year do not.
+    OtherDayYearApart,
     /// Nothing to compare (no date on one side).
     Unknown,
     /// Year ±1 (list "circa" dates, clerical errors).
@@ -63,7 +66,14 @@ fn compare_one(t: &PartialDate, l: &PartialDate) -> BirthDateOutcome {
         };
     }
     match year_gap {
-        1 => YearOffByOne,
+        1 => match (t.month, t.day, l.month, l.day) {
+            (Some(tm), Some(td), Some(lm), Some(ld))
+                if !(tm == lm && td == ld || tm == ld && td == lm) =>
+            {
+                OtherDayYearApart
+            }
+            _ => YearOffByOne,
+        },
         2 | 3 => NearConflict,
         _ => Conflict,
     }
@@ -117,6 +127,42 @@ mod tests {
         assert_eq!(
             compare_birth_dates(Some(&d(1985, None, None)), &[]),
             Unknown
+        );
+    }
+
+    #[test]
+    fn regression_whole_dates_a_year_and_a_season_apart_scored_as_a_clerical_slip() {
+        // `Álvarez, Carlos` born 1972-08-30 against a listed `ALVARES, Carlos` born 1971-05-18
+        // counted as a year off by one, the slip that keeps day and month, and was the dev
+        // set's highest-scoring stranger.
+        let listed = [d(1971, Some(5), Some(18))];
+        assert_eq!(
+            compare_birth_dates(Some(&d(1972, Some(8), Some(30))), &listed),
+            OtherDayYearApart
+        );
+        assert_eq!(
+            compare_birth_dates(Some(&d(1972, Some(5), Some(18))), &listed),
+            YearOffByOne
+        );
+        assert_eq!(
+            compare_birth_dates(
+                Some(&d(1970, Some(12), Some(5))),
+                &[d(1971, Some(5), Some(12))]
+            ),
+            YearOffByOne
+        );
+        // Only whole dates on both sides say that the day differs.
+        assert_eq!(
+            compare_birth_dates(Some(&d(1972, Some(8), Some(30))), &[d(1971, None, None)]),
+            YearOffByOne
+        );
+        // Any listed date that is a better fit wins.
+        assert_eq!(
+            compare_birth_dates(
+                Some(&d(1972, Some(8), Some(30))),
+                &[listed[0], d(1973, Some(8), Some(30))]
+            ),
+            YearOffByOne
         );
     }
 

@@ -70,6 +70,7 @@ impl FieldOutcomes {
             BirthDateOutcome::SameMonth => w.birth_date_same_month,
             BirthDateOutcome::SameYear => w.birth_date_same_year,
             BirthDateOutcome::YearOffByOne => w.birth_date_year_off_by_one,
+            BirthDateOutcome::OtherDayYearApart => w.birth_date_other_day_year_apart,
             BirthDateOutcome::Unknown => 0.0,
             BirthDateOutcome::NearConflict => w.birth_date_near_conflict,
             BirthDateOutcome::Conflict => w.birth_date_conflict,
