@@ -241,13 +241,18 @@ fn canonical_particle(word: &str) -> Option<&'static str> {
 impl Token {
     /// A token romanised to Latin letters (Latin, Cyrillic, Greek, CJK...) from a folded word.
     pub(crate) fn latin(folded: String, kind: TokenKind, script: Script) -> Token {
-        let phonetic = phonetic(&folded);
+        let phonetic_form = if script == Script::Cjk {
+            crate::phonetic::phonetic_of_east_asian
+        } else {
+            phonetic
+        };
+        let phonetic = phonetic_form(&folded);
         let skeleton = skeleton(&phonetic);
         let stem = if kind == TokenKind::Word {
             ATTACHED_PREFIXES
                 .iter()
                 .find(|prefix| folded.starts_with(*prefix) && folded.len() >= prefix.len() + 3)
-                .map(|prefix| crate::phonetic::phonetic(&folded[prefix.len()..]))
+                .map(|prefix| phonetic_form(&folded[prefix.len()..]))
         } else {
             None
         };

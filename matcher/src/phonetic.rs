@@ -41,11 +41,30 @@ const REWRITES: &[(&str, &str)] = &[
 ];
 
 /// The vowel-keeping phonetic form of a folded Latin word.
+///
+/// `EI`, `EY` and `AY` are one sound, written `AI`: the diphthong of Arabic `ay` (SAYF, SEIF,
+/// SAIF; HAYDAR, HEIDAR) and the `ей` of Russian (SERGEY, SERGEI). Before, `EI` became `I` and
+/// `EY` `EI`, so the two spellings of each of those names had different forms.
 pub fn phonetic(word: &str) -> String {
+    phonetic_with(word, true)
+}
+
+/// [`phonetic`] for a word romanised from Chinese, Japanese or Korean, where `EI` is a final of
+/// its own (`LEI`, `MEI`, `WEI`) and not the diphthong of `LAY` or `MAI`.
+pub fn phonetic_of_east_asian(word: &str) -> String {
+    phonetic_with(word, false)
+}
+
+fn phonetic_with(word: &str, diphthongs: bool) -> String {
     let bytes = word.as_bytes();
     let mut out = String::with_capacity(word.len() + 2);
     let mut i = 0;
     'outer: while i < bytes.len() {
+        if diphthongs && (bytes[i..].starts_with(b"EI") || bytes[i..].starts_with(b"EY")) {
+            out.push_str("AI");
+            i += 2;
+            continue;
+        }
         for (from, to) in REWRITES {
             if bytes[i..].starts_with(from.as_bytes()) {
                 // `CH` is kept as one sound (`C` after the rewrite); a lone `C` becomes `K`.
@@ -150,6 +169,17 @@ mod tests {
         assert_eq!(phonetic("HONGHAI"), "HONGHAI");
         assert_eq!(phonetic("GHULAM"), phonetic("GULAM"));
         assert_eq!(skeleton(&phonetic("SINGH")), skeleton(&phonetic("SING")));
+    }
+
+    #[test]
+    fn regression_two_spellings_of_one_diphthong_had_different_forms() {
+        assert_eq!(phonetic("SAYF"), phonetic("SEIF"));
+        assert_eq!(phonetic("SAIF"), phonetic("SEYF"));
+        assert_eq!(phonetic("HAYDAR"), phonetic("HEIDAR"));
+        assert_eq!(phonetic("SERGEY"), phonetic("SERGEI"));
+        assert_eq!(phonetic("ALEKSEY"), phonetic("ALEXEI"));
+        // Pinyin `EI` is not `AI`: LEI and LAI are two surnames.
+        assert_ne!(phonetic_of_east_asian("LEI"), phonetic_of_east_asian("LAI"));
     }
 
     #[test]
