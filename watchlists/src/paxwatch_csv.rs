@@ -87,6 +87,67 @@ pub fn read<R: std::io::Read>(reader: R) -> Result<Import, ImportError> {
     Ok(import.finish())
 }
 
+/// Why entries could not be written in this format.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("writing the list: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("{id}: `{value}` holds `;`, which separates values in this format")]
+    HoldsSeparator { id: String, value: String },
+}
+
+/// Writes `entries` in this format, one row each, so that [`read`] gives them back: a header,
+/// then per entry its values joined by `;`, dates as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+pub fn write<W: std::io::Write>(entries: &[Entry], out: W) -> Result<(), WriteError> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(COLUMNS)?;
+    for entry in entries {
+        let joined = |values: &mut dyn Iterator<Item = String>| -> Result<String, WriteError> {
+            let values: Vec<String> = values.collect();
+            if let Some(value) = values.iter().find(|v| v.contains(';')) {
+                return Err(WriteError::HoldsSeparator {
+                    id: entry.id.clone(),
+                    value: value.clone(),
+                });
+            }
+            Ok(values.join(";"))
+        };
+        let names = joined(&mut entry.names.iter().cloned())?;
+        let birth_dates = joined(
+            &mut entry.birth_dates.iter().map(|d| match (d.month, d.day) {
+                (Some(month), Some(day)) => format!("{:04}-{month:02}-{day:02}", d.year),
+                (Some(month), None) => format!("{:04}-{month:02}", d.year),
+                _ => format!("{:04}", d.year),
+            }),
+        )?;
+        let nationalities = joined(&mut entry.nationalities.iter().cloned())?;
+        let documents = joined(&mut entry.documents.iter().map(|d| {
+            format!(
+                "{}:{}:{}",
+                d.kind,
+                d.number,
+                d.country.as_deref().unwrap_or_default()
+            )
+        }))?;
+        let gender = match entry.gender {
+            Some(Gender::Male) => "M",
+            Some(Gender::Female) => "F",
+            None => "",
+        };
+        writer.write_record([
+            entry.id.as_str(),
+            entry.list.as_str(),
+            &names,
+            &birth_dates,
+            &nationalities,
+            gender,
+            &documents,
+        ])?;
+    }
+    writer.flush().map_err(csv::Error::from)?;
+    Ok(())
+}
+
 fn values(field: &str) -> impl Iterator<Item = &str> {
     field.split(';').map(str::trim).filter(|v| !v.is_empty())
 }
@@ -296,6 +357,84 @@ mod tests {
     fn missing_column_fails_the_import() {
         let err = read("id,list,names\n".as_bytes()).unwrap_err();
         assert!(matches!(err, ImportError::MissingColumn("birth_dates")));
+    }
+
+    #[test]
+    fn written_entries_read_back_the_same() {
+        let entries = vec![
+            Entry {
+                id: "un-QDi.001".into(),
+                list: "UN".into(),
+                names: vec![
+                    "AL ZAWAHIRI, Dr. Ayman".into(),
+                    "Ayman \"the Doctor\"".into(),
+                    "أيمن".into(),
+                ],
+                birth_dates: vec![
+                    PartialDate {
+                        year: 1951,
+                        month: Some(6),
+                        day: Some(19),
+                    },
+                    PartialDate {
+                        year: 1952,
+                        month: Some(3),
+                        day: None,
+                    },
+                    PartialDate {
+                        year: 1953,
+                        month: None,
+                        day: None,
+                    },
+                ],
+                nationalities: vec!["EGY".into(), "AFG".into()],
+                gender: Some(Gender::Male),
+                documents: vec![
+                    ListedDocument {
+                        kind: "P".into(),
+                        number: "1084010".into(),
+                        country: Some("EGY".into()),
+                    },
+                    ListedDocument {
+                        kind: "I".into(),
+                        number: "19:83 2".into(),
+                        country: None,
+                    },
+                ],
+            },
+            Entry {
+                id: "gen-1".into(),
+                list: "GENERATED".into(),
+                names: vec!["Olga González".into()],
+                birth_dates: Vec::new(),
+                nationalities: Vec::new(),
+                gender: None,
+                documents: Vec::new(),
+            },
+        ];
+        let mut written = Vec::new();
+        write(&entries, &mut written).expect("writes");
+        let import = read(&written[..]).expect("reads");
+        assert!(import.rejected.is_empty(), "{:?}", import.rejected);
+        assert_eq!(import.entries, entries);
+    }
+
+    #[test]
+    fn a_value_holding_the_separator_is_refused() {
+        let entry = Entry {
+            id: "x-1".into(),
+            list: "X".into(),
+            names: vec!["A;B".into()],
+            birth_dates: Vec::new(),
+            nationalities: Vec::new(),
+            gender: None,
+            documents: Vec::new(),
+        };
+        let error = write(&[entry], Vec::new()).expect_err("refused");
+        assert!(
+            matches!(error, WriteError::HoldsSeparator { .. }),
+            "{error}"
+        );
     }
 
     #[test]

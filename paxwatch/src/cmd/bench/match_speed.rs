@@ -47,6 +47,10 @@ pub struct Args {
     /// How the list is padded past the evaluation watchlist's names.
     #[arg(long, value_enum, default_value_t = Padding::Syllables)]
     pub padding: Padding,
+    /// Write the padded list of the one size given to this file (paxwatch watchlist CSV) and
+    /// measure nothing: `paxwatch match` and `score.py` then measure quality at that size.
+    #[arg(long)]
+    pub write_list: Option<PathBuf>,
 }
 
 /// Names added to the evaluation watchlist up to each list size.
@@ -72,6 +76,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("reading {}", args.watchlist.display()))?
         .entries;
     let base_names: usize = base.iter().map(|e| e.names.len()).sum();
+    if let Some(path) = &args.write_list {
+        let [size] = args.sizes.as_slice() else {
+            anyhow::bail!("--write-list writes one list: give one size (--sizes 1000000)");
+        };
+        let target_names = if size == "real" {
+            base_names
+        } else {
+            size.parse().with_context(|| format!("list size {size}"))?
+        };
+        let entries = padded_list(&base, target_names, args.padding);
+        let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+        watchlists::paxwatch_csv::write(&entries, std::io::BufWriter::new(file))
+            .with_context(|| format!("writing {}", path.display()))?;
+        let names: usize = entries.iter().map(|e| e.names.len()).sum();
+        println!(
+            "wrote {} entries, {} names to {}",
+            entries.len(),
+            names,
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads)
         .build()
