@@ -243,7 +243,7 @@ fn romanised_similarity(
     // Arabic letter is read the Arabic way on one side and the Persian, Turkish or French way on
     // the other (`RIDA` / `REZA`, `UTHMAN` / `OSMAN`, `HACHEM` / `HASHIM`). Its vowels are
     // compared without the letters read differently, which are not vowel changes. Not for a word
-    // romanised from Chinese or Korean, whose readings these are not.
+    // romanised from Chinese, Japanese or Korean, whose readings these are not.
     let skeleton_variant =
         if query.skeleton == listed.skeleton || same_skeleton_but_for_v(query, listed) {
             (best.score < 0.9 && skeleton_says_enough(query, listed)).then_some((0.8, 1.0, 0))
@@ -901,7 +901,7 @@ mod tests {
     #[test]
     fn regression_chinese_song_read_with_the_french_ch_of_shin() {
         // `宋` romanised SONG met CHENG through `CH` for `ش` (skeletons SNG / CNG): Arabic
-        // letters' readings say nothing about a Chinese or Korean name's.
+        // letters' readings say nothing about a Chinese, Japanese or Korean name's.
         let song = &tokenize("宋")[0];
         assert_eq!(song.script, Script::Cjk);
         let s = token_similarity(song, &tokenize("CHENG")[0], false);
