@@ -157,6 +157,17 @@ fn prefetch<T>(item: &T) {
     let _ = item;
 }
 
+/// Asks for the record in `table` of the name [`VOTE_PREFETCH_DISTANCE`] places after `at` in
+/// `names`, when there is one.
+fn prefetch_ahead<T>(names: &[u32], at: usize, table: &[T]) {
+    if let Some(record) = names
+        .get(at + VOTE_PREFETCH_DISTANCE)
+        .and_then(|&ahead| table.get(ahead as usize))
+    {
+        prefetch(record);
+    }
+}
+
 /// One-character deletions of an ASCII string.
 fn deletions(text: &str) -> impl Iterator<Item = String> + '_ {
     (0..text.len()).map(move |i| {
@@ -1314,12 +1325,7 @@ impl WatchlistIndex {
             for (at, &name_id) in names.iter().enumerate() {
                 // A name's vote slot is a random place in a table of one per listed name (8 MB at
                 // a million names): fetched ahead, its cache miss overlaps the votes before it.
-                if let Some(ahead) = names
-                    .get(at + VOTE_PREFETCH_DISTANCE)
-                    .and_then(|&ahead| scratch.votes.get(ahead as usize))
-                {
-                    prefetch(ahead);
-                }
+                prefetch_ahead(names, at, &scratch.votes);
                 scratch.vote_for(name_id, vote, bit);
             }
         }
@@ -1356,13 +1362,7 @@ impl WatchlistIndex {
             .collect();
         let mut best_vote = 0.0f32;
         for (at, &n) in scratch.touched.iter().enumerate() {
-            if let Some(ahead) = scratch
-                .touched
-                .get(at + VOTE_PREFETCH_DISTANCE)
-                .and_then(|&ahead| scratch.votes.get(ahead as usize))
-            {
-                prefetch(ahead);
-            }
+            prefetch_ahead(&scratch.touched, at, &scratch.votes);
             best_vote = best_vote.max(scratch.votes[n as usize].total);
         }
         let rank = |n: u32, total: f32| {
@@ -1390,14 +1390,8 @@ impl WatchlistIndex {
         for (at, &n) in scratch.touched.iter().enumerate() {
             // The names voted for are scattered over the tables of a million names: their votes
             // and ranking records are fetched ahead.
-            if let Some(&ahead) = scratch.touched.get(at + VOTE_PREFETCH_DISTANCE) {
-                if let Some(vote) = scratch.votes.get(ahead as usize) {
-                    prefetch(vote);
-                }
-                if let Some(ranking) = self.rankings.get(ahead as usize) {
-                    prefetch(ranking);
-                }
-            }
+            prefetch_ahead(&scratch.touched, at, &scratch.votes);
+            prefetch_ahead(&scratch.touched, at, &self.rankings);
             let vote = &scratch.votes[n as usize];
             if vote.total >= half {
                 voted.push((rank(n, vote.total), n));

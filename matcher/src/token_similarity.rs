@@ -510,15 +510,11 @@ const FAR_APART: f32 = 0.7;
 
 /// `1 - OSA distance / longer length` (words here are ASCII, so bytes are characters).
 pub fn edit_similarity(a: &str, b: &str) -> f32 {
-    let longest = a.len().max(b.len());
-    if longest == 0 {
-        return 1.0;
-    }
-    1.0 - osa_distance(a, b) as f32 / longest as f32
+    vowel_similarity(a, b, 0)
 }
 
-/// [`edit_similarity`] of two phonetic forms with the same consonants but for `read_otherwise`
-/// letters read another way: those edits are not counted, so what is left measures the vowels.
+/// [`edit_similarity`] not counting `read_otherwise` edits: for two phonetic forms with the same
+/// consonants but for letters read another way, what is left measures the vowels.
 fn vowel_similarity(a: &str, b: &str, read_otherwise: usize) -> f32 {
     let longest = a.len().max(b.len());
     if longest == 0 {

@@ -102,33 +102,23 @@ pub fn write<W: std::io::Write>(entries: &[Entry], out: W) -> Result<(), WriteEr
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(COLUMNS)?;
     for entry in entries {
-        let joined = |values: &mut dyn Iterator<Item = String>| -> Result<String, WriteError> {
-            let values: Vec<String> = values.collect();
-            if let Some(value) = values.iter().find(|v| v.contains(';')) {
-                return Err(WriteError::HoldsSeparator {
-                    id: entry.id.clone(),
-                    value: value.clone(),
-                });
-            }
-            Ok(values.join(";"))
-        };
-        let names = joined(&mut entry.names.iter().cloned())?;
+        let names = joined(&entry.id, &entry.names)?;
         let birth_dates = joined(
-            &mut entry.birth_dates.iter().map(|d| match (d.month, d.day) {
-                (Some(month), Some(day)) => format!("{:04}-{month:02}-{day:02}", d.year),
-                (Some(month), None) => format!("{:04}-{month:02}", d.year),
-                _ => format!("{:04}", d.year),
+            &entry.id,
+            entry.birth_dates.iter().map(birth_date::format_iso),
+        )?;
+        let nationalities = joined(&entry.id, &entry.nationalities)?;
+        let documents = joined(
+            &entry.id,
+            entry.documents.iter().map(|d| {
+                format!(
+                    "{}:{}:{}",
+                    d.kind,
+                    d.number,
+                    d.country.as_deref().unwrap_or_default()
+                )
             }),
         )?;
-        let nationalities = joined(&mut entry.nationalities.iter().cloned())?;
-        let documents = joined(&mut entry.documents.iter().map(|d| {
-            format!(
-                "{}:{}:{}",
-                d.kind,
-                d.number,
-                d.country.as_deref().unwrap_or_default()
-            )
-        }))?;
         let gender = match entry.gender {
             Some(Gender::Male) => "M",
             Some(Gender::Female) => "F",
@@ -146,6 +136,28 @@ pub fn write<W: std::io::Write>(entries: &[Entry], out: W) -> Result<(), WriteEr
     }
     writer.flush().map_err(csv::Error::from)?;
     Ok(())
+}
+
+/// One field's values joined by `;`, refused when a value holds it (it would read back as two).
+fn joined<S: AsRef<str>>(
+    id: &str,
+    values: impl IntoIterator<Item = S>,
+) -> Result<String, WriteError> {
+    let mut field = String::new();
+    for (at, value) in values.into_iter().enumerate() {
+        let value = value.as_ref();
+        if value.contains(';') {
+            return Err(WriteError::HoldsSeparator {
+                id: id.to_owned(),
+                value: value.to_owned(),
+            });
+        }
+        if at > 0 {
+            field.push(';');
+        }
+        field.push_str(value);
+    }
+    Ok(field)
 }
 
 fn values(field: &str) -> impl Iterator<Item = &str> {

@@ -80,12 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let [size] = args.sizes.as_slice() else {
             anyhow::bail!("--write-list writes one list: give one size (--sizes 1000000)");
         };
-        let target_names = if size == "real" {
-            base_names
-        } else {
-            size.parse().with_context(|| format!("list size {size}"))?
-        };
-        let entries = padded_list(&base, target_names, args.padding);
+        let entries = padded_list(&base, target_names(size, base_names)?, args.padding);
         let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
         watchlists::paxwatch_csv::write(&entries, std::io::BufWriter::new(file))
             .with_context(|| format!("writing {}", path.display()))?;
@@ -127,12 +122,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         base_names
     );
     for size in &args.sizes {
-        let target_names = if size == "real" {
-            base_names
-        } else {
-            size.parse().with_context(|| format!("list size {size}"))?
-        };
-        let entries = padded_list(&base, target_names, args.padding);
+        let entries = padded_list(&base, target_names(size, base_names)?, args.padding);
         let names: usize = entries.iter().map(|e| e.names.len()).sum();
         let brute_force_names: Vec<String> = entries
             .iter()
@@ -233,6 +223,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Names in the list of one `--sizes` value: `real` is the watchlist's own.
+fn target_names(size: &str, base_names: usize) -> anyhow::Result<usize> {
+    if size == "real" {
+        Ok(base_names)
+    } else {
+        size.parse().with_context(|| format!("list size {size}"))
+    }
 }
 
 fn ms(d: Duration) -> f64 {
