@@ -1280,7 +1280,7 @@ impl WatchlistIndex {
                 if similarity.score < MIN_TOKEN_SIMILARITY {
                     continue;
                 }
-                let vote = weight * pair_credit(similarity.score).max(0.05);
+                let vote = weight * pair_credit(similarity).max(0.05);
                 if !repeated {
                     hits.push((vocab_id, vote, bit));
                 } else if let Some(names) = self.repeated_postings.get(&vocab_id) {
@@ -1679,6 +1679,7 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use model::watchlist::PartialDate;
 
     #[test]
     fn kept_working_memory_forgets_traveller_words_after_its_lifetime() {
@@ -1751,6 +1752,37 @@ mod tests {
             gender: None,
             documents: Vec::new(),
         }
+    }
+
+    #[test]
+    fn regression_two_typos_in_a_short_given_name_outweighed_the_exact_surname_and_birth_date() {
+        // `MMQOUN` for `MAMOUN` (two slips in six letters, 0.78 alike) earned almost no credit, so
+        // the exact surname and whole birth date together scored 0.85 and never alerted.
+        let born = PartialDate {
+            year: 1958,
+            month: Some(8),
+            day: Some(4),
+        };
+        let index = WatchlistIndex::build(vec![Entry {
+            birth_dates: vec![born],
+            ..named_entry("listed", "VESTERGAARD, Mamoun")
+        }]);
+        let policy = MatchPolicy::default();
+        let best = |given_names: &str| {
+            let traveller = TravellerQuery {
+                birth_date: Some(born),
+                ..named_traveller("VESTERGAARD", given_names)
+            };
+            index
+                .screen(&traveller, &policy, &mut index.scratch())
+                .first()
+                .map_or(0.0, |c| c.score)
+        };
+        let two_typos = best("MMQOUN");
+        assert!(policy.alerts(two_typos), "{two_typos}");
+        // Another given name, with the same surname and birth date, is still someone else.
+        let other = best("HAKIMI");
+        assert!(!policy.alerts(other), "{other}");
     }
 
     #[test]

@@ -27,12 +27,25 @@ pub fn token_weight(token: &Token) -> f32 {
     }
 }
 
-/// Credit of an aligned pair: close to the similarity near the top, falling to 0 at the cut-off.
-pub fn pair_credit(similarity: f32) -> f32 {
-    if similarity >= 0.9 {
-        similarity
+/// Where a close spelling's credit (a [`TokenMatchKind::Fuzzy`] pair) falls to 0, below the
+/// alignment cut-off: two typos in a short word (`MMQOUN` / `MAMOUN` 0.78, `ERNAIS` / `ERMIAS`
+/// 0.83) still say something when the rest of the name agrees. Other kinds keep the steeper line
+/// from [`MIN_TOKEN_SIMILARITY`]: a consonant skeleton across scripts at 0.8 says much less.
+const FUZZY_CREDIT_ZERO: f32 = 0.70;
+
+/// Credit of an aligned pair: close to the similarity near the top, falling linearly below 0.9
+/// to 0 at the kind's zero.
+pub fn pair_credit(similarity: TokenSimilarity) -> f32 {
+    let zero = if similarity.kind == TokenMatchKind::Fuzzy {
+        FUZZY_CREDIT_ZERO
     } else {
-        (0.9 * (similarity - MIN_TOKEN_SIMILARITY) / (0.9 - MIN_TOKEN_SIMILARITY)).max(0.0)
+        MIN_TOKEN_SIMILARITY
+    };
+    let score = similarity.score;
+    if score >= 0.9 {
+        score
+    } else {
+        (0.9 * (score - zero) / (0.9 - zero)).max(0.0)
     }
 }
 
@@ -127,7 +140,7 @@ pub fn align(
                 // Sort key: credit weighted by the pair's weight, so a word pair wins over an initial.
                 let w = token_weight(query_token).min(token_weight(listed_token));
                 candidates.push(PairCandidate {
-                    sort_key: pair_credit(s.score) * w,
+                    sort_key: pair_credit(s) * w,
                     query: Indexes::one(i),
                     listed: Indexes::one(j),
                     similarity: s,
@@ -200,7 +213,7 @@ pub fn align(
         } else {
             wq.min(wl)
         };
-        matched += 2.0 * w * pair_credit(pair.similarity.score);
+        matched += 2.0 * w * pair_credit(pair.similarity);
         paired_weight += 2.0 * w;
         query_left -= wq.min(w);
         listed_left -= wl.min(w);
@@ -481,7 +494,8 @@ fn compound_candidates(
                         0.0
                     };
                     out.push(PairCandidate {
-                        sort_key: pair_credit(best) * 1.5 + ADJACENT_COMPOUND_PREFERENCE * order,
+                        sort_key: pair_credit(similarity) * 1.5
+                            + ADJACENT_COMPOUND_PREFERENCE * order,
                         query,
                         listed,
                         similarity,
