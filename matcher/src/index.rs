@@ -190,8 +190,10 @@ struct IndexedName {
 /// each (an eighth of screening time at a million names).
 #[derive(Clone, Copy)]
 struct NameRanking {
-    /// Tokens in the name.
-    tokens: u16,
+    /// The name's tokens by [`token_weight`] (a particle 0.3, an initial 0.5), the share of a
+    /// vote each can carry: counted as whole words, the particle of `ABBAS, Abdul Hussein`
+    /// ranked it under every two-word `X, Abbas`, and a traveller `ABBAS ABDUL` never saw it.
+    weight: f32,
     /// Distinct birth years of the name's entry: `years[..year_count]`, or all of them in the
     /// entry when there are more than two (`year_count` is then [`MANY_YEARS`]).
     year_count: u8,
@@ -225,7 +227,12 @@ impl NameRanking {
         years.sort_unstable();
         years.dedup();
         let mut ranking = NameRanking {
-            tokens: u16::try_from(name.tokens.len()).unwrap_or(u16::MAX),
+            weight: name
+                .tokens
+                .iter()
+                .map(|&v| token_weight(&vocabulary[v as usize]))
+                .sum::<f32>()
+                .max(1.0),
             year_count: if years.len() > 2 {
                 MANY_YEARS
             } else {
@@ -1228,10 +1235,9 @@ impl WatchlistIndex {
         cut: f32,
     ) -> bool {
         let ranking = &self.rankings[name as usize];
-        let tokens = f32::from(ranking.tokens);
         let most = left_out_bound.most_for(vote.voters, ranking.words);
         // The margin covers rounding: the bound must never fall below the rank.
-        rank + 2.0 * most / (query_weight + tokens) + RANK_ROUNDING_MARGIN >= cut
+        rank + 2.0 * most / (query_weight + ranking.weight) + RANK_ROUNDING_MARGIN >= cut
     }
 
     /// Entries worth scoring in full: those of the best-voted names and of near document numbers.
@@ -1367,7 +1373,7 @@ impl WatchlistIndex {
         }
         let rank = |n: u32, total: f32| {
             let ranking = &self.rankings[n as usize];
-            let overlap = 2.0 * total / (query_weight + f32::from(ranking.tokens));
+            let overlap = 2.0 * total / (query_weight + ranking.weight);
             let dated = year
                 .is_some_and(|y| ranking.dated(y, || self.names[n as usize].entry, &self.entries));
             // Initials never vote (a letter starts too many words); among names that agree on
@@ -1783,6 +1789,36 @@ mod tests {
         // Another given name, with the same surname and birth date, is still someone else.
         let other = best("HAKIMI");
         assert!(!policy.alerts(other), "{other}");
+    }
+
+    #[test]
+    fn regression_a_particle_counted_as_a_whole_word_kept_a_name_from_the_candidates() {
+        // `ABBAS, Abdul Hussein` counted three tokens, as many as every `X, Abbas Y` sharing only
+        // ABBAS with a traveller `ABBAS ABDUL`: it tied with them all and fell past the names kept.
+        let policy = MatchPolicy::default();
+        let syllables = ["KA", "LO", "MI", "NE", "TU"];
+        let endings = [
+            "RIN", "DOS", "BEL", "VAN", "SOK", "TIM", "GAR", "PEL", "HUN",
+        ];
+        let mut entries: Vec<Entry> = syllables
+            .iter()
+            .flat_map(|s| endings.iter().map(move |e| format!("{s}{e}")))
+            .map(|given| named_entry(&given, &format!("NORDHAUG, {given} VESTLI")))
+            .collect();
+        assert!(entries.len() > policy.max_candidate_names);
+        entries.push(named_entry("particle", "NORDHAUG, Abdul Hussein"));
+        let index = WatchlistIndex::build(entries);
+        let found = index.screen(
+            &named_traveller("NORDHAUG", "ABDUL"),
+            &policy,
+            &mut index.scratch(),
+        );
+        assert!(
+            found
+                .iter()
+                .any(|c| index.entries()[c.entry].id == "particle"),
+            "{found:?}"
+        );
     }
 
     #[test]
