@@ -376,6 +376,29 @@ fn without_labels(name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A word after a detached `عبد` without the article folding kept (`الحق`: too short to tell
+/// from a root's `ال` alone): there it begins the name `عبد` starts, `عبد الحق` = ABDUL HAQ.
+fn without_article_after_abd(
+    text: String,
+    persian: String,
+    spelling: String,
+) -> (String, String, String) {
+    match (text.strip_prefix("AL"), spelling.strip_prefix("ال")) {
+        (Some(rest), Some(spelled_rest)) if !rest.is_empty() => {
+            let persian_rest = persian
+                .strip_prefix("AL")
+                .or_else(|| persian.strip_prefix('A'))
+                .unwrap_or(&persian);
+            (
+                rest.to_string(),
+                persian_rest.to_string(),
+                spelled_rest.to_string(),
+            )
+        }
+        _ => (text, persian, spelling),
+    }
+}
+
 /// Tokens of a full name string in any script and order.
 pub fn tokenize(name: &str) -> Vec<Token> {
     let words = fold_words(&without_labels(name));
@@ -402,6 +425,12 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                     tokens.push(allah());
                     continue;
                 }
+                let (text, persian, spelling) = match tokens.last() {
+                    Some(abd) if abd.kind == TokenKind::Particle && abd.folded == "ABD" => {
+                        without_article_after_abd(text, persian, spelling)
+                    }
+                    _ => (text, persian, spelling),
+                };
                 let first_new = tokens.len();
                 match ARABIC_PARTICLES
                     .iter()
@@ -527,6 +556,17 @@ mod tests {
             .into_iter()
             .map(|t| t.folded.to_string())
             .collect()
+    }
+
+    #[test]
+    fn regression_the_article_after_a_detached_abd_stayed_in_the_name() {
+        // `عبد الحق` folded to ABD + ALHK: `الحق` is too short for folding to drop its article
+        // alone, and ALHK met no listed HAQ, so `عبد الحق` found no `Abdul Haq` at all.
+        assert_eq!(folded("عبد الحق"), ["ABD", "HK"]);
+        assert_eq!(folded("عبد الحی عظیم"), ["ABD", "H", "AZM"]);
+        // Attached, as before; and with no `عبد` before it, the word is kept whole.
+        assert_eq!(folded("عبدالحق"), ["ABD", "HK"]);
+        assert_eq!(folded("الحق"), ["ALHK"]);
     }
 
     #[test]
