@@ -157,7 +157,10 @@ pub fn token_similarity_reaching(
 ///
 /// - without an Arabic article attached to its front: `AL`, `EL`, `UL`, or the article assimilated
 ///   to a doubled sun letter (`ESSAADI` = as-Saadi, `ETTAHIR`), when at least three letters remain;
-/// - with `SH` read as `S` then `H` (ISHAK is `اسحاق`), when it has one.
+/// - with `SH` read as `S` then `H` (ISHAK is `اسحاق`), when it has one;
+/// - with `Q` read as the `G` of `ق` in the Persian reading, when it has one: Afghan and South
+///   Asian romanisations write `ق` Q beside the Persian `S` of `ث` and `Z` of `ض` (WASIQ `وثيق`,
+///   SAQIB `ثاقب`, QAZI `قاضی`), a mix neither reading alone spells.
 pub(crate) fn cross_script_skeletons(folded: &str, phonetic: &str) -> Vec<String> {
     let mut skeletons = Vec::new();
     let word = folded.as_bytes();
@@ -172,6 +175,16 @@ pub(crate) fn cross_script_skeletons(folded: &str, phonetic: &str) -> Vec<String
     }
     if phonetic.contains("SH") {
         skeletons.push(crate::phonetic::skeleton_keeping_sh(phonetic));
+    }
+    if folded.contains('Q') {
+        // As the Persian reading has it, a leading W is the consonant V there.
+        let mut persian = folded.replace('Q', "G");
+        if persian.starts_with('W') {
+            persian.replace_range(..1, "V");
+        }
+        skeletons.push(crate::phonetic::skeleton(&crate::phonetic::phonetic(
+            &persian,
+        )));
     }
     skeletons
 }
@@ -970,6 +983,17 @@ mod tests {
         assert!(sim("RUDFNKO", "RUDENKO").score >= 0.95);
         assert!(sim("AII", "ALI").score >= 0.95);
         assert!(sim("HUSARN", "HUSAM").score >= 0.95);
+    }
+
+    #[test]
+    fn regression_q_beside_a_persian_reading_met_neither_reading() {
+        // `وثيق` reads ATK (Arabic) or VSG (Persian); WASIQ is VSK: the Afghan romanisation writes
+        // the Persian `S` of `ث` and the Arabic `Q` of `ق`, and no reading of the word met it.
+        for (arabic, latin) in [("وثيق", "WASIQ"), ("ثاقب", "SAQIB"), ("قاضی", "QAZI")]
+        {
+            let s = sim(arabic, latin);
+            assert!(s.score >= 0.9, "{arabic} {latin} {s:?}");
+        }
     }
 
     #[test]
