@@ -469,6 +469,17 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                         tokens.push(Token::arabic_word(first.to_string(), first_persian));
                         tokens.push(allah());
                     }
+                    // One consonant alone, in a name of several words: an abbreviated name
+                    // (`عدنان س. حسن`), as a Latin letter alone is.
+                    None if count > 1
+                        && spelling.chars().count() == 1
+                        && text.len() == 1
+                        && !spelling
+                            .chars()
+                            .any(crate::arabic::is_initial_vowel_carrier) =>
+                    {
+                        tokens.push(Token::arabic(text, TokenKind::Initial))
+                    }
                     None => tokens.push(Token::arabic_word(text, &persian)),
                 }
                 // A word kept whole (not split into parts) gets the long vowels written inside it.
@@ -567,6 +578,23 @@ mod tests {
         // Attached, as before; and with no `عبد` before it, the word is kept whole.
         assert_eq!(folded("عبدالحق"), ["ABD", "HK"]);
         assert_eq!(folded("الحق"), ["ALHK"]);
+    }
+
+    #[test]
+    fn regression_an_arabic_letter_alone_was_a_name_not_an_initial() {
+        // `عدنان س. حسن` kept `س` as a word S, which met neither the listed initial `S.` nor any
+        // word: an unexplained part on both sides.
+        let tokens = tokenize("احمد عدنان س. حسن");
+        assert_eq!(tokens[2].kind, TokenKind::Initial);
+        assert_eq!(tokens[2].initial(), Some('S'));
+        let listed = tokenize("ADNAN S. HASAN");
+        let met = crate::token_similarity::token_similarity(&tokens[2], &listed[1], false);
+        assert_eq!(
+            (met.score, met.kind),
+            (1.0, crate::token_similarity::TokenMatchKind::Initial)
+        );
+        // A word of one letter alone stays a word.
+        assert_eq!(tokenize("س")[0].kind, TokenKind::Word);
     }
 
     #[test]

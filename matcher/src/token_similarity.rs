@@ -106,16 +106,20 @@ pub fn token_similarity_reaching(
         }
         (Particle, _) | (_, Particle) => return Some(NONE),
         (Initial, _) | (_, Initial) => {
-            return Some(
-                if query.initial() == listed.initial() && query.script == listed.script {
-                    TokenSimilarity {
-                        score: 1.0,
-                        kind: TokenMatchKind::Initial,
-                    }
-                } else {
-                    NONE
-                },
-            );
+            // An Arabic-script initial is the consonant the romanised name starts with.
+            let scripts_meet = query.script == listed.script
+                || matches!(
+                    (query.script, listed.script),
+                    (Script::Arabic, Script::Latin) | (Script::Latin, Script::Arabic)
+                );
+            return Some(if query.initial() == listed.initial() && scripts_meet {
+                TokenSimilarity {
+                    score: 1.0,
+                    kind: TokenMatchKind::Initial,
+                }
+            } else {
+                NONE
+            });
         }
         (Word, Word) => {}
     }
