@@ -384,17 +384,13 @@ fn without_article_after_abd(
     spelling: String,
 ) -> (String, String, String) {
     match (text.strip_prefix("AL"), spelling.strip_prefix("ال")) {
-        (Some(rest), Some(spelled_rest)) if !rest.is_empty() => {
-            let persian_rest = persian
-                .strip_prefix("AL")
-                .or_else(|| persian.strip_prefix('A'))
-                .unwrap_or(&persian);
-            (
-                rest.to_string(),
-                persian_rest.to_string(),
-                spelled_rest.to_string(),
-            )
-        }
+        // The Persian reading keeps a word-initial article as `AL` too (its `L` is assimilated
+        // only inside a compound).
+        (Some(rest), Some(spelled_rest)) if !rest.is_empty() => (
+            rest.to_string(),
+            persian.strip_prefix("AL").unwrap_or(&persian).to_string(),
+            spelled_rest.to_string(),
+        ),
         _ => (text, persian, spelling),
     }
 }
