@@ -308,6 +308,15 @@ impl Token {
         }
     }
 
+    /// An Arabic-script particle: its canonical form (`ABU`) to meet a Latin one, and the
+    /// skeleton of its written consonants (`ابو` AB), which is what it adds to a compound
+    /// written as one word in Latin (`أبو بكر` / ABUBAKAR, skeleton ABBKR).
+    fn arabic_particle(canonical: &str, written: &str) -> Token {
+        let mut token = Token::arabic(canonical.to_string(), TokenKind::Particle);
+        token.skeleton = arabic_skeleton(written).into();
+        token
+    }
+
     /// An Arabic-script word with its Persian reading as the alternative skeleton.
     fn arabic_word(folded: String, persian: &str) -> Token {
         let mut token = Token::arabic(folded, TokenKind::Word);
@@ -433,7 +442,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                     .find(|(written, _)| *written == spelling)
                 {
                     Some((_, canonical)) if !is_last => {
-                        tokens.push(Token::arabic(canonical.to_string(), TokenKind::Particle))
+                        tokens.push(Token::arabic_particle(canonical, &text))
                     }
                     Some(_) => tokens.push(Token::arabic_word(text, &persian)),
                     None if spelling.starts_with("عبد")
