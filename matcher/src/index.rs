@@ -47,8 +47,9 @@ const LEFT_OUT_FOUND_MAX: usize = 16;
 /// [`WatchlistIndex::vote_for_names_holding_two_left_out_words`]): six pairs at most.
 const LEFT_OUT_PAIRED_MAX: usize = 4;
 
-/// Added to a voted name's rank for each initial of the traveller that starts a word of the name.
-const INITIAL_BONUS: f32 = 0.1;
+/// What a traveller's initial counts for in a voted name's overlap when it starts a word of the
+/// name: half a word, as [`token_weight`] weighs an initial.
+const INITIAL_WEIGHT: f32 = 0.5;
 
 /// Added to a voted name's rank when its entry's birth year is within a year of the traveller's.
 const BIRTH_YEAR_BONUS: f32 = 0.3;
@@ -1351,13 +1352,6 @@ impl WatchlistIndex {
         // with a bonus when the entry's birth year is within a year of the traveller's (with a
         // common surname, the date is what tells the right one among thousands) and one per
         // traveller initial that starts a word of the name.
-        let query_weight: f32 = prepared
-            .tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Word)
-            .map(token_weight)
-            .sum::<f32>()
-            .max(1.0);
         let year = prepared.query.birth_date.map(|d| i32::from(d.year));
         let query_initials: Vec<u32> = prepared
             .tokens
@@ -1366,6 +1360,14 @@ impl WatchlistIndex {
             .map(initial_bit)
             .filter(|&bit| bit != 0)
             .collect();
+        let query_weight: f32 = (prepared
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(token_weight)
+            .sum::<f32>()
+            + INITIAL_WEIGHT * query_initials.len() as f32)
+            .max(1.0);
         let mut best_vote = 0.0f32;
         for (at, &n) in scratch.touched.iter().enumerate() {
             prefetch_ahead(&scratch.touched, at, &scratch.votes);
@@ -1373,16 +1375,20 @@ impl WatchlistIndex {
         }
         let rank = |n: u32, total: f32| {
             let ranking = &self.rankings[n as usize];
-            let overlap = 2.0 * total / (query_weight + ranking.weight);
-            let dated = year
-                .is_some_and(|y| ranking.dated(y, || self.names[n as usize].entry, &self.entries));
-            // Initials never vote (a letter starts too many words); among names that agree on
-            // the words, the one whose words start with the traveller's initials.
+            // Initials never vote (a letter starts too many words), but they are part of the
+            // name: each that starts a word of the name counts as that word half matched, as
+            // many as the name has words the vote left unmatched. Counted only beside the vote,
+            // `ALI / A A K` ranked the two-word `X, Ali` names above `Ali, Ali Abdul Karim`.
             let initials = query_initials
                 .iter()
                 .filter(|&&bit| ranking.initials & bit != 0)
                 .count() as f32;
-            overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 } + INITIAL_BONUS * initials
+            let unmatched_words = (ranking.weight - total).max(0.0).ceil();
+            let matched = total + INITIAL_WEIGHT * initials.min(unmatched_words);
+            let overlap = 2.0 * matched / (query_weight + ranking.weight);
+            let dated = year
+                .is_some_and(|y| ranking.dated(y, || self.names[n as usize].entry, &self.entries));
+            overlap + if dated { BIRTH_YEAR_BONUS } else { 0.0 }
         };
         // Names with under half the best vote cannot reach the top: they are not ranked. But
         // left-out words count only later: a name under half that they could lift to it (`weak`)
@@ -1817,6 +1823,37 @@ mod tests {
             found
                 .iter()
                 .any(|c| index.entries()[c.entry].id == "particle"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn regression_initials_counted_beside_the_vote_ranked_short_namesakes_first() {
+        // `ALI / A A K`: the one word voted for every `X, Ali`, and an initial only added a
+        // tenth to a name's rank, so the two-word names whose word starts with one of the
+        // initials all ranked above `Ali, Ali Abdul Karim`, which starts with every one of them.
+        let policy = MatchPolicy::default();
+        let syllables = ["KA", "KO", "AR", "AL", "VE"];
+        let endings = [
+            "RIN", "DOS", "BEL", "VAN", "SOK", "TIM", "GAR", "PEL", "HUN",
+        ];
+        let mut entries: Vec<Entry> = syllables
+            .iter()
+            .flat_map(|s| endings.iter().map(move |e| format!("{s}{e}")))
+            .map(|given| named_entry(&given, &format!("NORDHAUG, {given}")))
+            .collect();
+        assert!(entries.len() > policy.max_candidate_names);
+        entries.push(named_entry("initials", "NORDHAUG, Arne Karl Vidar"));
+        let index = WatchlistIndex::build(entries);
+        let found = index.screen(
+            &named_traveller("NORDHAUG", "A K V"),
+            &policy,
+            &mut index.scratch(),
+        );
+        assert!(
+            found
+                .iter()
+                .any(|c| index.entries()[c.entry].id == "initials"),
             "{found:?}"
         );
     }
