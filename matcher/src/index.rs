@@ -1383,8 +1383,13 @@ impl WatchlistIndex {
                 .iter()
                 .filter(|&&bit| ranking.initials & bit != 0)
                 .count() as f32;
-            let unmatched_words = (ranking.weight - total).max(0.0).ceil();
-            let matched = total + INITIAL_WEIGHT * initials.min(unmatched_words);
+            // Most travellers have no initials; `ceil` is a library call on this target.
+            let matched = if initials > 0.0 {
+                let unmatched_words = (ranking.weight - total).max(0.0).ceil();
+                total + INITIAL_WEIGHT * initials.min(unmatched_words)
+            } else {
+                total
+            };
             let overlap = 2.0 * matched / (query_weight + ranking.weight);
             let dated = year
                 .is_some_and(|y| ranking.dated(y, || self.names[n as usize].entry, &self.entries));

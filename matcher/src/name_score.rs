@@ -525,6 +525,12 @@ fn same_script_skeleton_compound(
 ) -> f32 {
     let latin = |t: &Token| !matches!(t.script, Script::Arabic | Script::Cjk);
     let skeleton = whole.skeleton.as_str();
+    // The joined skeletons are as long as the whole's, or one longer with the second part's
+    // leading A: most pairs of parts are ruled out here, and this runs for every name scored.
+    let joined_length = first.skeleton.len() + second.skeleton.len();
+    if skeleton.len() != joined_length && skeleton.len() + 1 != joined_length {
+        return 0.0;
+    }
     // A word with an attached article (`ALHAKIM`, a stem `HAKIM`) is no compound of `ALI` and
     // the rest: `ALI` and the article `AL` have one skeleton.
     if skeleton.len() < 4
