@@ -1349,9 +1349,9 @@ impl WatchlistIndex {
             _ => self.vote_for_names_holding_two_left_out_words(best, scratch),
         }
         // Rank voted names by a Dice-like overlap (a name of about the traveller's length first),
-        // with a bonus when the entry's birth year is within a year of the traveller's (with a
-        // common surname, the date is what tells the right one among thousands) and one per
-        // traveller initial that starts a word of the name.
+        // the traveller's initials in it as half words, with a bonus when the entry's birth year
+        // is within a year of the traveller's (with a common surname, the date is what tells the
+        // right one among thousands).
         let year = prepared.query.birth_date.map(|d| i32::from(d.year));
         let query_initials: Vec<u32> = prepared
             .tokens

@@ -515,7 +515,7 @@ fn compound_candidates(
 /// apart in eight or nine letters and so under [`MIN_COMPOUND_SIMILARITY`] by spelling, though a
 /// romanisation's vowels are its freest part. Scored as a single word's skeleton pair is, by how
 /// far the vowels are, and never above it; 0 unless the joined skeletons are the whole's, of four
-/// consonants or more. Not for Arabic script (its compounds are compared by skeleton already)
+/// letters or more. Not for Arabic script (its compounds are compared by skeleton already)
 /// nor romanised Chinese, Japanese or Korean, whose syllables are not vowel-free readings.
 fn same_script_skeleton_compound(
     whole: &Token,
@@ -523,7 +523,7 @@ fn same_script_skeleton_compound(
     second: &Token,
     joined: &mut String,
 ) -> f32 {
-    let latin = |t: &Token| !matches!(t.script, Script::Arabic | Script::Cjk);
+    let vowels_written = |t: &Token| !matches!(t.script, Script::Arabic | Script::Cjk);
     let skeleton = whole.skeleton.as_str();
     // The joined skeletons are as long as the whole's, or one longer with the second part's
     // leading A: most pairs of parts are ruled out here, and this runs for every name scored.
@@ -535,9 +535,9 @@ fn same_script_skeleton_compound(
     // the rest: `ALI` and the article `AL` have one skeleton.
     if skeleton.len() < 4
         || whole.stem.is_some()
-        || !latin(whole)
-        || !latin(first)
-        || !latin(second)
+        || !vowels_written(whole)
+        || !vowels_written(first)
+        || !vowels_written(second)
     {
         return 0.0;
     }
