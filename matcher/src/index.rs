@@ -1802,27 +1802,42 @@ mod tests {
         assert!(!policy.alerts(other), "{other}");
     }
 
-    #[test]
-    fn regression_a_particle_counted_as_a_whole_word_kept_a_name_from_the_candidates() {
-        // `ABBAS, Abdul Hussein` counted three tokens, as many as every `X, Abbas Y` sharing only
-        // ABBAS with a traveller `ABBAS ABDUL`: it tied with them all and fell past the names kept.
+    /// Screens `traveller` against 45 namesakes (`namesake` of each given name made of
+    /// `syllables` and nine endings, more than the names kept) and one entry `target` named
+    /// `target_name`: the candidates found.
+    fn screened_beside_namesakes(
+        syllables: [&str; 5],
+        namesake: impl Fn(&str) -> String,
+        target: &str,
+        target_name: &str,
+        traveller: &TravellerQuery,
+    ) -> (WatchlistIndex, Vec<Candidate>) {
         let policy = MatchPolicy::default();
-        let syllables = ["KA", "LO", "MI", "NE", "TU"];
         let endings = [
             "RIN", "DOS", "BEL", "VAN", "SOK", "TIM", "GAR", "PEL", "HUN",
         ];
         let mut entries: Vec<Entry> = syllables
             .iter()
             .flat_map(|s| endings.iter().map(move |e| format!("{s}{e}")))
-            .map(|given| named_entry(&given, &format!("NORDHAUG, {given} VESTLI")))
+            .map(|given| named_entry(&given, &namesake(&given)))
             .collect();
         assert!(entries.len() > policy.max_candidate_names);
-        entries.push(named_entry("particle", "NORDHAUG, Abdul Hussein"));
+        entries.push(named_entry(target, target_name));
         let index = WatchlistIndex::build(entries);
-        let found = index.screen(
+        let found = index.screen(traveller, &policy, &mut index.scratch());
+        (index, found)
+    }
+
+    #[test]
+    fn regression_a_particle_counted_as_a_whole_word_kept_a_name_from_the_candidates() {
+        // `ABBAS, Abdul Hussein` counted three tokens, as many as every `X, Abbas Y` sharing only
+        // ABBAS with a traveller `ABBAS ABDUL`: it tied with them all and fell past the names kept.
+        let (index, found) = screened_beside_namesakes(
+            ["KA", "LO", "MI", "NE", "TU"],
+            |given| format!("NORDHAUG, {given} VESTLI"),
+            "particle",
+            "NORDHAUG, Abdul Hussein",
             &named_traveller("NORDHAUG", "ABDUL"),
-            &policy,
-            &mut index.scratch(),
         );
         assert!(
             found
@@ -1837,23 +1852,12 @@ mod tests {
         // `ALI / A A K`: the one word voted for every `X, Ali`, and an initial only added a
         // tenth to a name's rank, so the two-word names whose word starts with one of the
         // initials all ranked above `Ali, Ali Abdul Karim`, which starts with every one of them.
-        let policy = MatchPolicy::default();
-        let syllables = ["KA", "KO", "AR", "AL", "VE"];
-        let endings = [
-            "RIN", "DOS", "BEL", "VAN", "SOK", "TIM", "GAR", "PEL", "HUN",
-        ];
-        let mut entries: Vec<Entry> = syllables
-            .iter()
-            .flat_map(|s| endings.iter().map(move |e| format!("{s}{e}")))
-            .map(|given| named_entry(&given, &format!("NORDHAUG, {given}")))
-            .collect();
-        assert!(entries.len() > policy.max_candidate_names);
-        entries.push(named_entry("initials", "NORDHAUG, Arne Karl Vidar"));
-        let index = WatchlistIndex::build(entries);
-        let found = index.screen(
+        let (index, found) = screened_beside_namesakes(
+            ["KA", "KO", "AR", "AL", "VE"],
+            |given| format!("NORDHAUG, {given}"),
+            "initials",
+            "NORDHAUG, Arne Karl Vidar",
             &named_traveller("NORDHAUG", "A K V"),
-            &policy,
-            &mut index.scratch(),
         );
         assert!(
             found
