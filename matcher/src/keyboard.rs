@@ -94,27 +94,37 @@ fn substitution_cost(x: u8, y: u8) -> f32 {
 
 /// Optimal-string-alignment distance over ASCII upper-case words with slip-aware costs.
 pub fn typing_distance(a: &str, b: &str) -> f32 {
+    typing_distance_within(a, b, f32::INFINITY)
+}
+
+/// [`typing_distance`] when it is at most `limit`, else some value above `limit`: the table
+/// stops once two rows in a row are above it (a cell reads the row before and, for a
+/// transposition, the one before that, and no cost is negative, so no later cell can come back
+/// under it).
+fn typing_distance_within(a: &str, b: &str, limit: f32) -> f32 {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let (n, m) = (a.len(), b.len());
     if n <= STACK_WORD_LENGTH && m <= STACK_WORD_LENGTH {
         let mut rows = [0.0f32; 3 * (STACK_WORD_LENGTH + 1)];
         let mut a_costs = [0.0f32; STACK_WORD_LENGTH];
         let mut b_costs = [0.0f32; STACK_WORD_LENGTH];
-        distance_table(a, b, &mut rows, &mut a_costs, &mut b_costs)
+        distance_table(a, b, limit, &mut rows, &mut a_costs, &mut b_costs)
     } else {
         let mut rows = vec![0.0f32; 3 * (m + 1)];
         let (mut a_costs, mut b_costs) = (vec![0.0f32; n], vec![0.0f32; m]);
-        distance_table(a, b, &mut rows, &mut a_costs, &mut b_costs)
+        distance_table(a, b, limit, &mut rows, &mut a_costs, &mut b_costs)
     }
 }
 
 /// Runs the (n+1) x (m+1) distance table in three rolling rows of `rows` (row `i` of the table
-/// at `i % 3`; transpositions read two rows back) and returns the distance. Three rows rather
-/// than the whole table: zeroing a table for the longest words cost more than filling the cells
-/// of most pairs.
+/// at `i % 3`; transpositions read two rows back) and returns the distance, or the smallest
+/// cell of a row once that and the row before are both above `limit`. Three rows rather than
+/// the whole table: zeroing a table for the longest words cost more than filling the cells of
+/// most pairs.
 fn distance_table(
     a: &[u8],
     b: &[u8],
+    limit: f32,
     rows: &mut [f32],
     a_costs: &mut [f32],
     b_costs: &mut [f32],
@@ -127,6 +137,7 @@ fn distance_table(
     for j in 1..=m {
         rows[j] = rows[j - 1] + b_costs[j - 1];
     }
+    let mut previous_row_above = false;
     for i in 1..=n {
         let (current, previous, two_back) = (
             (i % 3) * width,
@@ -134,6 +145,7 @@ fn distance_table(
             ((i + 1) % 3) * width,
         );
         rows[current] = rows[previous] + a_costs[i - 1];
+        let mut row_least = rows[current];
         for j in 1..=m {
             let substitution = substitution_cost(a[i - 1], b[j - 1]);
             let mut best = (rows[previous + j - 1] + substitution)
@@ -143,6 +155,15 @@ fn distance_table(
                 best = best.min(rows[two_back + j - 2] + SLIP_COST);
             }
             rows[current + j] = best;
+            row_least = row_least.min(best);
+        }
+        if row_least > limit {
+            if previous_row_above {
+                return row_least;
+            }
+            previous_row_above = true;
+        } else {
+            previous_row_above = false;
         }
     }
     rows[(n % 3) * width + m]
@@ -150,12 +171,28 @@ fn distance_table(
 
 /// `1 - distance / longer length`, in [0, 1].
 pub fn typing_similarity(a: &str, b: &str) -> f32 {
+    typing_similarity_above(a, b, f32::NEG_INFINITY)
+}
+
+/// [`typing_similarity`] when it is `needed` or more, else either it or 0: the distance table
+/// stops early for most pairs that cannot reach `needed`.
+pub fn typing_similarity_above(a: &str, b: &str, needed: f32) -> f32 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
     }
-    (1.0 - typing_distance(a, b) / longest as f32).max(0.0)
+    // Similarity `needed` or more is distance at most this; the margin keeps rounding on the
+    // side of computing the table in full.
+    let limit = (1.0 - needed) * longest as f32 + TYPING_LIMIT_MARGIN;
+    let distance = typing_distance_within(a, b, limit);
+    if distance > limit {
+        return 0.0;
+    }
+    (1.0 - distance / longest as f32).max(0.0)
 }
+
+/// Slack for f32 rounding in [`typing_similarity_above`]'s limit.
+const TYPING_LIMIT_MARGIN: f32 = 1e-3;
 
 #[cfg(test)]
 mod tests {
@@ -220,11 +257,41 @@ mod tests {
             .collect();
         for a in &words {
             for b in words.iter().step_by(3) {
-                assert_eq!(
-                    typing_distance(a, b).to_bits(),
-                    full_table_distance(a.as_bytes(), b.as_bytes()).to_bits(),
-                    "{a} {b}"
-                );
+                let full = full_table_distance(a.as_bytes(), b.as_bytes());
+                assert_eq!(typing_distance(a, b).to_bits(), full.to_bits(), "{a} {b}");
+                // Stopped early, the table still gives the distance wherever it is within the
+                // limit, and something above the limit elsewhere.
+                for limit in [0.5f32, 1.0, 2.0, 3.5] {
+                    let within = typing_distance_within(a, b, limit);
+                    if full <= limit {
+                        assert_eq!(within.to_bits(), full.to_bits(), "{a} {b} {limit}");
+                    } else {
+                        assert!(within > limit, "{a} {b} {limit}: {within}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_similarity_needed_is_exact_wherever_it_is_reached() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let letters = b"SADZXQWERT";
+        for _ in 0..20_000 {
+            let mut word = || -> String {
+                (0..rng.usize(0..12))
+                    .map(|_| letters[rng.usize(..letters.len())] as char)
+                    .collect()
+            };
+            let (a, b) = (word(), word());
+            let exact = typing_similarity(&a, &b);
+            for needed in [0.0f32, 0.5, 0.75, 0.8, 0.875, 0.9] {
+                let above = typing_similarity_above(&a, &b, needed);
+                if exact >= needed {
+                    assert_eq!(above.to_bits(), exact.to_bits(), "{a} {b} {needed}");
+                } else {
+                    assert!(above == exact || above == 0.0, "{a} {b} {needed}: {above}");
+                }
             }
         }
     }

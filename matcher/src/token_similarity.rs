@@ -501,8 +501,9 @@ fn fuzzy_similarity(query: &Token, listed: &Token, floor: f32) -> f32 {
     if typing_bound <= best || typing_bound < floor {
         return best;
     }
+    // Only a typing similarity of `best` and `floor` or more can change the result.
     best.max(
-        crate::keyboard::typing_similarity(&query.folded, &listed.folded)
+        crate::keyboard::typing_similarity_above(&query.folded, &listed.folded, best.max(floor))
             .min(MAX_TYPING_SIMILARITY),
     )
 }
