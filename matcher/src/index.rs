@@ -171,9 +171,12 @@ fn prefetch_address(address: *const u8) {
 fn prefetch_record<T>(item: &T) {
     const LINE: usize = 64;
     let start = (item as *const T).cast::<u8>();
-    for offset in (0..std::mem::size_of::<T>()).step_by(LINE) {
+    let size = std::mem::size_of::<T>();
+    for offset in (0..size).step_by(LINE) {
         prefetch_address(start.wrapping_add(offset));
     }
+    // The last line, when the record does not start at a line's start.
+    prefetch_address(start.wrapping_add(size.saturating_sub(1)));
 }
 
 /// Asks for the record in `table` of the name [`VOTE_PREFETCH_DISTANCE`] places after `at` in
@@ -831,9 +834,10 @@ impl WatchlistIndex {
         scored
     }
 
-    /// Asks for what scoring `entries` reads, one level of the tables at a time (an entry's
-    /// names, their words, the words' records): at a million names each is a cache miss, and
-    /// scoring reads them one after the other, each waiting for the one before.
+    /// Asks for what scoring `entries` reads, one level of the tables at a time (the entries,
+    /// their fields and names, the names' words, the words' records): at a million names each
+    /// is a cache miss, and scoring reads them one after the other, each waiting for the one
+    /// before.
     fn prefetch_candidates(&self, entries: &[usize]) {
         for &entry in entries {
             prefetch(&self.entry_names[entry]);
@@ -1126,6 +1130,7 @@ impl WatchlistIndex {
                 }
             }
         }
+        // Read in increasing id order: neighbours in the vocabulary's order lie together.
         scratch.reached_vocab.sort_unstable();
         // Words certainly below the vote's floor are left out: they cannot vote, and scoring a
         // candidate computes any pair it lacks. Only comparisons with Arabic script on a side
@@ -1163,7 +1168,8 @@ impl WatchlistIndex {
                 reached.push((vocab_id, similarity));
             }
         }
-        reached.sort_unstable_by_key(|&(v, _)| v);
+        // In increasing id order, as `reached_vocab` is: what lookups by binary search need.
+        debug_assert!(reached.windows(2).all(|pair| pair[0].0 < pair[1].0));
         Arc::from(reached)
     }
 
@@ -1544,6 +1550,18 @@ impl WatchlistIndex {
     }
 }
 
+/// Where a word goes in the vocabulary: by script, skeleton, phonetic form, spelling, kind (the
+/// last two tell every word apart).
+fn vocabulary_order(t: &Token) -> (u8, &str, &str, &str, u8) {
+    (
+        t.script as u8,
+        &t.skeleton,
+        &t.phonetic,
+        &t.folded,
+        t.kind as u8,
+    )
+}
+
 /// Renumbers the vocabulary in order of script, skeleton, phonetic form and spelling, and what
 /// refers to it by id. The words a traveller word reaches mostly share its skeleton or one a
 /// letter from it: numbered so, their records lie near each other, and
@@ -1555,18 +1573,10 @@ fn renumber_by_skeleton(
     repeated_postings: &mut FxHashMap<u32, Vec<u32>>,
     names: &mut [IndexedName],
 ) {
-    let order_key = |id: u32| {
-        let t = &vocabulary[id as usize];
-        (
-            t.script as u8,
-            &t.skeleton,
-            &t.phonetic,
-            &t.folded,
-            t.kind as u8,
-        )
-    };
     let mut order: Vec<u32> = (0..vocabulary.len() as u32).collect();
-    order.sort_by(|&a, &b| order_key(a).cmp(&order_key(b)));
+    order.sort_by(|&a, &b| {
+        vocabulary_order(&vocabulary[a as usize]).cmp(&vocabulary_order(&vocabulary[b as usize]))
+    });
     let mut new_id = vec![0u32; vocabulary.len()];
     for (to, &from) in order.iter().enumerate() {
         new_id[from as usize] = to as u32;
@@ -2066,19 +2076,10 @@ mod tests {
             .map(|(i, name)| named_entry(&format!("e{i}"), name))
             .collect();
         let index = WatchlistIndex::build(entries);
-        let order_key = |t: &Token| {
-            (
-                t.script as u8,
-                t.skeleton.clone(),
-                t.phonetic.clone(),
-                t.folded.clone(),
-                t.kind as u8,
-            )
-        };
         assert!(index
             .vocabulary
             .windows(2)
-            .all(|pair| order_key(&pair[0]) < order_key(&pair[1])));
+            .all(|pair| vocabulary_order(&pair[0]) < vocabulary_order(&pair[1])));
         for (name_id, name) in index.names.iter().enumerate() {
             let listed = &index.entries[name.entry as usize].names[name.position as usize];
             let written: Vec<String> = tokenize(listed)
