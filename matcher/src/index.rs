@@ -1573,25 +1573,20 @@ fn renumber_by_skeleton(
     repeated_postings: &mut FxHashMap<u32, Vec<u32>>,
     names: &mut [IndexedName],
 ) {
-    let mut order: Vec<u32> = (0..vocabulary.len() as u32).collect();
-    order.sort_by(|&a, &b| {
-        vocabulary_order(&vocabulary[a as usize]).cmp(&vocabulary_order(&vocabulary[b as usize]))
-    });
-    let mut new_id = vec![0u32; vocabulary.len()];
-    for (to, &from) in order.iter().enumerate() {
-        new_id[from as usize] = to as u32;
+    // Each word moves with its postings and its old id, so nothing is looked up twice.
+    let mut words: Vec<(Token, Vec<u32>, u32)> = vocabulary
+        .drain(..)
+        .zip(postings.drain(..))
+        .zip(0u32..)
+        .map(|((token, names), old_id)| (token, names, old_id))
+        .collect();
+    words.sort_by(|a, b| vocabulary_order(&a.0).cmp(&vocabulary_order(&b.0)));
+    let mut new_id = vec![0u32; words.len()];
+    for (to, (token, names, old_id)) in (0u32..).zip(words) {
+        new_id[old_id as usize] = to;
+        vocabulary.push(token);
+        postings.push(names);
     }
-    let mut old_vocabulary: Vec<Option<Token>> =
-        std::mem::take(vocabulary).into_iter().map(Some).collect();
-    *vocabulary = order
-        .iter()
-        .map(|&from| old_vocabulary[from as usize].take().expect("each id once"))
-        .collect();
-    let mut old_postings = std::mem::take(postings);
-    *postings = order
-        .iter()
-        .map(|&from| std::mem::take(&mut old_postings[from as usize]))
-        .collect();
     *repeated_postings = std::mem::take(repeated_postings)
         .into_iter()
         .map(|(id, names)| (new_id[id as usize], names))
