@@ -213,9 +213,12 @@ const ALLAH_SPELLING: &str = "الله";
 /// (`عبد الله`, `هدايت الله` = `HIDAYATULLAH`), whose Latin skeleton ends in a single `L`.
 const ARABIC_ALLAH: &str = "ALLH";
 
-/// Prefixes that attach to a name part without a space: the remainder becomes the stem.
+/// Prefixes that attach to a name part without a space: the remainder becomes the stem. A
+/// particle and its article attach together too (`BINALSHIBH` is `BIN AL SHIBH`, whose detached
+/// article is dropped), longest first.
 const ATTACHED_PREFIXES: &[&str] = &[
-    "VANDER", "VANDEN", "VANDE", "VAN", "VON", "DELA", "DEL", "AL", "EL", "UL",
+    "VANDER", "VANDEN", "VANDE", "VAN", "VON", "DELA", "DEL", "BINAL", "BENAL", "IBNAL", "ABUAL",
+    "ABOUL", "ABUL", "AL", "EL", "UL",
 ];
 
 /// Attached `ABD` forms that split off as their own particle (`ABDULRAHMAN` → `ABD` `RAHMAN`).
@@ -631,6 +634,24 @@ mod tests {
             tokenize("DELAROSA")[0].stem.as_deref(),
             Some(phonetic("ROSA").as_str())
         );
+    }
+
+    #[test]
+    fn regression_a_particle_attached_with_its_article_had_no_stem() {
+        // `BINALSHIBH` against `BIN AL SHIBH`: the detached article is dropped, leaving `BIN`
+        // `SHIBH`, and the joined word had no stem for `SHIBH` to meet.
+        let token = &tokenize("BINALSHIBH")[0];
+        assert_eq!(token.stem.as_deref(), Some(phonetic("SHIBH").as_str()));
+        assert_eq!(
+            tokenize("ABULHASAN")[0].stem.as_deref(),
+            Some(phonetic("HASAN").as_str())
+        );
+        let met = crate::token_similarity::token_similarity(
+            &tokenize("BIN AL SHIBH")[1],
+            token,
+            false,
+        );
+        assert_eq!(met.kind, crate::token_similarity::TokenMatchKind::Stem);
     }
 
     #[test]
