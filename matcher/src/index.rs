@@ -261,10 +261,14 @@ impl NameRanking {
                 years.len() as u8
             },
             years: [0; 2],
+            // A title's initial explains a traveller's initial but is no evidence for the name
+            // (see `TokenMatchKind::Title`): it does not rank it.
             initials: name
                 .tokens
                 .iter()
-                .fold(0, |bits, &v| bits | initial_bit(&vocabulary[v as usize])),
+                .map(|&v| &vocabulary[v as usize])
+                .filter(|t| t.kind != TokenKind::Title)
+                .fold(0, |bits, t| bits | initial_bit(t)),
             words: name
                 .tokens
                 .iter()
@@ -641,10 +645,15 @@ impl WatchlistIndex {
                 }
                 let mut sorted = ids.clone();
                 sorted.sort_unstable();
-                if seen_token_sets.contains(&sorted) {
+                // A spelling that differs only by a title (`HAJI HOSSEINI, Mostafa` beside
+                // `HOSSEINI, Mostafa`) is the same name: kept twice, it took two of the
+                // candidate places at every vote.
+                let mut without_titles = sorted.clone();
+                without_titles.retain(|&v| vocabulary[v as usize].kind != TokenKind::Title);
+                if seen_token_sets.contains(&without_titles) {
                     continue;
                 }
-                seen_token_sets.push(sorted.clone());
+                seen_token_sets.push(without_titles);
                 let name_id = names.len() as u32;
                 for run in sorted.chunk_by(|a, b| a == b).filter(|run| run.len() > 1) {
                     repeated_postings.entry(run[0]).or_default().push(name_id);
@@ -1981,6 +1990,28 @@ mod tests {
                 .any(|c| index.entries()[c.entry].id == "initials"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn regression_a_spelling_differing_only_by_a_title_took_two_candidate_places() {
+        // `HAJI HOSSEINI, Mostafa` beside `HOSSEINI, Mostafa`: once titles were kept as tokens,
+        // both were indexed, and at a common surname the second copy pushed `Hosseini, Seyed
+        // Sadegh` out of the names kept.
+        let index = WatchlistIndex::build(vec![Entry {
+            names: vec![
+                "HAJI HOSSEINI, Mostafa".to_string(),
+                "HOSSEINI, Mostafa".to_string(),
+                "HOSSEINI, Mustafa".to_string(),
+            ],
+            ..named_entry("titled", "")
+        }]);
+        assert_eq!(index.entry_names[0].len(), 2);
+        // The spelling kept first keeps its title.
+        let first = &index.names[index.entry_names[0][0] as usize];
+        assert!(first
+            .tokens
+            .iter()
+            .any(|&v| index.vocabulary[v as usize].kind == TokenKind::Title));
     }
 
     #[test]

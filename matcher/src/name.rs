@@ -18,6 +18,10 @@ pub enum TokenKind {
     Particle,
     /// A single letter standing for a given name.
     Initial,
+    /// An honorific or rank (`HAJJI`, `SHEIKH`, `DR`) in a name of other words. It weighs
+    /// nothing: lists and travellers add or leave titles out freely. It is kept only because an
+    /// initialised name initialises it too (`NUROW, Yusuf Ahmed Hajji` as `NUROW Y A H`).
+    Title,
 }
 
 /// One comparable name part with its precomputed keys.
@@ -504,6 +508,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
             Script::Latin | Script::Cjk => {
                 let text = digits_to_letters(&text);
                 if TITLES.contains(&text.as_str()) && count > 1 {
+                    tokens.push(Token::latin(text, TokenKind::Title, script));
                     continue;
                 }
                 if ARTICLES.contains(&text.as_str()) && !is_last {
@@ -550,8 +555,9 @@ pub fn tokenize(name: &str) -> Vec<Token> {
             }
         }
     }
-    // Titles removed everything (a name that is only `GENERAL`): keep the words as written.
-    if tokens.is_empty() {
+    // Titles are all there is (a name that is only `SHEIKH MULLAH`): keep the words as written.
+    if tokens.iter().all(|t| t.kind == TokenKind::Title) {
+        tokens.clear();
         for word in fold_words(name) {
             match word.script {
                 Script::Arabic => tokens.push(Token::arabic_word(word.text, &word.persian)),
@@ -605,16 +611,48 @@ mod tests {
         assert_eq!(tokenize("س")[0].kind, TokenKind::Word);
     }
 
-    #[test]
-    fn titles_are_removed() {
-        assert_eq!(folded("AL ZAWAHIRI, Dr. Ayman"), ["ZAWAHIRI", "AYMAN"]);
-        assert_eq!(folded("MURAT MAGOMEDOVICH MR"), ["MURAT", "MAGOMEDOVICH"]);
-        assert_eq!(folded("SHEIKH SHAFI"), ["SHAFI"]);
+    /// The folded tokens that are no title.
+    fn folded_without_titles(name: &str) -> Vec<String> {
+        tokenize(name)
+            .into_iter()
+            .filter(|t| t.kind != TokenKind::Title)
+            .map(|t| t.folded.to_string())
+            .collect()
     }
 
     #[test]
-    fn a_name_that_is_only_a_title_is_kept() {
+    fn titles_are_set_apart() {
+        assert_eq!(
+            folded_without_titles("AL ZAWAHIRI, Dr. Ayman"),
+            ["ZAWAHIRI", "AYMAN"]
+        );
+        assert_eq!(
+            folded_without_titles("MURAT MAGOMEDOVICH MR"),
+            ["MURAT", "MAGOMEDOVICH"]
+        );
+        assert_eq!(folded_without_titles("SHEIKH SHAFI"), ["SHAFI"]);
+        let kinds: Vec<TokenKind> = tokenize("NUROW, Yusuf Ahmed Hajji")
+            .into_iter()
+            .map(|t| t.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                TokenKind::Word,
+                TokenKind::Word,
+                TokenKind::Word,
+                TokenKind::Title
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_that_is_only_titles_is_kept() {
         assert_eq!(folded("General"), ["GENERAL"]);
+        assert_eq!(folded("SHEIKH MULLAH"), ["SHEIKH", "MULLAH"]);
+        assert!(tokenize("SHEIKH MULLAH")
+            .iter()
+            .all(|t| t.kind == TokenKind::Word));
     }
 
     #[test]
@@ -646,11 +684,8 @@ mod tests {
             tokenize("ABULHASAN")[0].stem.as_deref(),
             Some(phonetic("HASAN").as_str())
         );
-        let met = crate::token_similarity::token_similarity(
-            &tokenize("BIN AL SHIBH")[1],
-            token,
-            false,
-        );
+        let met =
+            crate::token_similarity::token_similarity(&tokenize("BIN AL SHIBH")[1], token, false);
         assert_eq!(met.kind, crate::token_similarity::TokenMatchKind::Stem);
     }
 

@@ -17,6 +17,7 @@ pub const MIN_TOKEN_SIMILARITY: f32 = 0.75;
 /// Weight of a token in the alignment.
 pub fn token_weight(token: &Token) -> f32 {
     match token.kind {
+        TokenKind::Title => 0.0,
         TokenKind::Particle => 0.3,
         TokenKind::Initial => 0.5,
         // An Arabic-script word folds to its consonants only (`سيد` → `SD`): short folded, but a
@@ -158,8 +159,8 @@ pub fn align(
         return NameAlignment {
             score: 0.0,
             pairs: Vec::new(),
-            unmatched_query: (0..query.len()).collect(),
-            unmatched_listed: (0..listed.len()).collect(),
+            unmatched_query: unmatched(query, &[]),
+            unmatched_listed: unmatched(listed, &[]),
         };
     }
     candidates.sort_by(|a, b| b.sort_key.total_cmp(&a.sort_key));
@@ -214,6 +215,12 @@ pub fn align(
         } else {
             wq.min(wl)
         };
+        if pair.similarity.kind == TokenMatchKind::Title {
+            // The initial of a title: explained, but no evidence either way.
+            query_left -= wq;
+            listed_left -= wl;
+            continue;
+        }
         matched += 2.0 * w * pair_credit(pair.similarity);
         paired_weight += 2.0 * w;
         query_left -= wq.min(w);
@@ -274,9 +281,17 @@ pub fn align(
     NameAlignment {
         score,
         pairs,
-        unmatched_query: (0..query.len()).filter(|&i| !query_used[i]).collect(),
-        unmatched_listed: (0..listed.len()).filter(|&j| !listed_used[j]).collect(),
+        unmatched_query: unmatched(query, &query_used),
+        unmatched_listed: unmatched(listed, &listed_used),
     }
+}
+
+/// Indexes of the tokens of `side` no pair took (`used`, or none when empty), titles aside: a
+/// title left unmatched is no part of the name that differs.
+fn unmatched(side: &[&Token], used: &[bool]) -> Vec<usize> {
+    (0..side.len())
+        .filter(|&i| !used.get(i).copied().unwrap_or(false) && side[i].kind != TokenKind::Title)
+        .collect()
 }
 
 /// The word after `side[particle]`, when `initial` (an initial paired with that particle) stands
@@ -296,10 +311,11 @@ fn rest_of_particle_name(
     .then_some(rest)
 }
 
-/// Whether a name is one word (titles already dropped). A particle makes two: `ABU UMAR` is a
-/// kunya, a full name.
+/// Whether a name is one word, its titles aside. A particle makes two: `ABU UMAR` is a kunya, a
+/// full name.
 fn is_lone_word(name: &[&Token]) -> bool {
-    matches!(name, [only] if only.kind == TokenKind::Word)
+    let mut parts = name.iter().filter(|t| t.kind != TokenKind::Title);
+    matches!((parts.next(), parts.next()), (Some(only), None) if only.kind == TokenKind::Word)
 }
 
 /// Words of `single` that spell two consecutive words of `split` (hyphenated compounds joined or
@@ -337,14 +353,15 @@ fn adjacent(a: usize, b: usize, len: usize) -> bool {
 const INLINE_PARTS: usize = 16;
 
 /// The shortest and longest [`compound_forms`] of a part, within one script and across
-/// scripts; `None` for an initial, never a part of a compound.
+/// scripts; `None` for an initial or a title, never a part of a compound.
 #[derive(Clone, Copy, Default)]
 struct PartLengths(Option<[(usize, usize); 2]>);
 
 impl PartLengths {
     fn of(t: &Token) -> PartLengths {
         PartLengths(
-            (t.kind != TokenKind::Initial).then(|| [form_lengths(t, false), form_lengths(t, true)]),
+            matches!(t.kind, TokenKind::Word | TokenKind::Particle)
+                .then(|| [form_lengths(t, false), form_lengths(t, true)]),
         )
     }
 
@@ -626,6 +643,34 @@ mod tests {
 
     fn score(query: &str, listed: &str) -> f32 {
         alignment(query, listed).score
+    }
+
+    #[test]
+    fn regression_the_initial_of_a_listed_title_was_a_name_left_unmatched() {
+        // `NUROW Y A H` initialises `NUROW, Yusuf Ahmed Hajji` title and all; with `HAJJI`
+        // dropped, `H` was a name part the list did not have.
+        let with_title = alignment("NUROW Y A H", "NUROW, Yusuf Ahmed Hajji");
+        assert!(with_title.unmatched_query.is_empty(), "{with_title:?}");
+        assert!(with_title.unmatched_listed.is_empty(), "{with_title:?}");
+        assert!(
+            with_title
+                .pairs
+                .iter()
+                .any(|p| p.similarity.kind == TokenMatchKind::Title),
+            "{with_title:?}"
+        );
+        // The title's initial is neither credit nor cost.
+        let without = score("NUROW Y A", "NUROW, Yusuf Ahmed Hajji");
+        assert!(
+            (with_title.score - without).abs() < 1e-6,
+            "{with_title:?} {without}"
+        );
+        // And a title alone weighs nothing: written or left out, the name is the same.
+        assert_eq!(score("SMITH JOHN", "SHEIKH SMITH JOHN"), 1.0);
+        assert_eq!(score("SHEIKH SMITH JOHN", "SMITH JOHN"), 1.0);
+        // An initial of another letter is not explained by the title.
+        let other = alignment("NUROW Y A K", "NUROW, Yusuf Ahmed Hajji");
+        assert_eq!(other.unmatched_query.len(), 1, "{other:?}");
     }
 
     #[test]

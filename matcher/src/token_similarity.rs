@@ -34,6 +34,9 @@ pub enum TokenMatchKind {
     /// One East Slavic name in its Russian, Ukrainian or Belarusian form (`VLADIMIR` /
     /// `ULADZIMIR`, `NIKOLAEVICH` / `MYKOLAIOVYCH`, `NAUMOV` / `NAUMAU`).
     Cognate,
+    /// One side is the initial of a title the other writes in full (`H` / `HAJJI`): neither
+    /// credit nor cost.
+    Title,
 }
 
 /// Similarity with its reason; `score` is 0 when the tokens do not correspond.
@@ -70,6 +73,21 @@ pub fn token_similarity_reaching(
 ) -> Option<TokenSimilarity> {
     use TokenKind::*;
     match (query.kind, listed.kind) {
+        (Initial, Title) | (Title, Initial) => {
+            // An initialised name initialises its titles too (`HAJJI` as `H`): the initial is
+            // explained, and a title earns nothing.
+            return Some(
+                if query.initial() == listed.initial() && query.script == listed.script {
+                    TokenSimilarity {
+                        score: 1.0,
+                        kind: TokenMatchKind::Title,
+                    }
+                } else {
+                    NONE
+                },
+            );
+        }
+        (Title, _) | (_, Title) => return Some(NONE),
         (Particle, Particle) => {
             return Some(
                 if query.phonetic == listed.phonetic || query.skeleton == listed.skeleton {
