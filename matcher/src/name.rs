@@ -60,6 +60,9 @@ pub struct Token {
     pub folded_letters: u32,
     /// The letters of `phonetic` as a bit set, for the same bound on phonetic forms.
     pub phonetic_letters: u32,
+    /// The word as the Arabic-way romanisation writes it, when its name is in Somali orthography
+    /// and it reads otherwise there ([`crate::somali`]: `MAXAMED` → `MAHAMED`).
+    pub somali: Option<Box<Token>>,
 }
 
 /// A bit per letter of `word`, by its low five bits (letters that share a slot only make two
@@ -292,6 +295,7 @@ impl Token {
             korean,
             east_slavic,
             cross_script_skeletons,
+            somali: None,
         }
     }
 
@@ -312,6 +316,7 @@ impl Token {
             cross_script_skeletons: Vec::new(),
             korean: None,
             east_slavic: None,
+            somali: None,
         }
     }
 
@@ -415,6 +420,12 @@ fn without_article_after_abd(
 pub fn tokenize(name: &str) -> Vec<Token> {
     let words = fold_words(&without_labels(name));
     let count = words.len();
+    let somali = crate::somali::is_somali_orthography(
+        words
+            .iter()
+            .filter(|w| w.script == Script::Latin)
+            .map(|w| w.text.as_str()),
+    );
     let mut tokens = Vec::with_capacity(count);
     for (
         position,
@@ -506,7 +517,14 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                 }
             }
             Script::Latin | Script::Cjk => {
-                let text = digits_to_letters(&text);
+                let mut text = digits_to_letters(&text);
+                let mut somali_reading = somali
+                    .then(|| crate::somali::somali_reading(&text))
+                    .flatten();
+                // `CABDULLAHI`, `CABDI`: the Somali reading's `ABD` is split off as any other.
+                if let Some(reading) = somali_reading.take_if(|r| r.starts_with("ABD")) {
+                    text = reading;
+                }
                 if TITLES.contains(&text.as_str()) && count > 1 {
                     tokens.push(Token::latin(text, TokenKind::Title, script));
                     continue;
@@ -551,7 +569,12 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                 } else {
                     TokenKind::Word
                 };
-                tokens.push(Token::latin(text, kind, script));
+                let mut token = Token::latin(text, kind, script);
+                if kind == TokenKind::Word {
+                    token.somali = somali_reading
+                        .map(|reading| Box::new(Token::latin(reading, TokenKind::Word, script)));
+                }
+                tokens.push(token);
             }
         }
     }

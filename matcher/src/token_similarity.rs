@@ -29,7 +29,8 @@ pub enum TokenMatchKind {
     Particle,
     /// One word spells two consecutive words of the other name (hyphenated compounds).
     Compound,
-    /// The same Korean syllables in another romanisation system (`CHONG` / `JONG`, `EUN` / `UN`).
+    /// The same Korean syllables in another romanisation system (`CHONG` / `JONG`, `EUN` / `UN`),
+    /// or a word of Somali orthography in its Arabic-way reading (`MAXAMED` / `MAHAMED`).
     Romanisation,
     /// One East Slavic name in its Russian, Ukrainian or Belarusian form (`VLADIMIR` /
     /// `ULADZIMIR`, `NIKOLAEVICH` / `MYKOLAIOVYCH`, `NAUMOV` / `NAUMAU`).
@@ -66,6 +67,43 @@ pub fn token_similarity(
 /// more, and for Arabic script a traveller word's keys reach thousands of listed words, nearly
 /// all below it, which a bound on each skeleton comparison rules out without computing it.
 pub fn token_similarity_reaching(
+    query: &Token,
+    listed: &Token,
+    query_may_be_truncated: bool,
+    floor: f32,
+) -> Option<TokenSimilarity> {
+    let as_written = similarity_as_written(query, listed, query_may_be_truncated, floor);
+    if query.somali.is_none() && listed.somali.is_none() {
+        return as_written;
+    }
+    // A word of a name in Somali orthography, also in its Arabic-way reading; the result of a
+    // reading is the same name in another orthography, as strong as a Korean name in another
+    // romanisation at most.
+    let readings = [
+        (query.somali.as_deref(), Some(listed)),
+        (Some(query), listed.somali.as_deref()),
+        (query.somali.as_deref(), listed.somali.as_deref()),
+    ];
+    let read = readings
+        .into_iter()
+        .filter_map(|(q, l)| similarity_as_written(q?, l?, false, floor))
+        .map(|s| TokenSimilarity {
+            score: s.score.min(SOMALI_READING),
+            kind: TokenMatchKind::Romanisation,
+        })
+        .max_by(|a, b| a.score.total_cmp(&b.score));
+    match (as_written, read) {
+        (Some(written), Some(read)) if read.score > written.score => Some(read),
+        (None, Some(read)) if read.score >= floor => Some(read),
+        (written, _) => written,
+    }
+}
+
+/// Most a word earns through its Somali reading ([`crate::somali`]).
+const SOMALI_READING: f32 = KOREAN_SPELLING;
+
+/// [`token_similarity_reaching`] of the words as written.
+fn similarity_as_written(
     query: &Token,
     listed: &Token,
     query_may_be_truncated: bool,
