@@ -78,6 +78,9 @@ const ADJACENT_COMPOUND_PREFERENCE: f32 = 0.001;
 const SKELETON_AGREEMENT_STEP: f32 = 0.01;
 /// At most this many steps of [`SKELETON_AGREEMENT_STEP`].
 const MAX_SKELETON_AGREEMENT_STEPS: usize = 2;
+/// Weight of a title both names write (see [`TokenKind::Title`]).
+const WRITTEN_TITLE_WEIGHT: f32 = 1.0;
+
 /// Cost of a token's weight unmatched on one side only.
 const EXTRA_COST: f32 = 0.35;
 
@@ -208,7 +211,18 @@ pub fn align(
         let wl: f32 = pair.listed.iter().map(|&j| token_weight(listed[j])).sum();
         // A compound stands for all its parts; a single pair counts the lighter side, as does
         // an initial, whatever it stands for.
-        let w = if pair.query.len() + pair.listed.len() > 2
+        let both_titles = pair
+            .query
+            .iter()
+            .all(|&i| query[i].kind == TokenKind::Title)
+            && pair
+                .listed
+                .iter()
+                .all(|&j| listed[j].kind == TokenKind::Title);
+        let w = if both_titles {
+            // A title both write counts as a word both write; one side alone, as nothing.
+            WRITTEN_TITLE_WEIGHT
+        } else if pair.query.len() + pair.listed.len() > 2
             && pair.similarity.kind != TokenMatchKind::Initial
         {
             (wq + wl) / 2.0
@@ -235,12 +249,13 @@ pub fn align(
                 listed_left -= token_weight(listed[particle]);
             }
         }
-        any_word |= pair.query.iter().any(|&i| query[i].kind == TokenKind::Word)
-            && pair
-                .listed
-                .iter()
-                .any(|&j| listed[j].kind == TokenKind::Word)
-            && pair.similarity.kind != TokenMatchKind::Initial;
+        any_word |= both_titles
+            || (pair.query.iter().any(|&i| query[i].kind == TokenKind::Word)
+                && pair
+                    .listed
+                    .iter()
+                    .any(|&j| listed[j].kind == TokenKind::Word)
+                && pair.similarity.kind != TokenMatchKind::Initial);
     }
     let (query_left, listed_left) = (query_left.max(0.0), listed_left.max(0.0));
     // Unmatched on both sides is a conflict (the names differ there); unmatched on one side only
@@ -646,7 +661,7 @@ mod tests {
     }
 
     #[test]
-    fn regression_the_initial_of_a_listed_title_was_a_name_left_unmatched() {
+    fn regression_titles_dropped_left_their_initials_and_family_names_unexplained() {
         // `NUROW Y A H` initialises `NUROW, Yusuf Ahmed Hajji` title and all; with `HAJJI`
         // dropped, `H` was a name part the list did not have.
         let with_title = alignment("NUROW Y A H", "NUROW, Yusuf Ahmed Hajji");
@@ -668,6 +683,10 @@ mod tests {
         // And a title alone weighs nothing: written or left out, the name is the same.
         assert_eq!(score("SMITH JOHN", "SHEIKH SMITH JOHN"), 1.0);
         assert_eq!(score("SHEIKH SMITH JOHN", "SMITH JOHN"), 1.0);
+        // A title both write counts as a word both write: here it is the family name.
+        let family = alignment("SHEIKH U", "SHEIKH, Umair Naeem");
+        assert!(family.score > 0.8, "{family:?}");
+        assert_eq!(score("SHEIKH SMITH JOHN", "SHEIKH SMITH JOHN"), 1.0);
         // An initial of another letter is not explained by the title.
         let other = alignment("NUROW Y A K", "NUROW, Yusuf Ahmed Hajji");
         assert_eq!(other.unmatched_query.len(), 1, "{other:?}");

@@ -125,6 +125,18 @@ fn similarity_as_written(
                 },
             );
         }
+        (Title, Title) => {
+            // A title both names write: often the family name itself (`SHEIKH, Umair Naeem`,
+            // `HAJI, Ali Khatib`), else part of how the person is known (`MULLAH OMAR`).
+            return Some(if query.phonetic == listed.phonetic {
+                TokenSimilarity {
+                    score: 1.0,
+                    kind: TokenMatchKind::Exact,
+                }
+            } else {
+                NONE
+            });
+        }
         (Title, _) | (_, Title) => return Some(NONE),
         (Particle, Particle) => {
             return Some(
