@@ -638,8 +638,10 @@ impl WatchlistIndex {
                     let k = (token.script, token.kind, token.folded.clone());
                     let id = match vocabulary_ids.get(&k) {
                         Some(&id) => {
-                            // A word is read the Somali way where its name is in Somali
-                            // orthography: one such name gives the word its reading.
+                            // A spelling is one vocabulary word (the vote looks one up per
+                            // traveller word): read the Somali way in one name, it is read so in
+                            // all. Spellings with a reading (`CIISE`, `MAXAMED`) are Somali
+                            // wherever lists write them.
                             let word = &mut vocabulary[id as usize];
                             if word.somali.is_none() {
                                 word.somali = token.somali;
