@@ -322,6 +322,19 @@ fn surname_key(stem: &str, russian_ending: &str) -> Cognate {
     Cognate::Surname(phonetic(&key))
 }
 
+/// Whether two words are forms of two different East Slavic names, by the table: given names of
+/// two groups (`ALEKSANDR` / `ALEKSANDRA`, `YEVGENIY` / `YEVGENIYA`, `OLEG` / `OLGA`: a man's and a
+/// woman's name one letter apart), or patronymics of another father or gender (`VLADIMIROVICH` /
+/// `VLADIMIROVNA`). Surnames are not told apart so (`ORLOV` / `ORLOVA` is also a final letter
+/// left out by a slip).
+pub fn different_names(a_folded: &str, a_phonetic: &str, b_folded: &str, b_phonetic: &str) -> bool {
+    match (cognate(a_folded, a_phonetic), cognate(b_folded, b_phonetic)) {
+        (Some(Cognate::GivenName(a)), Some(Cognate::GivenName(b))) => a != b,
+        (Some(a @ Cognate::Patronymic { .. }), Some(b @ Cognate::Patronymic { .. })) => a != b,
+        _ => false,
+    }
+}
+
 /// Hash of [`cognate`], kept by a token: compared for every listed word a traveller's keys reach.
 pub fn cognate_key_hash(folded: &str, phonetic_form: &str) -> Option<u64> {
     let cognate = cognate(folded, phonetic_form)?;
@@ -353,6 +366,19 @@ mod tests {
         assert!(!same("VLADIMIR", "VLADISLAV"));
         assert!(!same("OLEG", "OLGA"));
         assert_eq!(of("JOHN"), None);
+    }
+
+    #[test]
+    fn a_mans_and_a_womans_name_are_different_names() {
+        let different = |a: &str, b: &str| different_names(a, &phonetic(a), b, &phonetic(b));
+        assert!(different("YEVGENIY", "EVGENIYA"));
+        assert!(different("ALEKSANDR", "ALEKSANDRA"));
+        assert!(different("VLADIMIROVICH", "VLADIMIROVNA"));
+        assert!(!different("YEVGENIY", "EVGENII"));
+        assert!(!different("VLADIMIR", "ULADZIMIR"));
+        // Not by the table: a surname's final letter may be a slip, and `NIN` is no name in it.
+        assert!(!different("ORLOV", "ORLOVA"));
+        assert!(!different("NIN", "NINA"));
     }
 
     #[test]
