@@ -18,9 +18,11 @@ pub enum TokenKind {
     Particle,
     /// A single letter standing for a given name.
     Initial,
-    /// An honorific or rank (`HAJJI`, `SHEIKH`, `DR`) in a name of other words. It weighs
-    /// nothing: lists and travellers add or leave titles out freely. It is kept only because an
-    /// initialised name initialises it too (`NUROW, Yusuf Ahmed Hajji` as `NUROW Y A H`).
+    /// An honorific or rank (`HAJJI`, `SHEIKH`, `DR`) in a name of other words. Written on one
+    /// side only it weighs nothing: lists and travellers add or leave titles out freely. It is
+    /// kept because an initialised name initialises it too (`NUROW, Yusuf Ahmed Hajji` as
+    /// `NUROW Y A H`), and because one both names write is often the family name (`SHEIKH,
+    /// Umair Naeem`), which counts as a word both write.
     Title,
 }
 
