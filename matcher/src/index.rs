@@ -54,6 +54,11 @@ const INITIAL_WEIGHT: f32 = 0.5;
 /// Added to a voted name's rank when its entry's birth year is within a year of the traveller's.
 const BIRTH_YEAR_BONUS: f32 = 0.3;
 
+/// Share of the traveller's word weight a name's vote must reach to hold every word of it.
+const COVERED_SHARE: f32 = 0.95;
+/// Names holding every word of the traveller's name kept besides the best-ranked, at most.
+const COVERED_EXTRA: usize = 8;
+
 /// Key families, mixed into the key hash so equal strings of different kinds do not meet.
 #[derive(Clone, Copy)]
 enum KeyKind {
@@ -1542,13 +1547,41 @@ impl WatchlistIndex {
                 }
             }
         }
+        // Names holding every word of the traveller's name (by the vote) past the cut: a few are
+        // kept besides. Undated, `Mahmoud, Ali Habib` ranked below forty dated `ALI` names with
+        // a `MUHAMMAD` spelling for `MAHMOUD / ALI`, as a birth year within one adds 0.3.
+        let words_weight: f32 = prepared
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(token_weight)
+            .sum();
+        let mut covered: Vec<u32> = if voted.len() > keep && words_weight > 0.0 {
+            voted
+                .iter()
+                .map(|&(_, n)| n)
+                .filter(|&n| scratch.votes[n as usize].total >= COVERED_SHARE * words_weight)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        covered.sort_unstable();
         for &n in &scratch.touched {
             scratch.votes[n as usize] = NameVote::default();
         }
         scratch.touched.clear();
         if voted.len() > keep {
-            voted.select_nth_unstable_by(keep, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+            voted.select_nth_unstable_by(keep, order);
+            let mut extra: Vec<(f32, u32)> = voted[keep..]
+                .iter()
+                .filter(|(_, n)| covered.binary_search(n).is_ok())
+                .copied()
+                .collect();
+            extra.sort_by(order);
+            extra.truncate(COVERED_EXTRA);
             voted.truncate(keep);
+            voted.extend(extra);
         }
         let mut entries: Vec<usize> = voted
             .iter()
@@ -2011,6 +2044,41 @@ mod tests {
                 .any(|c| index.entries()[c.entry].id == "initials"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn regression_an_undated_name_holding_every_word_lost_its_place_to_dated_namesakes() {
+        // `MAHMOUD / ALI`, born 1966: forty-odd dated `ALI` names with a `MUHAMMAD` spelling,
+        // each with a birth year within one, ranked above the undated `Mahmoud, Ali Habib`,
+        // which holds both words, and it was never scored.
+        let year = |y: u16| PartialDate {
+            year: y,
+            month: None,
+            day: None,
+        };
+        let given = [
+            "Yassin", "Omar", "Karim", "Said", "Nabil", "Hadi", "Samir", "Tariq",
+        ];
+        let mohamed = [
+            "Mohamed", "Muhammad", "Mohammed", "Mohamad", "Muhamad", "Mohammad",
+        ];
+        let mut entries: Vec<Entry> = Vec::new();
+        for (i, g) in given.iter().enumerate() {
+            for (j, m) in mohamed.iter().enumerate() {
+                entries.push(Entry {
+                    birth_dates: vec![year(1966)],
+                    ..named_entry(&format!("dated-{i}-{j}"), &format!("ALI, {g} {m}"))
+                });
+            }
+        }
+        entries.push(named_entry("undated", "Mahmoud, Ali Habib"));
+        let index = WatchlistIndex::build(entries);
+        let traveller = TravellerQuery {
+            birth_date: Some(year(1966)),
+            ..named_traveller("MAHMOUD", "ALI")
+        };
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(found_above_cut(&index, &found, "undated"), "{found:?}");
     }
 
     #[test]
