@@ -54,10 +54,9 @@ const INITIAL_WEIGHT: f32 = 0.5;
 /// Added to a voted name's rank when its entry's birth year is within a year of the traveller's.
 const BIRTH_YEAR_BONUS: f32 = 0.3;
 
-/// Share of the traveller's word weight a name's vote must reach to hold every word of it.
+/// Share of the traveller's word weight a name's vote must reach to hold every word of it (see
+/// [`MatchPolicy::max_covered_extra_names`]).
 const COVERED_SHARE: f32 = 0.95;
-/// Names holding every word of the traveller's name kept besides the best-ranked, at most.
-const COVERED_EXTRA: usize = 8;
 
 /// Key families, mixed into the key hash so equal strings of different kinds do not meet.
 #[derive(Clone, Copy)]
@@ -1579,7 +1578,7 @@ impl WatchlistIndex {
                 .copied()
                 .collect();
             extra.sort_by(order);
-            extra.truncate(COVERED_EXTRA);
+            extra.truncate(policy.max_covered_extra_names);
             voted.truncate(keep);
             voted.extend(extra);
         }

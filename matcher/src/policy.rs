@@ -74,6 +74,9 @@ pub struct MatchPolicy {
     pub max_reported: usize,
     /// Names kept from candidate generation for full scoring.
     pub max_candidate_names: usize,
+    /// Names whose vote holds every word of the traveller's name, kept for full scoring besides
+    /// the `max_candidate_names` best-ranked, at most.
+    pub max_covered_extra_names: usize,
 }
 
 impl Default for MatchPolicy {
@@ -84,6 +87,7 @@ impl Default for MatchPolicy {
             report_threshold: 0.30,
             max_reported: 5,
             max_candidate_names: 40,
+            max_covered_extra_names: 8,
         }
     }
 }
