@@ -266,6 +266,11 @@ pub fn cognate(folded: &str, phonetic_form: &str) -> Option<Cognate> {
     if !folded.bytes().all(|b| b.is_ascii_uppercase()) {
         return None;
     }
+    given_name_or_patronymic(folded, phonetic_form).or_else(|| surname(folded))
+}
+
+/// [`cognate`] of a given name or patronymic, by the table; `folded` is upper-case ASCII.
+fn given_name_or_patronymic(folded: &str, phonetic_form: &str) -> Option<Cognate> {
     if let Some(group) = given_name_group(phonetic_form) {
         return Some(Cognate::GivenName(group));
     }
@@ -294,6 +299,11 @@ pub fn cognate(folded: &str, phonetic_form: &str) -> Option<Cognate> {
             });
         }
     }
+    None
+}
+
+/// [`cognate`] of a surname, by its ending; `folded` is upper-case ASCII.
+fn surname(folded: &str) -> Option<Cognate> {
     if folded.len() < MIN_SURNAME_LENGTH {
         return None;
     }
@@ -328,7 +338,15 @@ fn surname_key(stem: &str, russian_ending: &str) -> Cognate {
 /// `VLADIMIROVNA`). Surnames are not told apart so (`ORLOV` / `ORLOVA` is also a final letter
 /// left out by a slip).
 pub fn different_names(a_folded: &str, a_phonetic: &str, b_folded: &str, b_phonetic: &str) -> bool {
-    match (cognate(a_folded, a_phonetic), cognate(b_folded, b_phonetic)) {
+    // Only the table's names: the surname reading (which builds its key) is not needed.
+    let named = |folded: &str, phonetic_form: &str| {
+        folded
+            .bytes()
+            .all(|b| b.is_ascii_uppercase())
+            .then(|| given_name_or_patronymic(folded, phonetic_form))
+            .flatten()
+    };
+    match (named(a_folded, a_phonetic), named(b_folded, b_phonetic)) {
         (Some(Cognate::GivenName(a)), Some(Cognate::GivenName(b))) => a != b,
         (Some(a @ Cognate::Patronymic { .. }), Some(b @ Cognate::Patronymic { .. })) => a != b,
         _ => false,

@@ -1456,14 +1456,13 @@ impl WatchlistIndex {
             .map(initial_bit)
             .filter(|&bit| bit != 0)
             .collect();
-        let query_weight: f32 = (prepared
+        let words_weight: f32 = prepared
             .tokens
             .iter()
             .filter(|t| t.kind == TokenKind::Word)
             .map(token_weight)
-            .sum::<f32>()
-            + INITIAL_WEIGHT * query_initials.len() as f32)
-            .max(1.0);
+            .sum();
+        let query_weight = (words_weight + INITIAL_WEIGHT * query_initials.len() as f32).max(1.0);
         let mut best_vote = 0.0f32;
         for (at, &n) in scratch.touched.iter().enumerate() {
             prefetch_ahead(&scratch.touched, at, &scratch.votes);
@@ -1546,35 +1545,19 @@ impl WatchlistIndex {
                 }
             }
         }
-        // Names holding every word of the traveller's name (by the vote) past the cut: a few are
-        // kept besides. Undated, `Mahmoud, Ali Habib` ranked below forty dated `ALI` names with
-        // a `MUHAMMAD` spelling for `MAHMOUD / ALI`, as a birth year within one adds 0.3.
-        let words_weight: f32 = prepared
-            .tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Word)
-            .map(token_weight)
-            .sum();
-        let mut covered: Vec<u32> = if voted.len() > keep && words_weight > 0.0 {
-            voted
-                .iter()
-                .map(|&(_, n)| n)
-                .filter(|&n| scratch.votes[n as usize].total >= COVERED_SHARE * words_weight)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        covered.sort_unstable();
-        for &n in &scratch.touched {
-            scratch.votes[n as usize] = NameVote::default();
-        }
-        scratch.touched.clear();
         if voted.len() > keep {
             let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
             voted.select_nth_unstable_by(keep, order);
+            // Names past the cut whose vote holds every word of the traveller's name: a few are
+            // kept besides. Undated, `Mahmoud, Ali Habib` ranked below forty dated `ALI` names
+            // with a `MUHAMMAD` spelling for `MAHMOUD / ALI`, as a birth year within one adds 0.3.
+            let covers = |n: u32| {
+                words_weight > 0.0
+                    && scratch.votes[n as usize].total >= COVERED_SHARE * words_weight
+            };
             let mut extra: Vec<(f32, u32)> = voted[keep..]
                 .iter()
-                .filter(|(_, n)| covered.binary_search(n).is_ok())
+                .filter(|&&(_, n)| covers(n))
                 .copied()
                 .collect();
             extra.sort_by(order);
@@ -1582,6 +1565,10 @@ impl WatchlistIndex {
             voted.truncate(keep);
             voted.extend(extra);
         }
+        for &n in &scratch.touched {
+            scratch.votes[n as usize] = NameVote::default();
+        }
+        scratch.touched.clear();
         let mut entries: Vec<usize> = voted
             .iter()
             .map(|&(_, n)| self.names[n as usize].entry as usize)

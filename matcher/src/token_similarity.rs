@@ -99,6 +99,15 @@ pub fn token_similarity_reaching(
     }
 }
 
+/// A full match of `kind` where `met`, else none: how initials, particles and titles compare.
+fn full_if(met: bool, kind: TokenMatchKind) -> TokenSimilarity {
+    if met {
+        TokenSimilarity { score: 1.0, kind }
+    } else {
+        NONE
+    }
+}
+
 /// Most a word earns through its Somali reading ([`crate::somali`]).
 const SOMALI_READING: f32 = KOREAN_SPELLING;
 
@@ -114,41 +123,25 @@ fn similarity_as_written(
         (Initial, Title) | (Title, Initial) => {
             // An initialised name initialises its titles too (`HAJJI` as `H`): the initial is
             // explained, and a title earns nothing.
-            return Some(
-                if query.initial() == listed.initial() && query.script == listed.script {
-                    TokenSimilarity {
-                        score: 1.0,
-                        kind: TokenMatchKind::Title,
-                    }
-                } else {
-                    NONE
-                },
-            );
+            return Some(full_if(
+                query.initial() == listed.initial() && query.script == listed.script,
+                TokenMatchKind::Title,
+            ));
         }
         (Title, Title) => {
             // A title both names write: often the family name itself (`SHEIKH, Umair Naeem`,
             // `HAJI, Ali Khatib`), else part of how the person is known (`MULLAH OMAR`).
-            return Some(if query.phonetic == listed.phonetic {
-                TokenSimilarity {
-                    score: 1.0,
-                    kind: TokenMatchKind::Exact,
-                }
-            } else {
-                NONE
-            });
+            return Some(full_if(
+                query.phonetic == listed.phonetic,
+                TokenMatchKind::Exact,
+            ));
         }
         (Title, _) | (_, Title) => return Some(NONE),
         (Particle, Particle) => {
-            return Some(
-                if query.phonetic == listed.phonetic || query.skeleton == listed.skeleton {
-                    TokenSimilarity {
-                        score: 1.0,
-                        kind: TokenMatchKind::Particle,
-                    }
-                } else {
-                    NONE
-                },
-            );
+            return Some(full_if(
+                query.phonetic == listed.phonetic || query.skeleton == listed.skeleton,
+                TokenMatchKind::Particle,
+            ));
         }
         (Initial, Particle) | (Particle, Initial) => {
             // Given names that start with `ABD`/`ABU` are initialised by that letter
@@ -158,19 +151,12 @@ fn similarity_as_written(
             } else {
                 listed
             };
-            return Some(
-                if matches!(particle.folded.as_str(), "ABD" | "ABU")
+            return Some(full_if(
+                matches!(particle.folded.as_str(), "ABD" | "ABU")
                     && query.initial() == listed.initial()
-                    && query.script == listed.script
-                {
-                    TokenSimilarity {
-                        score: 1.0,
-                        kind: TokenMatchKind::Initial,
-                    }
-                } else {
-                    NONE
-                },
-            );
+                    && query.script == listed.script,
+                TokenMatchKind::Initial,
+            ));
         }
         (Particle, _) | (_, Particle) => return Some(NONE),
         (Initial, _) | (_, Initial) => {
@@ -180,14 +166,10 @@ fn similarity_as_written(
                     (query.script, listed.script),
                     (Script::Arabic, Script::Latin) | (Script::Latin, Script::Arabic)
                 );
-            return Some(if query.initial() == listed.initial() && scripts_meet {
-                TokenSimilarity {
-                    score: 1.0,
-                    kind: TokenMatchKind::Initial,
-                }
-            } else {
-                NONE
-            });
+            return Some(full_if(
+                query.initial() == listed.initial() && scripts_meet,
+                TokenMatchKind::Initial,
+            ));
         }
         (Word, Word) => {}
     }
