@@ -313,7 +313,8 @@ fn romanised_similarity(
     // romanised from Chinese, Japanese or Korean, whose readings these are not.
     let skeleton_variant =
         if query.skeleton == listed.skeleton || same_skeleton_but_for_v(query, listed) {
-            (best.score < 0.9 && skeleton_says_enough(query, listed)).then_some((0.8, 1.0, 0))
+            (best.score < SKELETON_VARIANT_HIGHEST && skeleton_says_enough(query, listed))
+                .then_some((0.8, 1.0, 0))
         } else {
             (best.score < ROMANISATION_READING_CAP
                 && query.skeleton.len() >= 2
@@ -331,7 +332,12 @@ fn romanised_similarity(
             })
         };
     if let Some((base, cap, read_otherwise)) = skeleton_variant {
-        let vowels = vowel_similarity(&query.phonetic, &listed.phonetic, read_otherwise);
+        let vowels = if query.script == Script::Cjk || listed.script == Script::Cjk {
+            // Chinese `FANG` / `FENG` are two syllables, not one vowel written two ways.
+            plain_vowel_similarity(&query.phonetic, &listed.phonetic, read_otherwise)
+        } else {
+            romanised_vowel_similarity(&query.phonetic, &listed.phonetic, read_otherwise)
+        };
         let score = (base + 0.12 * vowels).min(cap);
         if score > best.score {
             best = TokenSimilarity {
@@ -486,6 +492,11 @@ fn same_skeleton_but_for_v(a: &Token, b: &Token) -> bool {
     v_for_w(a, b) || v_for_w(b, a)
 }
 
+/// Highest score of a shared skeleton (0.8, plus 0.12 for vowels alike): every vowel alike, or
+/// written as another usage writes it (`MUHAMMAD` / `MOHAMMED`), is short of a shared phonetic
+/// form's 0.97.
+const SKELETON_VARIANT_HIGHEST: f32 = 0.92;
+
 /// Highest score of [`same_letters_in_another_reading`]: below a shared skeleton's.
 const ROMANISATION_READING_CAP: f32 = 0.88;
 
@@ -595,12 +606,74 @@ const FAR_APART: f32 = 0.7;
 
 /// `1 - OSA distance / longer length` (words here are ASCII, so bytes are characters).
 pub fn edit_similarity(a: &str, b: &str) -> f32 {
-    vowel_similarity(a, b, 0)
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    1.0 - osa_distance(a, b) as f32 / longest as f32
 }
 
-/// [`edit_similarity`] not counting `read_otherwise` edits: for two phonetic forms with the same
-/// consonants but for letters read another way, what is left measures the vowels.
-fn vowel_similarity(a: &str, b: &str, read_otherwise: usize) -> f32 {
+/// Cost of writing one Arabic vowel as another usage does, relative to a plain edit: fatha is A
+/// or E (`AHMAD` / `AHMED`), kasra I or E (`SALIH` / `SALEH`), damma U or O (`UMAR` / `OMAR`).
+const ROMANISED_VOWEL_COST: f32 = 0.25;
+
+/// Whether `x` and `y` are one Arabic short vowel as two romanisation usages write it.
+fn one_arabic_vowel(x: u8, y: u8) -> bool {
+    matches!(
+        (x, y),
+        (b'A', b'E') | (b'E', b'A') | (b'I', b'E') | (b'E', b'I') | (b'U', b'O') | (b'O', b'U')
+    )
+}
+
+/// [`edit_similarity`] of two phonetic forms of a shared consonant skeleton, not counting
+/// `read_otherwise` edits (letters read another way, which are no vowel changes), and where a
+/// vowel written as another usage writes it costs [`ROMANISED_VOWEL_COST`]: `MUHAMMAD` /
+/// `MOHAMMED` are one name written two ways, not two edits apart. What is left measures the
+/// vowels.
+fn romanised_vowel_similarity(a_form: &str, b_form: &str, read_otherwise: usize) -> f32 {
+    let (a, b) = (a_form.as_bytes(), b_form.as_bytes());
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    // Optimal string alignment as in `osa_distance`, with the cheaper vowel substitution. Only
+    // words of one skeleton come here, a few per traveller: a plain table is enough.
+    let width = b.len() + 1;
+    let mut table = vec![0.0f32; (a.len() + 1) * width];
+    for (j, cell) in table.iter_mut().take(width).enumerate() {
+        *cell = j as f32;
+    }
+    for i in 1..=a.len() {
+        table[i * width] = i as f32;
+        for j in 1..=b.len() {
+            let (x, y) = (a[i - 1], b[j - 1]);
+            let substitution = if x == y {
+                0.0
+            } else if one_arabic_vowel(x, y) {
+                ROMANISED_VOWEL_COST
+            } else {
+                1.0
+            };
+            let mut best = (table[(i - 1) * width + j - 1] + substitution)
+                .min(table[(i - 1) * width + j] + 1.0)
+                .min(table[i * width + j - 1] + 1.0);
+            if i > 1 && j > 1 && x != y && x == b[j - 2] && y == a[i - 2] {
+                best = best.min(table[(i - 2) * width + j - 2] + 1.0);
+            }
+            table[i * width + j] = best;
+        }
+    }
+    let vowel_edits = (table[a.len() * width + b.len()] - read_otherwise as f32).max(0.0);
+    if vowel_edits >= 1.0 {
+        // A vowel added, dropped or changed outright (`GUILLAUME` / `GHOLAMI`): other words,
+        // not one word in two usages; the plain count.
+        return plain_vowel_similarity(a_form, b_form, read_otherwise);
+    }
+    1.0 - vowel_edits / longest as f32
+}
+
+/// [`edit_similarity`] of two phonetic forms, not counting `read_otherwise` edits.
+fn plain_vowel_similarity(a: &str, b: &str, read_otherwise: usize) -> f32 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
@@ -906,6 +979,25 @@ mod tests {
         assert!(sim("الصبار", "ESSABAR").score >= 0.9);
         // Not every A or E before a doubled letter: the rest must still spell the word.
         assert!(sim("الصيد", "ESSEX").score < 0.75);
+    }
+
+    #[test]
+    fn regression_one_name_in_two_vowel_usages_scored_as_two_edits() {
+        // `MUHAMMAD` / `MOHAMMED`: damma written U and O, fatha A and E. Counted as two plain
+        // edits it scored 0.89, under the single edit of `MUHAMMAD` / `MOHAMMAD` (0.90).
+        let usages = sim("MUHAMMAD", "MOHAMMED");
+        assert_eq!(usages.kind, TokenMatchKind::Skeleton);
+        assert!(usages.score >= 0.91, "{usages:?}");
+        assert!(sim("MUHAMMAD", "MOHAMMAD").score >= usages.score);
+        assert!(sim("SALIH", "SALEH").score >= 0.9);
+        // Still under a shared phonetic form.
+        assert!(usages.score < sim("MOHAMMED", "MOHAMED").score);
+        // A vowel added or dropped is no usage: the plain count, as before.
+        let other = sim("GUILLAUME", "GHOLAMI");
+        assert!(other.score < 0.89, "{other:?}");
+        // Nor between syllables of Chinese, where A and E are two finals.
+        let chinese = token_similarity(&tokenize("芳")[0], &tokenize("FENG")[0], false);
+        assert!(chinese.score < 0.9, "{chinese:?}");
     }
 
     #[test]
