@@ -41,6 +41,8 @@ pub struct FoldedWord {
     /// unified (`أ إ آ ٱ` → `ا`, `ی ى` → `ي`, `ک` → `ك`): what tells `عبد` (the particle) from
     /// `عبيد` (UBAYD), which fold to the same consonants. Empty otherwise.
     pub spelling: String,
+    /// Written right after a hyphen (`RAHMAN` in `SHAMS-U-RAHMAN` follows one, as `U` does).
+    pub after_hyphen: bool,
 }
 
 /// One Arabic letter as [`FoldedWord::spelling`] writes it.
@@ -102,12 +104,15 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
     let mut persian = String::new();
     let mut spelling = String::new();
     let mut last_arabic: Option<char> = None;
+    // Whether the separator since the last word is a hyphen alone.
+    let mut after_hyphen = false;
     let flush = |current: &mut String,
                  persian: &mut String,
                  spelling: &mut String,
                  last_arabic: &mut Option<char>,
                  arabic: &mut bool,
                  cjk: &mut bool,
+                 after_hyphen: bool,
                  words: &mut Vec<FoldedWord>| {
         if !current.is_empty() {
             let script = if *arabic {
@@ -137,6 +142,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
                 persian,
                 arabic_ending,
                 spelling,
+                after_hyphen,
             });
         }
         persian.clear();
@@ -195,6 +201,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
             continue;
         }
         if c.is_ascii() {
+            let word_ended = !current.is_empty();
             flush(
                 &mut current,
                 &mut persian,
@@ -202,8 +209,10 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
                 &mut last_arabic,
                 &mut arabic,
                 &mut cjk,
+                after_hyphen,
                 &mut words,
             );
+            after_hyphen = word_ended && c == '-';
             continue;
         }
         if c.is_whitespace() || c == '\u{200C}' {
@@ -215,8 +224,10 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
                 &mut last_arabic,
                 &mut arabic,
                 &mut cjk,
+                after_hyphen,
                 &mut words,
             );
+            after_hyphen = false;
             continue;
         }
         cjk |= is_cjk(c);
@@ -231,6 +242,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
         }
         if !any_letter && !c.is_alphanumeric() && !is_combining_mark(c) {
             // Non-ASCII punctuation (dashes, NBSP-like spaces, dots) separates words.
+            let word_ended = !current.is_empty();
             flush(
                 &mut current,
                 &mut persian,
@@ -238,8 +250,10 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
                 &mut last_arabic,
                 &mut arabic,
                 &mut cjk,
+                after_hyphen,
                 &mut words,
             );
+            after_hyphen = word_ended && matches!(c, '\u{2010}' | '\u{2011}');
         }
     }
     flush(
@@ -249,6 +263,7 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
         &mut last_arabic,
         &mut arabic,
         &mut cjk,
+        after_hyphen,
         &mut words,
     );
     words

@@ -420,9 +420,24 @@ fn without_article_after_abd(
 }
 
 /// Tokens of a full name string in any script and order.
+/// Whether word `at` is a single letter written onto a word of its name with a hyphen
+/// (`SHAMS-U-RAHMAN`, `RAIS-O-SADAT`, `Il-U`, `One-P`): a connective or a syllable, which an
+/// initial of a given name is not. Read as one, `“One-P”` met any traveller whose surname starts
+/// with P. Not a letter between letters (`J-P`, an initialised Jean-Paul).
+fn letter_on_a_word(words: &[FoldedWord], at: usize) -> bool {
+    let word = |w: &FoldedWord| w.text.len() >= 2;
+    words[at].script == Script::Latin
+        && words[at].text.len() == 1
+        && ((words[at].after_hyphen && at > 0 && word(&words[at - 1]))
+            || words
+                .get(at + 1)
+                .is_some_and(|next| next.after_hyphen && word(next)))
+}
+
 pub fn tokenize(name: &str) -> Vec<Token> {
     let words = fold_words(&without_labels(name));
     let count = words.len();
+    let letters_on_words: Vec<bool> = (0..count).map(|at| letter_on_a_word(&words, at)).collect();
     let somali = crate::somali::is_somali_orthography(
         words
             .iter()
@@ -438,6 +453,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
             persian,
             arabic_ending,
             spelling,
+            ..
         },
     ) in words.into_iter().enumerate()
     {
@@ -567,7 +583,9 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                     ));
                     continue;
                 }
-                let kind = if text.len() == 1 {
+                let kind = if text.len() == 1 && letters_on_words[position] {
+                    TokenKind::Particle
+                } else if text.len() == 1 {
                     TokenKind::Initial
                 } else {
                     TokenKind::Word
@@ -755,6 +773,19 @@ mod tests {
         assert_eq!(folded("ABDALLA HAMDOK"), ["ABD", "LAH", "HAMDOK"]);
         // A longer word is no ABD + ALLAH: it splits like any attached ABDUL.
         assert_eq!(folded("ABDULLAEV"), ["ABD", "LAEV"]);
+    }
+
+    #[test]
+    fn regression_a_letter_written_onto_a_word_was_read_as_an_initial() {
+        let kinds = |name: &str| tokenize(name).iter().map(|t| t.kind).collect::<Vec<_>>();
+        use TokenKind::*;
+        assert_eq!(kinds("“One-P”"), [Word, Particle]);
+        assert_eq!(kinds("SHAMS-U-RAHMAN"), [Word, Particle, Word]);
+        assert_eq!(kinds("CHO Il-U"), [Word, Word, Particle]);
+        // Written apart, or between letters (an initialised Jean-Paul), a letter is an initial.
+        assert_eq!(kinds("SHAMS U RAHMAN"), [Word, Initial, Word]);
+        assert_eq!(kinds("SARTRE J-P"), [Word, Initial, Initial]);
+        assert_eq!(kinds("SARTRE J.-P."), [Word, Initial, Initial]);
     }
 
     #[test]

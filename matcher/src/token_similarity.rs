@@ -151,14 +151,32 @@ fn similarity_as_written(
             } else {
                 listed
             };
+            // A letter written onto a word (`SHAMS-U-RAHMAN`) is a letter alone once the MRZ
+            // turns the hyphens into spaces.
             return Some(full_if(
-                matches!(particle.folded.as_str(), "ABD" | "ABU")
+                (matches!(particle.folded.as_str(), "ABD" | "ABU") || particle.folded.len() == 1)
                     && query.initial() == listed.initial()
                     && query.script == listed.script,
                 TokenMatchKind::Initial,
             ));
         }
-        (Particle, _) | (_, Particle) => return Some(NONE),
+        (Particle, Word) | (Word, Particle) => {
+            // A letter written onto a word is a connective written short (`SHAMS-U-RAHMAN`): it
+            // meets a connective of two letters that it begins (`SHAMS UR-RAHMAN`), which lists
+            // keep as a word. Never a longer word: `“One-P”` is no initial of PIOVANI.
+            let (particle, word) = if query.kind == Particle {
+                (query, listed)
+            } else {
+                (listed, query)
+            };
+            return Some(full_if(
+                particle.folded.len() == 1
+                    && word.folded.len() == 2
+                    && word.initial() == particle.initial()
+                    && query.script == listed.script,
+                TokenMatchKind::Particle,
+            ));
+        }
         (Initial, _) | (_, Initial) => {
             // An Arabic-script initial is the consonant the romanised name starts with.
             let scripts_meet = query.script == listed.script
