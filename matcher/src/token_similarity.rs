@@ -647,47 +647,26 @@ fn one_arabic_vowel(x: u8, y: u8) -> bool {
 /// `read_otherwise` edits (letters read another way, which are no vowel changes), and where a
 /// vowel written as another usage writes it costs [`ROMANISED_VOWEL_COST`]: `MUHAMMAD` /
 /// `MOHAMMED` are one name written two ways, not two edits apart. What is left measures the
-/// vowels.
-fn romanised_vowel_similarity(a_form: &str, b_form: &str, read_otherwise: usize) -> f32 {
-    let (a, b) = (a_form.as_bytes(), b_form.as_bytes());
-    let longest = a.len().max(b.len());
-    if longest == 0 {
-        return 1.0;
-    }
-    // Optimal string alignment as in `osa_distance`, with the cheaper vowel substitution. Only
-    // words of one skeleton come here, a few per traveller: a plain table is enough.
-    let width = b.len() + 1;
-    let mut table = vec![0.0f32; (a.len() + 1) * width];
-    for (j, cell) in table.iter_mut().take(width).enumerate() {
-        *cell = j as f32;
-    }
-    for i in 1..=a.len() {
-        table[i * width] = i as f32;
-        for j in 1..=b.len() {
-            let (x, y) = (a[i - 1], b[j - 1]);
-            let substitution = if x == y {
-                0.0
-            } else if one_arabic_vowel(x, y) {
-                ROMANISED_VOWEL_COST
-            } else {
-                1.0
-            };
-            let mut best = (table[(i - 1) * width + j - 1] + substitution)
-                .min(table[(i - 1) * width + j] + 1.0)
-                .min(table[i * width + j - 1] + 1.0);
-            if i > 1 && j > 1 && x != y && x == b[j - 2] && y == a[i - 2] {
-                best = best.min(table[(i - 2) * width + j - 2] + 1.0);
+/// vowels. Only when those are all the differences, letter for letter; a vowel added, dropped
+/// or changed outright (`GUILLAUME` / `GHOLAMI`) makes other words, and the plain count.
+fn romanised_vowel_similarity(a: &str, b: &str, read_otherwise: usize) -> f32 {
+    if a.len() == b.len() && !a.is_empty() {
+        let (mut usages, mut others) = (0usize, 0usize);
+        for (x, y) in a.bytes().zip(b.bytes()) {
+            if x == y {
+                continue;
             }
-            table[i * width + j] = best;
+            if one_arabic_vowel(x, y) {
+                usages += 1;
+            } else {
+                others += 1;
+            }
+        }
+        if others <= read_otherwise {
+            return 1.0 - ROMANISED_VOWEL_COST * usages as f32 / a.len() as f32;
         }
     }
-    let vowel_edits = (table[a.len() * width + b.len()] - read_otherwise as f32).max(0.0);
-    if vowel_edits >= 1.0 {
-        // A vowel added, dropped or changed outright (`GUILLAUME` / `GHOLAMI`): other words,
-        // not one word in two usages; the plain count.
-        return plain_vowel_similarity(a_form, b_form, read_otherwise);
-    }
-    1.0 - vowel_edits / longest as f32
+    plain_vowel_similarity(a, b, read_otherwise)
 }
 
 /// [`edit_similarity`] of two phonetic forms, not counting `read_otherwise` edits.
