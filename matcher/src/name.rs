@@ -244,6 +244,22 @@ const ABD_ALLAH_ENDINGS: &[&str] = &[
     "ALLA", "OLLA", "ELLA",
 ];
 
+/// Abbreviations of a name written in its place on documents and in lists: `MOHD` and `MUHD`
+/// (Malaysia, Singapore, Brunei), `MHD` (Syria) for MUHAMMAD. Read as the name, which then
+/// meets any of its spellings.
+const ABBREVIATED_NAMES: &[(&str, &str)] = &[
+    ("MOHD", "MUHAMMAD"),
+    ("MUHD", "MUHAMMAD"),
+    ("MHD", "MUHAMMAD"),
+];
+
+fn unabbreviated(word: String) -> String {
+    match ABBREVIATED_NAMES.iter().find(|(short, _)| *short == word) {
+        Some((_, name)) => name.to_string(),
+        None => word,
+    }
+}
+
 fn canonical_particle(word: &str) -> Option<&'static str> {
     PARTICLES
         .iter()
@@ -536,7 +552,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                 }
             }
             Script::Latin | Script::Cjk => {
-                let mut text = digits_to_letters(&text);
+                let mut text = unabbreviated(digits_to_letters(&text));
                 let mut somali_reading = somali
                     .then(|| crate::somali::somali_reading(&text))
                     .flatten();
@@ -786,6 +802,13 @@ mod tests {
         assert_eq!(kinds("SHAMS U RAHMAN"), [Word, Initial, Word]);
         assert_eq!(kinds("SARTRE J-P"), [Word, Initial, Initial]);
         assert_eq!(kinds("SARTRE J.-P."), [Word, Initial, Initial]);
+    }
+
+    #[test]
+    fn regression_mohd_was_no_spelling_of_muhammad() {
+        assert_eq!(folded("SHAH MOHD YUSUF"), ["SHAH", "MUHAMMAD", "YUSUF"]);
+        assert_eq!(folded("Mhd Amer"), ["MUHAMMAD", "AMER"]);
+        assert_eq!(folded("MUHD"), ["MUHAMMAD"]);
     }
 
     #[test]
