@@ -232,7 +232,7 @@ const ATTACHED_PREFIXES: &[&str] = &[
 ];
 
 /// Attached `ABD` forms that split off as their own particle (`ABDULRAHMAN` → `ABD` `RAHMAN`).
-const ATTACHED_ABD: &[&str] = &[
+pub(crate) const ATTACHED_ABD: &[&str] = &[
     "ABDOUL", "ABDUL", "ABDEL", "ABDAL", "ABDUR", "ABDER", "ABDAR", "ABDOR", "ABDOL", "ABDES",
     "ABDAS", "ABDUS", "ABDEN", "ABDAN", "ABDU",
 ];
