@@ -1157,4 +1157,26 @@ mod tests {
         assert_eq!(score("OO OO KHINE", "KHINE, Oo Oo"), 1.0);
         assert_eq!(score("TAHA HUSAM A-SAHYKH", "TAHA, Husam a-Sahykh"), 1.0);
     }
+
+    /// `within_one_edit` rules a comparison out only where the words are more than one edit
+    /// apart.
+    #[test]
+    fn words_one_edit_apart_are_always_within_one_edit() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        // Four letters, so that repeated letters and near words are common.
+        let word = |rng: &mut fastrand::Rng| -> String {
+            (0..rng.usize(0..8))
+                .map(|_| char::from(b'A' + rng.u8(0..4)))
+                .collect()
+        };
+        let mut close = 0;
+        for _ in 0..50_000 {
+            let (a, b) = (word(&mut rng), word(&mut rng));
+            if crate::string_distance::osa_distance(&a, &b) <= 1 {
+                close += 1;
+                assert!(within_one_edit(a.as_bytes(), b.as_bytes()), "{a} {b}");
+            }
+        }
+        assert!(close > 1_000, "{close}");
+    }
 }
