@@ -453,7 +453,12 @@ fn letter_on_a_word(words: &[FoldedWord], at: usize) -> bool {
 pub fn tokenize(name: &str) -> Vec<Token> {
     let words = fold_words(&without_labels(name));
     let count = words.len();
-    let letters_on_words: Vec<bool> = (0..count).map(|at| letter_on_a_word(&words, at)).collect();
+    // Read before the words are taken apart below; most names have no single letter to ask for.
+    let letters_on_words: Vec<bool> = if words.iter().any(|w| w.text.len() == 1) {
+        (0..count).map(|at| letter_on_a_word(&words, at)).collect()
+    } else {
+        Vec::new()
+    };
     let somali = crate::somali::is_somali_orthography(
         words
             .iter()
@@ -599,7 +604,7 @@ pub fn tokenize(name: &str) -> Vec<Token> {
                     ));
                     continue;
                 }
-                let kind = if text.len() == 1 && letters_on_words[position] {
+                let kind = if text.len() == 1 && letters_on_words.get(position) == Some(&true) {
                     TokenKind::Particle
                 } else if text.len() == 1 {
                     TokenKind::Initial

@@ -677,36 +677,23 @@ fn compound_similarity(
     if total + 1 < whole.len() || total > whole.len() + 1 + merged_at_most {
         return 0.0;
     }
-    if !latin && whole.len() == total {
-        // Equal without writing the parts out: most calls that pass the lengths end here.
-        let mut rest = whole;
-        let equal = parts.iter().all(|part| match rest.strip_prefix(part) {
-            Some(after) => {
-                rest = after;
-                true
-            }
-            None => false,
-        });
-        if equal {
-            return 1.0;
-        }
-    }
-    if !latin && 1.0 - 1.0 / (whole.len().max(total) as f32) < needed {
-        return 0.0;
-    }
-    joined.clear();
-    for part in parts {
-        let part = match (latin, joined.as_bytes().last(), part.as_bytes().first()) {
-            (true, Some(last), Some(first)) if last == first => &part[1..],
-            _ => part,
-        };
-        joined.push_str(part);
-    }
-    let length = joined.len();
+    // Other parts are compared in place, unwritten: most calls that pass the lengths end
+    // equal or under the bound below.
+    let length = if latin {
+        write_parts(parts, true, joined);
+        joined.len()
+    } else {
+        total
+    };
     if length.abs_diff(whole.len()) > 1 {
         return 0.0;
     }
-    if whole == joined.as_str() {
+    let equal = if latin {
+        whole == joined.as_str()
+    } else {
+        spells_in_order(whole, parts)
+    };
+    if equal {
         return 1.0;
     }
     // Not equal, so one edit at least (half of one, a slip, for `latin`): short words cannot
@@ -715,6 +702,9 @@ fn compound_similarity(
     let longest = whole.len().max(length);
     if 1.0 - least_edit / (longest as f32) < needed {
         return 0.0;
+    }
+    if !latin {
+        write_parts(parts, false, joined);
     }
     // Where `needed` allows one edit at most, one edit leaves the words equal but for a letter
     // or two between their common start and end: most pairs are ruled out so, without a table.
@@ -732,6 +722,31 @@ fn compound_similarity(
     } else {
         plain
     }
+}
+
+/// `parts` written one after the other into `joined`; with `merge`, a letter two parts meet on
+/// is written once.
+fn write_parts(parts: [&str; 3], merge: bool, joined: &mut String) {
+    joined.clear();
+    for part in parts {
+        let part = match (merge, joined.as_bytes().last(), part.as_bytes().first()) {
+            (true, Some(last), Some(first)) if last == first => &part[1..],
+            _ => part,
+        };
+        joined.push_str(part);
+    }
+}
+
+/// Whether `whole` is `parts` written one after the other.
+fn spells_in_order(whole: &str, parts: [&str; 3]) -> bool {
+    let mut rest = whole;
+    parts.iter().all(|part| match rest.strip_prefix(part) {
+        Some(after) => {
+            rest = after;
+            true
+        }
+        None => false,
+    }) && rest.is_empty()
 }
 
 /// Whether `a` and `b` may be one edit apart (a letter changed, added or dropped, or two
