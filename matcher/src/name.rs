@@ -239,7 +239,7 @@ pub(crate) const ATTACHED_ABD: &[&str] = &[
 
 /// Spellings of `ALLAH` after an attached `ABD`; also without the final `H`, as passports write
 /// ABDULLA (Central Asia) and ABDALLA (Sudan): left whole, that word met no listed ABDULLAH.
-const ABD_ALLAH_ENDINGS: &[&str] = &[
+pub(crate) const ABD_ALLAH_ENDINGS: &[&str] = &[
     "ULLAH", "ALLAH", "OLLAH", "ELLAH", "ULAH", "ALAH", "OLAH", "ELAH", "LLAH", "LAH", "ULLA",
     "ALLA", "OLLA", "ELLA",
 ];
@@ -258,6 +258,14 @@ fn unabbreviated(word: String) -> String {
         Some((_, name)) => name.to_string(),
         None => word,
     }
+}
+
+/// The spellings of the particle `ABD` written apart (`ABD`, `ABDUL`, `ABDEL`...).
+pub(crate) fn abd_spellings() -> impl Iterator<Item = &'static str> {
+    PARTICLES
+        .iter()
+        .filter(|(_, canonical)| *canonical == "ABD")
+        .map(|(spelling, _)| *spelling)
 }
 
 fn canonical_particle(word: &str) -> Option<&'static str> {

@@ -532,6 +532,7 @@ fn compound_candidates(
         if word.kind != TokenKind::Word {
             continue;
         }
+        written_abd_candidates(i, word, split, swapped, out);
         let cross_script = split.iter().any(|t| t.script != word.script);
         let whole_lengths = form_lengths(word, cross_script);
         if !any_pair_may_fit(parts, cross_script, whole_lengths) {
@@ -652,6 +653,101 @@ fn compound_candidates(
             }
         }
     }
+}
+
+/// Pairs `word` with an `ABD` of `split` and the name after it, written joined, when `word` is
+/// that name as written with a slip or two (`ABDXLLAH`, `ABDESLA`, `ABALLAH`): a name written
+/// with its `ABD` attached is split into the two (`ABDALLAH` is `ABD` + `LAH`), but one with a
+/// slip is not, and its whole against the parts (or their phonetic forms, where `X` is `KS`)
+/// was two or more edits off. Compared as two spellings of one word are, against every way the
+/// lists attach the `ABD` (see [`written_abd_similarity`]).
+fn written_abd_candidates(
+    i: usize,
+    word: &Token,
+    split: &[&Token],
+    swapped: bool,
+    out: &mut Vec<PairCandidate>,
+) {
+    // A word the `ABD` was written in keeps its `B` or `D` near the start through two slips.
+    let near_start = &word.folded.as_bytes()[..word.folded.len().min(4)];
+    if word.script != Script::Latin
+        || word.folded.len() < MIN_WRITTEN_ABD_LENGTH
+        || !near_start.iter().any(|&c| c == b'B' || c == b'D')
+    {
+        return;
+    }
+    for a in 0..split.len().saturating_sub(1) {
+        let (abd, rest) = (split[a], split[a + 1]);
+        if abd.kind != TokenKind::Particle
+            || abd.folded != "ABD"
+            || abd.script != Script::Latin
+            || rest.kind != TokenKind::Word
+            || rest.script != Script::Latin
+        {
+            continue;
+        }
+        let score = written_abd_similarity(&word.folded, &rest.folded);
+        if score < MIN_TOKEN_SIMILARITY {
+            continue;
+        }
+        let similarity = TokenSimilarity {
+            score,
+            kind: TokenMatchKind::Fuzzy,
+        };
+        let (query, listed) = if swapped {
+            (Indexes::two(a, a + 1), Indexes::one(i))
+        } else {
+            (Indexes::one(i), Indexes::two(a, a + 1))
+        };
+        out.push(PairCandidate {
+            sort_key: pair_credit(similarity) * 1.5 + ADJACENT_COMPOUND_PREFERENCE * 2.0,
+            query,
+            listed,
+            similarity,
+        });
+    }
+}
+
+/// Shortest word compared with an `ABD` name as written: `ABD` and three letters, one left out.
+const MIN_WRITTEN_ABD_LENGTH: usize = 5;
+
+/// Most edits between a word and an `ABD` name as written for [`written_abd_similarity`]: as
+/// many as a typist's slips ([`MAX_TYPED_NAME_EDITS`]).
+const MAX_WRITTEN_ABD_EDITS: usize = MAX_TYPED_NAME_EDITS;
+
+/// The best [`spelling_similarity`](crate::token_similarity::spelling_similarity) of `word` to
+/// `ABD` and `rest` written as one word, in every way the lists attach it (`ABDUL`, `ABDEL`,
+/// `ABDES`..., a letter they meet on written once or twice; `ABD` and any spelling of `ALLAH`
+/// where `rest` is `LAH`), among those at most [`MAX_WRITTEN_ABD_EDITS`] edits from `word`; 0
+/// when none is.
+fn written_abd_similarity(word: &str, rest: &str) -> f32 {
+    let mut best = 0.0f32;
+    let mut written = String::new();
+    let mut compare = |head: &str, tail: &str| {
+        let length = head.len() + tail.len();
+        if length.abs_diff(word.len()) > MAX_WRITTEN_ABD_EDITS {
+            return;
+        }
+        written.clear();
+        written.push_str(head);
+        written.push_str(tail);
+        if crate::string_distance::osa_distance(word, &written) <= MAX_WRITTEN_ABD_EDITS {
+            best = best.max(crate::token_similarity::spelling_similarity(word, &written));
+        }
+    };
+    if rest == "LAH" {
+        for ending in crate::name::ABD_ALLAH_ENDINGS {
+            compare("ABD", ending);
+        }
+    } else {
+        for connective in crate::name::ATTACHED_ABD {
+            compare(connective, rest);
+            if connective.as_bytes().last() == rest.as_bytes().first() {
+                compare(connective, &rest[1..]);
+            }
+        }
+    }
+    best
 }
 
 /// Similarity of a joined word to two adjacent parts of its own script that spell the same
@@ -869,6 +965,40 @@ mod tests {
         assert_eq!(typed.unmatched_query.len(), 1, "{typed:?}");
         assert!(typed.score > 0.65 && typed.score < 0.75, "{typed:?}");
         assert!(score("DAHIR OMAR", "DAHIR, Ahmad") < 0.55);
+    }
+
+    #[test]
+    fn regression_an_abd_name_with_a_slip_met_neither_abd_nor_the_name_after_it() {
+        // The list's `ABDALLAH` is `ABD` + `LAH`, its `ABDESLAM` `ABD` + `LAM`; a slip left the
+        // traveller's word whole, two or more edits from either part, or from the parts' phonetic
+        // forms joined (`X` is `KS`).
+        for (traveller, listed) in [
+            ("ABDXLLAH SHERIF", "Abdallah, Sherif"),
+            ("ABDESLA SALAH", "ABDESLAM, Salah"),
+            ("ABXDESSAMAD FATEH", "FATEH, Abdessamad"),
+        ] {
+            let typed = alignment(traveller, listed);
+            assert!(typed.unmatched_listed.is_empty(), "{traveller}: {typed:?}");
+            assert!(typed.score > 0.9, "{traveller}: {typed:?}");
+        }
+        // Not a name the `ABD` and its name are three edits from.
+        assert!(
+            alignment("ABBASALLI SHERIF", "Abdallah, Sherif")
+                .unmatched_listed
+                .len()
+                == 2
+        );
+    }
+
+    #[test]
+    fn regression_abdul_with_a_slip_was_a_given_name_the_list_did_not_have() {
+        for traveller in ["SABOOR ABDDUL", "SABOOR ABDHUL", "SABOOR ABDL"] {
+            let typed = alignment(traveller, "SABOOR, Abdul");
+            assert!(typed.unmatched_query.is_empty(), "{traveller}: {typed:?}");
+            assert!(typed.score > 0.85, "{traveller}: {typed:?}");
+        }
+        // Only `ABD`: a word a slip from `ABU` is a name as often (`ABE`).
+        assert_eq!(alignment("SABOOR ABE", "SABOOR, Abu").unmatched_query, [1]);
     }
 
     #[test]

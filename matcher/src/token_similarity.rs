@@ -169,13 +169,15 @@ fn similarity_as_written(
             } else {
                 (listed, query)
             };
-            return Some(full_if(
-                particle.folded.len() == 1
-                    && word.folded.len() == 2
-                    && word.initial() == particle.initial()
-                    && query.script == listed.script,
-                TokenMatchKind::Particle,
-            ));
+            if particle.folded.len() == 1 {
+                return Some(full_if(
+                    word.folded.len() == 2
+                        && word.initial() == particle.initial()
+                        && query.script == listed.script,
+                    TokenMatchKind::Particle,
+                ));
+            }
+            return Some(mistyped_abd(word, particle));
         }
         (Initial, _) | (_, Initial) => {
             // An Arabic-script initial is the consonant the romanised name starts with.
@@ -604,6 +606,38 @@ fn fuzzy_similarity(query: &Token, listed: &Token, floor: f32) -> f32 {
 
 /// Slack for rounding in the typing-similarity bound (scores are f32).
 const TYPING_BOUND_MARGIN: f32 = 1e-4;
+
+/// A Latin word a slip away from a spelling of the particle `ABD` written apart (`ABDDUL`,
+/// `ABDHUL`, `ABDL` for `ABDUL`; `AVD` for `ABD`): left a word by the slip, it met no particle,
+/// and the name it begins was a given name short. Fuzzy, by the closest spelling; only `ABD`,
+/// whose spellings are no names of their own: a slip from `DE`, `BIN` or `ABU` is a name as often
+/// (`DIAS`, `BINA`, `ABE`).
+fn mistyped_abd(word: &Token, particle: &Token) -> TokenSimilarity {
+    if particle.folded != "ABD" || word.script != Script::Latin || particle.script != Script::Latin
+    {
+        return NONE;
+    }
+    let score = crate::name::abd_spellings()
+        .filter(|spelling| {
+            spelling.len().abs_diff(word.folded.len()) <= 1
+                && osa_distance(spelling, &word.folded) <= 1
+        })
+        .map(|spelling| spelling_similarity(&word.folded, spelling))
+        .fold(0.0f32, f32::max);
+    TokenSimilarity {
+        score,
+        kind: TokenMatchKind::Fuzzy,
+    }
+}
+
+/// How close two folded spellings are as [`fuzzy_similarity`] reads them, without their phonetic
+/// forms or OCR readings: for spellings rebuilt from a name's parts, which are no tokens.
+pub(crate) fn spelling_similarity(a: &str, b: &str) -> f32 {
+    if a == b {
+        return 1.0;
+    }
+    blend(a, b).max(crate::keyboard::typing_similarity(a, b).min(MAX_TYPING_SIMILARITY))
+}
 
 fn blend(a: &str, b: &str) -> f32 {
     (jaro_winkler(a, b) as f32 + edit_similarity(a, b)) / 2.0
