@@ -417,36 +417,11 @@ fn compound_forms(t: &Token, cross_script: bool) -> [Option<&str>; 2] {
     }
 }
 
-/// How a Latin `ABD` particle is written attached to the name it begins, as phonetic forms:
-/// `ABDOL` of `ABDOLREZA`, `ABDUL` of `ABDULLAH`. Split off, `ABD` keeps none of it, so a
-/// traveller's compound with a slip in it (`ABFOLREZA`, `BADULLAH`) was two letters longer than
-/// `ABD` and the rest joined, and met neither. Tried as the first part of a compound only.
-fn connective_forms(t: &Token, cross_script: bool) -> &'static [String] {
-    static FORMS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    if cross_script
-        || t.script != Script::Latin
-        || t.kind != TokenKind::Particle
-        || t.folded != "ABD"
-    {
-        return &[];
-    }
-    FORMS.get_or_init(|| {
-        let mut forms: Vec<String> = crate::name::ATTACHED_ABD
-            .iter()
-            .map(|written| crate::phonetic::phonetic(written))
-            .collect();
-        forms.sort();
-        forms.dedup();
-        forms
-    })
-}
-
-/// The shortest and longest of a token's [`compound_forms`] and [`connective_forms`].
+/// The shortest and longest of a token's [`compound_forms`].
 fn form_lengths(t: &Token, cross_script: bool) -> (usize, usize) {
     compound_forms(t, cross_script)
         .into_iter()
         .flatten()
-        .chain(connective_forms(t, cross_script).iter().map(String::as_str))
         .map(str::len)
         .fold((usize::MAX, 0), |(shortest, longest), length| {
             (shortest.min(length), longest.max(length))
@@ -568,21 +543,7 @@ fn compound_candidates(
                     if whole.len() < 3 {
                         continue;
                     }
-                    // An `ABD` written with its connective only where its name follows it and a
-                    // slip may be in it: written exactly, the whole would have been split too.
-                    let connectives = if b == a + 1 && needed < 1.0 {
-                        connective_forms(ta, cross_script)
-                    } else {
-                        &[]
-                    };
-                    // A connective is compared as written in a Latin word: see
-                    // `compound_similarity`.
-                    let first_forms = compound_forms(ta, cross_script)
-                        .into_iter()
-                        .flatten()
-                        .map(|form| (form, false))
-                        .chain(connectives.iter().map(|form| (form.as_str(), true)));
-                    for (fa, connective) in first_forms {
+                    for fa in compound_forms(ta, cross_script).into_iter().flatten() {
                         // Most pairs of parts are ruled out by their lengths alone.
                         let fits = compound_forms(tb, cross_script)
                             .into_iter()
@@ -612,7 +573,6 @@ fn compound_candidates(
                                     whole,
                                     [head, tail, fb],
                                     needed,
-                                    connective && word.script == Script::Latin,
                                     joined,
                                 ));
                             }
@@ -791,7 +751,7 @@ fn same_script_skeleton_compound(
     let meets = std::iter::once((head, "")).chain(voiced).any(|(h, t)| {
         std::iter::once(tail)
             .chain(inner)
-            .any(|rest| compound_similarity(skeleton, [h, t, rest], 1.0, false, joined) == 1.0)
+            .any(|rest| compound_similarity(skeleton, [h, t, rest], 1.0, joined) == 1.0)
     });
     if !meets {
         return 0.0;
@@ -818,85 +778,37 @@ fn parts_may_fit(whole: usize, first: usize, second: usize) -> bool {
 
 /// Similarity of `whole` to `fa` and `fb` written together; 0 when it cannot reach `needed`.
 /// How close `whole` is to `parts` written one after the other (the first part may come as a head
-/// and a replaced last letter). For an `ABD` connective before a Latin word's rest (`latin`, see
-/// [`connective_forms`]) a letter the parts meet on is written once, as a phonetic form writes a
-/// doubled letter (`ABDUL` + `LAH` is `ABDULAH`, as ABDULLAH is), and a keyboard slip costs what
-/// it costs in a word (`ABFOLREZA` for `ABDOL` + `REZA`: F beside D). Only there: for every
-/// compound, the slip's half edit lets words of five to nine letters past the length bound
-/// below, and screening at a million names was 3–5 % slower for no other row found.
-fn compound_similarity(
-    whole: &str,
-    parts: [&str; 3],
-    needed: f32,
-    latin: bool,
-    joined: &mut String,
-) -> f32 {
-    // Not with a part of a letter or two: merged away or typed past as a slip, it would vanish
-    // into the other (`OO` is `U`, and `U` + `HINE` met `KHINE` as if `U` were a slip).
-    let latin = latin && parts[0].len() + parts[1].len() >= 3 && parts[2].len() >= 3;
-    // Most calls are ruled out by length before the parts are written out; a letter written
-    // once at each of the two places parts meet makes the joined word up to two shorter.
-    let total: usize = parts.iter().map(|p| p.len()).sum();
-    let merged_at_most = if latin { 2 } else { 0 };
-    if total + 1 < whole.len() || total > whole.len() + 1 + merged_at_most {
-        return 0.0;
-    }
-    // Other parts are compared in place, unwritten: most calls that pass the lengths end
-    // equal or under the bound below.
-    let length = if latin {
-        write_parts(parts, true, joined);
-        joined.len()
-    } else {
-        total
-    };
+/// and a replaced last letter).
+fn compound_similarity(whole: &str, parts: [&str; 3], needed: f32, joined: &mut String) -> f32 {
+    // Parts are compared in place, unwritten: most calls that pass the length end equal or under
+    // the bound below.
+    let length: usize = parts.iter().map(|p| p.len()).sum();
     if length.abs_diff(whole.len()) > 1 {
         return 0.0;
     }
-    let equal = if latin {
-        whole == joined.as_str()
-    } else {
-        spells_in_order(whole, parts)
-    };
-    if equal {
+    if spells_in_order(whole, parts) {
         return 1.0;
     }
-    // Not equal, so one edit at least (half of one, a slip, for `latin`): short words cannot
-    // reach `needed` then, and the distance need not be computed.
-    let least_edit = if latin { 0.5 } else { 1.0 };
+    // Not equal, so one edit at least: short words cannot reach `needed` then, and the distance
+    // need not be computed.
     let longest = whole.len().max(length);
-    if 1.0 - least_edit / (longest as f32) < needed {
+    if 1.0 - 1.0 / (longest as f32) < needed {
         return 0.0;
     }
-    if !latin {
-        write_parts(parts, false, joined);
-    }
+    write_parts(parts, joined);
     // Where `needed` allows one edit at most, one edit leaves the words equal but for a letter
     // or two between their common start and end: most pairs are ruled out so, without a table.
-    let edits_allowed = (1.0 - needed) * longest as f32 / least_edit;
+    let edits_allowed = (1.0 - needed) * longest as f32;
     if edits_allowed < 2.0 && !within_one_edit(whole.as_bytes(), joined.as_bytes()) {
         return 0.0;
     }
-    let plain = crate::token_similarity::edit_similarity(whole, joined);
-    // A slip costs half an edit at least, so the typing similarity is at most halfway from
-    // the plain one to 1.
-    if latin && plain < needed && 0.5 + 0.5 * plain >= needed {
-        plain.max(crate::keyboard::typing_similarity_above(
-            whole, joined, needed,
-        ))
-    } else {
-        plain
-    }
+    crate::token_similarity::edit_similarity(whole, joined)
 }
 
-/// `parts` written one after the other into `joined`; with `merge`, a letter two parts meet on
-/// is written once.
-fn write_parts(parts: [&str; 3], merge: bool, joined: &mut String) {
+/// `parts` written one after the other into `joined`.
+fn write_parts(parts: [&str; 3], joined: &mut String) {
     joined.clear();
     for part in parts {
-        let part = match (merge, joined.as_bytes().last(), part.as_bytes().first()) {
-            (true, Some(last), Some(first)) if last == first => &part[1..],
-            _ => part,
-        };
         joined.push_str(part);
     }
 }
@@ -1110,7 +1022,7 @@ mod tests {
                 [head, tail, inner],
             ] {
                 for needed in [MIN_COMPOUND_SIMILARITY, 1.0] {
-                    let similarity = compound_similarity(&whole, parts, needed, false, &mut joined);
+                    let similarity = compound_similarity(&whole, parts, needed, &mut joined);
                     assert_eq!(similarity, 0.0, "{whole} {parts:?}");
                 }
             }
@@ -1391,11 +1303,10 @@ mod tests {
     #[test]
     fn regression_a_slip_in_the_abd_of_a_compound_left_it_two_letters_short() {
         // `ABDOLREZA` is split into `ABD` + `REZA`; the traveller's `ABFOLREZA` (F beside D) was
-        // two letters longer than those joined, and met neither.
+        // two letters longer than those joined, and met neither. It meets them as written.
         let slip = score("ABEDZADHE ABFOLREZA", "Abedzadeh, Abdolreza");
         assert!(slip > 0.9, "{slip}");
-        // `BADULLAH`: two letters swapped; `ABDUL` + `LAH` writes the L once, as ABDULLAH's
-        // phonetic form does.
+        // `BADULLAH`: two letters of ABDULLAH swapped.
         let swapped = score("AL HAKIM BADULLAH YAHYA", "AL HAKIM, Abdullah Yahya");
         assert!(swapped > 0.95, "{swapped}");
         // Another name is no compound of them.
