@@ -1780,6 +1780,12 @@ fn index_keys(token: &Token) -> Vec<u64> {
         if token.phonetic.len() >= 4 {
             keys.extend(deletions(&token.phonetic).map(|d| key(KeyKind::PhoneticDeletion, &d)));
         }
+        if spelled_otherwise(token) {
+            keys.push(key(KeyKind::Phonetic, &token.folded));
+            if token.folded.len() >= 4 {
+                keys.extend(deletions(&token.folded).map(|d| key(KeyKind::PhoneticDeletion, &d)));
+            }
+        }
         if let Some(stem) = &token.stem {
             keys.push(key(KeyKind::Phonetic, stem));
         }
@@ -1802,6 +1808,15 @@ fn index_keys(token: &Token) -> Vec<u64> {
     keys
 }
 
+/// Whether a Latin word's spelling is keyed besides its phonetic form: where the two differ, a
+/// slip in the spelling can be two edits in the phonetic form (`HAMCOH` is `HAMKOH`, `HAMCHO`
+/// `HAMCO`; `KHALLOMF` `HALOMF`, `KHALLOUF` `HALUF`), out of the one-deletion keys' reach.
+/// Spellings share the phonetic keys' space: a spelling that is another word's phonetic form
+/// only finds a word that scoring then rules out.
+fn spelled_otherwise(token: &Token) -> bool {
+    token.script == Script::Latin && token.kind == TokenKind::Word && token.folded != token.phonetic
+}
+
 /// Keys of a word's own skeletons, without edits.
 fn skeleton_keys(token: &Token) -> Vec<u64> {
     std::iter::once(&token.skeleton)
@@ -1822,6 +1837,16 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
             for d in deletions(&token.phonetic) {
                 keys.push(key(KeyKind::Phonetic, &d));
                 keys.push(key(KeyKind::PhoneticDeletion, &d));
+            }
+        }
+        if spelled_otherwise(token) {
+            keys.push(key(KeyKind::Phonetic, &token.folded));
+            keys.push(key(KeyKind::PhoneticDeletion, &token.folded));
+            if token.folded.len() >= 4 {
+                for d in deletions(&token.folded) {
+                    keys.push(key(KeyKind::Phonetic, &d));
+                    keys.push(key(KeyKind::PhoneticDeletion, &d));
+                }
             }
         }
         if let Some(stem) = &token.stem {
@@ -2149,6 +2174,32 @@ mod tests {
             assert!(
                 found_above_cut(&index, &found, expected),
                 "{surname} {given_names}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn regression_a_slip_that_is_two_edits_in_the_phonetic_form_found_no_listed_word() {
+        // `HAMCOH` is `HAMKOH` phonetically, `HAMCHO` `HAMCO`; `KHALLOMF` `HALOMF`, `KHALLOUF`
+        // `HALUF`; `FAXZLI` `FAKSZLI`: one slip each, two edits apart in phonetic form, where the
+        // keys reach one. Alone in the traveller's name, the word found no candidate.
+        let index = WatchlistIndex::build(vec![
+            named_entry("hamcho", "HAMCHO, Fadi"),
+            named_entry("khallouf", "KHALLOUF, Samir"),
+            named_entry("fazli", "FAZLI, Yusuf"),
+        ]);
+        for (surname, expected) in [
+            ("HAMCOH", "hamcho"),
+            ("KHALLOMF", "khallouf"),
+            ("FAXZLI", "fazli"),
+        ] {
+            let traveller = named_traveller(surname, "");
+            let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+            assert!(
+                found
+                    .iter()
+                    .any(|c| index.entries()[c.entry].id == expected),
+                "{surname}: {found:?}"
             );
         }
     }
