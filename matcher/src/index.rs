@@ -1776,15 +1776,9 @@ impl LeftOutBound {
 fn index_keys(token: &Token) -> Vec<u64> {
     let mut keys = Vec::new();
     if token.script != Script::Arabic {
-        keys.push(key(KeyKind::Phonetic, &token.phonetic));
-        if token.phonetic.len() >= 4 {
-            keys.extend(deletions(&token.phonetic).map(|d| key(KeyKind::PhoneticDeletion, &d)));
-        }
+        index_form_keys(&token.phonetic, &mut keys);
         if spelled_otherwise(token) {
-            keys.push(key(KeyKind::Phonetic, &token.folded));
-            if token.folded.len() >= 4 {
-                keys.extend(deletions(&token.folded).map(|d| key(KeyKind::PhoneticDeletion, &d)));
-            }
+            index_form_keys(&token.folded, &mut keys);
         }
         if let Some(stem) = &token.stem {
             keys.push(key(KeyKind::Phonetic, stem));
@@ -1806,6 +1800,31 @@ fn index_keys(token: &Token) -> Vec<u64> {
         }
     }
     keys
+}
+
+/// Words shorter than this are keyed without their deletions: a letter left out of three leaves
+/// two, which thousands of words share.
+const MIN_DELETION_KEYED_LENGTH: usize = 4;
+
+/// A listed word's form (phonetic, or spelling) and its one-letter deletions.
+fn index_form_keys(form: &str, keys: &mut Vec<u64>) {
+    keys.push(key(KeyKind::Phonetic, form));
+    if form.len() >= MIN_DELETION_KEYED_LENGTH {
+        keys.extend(deletions(form).map(|d| key(KeyKind::PhoneticDeletion, &d)));
+    }
+}
+
+/// What a traveller word's form looks up: the form and its deletions, each against listed forms
+/// and their deletions (one edit either way).
+fn query_form_keys(form: &str, keys: &mut Vec<u64>) {
+    keys.push(key(KeyKind::Phonetic, form));
+    keys.push(key(KeyKind::PhoneticDeletion, form));
+    if form.len() >= MIN_DELETION_KEYED_LENGTH {
+        for d in deletions(form) {
+            keys.push(key(KeyKind::Phonetic, &d));
+            keys.push(key(KeyKind::PhoneticDeletion, &d));
+        }
+    }
 }
 
 /// Whether a Latin word's spelling is keyed besides its phonetic form: where the two differ, a
@@ -1831,23 +1850,9 @@ fn skeleton_keys(token: &Token) -> Vec<u64> {
 fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
     let mut keys = Vec::new();
     if token.script != Script::Arabic {
-        keys.push(key(KeyKind::Phonetic, &token.phonetic));
-        keys.push(key(KeyKind::PhoneticDeletion, &token.phonetic));
-        if token.phonetic.len() >= 4 {
-            for d in deletions(&token.phonetic) {
-                keys.push(key(KeyKind::Phonetic, &d));
-                keys.push(key(KeyKind::PhoneticDeletion, &d));
-            }
-        }
+        query_form_keys(&token.phonetic, &mut keys);
         if spelled_otherwise(token) {
-            keys.push(key(KeyKind::Phonetic, &token.folded));
-            keys.push(key(KeyKind::PhoneticDeletion, &token.folded));
-            if token.folded.len() >= 4 {
-                for d in deletions(&token.folded) {
-                    keys.push(key(KeyKind::Phonetic, &d));
-                    keys.push(key(KeyKind::PhoneticDeletion, &d));
-                }
-            }
+            query_form_keys(&token.folded, &mut keys);
         }
         if let Some(stem) = &token.stem {
             keys.push(key(KeyKind::Phonetic, stem));

@@ -360,16 +360,7 @@ fn whole_name_typing_similarity(
         match kind {
             TokenMatchKind::Exact | TokenMatchKind::Particle => {}
             TokenMatchKind::Fuzzy if q.kind == TokenKind::Word && l.kind == TokenKind::Word => {
-                if q.east_slavic.is_some()
-                    && l.east_slavic.is_some()
-                    && q.east_slavic != l.east_slavic
-                    && crate::east_slavic::different_names(
-                        &q.folded,
-                        &q.phonetic,
-                        &l.folded,
-                        &l.phonetic,
-                    )
-                {
+                if crate::token_similarity::different_east_slavic_names(q, l) {
                     return None;
                 }
                 any_close = true;
@@ -522,7 +513,7 @@ fn compound_candidates(
         if word.kind != TokenKind::Word {
             continue;
         }
-        written_abd_candidates(i, word, split, swapped, out);
+        written_abd_candidates(i, word, split, swapped, joined, out);
         let cross_script = split.iter().any(|t| t.script != word.script);
         let whole_lengths = form_lengths(word, cross_script);
         if !any_pair_may_fit(parts, cross_script, whole_lengths) {
@@ -641,6 +632,7 @@ fn written_abd_candidates(
     word: &Token,
     split: &[&Token],
     swapped: bool,
+    written: &mut String,
     out: &mut Vec<PairCandidate>,
 ) {
     // A word the `ABD` was written in keeps its `B` or `D` near the start through two slips.
@@ -661,7 +653,7 @@ fn written_abd_candidates(
         {
             continue;
         }
-        let score = written_abd_similarity(&word.folded, &rest.folded);
+        let score = written_abd_similarity(&word.folded, &rest.folded, written);
         if score < MIN_TOKEN_SIMILARITY {
             continue;
         }
@@ -695,9 +687,9 @@ const MAX_WRITTEN_ABD_EDITS: usize = MAX_TYPED_NAME_EDITS;
 /// `ABDES`..., a letter they meet on written once or twice; `ABD` and any spelling of `ALLAH`
 /// where `rest` is `LAH`), among those at most [`MAX_WRITTEN_ABD_EDITS`] edits from `word`; 0
 /// when none is.
-fn written_abd_similarity(word: &str, rest: &str) -> f32 {
+/// `written` is scratch space for the joined spellings.
+fn written_abd_similarity(word: &str, rest: &str, written: &mut String) -> f32 {
     let mut best = 0.0f32;
-    let mut written = String::new();
     let mut compare = |head: &str, tail: &str| {
         let length = head.len() + tail.len();
         if length.abs_diff(word.len()) > MAX_WRITTEN_ABD_EDITS {
@@ -706,8 +698,8 @@ fn written_abd_similarity(word: &str, rest: &str) -> f32 {
         written.clear();
         written.push_str(head);
         written.push_str(tail);
-        if crate::string_distance::osa_distance(word, &written) <= MAX_WRITTEN_ABD_EDITS {
-            best = best.max(crate::token_similarity::spelling_similarity(word, &written));
+        if crate::string_distance::osa_distance(word, written) <= MAX_WRITTEN_ABD_EDITS {
+            best = best.max(crate::token_similarity::spelling_similarity(word, written));
         }
     };
     if rest == "LAH" {

@@ -418,15 +418,7 @@ fn romanised_similarity(
     // Close spellings of two names the East Slavic table tells apart (`EVGENIYA` / `YEVGENIY`,
     // 0.91 by spelling) are two names: they do not pair.
     if best.score >= crate::name_score::MIN_TOKEN_SIMILARITY
-        && query.east_slavic.is_some()
-        && listed.east_slavic.is_some()
-        && query.east_slavic != listed.east_slavic
-        && crate::east_slavic::different_names(
-            &query.folded,
-            &query.phonetic,
-            &listed.folded,
-            &listed.phonetic,
-        )
+        && different_east_slavic_names(query, listed)
     {
         best = NONE;
     }
@@ -434,6 +426,15 @@ fn romanised_similarity(
         return None;
     }
     Some(best)
+}
+
+/// Whether two words are names the East Slavic table tells apart (`EVGENIYA` / `YEVGENIY`): the
+/// hashes, kept by each token, rule out most pairs before the table is read.
+pub(crate) fn different_east_slavic_names(a: &Token, b: &Token) -> bool {
+    a.east_slavic.is_some()
+        && b.east_slavic.is_some()
+        && a.east_slavic != b.east_slavic
+        && crate::east_slavic::different_names(&a.folded, &a.phonetic, &b.folded, &b.phonetic)
 }
 
 /// A traveller's word that is the listed word without its last letter, of three letters or more
