@@ -355,10 +355,19 @@ pub fn different_names(a_folded: &str, a_phonetic: &str, b_folded: &str, b_phone
 
 /// Hash of [`cognate`], kept by a token: compared for every listed word a traveller's keys reach.
 pub fn cognate_key_hash(folded: &str, phonetic_form: &str) -> Option<u64> {
-    let cognate = cognate(folded, phonetic_form)?;
+    cognate(folded, phonetic_form).map(|c| key_hash(&c))
+}
+
+/// [`cognate_key_hash`] of a given name of the table, by its phonetic form: other tables of one
+/// name's forms ([`crate::scriptural`]) key a name the table also holds as it does.
+pub fn given_name_key_hash(phonetic_form: &str) -> Option<u64> {
+    given_name_group(phonetic_form).map(|group| key_hash(&Cognate::GivenName(group)))
+}
+
+fn key_hash(cognate: &Cognate) -> u64 {
     let mut hasher = FxHasher::default();
     cognate.hash(&mut hasher);
-    Some(hasher.finish())
+    hasher.finish()
 }
 
 #[cfg(test)]

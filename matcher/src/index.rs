@@ -68,7 +68,7 @@ enum KeyKind {
     Prefix = 5,
     Document = 6,
     DocumentDeletion = 7,
-    /// The East Slavic name a word is a form of ([`Token::east_slavic`]).
+    /// The name a word is a form of in another language ([`Token::cognate`]).
     Cognate = 8,
 }
 
@@ -1786,7 +1786,7 @@ fn index_keys(token: &Token) -> Vec<u64> {
         if token.phonetic.len() >= 5 {
             keys.push(key(KeyKind::Prefix, &token.phonetic[..4]));
         }
-        keys.extend(token.east_slavic.map(|h| hashed_key(KeyKind::Cognate, h)));
+        keys.extend(token.cognate.map(|h| hashed_key(KeyKind::Cognate, h)));
         if let Some(reading) = &token.somali {
             keys.extend(index_keys(reading));
         }
@@ -1860,7 +1860,7 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
         if truncated && token.phonetic.len() >= 4 {
             keys.push(key(KeyKind::Prefix, &token.phonetic[..4]));
         }
-        keys.extend(token.east_slavic.map(|h| hashed_key(KeyKind::Cognate, h)));
+        keys.extend(token.cognate.map(|h| hashed_key(KeyKind::Cognate, h)));
         if let Some(reading) = &token.somali {
             keys.extend(query_keys(reading, false));
         }
@@ -2225,6 +2225,52 @@ mod tests {
                 .iter()
                 .all(|c| index.entries()[c.entry].id != "other" || c.score < 0.9),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn regression_a_listed_hebrew_or_english_name_never_met_its_arabic_form() {
+        // `DAVID, Yafi` travels as `YAFEE / DAOUD`: `DAOUD` is `DAVID` in Arabic, two letters in
+        // place, and the name scored 0.77 with the whole birth date in common.
+        let born = PartialDate {
+            year: 1969,
+            month: Some(8),
+            day: Some(25),
+        };
+        let index = WatchlistIndex::build(vec![
+            Entry {
+                birth_dates: vec![born],
+                ..named_entry("listed", "DAVID, Yafi")
+            },
+            named_entry("other", "DAOUDI, Yassin"),
+        ]);
+        let traveller = TravellerQuery {
+            birth_date: Some(born),
+            ..named_traveller("YAFEE", "DAOUD")
+        };
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .all(|c| index.entries()[c.entry].id != "other" || c.score < 0.6),
+            "{found:?}"
+        );
+        // A translation is weaker evidence than the same name romanised otherwise.
+        let translated = token_similarity(&tokenize("DAOUD")[0], &tokenize("DAVID")[0], false);
+        let romanised =
+            token_similarity(&tokenize("VOLODYMYR")[0], &tokenize("VLADIMIR")[0], false);
+        assert_eq!(
+            translated.kind,
+            crate::token_similarity::TokenMatchKind::Cognate
+        );
+        assert_eq!(
+            romanised.kind,
+            crate::token_similarity::TokenMatchKind::Cognate
+        );
+        assert!(
+            translated.score < romanised.score,
+            "{translated:?} {romanised:?}"
         );
     }
 

@@ -21,6 +21,7 @@ pub mod name_score;
 pub mod phonetic;
 pub mod policy;
 pub mod query;
+pub mod scriptural;
 pub mod somali;
 pub mod string_distance;
 pub mod token_similarity;

@@ -55,9 +55,10 @@ pub struct Token {
     /// when it reads as one: compared for every listed word a traveller's keys reach, so read
     /// once per word.
     pub korean: Option<u64>,
-    /// Hash of the East Slavic name the word is a form of ([`crate::east_slavic::cognate`]):
-    /// `ULADZIMIR` and `VLADIMIR`, `NAUMAU` and `NAUMOV` share one.
-    pub east_slavic: Option<u64>,
+    /// Hash of the name the word is a form of in another language: East Slavic
+    /// ([`crate::east_slavic::cognate`]: `ULADZIMIR` and `VLADIMIR`, `NAUMAU` and `NAUMOV` share
+    /// one) or scriptural ([`crate::scriptural`]: `DAVID` and `DAOUD`).
+    pub cognate: Option<u64>,
     /// The letters of `folded` as a bit set ([`letter_set`]): a bound of its spelling
     /// similarity to another word without comparing them letter by letter.
     pub folded_letters: u32,
@@ -304,8 +305,13 @@ impl Token {
         let korean = (kind == TokenKind::Word)
             .then(|| crate::korean::syllable_key_hash(&folded))
             .flatten();
-        let east_slavic = (kind == TokenKind::Word)
-            .then(|| crate::east_slavic::cognate_key_hash(&folded, &phonetic))
+        // The scriptural table first: its names are given names, which the East Slavic table
+        // would otherwise read by their endings as surnames (`YAAKOV` as `YAAK-OV`).
+        let cognate = (kind == TokenKind::Word)
+            .then(|| {
+                crate::scriptural::key_hash(&phonetic)
+                    .or_else(|| crate::east_slavic::cognate_key_hash(&folded, &phonetic))
+            })
             .flatten();
         Token {
             folded_letters: letter_set(&folded),
@@ -320,7 +326,7 @@ impl Token {
             arabic_ending: ArabicEnding::Unknown,
             written_vowels: WrittenVowels::default(),
             korean,
-            east_slavic,
+            cognate,
             cross_script_skeletons,
             somali: None,
         }
@@ -342,7 +348,7 @@ impl Token {
             written_vowels: WrittenVowels::default(),
             cross_script_skeletons: Box::default(),
             korean: None,
-            east_slavic: None,
+            cognate: None,
             somali: None,
         }
     }

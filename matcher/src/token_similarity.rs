@@ -32,8 +32,9 @@ pub enum TokenMatchKind {
     /// The same Korean syllables in another romanisation system (`CHONG` / `JONG`, `EUN` / `UN`),
     /// or a word of Somali orthography in its Arabic-way reading (`MAXAMED` / `MAHAMED`).
     Romanisation,
-    /// One East Slavic name in its Russian, Ukrainian or Belarusian form (`VLADIMIR` /
-    /// `ULADZIMIR`, `NIKOLAEVICH` / `MYKOLAIOVYCH`, `NAUMOV` / `NAUMAU`).
+    /// One name in two languages: East Slavic in its Russian, Ukrainian or Belarusian form
+    /// (`VLADIMIR` / `ULADZIMIR`, `NIKOLAEVICH` / `MYKOLAIOVYCH`, `NAUMOV` / `NAUMAU`), or a
+    /// scriptural name in its Arabic, Hebrew or European form (`DAVID` / `DAOUD`).
     Cognate,
     /// One side is the initial of a title the other writes in full (`H` / `HAJJI`): neither
     /// credit nor cost.
@@ -272,9 +273,26 @@ const MAX_CJK_TO_LATIN: f32 = 0.9;
 /// that are distinct in Korean.
 const KOREAN_SPELLING: f32 = 0.92;
 
-/// Two forms of one East Slavic name are this similar: the same name in another language, as
-/// strong as a Korean name in another romanisation, below a shared phonetic form.
+/// Two forms of one East Slavic name (`VLADIMIR` / `ULADZIMIR`) are this similar: the same name
+/// in a sibling language, as strong as a Korean name in another romanisation, below a shared
+/// phonetic form.
 const EAST_SLAVIC_FORM: f32 = 0.92;
+
+/// Two forms of one scriptural name in languages apart (`DAVID` / `DAOUD`, `JOSEPH` / `YUSUF`,
+/// [`crate::scriptural`]) are this similar: a translation rather than a romanisation, weaker
+/// evidence than [`EAST_SLAVIC_FORM`]. At its strength, a traveller `MARTINEZ / DAVID` scored
+/// 0.96 against a generated `MARTINEZ AL-DAWUD`.
+const SCRIPTURAL_FORM: f32 = 0.88;
+
+/// How similar two words of one [`Token::cognate`] key are: East Slavic forms when both are
+/// forms of the East Slavic table's name, scriptural otherwise (`MICHAEL` / `MYKHAILO`).
+fn cognate_similarity(query: &Token, listed: &Token) -> f32 {
+    let east_slavic = |t: &Token| crate::east_slavic::cognate_key_hash(&t.folded, &t.phonetic);
+    match east_slavic(query) {
+        Some(key) if east_slavic(listed) == Some(key) => EAST_SLAVIC_FORM,
+        _ => SCRIPTURAL_FORM,
+    }
+}
 
 /// Words both written in (or romanised to) Latin letters; `None` when certainly below `floor`.
 fn romanised_similarity(
@@ -384,14 +402,14 @@ fn romanised_similarity(
             kind: TokenMatchKind::Romanisation,
         };
     }
-    if best.score < EAST_SLAVIC_FORM
-        && query.east_slavic.is_some()
-        && query.east_slavic == listed.east_slavic
-    {
-        best = TokenSimilarity {
-            score: EAST_SLAVIC_FORM,
-            kind: TokenMatchKind::Cognate,
-        };
+    if best.score < EAST_SLAVIC_FORM && query.cognate.is_some() && query.cognate == listed.cognate {
+        let score = cognate_similarity(query, listed);
+        if best.score < score {
+            best = TokenSimilarity {
+                score,
+                kind: TokenMatchKind::Cognate,
+            };
+        }
     }
     if query_may_be_truncated
         && query.folded.len() >= 2
@@ -431,9 +449,9 @@ fn romanised_similarity(
 /// Whether two words are names the East Slavic table tells apart (`EVGENIYA` / `YEVGENIY`): the
 /// hashes, kept by each token, rule out most pairs before the table is read.
 pub(crate) fn different_east_slavic_names(a: &Token, b: &Token) -> bool {
-    a.east_slavic.is_some()
-        && b.east_slavic.is_some()
-        && a.east_slavic != b.east_slavic
+    a.cognate.is_some()
+        && b.cognate.is_some()
+        && a.cognate != b.cognate
         && crate::east_slavic::different_names(&a.folded, &a.phonetic, &b.folded, &b.phonetic)
 }
 
