@@ -24,10 +24,12 @@ pub fn skeleton_letters(c: char) -> &'static str {
         'ت' | 'ث' | 'ط' | 'ٹ' | 'ټ' => "T",
         'ج' => "J",
         'ح' | 'خ' | 'ه' | 'ھ' | 'ۀ' => "H",
-        'د' | 'ذ' | 'ض' | 'ڈ' | 'ډ' => "D",
+        // `ظ` is DH in Arabic romanisation as `ذ` is (`كاظم` KADHIM, `ظاهر` DHAHIR, Somali DAHIR);
+        // its Z (KAZEM, ZAHIR) is the Persian reading's.
+        'د' | 'ذ' | 'ض' | 'ظ' | 'ڈ' | 'ډ' => "D",
         'ر' | 'ڑ' | 'ړ' => "R",
         // Pashto `ځ` (DZ, romanised Z) and `ږ` (romanised ZH or G, folded as Z).
-        'ز' | 'ظ' | 'ځ' | 'ږ' => "Z",
+        'ز' | 'ځ' | 'ږ' => "Z",
         'ژ' => "J",
         // Pashto `څ` (TS, romanised S) and `ښ` (romanised SH or KH, folded as S).
         'س' | 'ش' | 'ص' | 'څ' | 'ښ' => "S",
