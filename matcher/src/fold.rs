@@ -94,6 +94,21 @@ fn is_apostrophe(c: char) -> bool {
     )
 }
 
+/// Persian suffixes written after a zero-width non-joiner rather than joined to the word: the
+/// `-i` of belonging after a final `ه` (`خامنه‌ای` KHAMENEI, `اژه‌ای` EZHEI), and after a vowel;
+/// written with the Persian `ی` or the Arabic `ي`.
+const PERSIAN_SUFFIXES_AFTER_ZWNJ: &[&str] = &["ای", "اي", "ئی", "ئي", "ی", "ي"];
+
+/// Whether what follows a ZWNJ, up to the next character that is no Arabic-script letter, is one
+/// of [`PERSIAN_SUFFIXES_AFTER_ZWNJ`].
+fn persian_suffix_follows(chars: &std::iter::Peekable<std::str::Chars<'_>>) -> bool {
+    let next: String = chars
+        .clone()
+        .take_while(|c| crate::arabic::is_arabic_letter(*c))
+        .collect();
+    PERSIAN_SUFFIXES_AFTER_ZWNJ.contains(&next.as_str())
+}
+
 /// Splits `text` into folded words. Separators are whitespace, hyphens, MRZ fillers `<`, commas and
 /// any other punctuation; apostrophes and Arabic diacritics vanish without splitting.
 pub fn fold_words(text: &str) -> Vec<FoldedWord> {
@@ -191,6 +206,13 @@ pub fn fold_words(text: &str) -> Vec<FoldedWord> {
                     persian.push_str(crate::arabic::persian_skeleton_letters(c));
                 }
             }
+            continue;
+        }
+        if (c == '\u{200C}' || (c == ' ' && last_arabic == Some('ه')))
+            && persian_suffix_follows(&chars)
+        {
+            // Not a part of its own: the word's suffix (`خامنه‌ای` KHAMENEI, also written with
+            // a space after the final `ه`), left as a stray letter that cost the name a word.
             continue;
         }
         if crate::arabic::is_arabic_mark(c) || is_apostrophe(c) {
@@ -349,6 +371,20 @@ mod tests {
 
     #[test]
     fn zwnj_splits_persian_compounds() {
+        assert_eq!(fold_words("زارعی\u{200C}کوشا").len(), 2);
+    }
+
+    #[test]
+    fn regression_a_persian_suffix_after_zwnj_was_read_as_a_word_of_its_own() {
+        // `خامنه‌ای` (KHAMENEI) folded to HMNH and a stray A, which cost the name a word.
+        let words = fold_words("خامنه\u{200C}ای");
+        assert_eq!(words.len(), 1);
+        assert_eq!(words[0].text, fold_words("خامنهای")[0].text);
+        assert_eq!(fold_words("اژه\u{200C}ای غلامحسین").len(), 2);
+        assert_eq!(fold_words("خامنه ای علی").len(), 2);
+        // After another letter, a word of its own stays one.
+        assert_eq!(fold_words("محمد ی").len(), 2);
+        // A longer part after it is still a part.
         assert_eq!(fold_words("زارعی\u{200C}کوشا").len(), 2);
     }
 }
