@@ -99,8 +99,8 @@ fn is_apostrophe(c: char) -> bool {
 /// written with the Persian `ی` or the Arabic `ي`.
 const PERSIAN_SUFFIXES_AFTER_ZWNJ: &[&str] = &["ای", "اي", "ئی", "ئي", "ی", "ي"];
 
-/// Whether what follows a ZWNJ, up to the next character that is no Arabic-script letter, is one
-/// of [`PERSIAN_SUFFIXES_AFTER_ZWNJ`].
+/// Whether what follows a separator (a ZWNJ, or a space after a final `ه`), up to the next
+/// character that is no Arabic-script letter, is one of [`PERSIAN_SUFFIXES_AFTER_ZWNJ`].
 fn persian_suffix_follows(chars: &std::iter::Peekable<std::str::Chars<'_>>) -> bool {
     let next: String = chars
         .clone()

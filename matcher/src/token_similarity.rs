@@ -34,7 +34,7 @@ pub enum TokenMatchKind {
     Romanisation,
     /// One name in two languages: East Slavic in its Russian, Ukrainian or Belarusian form
     /// (`VLADIMIR` / `ULADZIMIR`, `NIKOLAEVICH` / `MYKOLAIOVYCH`, `NAUMOV` / `NAUMAU`), or a
-    /// scriptural name in its Arabic, Hebrew or European form (`DAVID` / `DAOUD`).
+    /// scriptural name in its Arabic, Hebrew, English or Russian form (`DAVID` / `DAOUD`).
     Cognate,
     /// One side is the initial of a title the other writes in full (`H` / `HAJJI`): neither
     /// credit nor cost.
