@@ -1891,6 +1891,7 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::token_similarity::TokenMatchKind;
     use model::watchlist::PartialDate;
 
     #[test]
@@ -1951,6 +1952,13 @@ mod tests {
         found
             .iter()
             .any(|c| index.entries()[c.entry].id == id && c.score > 0.9)
+    }
+
+    /// Whether entry `id`, if found at all, scored under `most`.
+    fn found_below(index: &WatchlistIndex, found: &[Candidate], id: &str, most: f32) -> bool {
+        found
+            .iter()
+            .all(|c| index.entries()[c.entry].id != id || c.score < most)
     }
 
     /// An entry of one name and nothing else.
@@ -2220,12 +2228,7 @@ mod tests {
         let traveller = named_traveller("NAUMOV", "VLADIMIR VLADIMIROVICH");
         let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
         assert!(found_above_cut(&index, &found, "belarusian"), "{found:?}");
-        assert!(
-            found
-                .iter()
-                .all(|c| index.entries()[c.entry].id != "other" || c.score < 0.9),
-            "{found:?}"
-        );
+        assert!(found_below(&index, &found, "other", 0.9), "{found:?}");
     }
 
     #[test]
@@ -2250,24 +2253,13 @@ mod tests {
         };
         let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
         assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
-        assert!(
-            found
-                .iter()
-                .all(|c| index.entries()[c.entry].id != "other" || c.score < 0.6),
-            "{found:?}"
-        );
+        assert!(found_below(&index, &found, "other", 0.6), "{found:?}");
         // A translation is weaker evidence than the same name romanised otherwise.
         let translated = token_similarity(&tokenize("DAOUD")[0], &tokenize("DAVID")[0], false);
         let romanised =
             token_similarity(&tokenize("VOLODYMYR")[0], &tokenize("VLADIMIR")[0], false);
-        assert_eq!(
-            translated.kind,
-            crate::token_similarity::TokenMatchKind::Cognate
-        );
-        assert_eq!(
-            romanised.kind,
-            crate::token_similarity::TokenMatchKind::Cognate
-        );
+        assert_eq!(translated.kind, TokenMatchKind::Cognate);
+        assert_eq!(romanised.kind, TokenMatchKind::Cognate);
         assert!(
             translated.score < romanised.score,
             "{translated:?} {romanised:?}"
