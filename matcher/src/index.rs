@@ -12,7 +12,7 @@ use crate::document::{normalize_document, ocr_class, MIN_DOCUMENT_LENGTH};
 use crate::evidence::{explain, Explanation, FieldOutcomes};
 use crate::fold::{fold_words, Script};
 use crate::listed_spellings::listed_spellings;
-use crate::name::{joined_arabic, tokenize, Token, TokenKind};
+use crate::name::{joined_arabic, joined_latin, tokenize, Token, TokenKind};
 use crate::name_score::{align, pair_credit, token_weight, NameAlignment, MIN_TOKEN_SIMILARITY};
 use crate::policy::MatchPolicy;
 use crate::query::TravellerQuery;
@@ -391,7 +391,7 @@ struct PreparedQuery<'q> {
     /// The index of the token that may have been cut at the MRZ length limit.
     truncated: Option<usize>,
     document: Option<String>,
-    /// Neighbouring Arabic-script words joined into one ([`joined_arabic`]), with the vote bits
+    /// Neighbouring words of one script joined into one ([`joined_pairs`]), with the vote bits
     /// of their two halves: they only find candidates (scoring reads compounds itself).
     joined: Vec<(Token, u32)>,
     /// Long Arabic-script words cut in two ([`split_halves`]), with their vote bits; also only
@@ -476,15 +476,13 @@ fn voter_bit(position: usize) -> u32 {
     1u32 << position.min(31)
 }
 
-/// Pairs of Arabic-script words next to each other in reading order (given names, then the
-/// surname), joined: `الله, هدايت` is HIDAYATULLAH. Each carries the bits of both halves, so a
-/// name gets one vote from the pair, as a compound or from its halves, not both.
+/// Pairs of words next to each other in reading order (given names, then the surname), joined
+/// where both are Arabic-script words (`الله, هدايت` is HIDAYATULLAH) or both Latin words (`MEHDI
+/// / ALI ZAHEER` against `MEHDI, Alizaheer`). Each carries the bits of both halves, so a name
+/// gets one vote from the pair, as a compound or from its halves, not both.
 fn joined_pairs(query: &TravellerQuery, tokens: &[Token]) -> Vec<(Token, u32)> {
-    let arabic_words = tokens
-        .iter()
-        .filter(|t| t.script == Script::Arabic && t.kind == TokenKind::Word)
-        .count();
-    if arabic_words < 2 {
+    let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
+    if words < 2 {
         return Vec::new();
     }
     let bit = |token: &Token| tokens.iter().position(|t| t == token).map(voter_bit);
@@ -495,7 +493,8 @@ fn joined_pairs(query: &TravellerQuery, tokens: &[Token]) -> Vec<(Token, u32)> {
     reading
         .windows(2)
         .filter_map(|pair| {
-            let joined = joined_arabic(&pair[0], &pair[1])?;
+            let joined =
+                joined_arabic(&pair[0], &pair[1]).or_else(|| joined_latin(&pair[0], &pair[1]))?;
             Some((joined, bit(&pair[0])? | bit(&pair[1])?))
         })
         .collect()
@@ -847,7 +846,14 @@ impl WatchlistIndex {
         // words (they once raised the p99 latency at a million names by a third).
         let mut joined_expansions: Vec<Expansion> = Vec::new();
         for (token, _) in &prepared.joined {
-            joined_expansions.push(self.cached_expansion(token, false, scratch));
+            // Latin halves joined reach listed compounds by their exact skeletons only: written
+            // apart, the halves' vowels are what varies, and every pair of a traveller's words
+            // is joined (full keys would add an expansion per word).
+            joined_expansions.push(if token.script == Script::Arabic {
+                self.cached_expansion(token, false, scratch)
+            } else {
+                self.reach(token, false, &skeleton_keys(token), scratch)
+            });
         }
         for (token, _) in &prepared.halves {
             joined_expansions.push(self.reach(token, false, &skeleton_keys(token), scratch));
@@ -1710,7 +1716,9 @@ fn renumber_by_common_words(
 }
 
 /// Per traveller word (one bit), its best left-out spelling (vocabulary id, vote, bit), where
-/// it beats the word's best admitted one.
+/// it beats the word's best admitted one. A compound of two words admitted (`MOHAMMADREZA` for
+/// `MOHAMMAD REZA`, two bits) is not a spelling of either: it found the names written joined,
+/// and the names holding both words apart are still found through the pair.
 fn best_left_out_spellings(
     admitted: &[(u32, f32, u32)],
     left_out: &[(u32, f32, u32)],
@@ -1729,7 +1737,7 @@ fn best_left_out_spellings(
     best.retain(|&(_, vote, bit)| {
         admitted
             .iter()
-            .all(|&(_, admitted_vote, b)| b & bit == 0 || admitted_vote < vote)
+            .all(|&(_, admitted_vote, b)| b != bit || admitted_vote < vote)
     });
     best
 }
@@ -2298,6 +2306,69 @@ mod tests {
                 "{surname} {given_names}: {found:?}"
             );
         }
+    }
+
+    /// Distinct made-up surnames, `count` of them.
+    fn made_up_surnames(count: usize) -> impl Iterator<Item = String> {
+        let syllables = [
+            "BRO", "DEL", "FAN", "GUR", "HOS", "JEK", "LIP", "MOR", "NUV", "PAT", "ROK", "SEV",
+            "TOL", "VUN", "WES", "ZIL",
+        ];
+        (0..count).map(move |i| {
+            let at = |n: usize| syllables[n % syllables.len()];
+            format!("{}{}{}", at(i), at(i / 16), at(i / 256))
+        })
+    }
+
+    #[test]
+    fn regression_latin_given_names_written_apart_never_found_their_listed_compound() {
+        // `MEHDI / ALI ZAHEER`, born 1973, against the listed `MEHDI, Alizaheer Mohammad`: only
+        // MEHDI voted for it (neither ALI nor ZAHEER reaches ALIZAHEER), and the dated `X, Ali`
+        // names ranked above it; it was never scored, though it scores 1.0 when it is.
+        let born = PartialDate {
+            year: 1973,
+            month: Some(5),
+            day: Some(14),
+        };
+        let mut entries: Vec<Entry> = made_up_surnames(60)
+            .map(|surname| Entry {
+                birth_dates: vec![born],
+                ..named_entry(&surname, &format!("{surname}, Ali"))
+            })
+            .collect();
+        entries.push(Entry {
+            birth_dates: vec![born],
+            ..named_entry("listed", "MEHDI, Alizaheer Mohammad")
+        });
+        let index = WatchlistIndex::build(entries);
+        let traveller = TravellerQuery {
+            birth_date: Some(born),
+            ..named_traveller("MEHDI", "ALI ZAHEER")
+        };
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
+    }
+
+    #[test]
+    fn regression_a_compound_of_two_common_words_kept_the_names_holding_both_apart_from_the_vote() {
+        // `ALI / MOHAMMAD REZA`: all three words are too common to read their names, so the
+        // names holding two of them are found through the pairs. The joined MOHAMMADREZA,
+        // rarer, counted as the best spelling of both its halves, so they were never paired,
+        // and `ALI, Mohammad Reza` was never a candidate.
+        let common = COMMON_TOKEN_POSTINGS + 1;
+        let mut surnames = made_up_surnames(3 * common + 50);
+        let mut entries: Vec<Entry> = Vec::new();
+        for given in ["Ali", "Mohammad", "Reza", "Mohammadreza"] {
+            let count = if given == "Mohammadreza" { 50 } else { common };
+            for surname in surnames.by_ref().take(count) {
+                entries.push(named_entry(&surname, &format!("{surname}, {given}")));
+            }
+        }
+        entries.push(named_entry("listed", "ALI, Mohammad Reza"));
+        let index = WatchlistIndex::build(entries);
+        let traveller = named_traveller("ALI", "MOHAMMAD REZA");
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
     }
 
     #[test]
