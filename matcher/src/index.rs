@@ -877,8 +877,8 @@ impl WatchlistIndex {
         let mut joined_expansions: Vec<Expansion> = Vec::new();
         for (token, _) in &prepared.joined {
             // Latin halves joined reach listed compounds by their exact skeletons only: written
-            // apart, the halves' vowels are what varies, and every pair of a traveller's words
-            // is joined (full keys would add an expansion per word).
+            // apart, the halves' vowels are what varies, and every pair of a traveller's
+            // neighbouring words is joined (full keys would add an expansion per pair).
             joined_expansions.push(if token.script == Script::Arabic {
                 self.cached_expansion(token, false, scratch)
             } else {

@@ -402,9 +402,10 @@ pub fn joined_arabic(first: &Token, second: &Token) -> Option<Token> {
     Some(Token::arabic_word(folded, &persian))
 }
 
-/// Two Latin words written apart, read as one word (`ALI ZAHEER` = ALIZAHEER, `ABDUL RAHMAN` =
-/// ABDULRAHMAN): South Asian and Persian given names are compounds that lists and documents
-/// write joined or apart. `None` unless both are Latin name words of two letters or more.
+/// Two Latin words written apart, read as one word (`ALI ZAHEER` = ALIZAHEER, `MOHAMMAD REZA` =
+/// MOHAMMADREZA): South Asian and Persian given names are compounds that lists and documents
+/// write joined or apart. `None` unless both are Latin name words (not particles or titles) of
+/// two letters or more.
 pub fn joined_latin(first: &Token, second: &Token) -> Option<Token> {
     let word =
         |t: &Token| t.script == Script::Latin && t.kind == TokenKind::Word && t.folded.len() >= 2;
