@@ -424,8 +424,9 @@ struct PreparedQuery<'q> {
     /// Neighbouring words of one script joined into one ([`joined_pairs`]), with the vote bits
     /// of their two halves: they only find candidates (scoring reads compounds itself).
     joined: Vec<(Token, u32)>,
-    /// Long Arabic-script words cut in two ([`split_halves`]), with their vote bits; also only
-    /// for finding candidates.
+    /// Long Arabic-script words cut in two ([`split_halves`]), and Latin words the list does not
+    /// know ([`halves_of_unknown_latin_words`]), with their vote bits; also only for finding
+    /// candidates.
     halves: Vec<(Token, u32)>,
     /// A second reading of the tokens when the word that may have been cut starts with `ABD`
     /// ([`cut_inside_abd`]); scoring takes the better of the two.
@@ -495,6 +496,56 @@ fn split_halves(query: &TravellerQuery) -> Vec<(Token, u32)> {
                         .filter(|t| t.kind == TokenKind::Word)
                         .map(|t| (t, bit)),
                 );
+            }
+        }
+    }
+    halves
+}
+
+/// A Latin word shorter than this is never cut in two.
+const MIN_UNKNOWN_SPLIT_LETTERS: usize = 5;
+/// Letters each half of a cut Latin word keeps at least (`LN` of `LNCHUN`).
+const MIN_UNKNOWN_HALF_LETTERS: usize = 2;
+
+/// Latin words that reached no listed word at all, cut in two at every place that leaves both
+/// halves a few letters: a word the list does not know may be two it does, written joined
+/// (`O / LNCHUN` against the listed `O, ln-chun`). Only such words: a word the list knows is
+/// not cut, as the halves of every long word (a patronymic, a joined Persian name) voted for
+/// thousands of names and crowded the right one out. The vote bits continue those of
+/// [`split_halves`].
+fn halves_of_unknown_latin_words(
+    prepared: &PreparedQuery,
+    expansions: &[Expansion],
+) -> Vec<(Token, u32)> {
+    let split_before = prepared
+        .halves
+        .iter()
+        .map(|&(_, bit)| bit)
+        .fold(0u32, |bits, bit| bits | bit)
+        .count_ones() as usize
+        / 2;
+    let unknown = prepared
+        .tokens
+        .iter()
+        .zip(expansions)
+        .filter(|(token, expansion)| {
+            token.kind == TokenKind::Word
+                && token.script == Script::Latin
+                && token.folded.is_ascii()
+                && token.folded.len() >= MIN_UNKNOWN_SPLIT_LETTERS
+                && expansion.is_empty()
+        })
+        .map(|(token, _)| token);
+    let mut halves = Vec::new();
+    for (k, token) in (split_before..MAX_SPLIT_WORDS).zip(unknown) {
+        let (first_bit, second_bit) = (1u32 << (31 - 2 * k), 1u32 << (30 - 2 * k));
+        let word = token.folded.as_str();
+        for at in MIN_UNKNOWN_HALF_LETTERS..=word.len() - MIN_UNKNOWN_HALF_LETTERS {
+            for (half, bit) in [(&word[..at], first_bit), (&word[at..], second_bit)] {
+                halves.push((
+                    Token::latin(half.to_string(), TokenKind::Word, Script::Latin),
+                    bit,
+                ));
             }
         }
     }
@@ -868,12 +919,14 @@ impl WatchlistIndex {
         if scratch.index != self.id {
             *scratch = self.scratch();
         }
-        let prepared = PreparedQuery::new(query);
+        let mut prepared = PreparedQuery::new(query);
         scratch.similarity_cache.clear();
         let expansions = self.expansions(&prepared, scratch);
-        // Halves reach listed words by their exact skeletons only: a name cut at each of several
-        // places gives many short halves, and one-edit keys of short skeletons reach thousands of
-        // words (they once raised the p99 latency at a million names by a third).
+        let unknown_halves = halves_of_unknown_latin_words(&prepared, &expansions);
+        prepared.halves.extend(unknown_halves);
+        // Halves reach listed words by their exact forms only ([`exact_keys`]): a name cut at each
+        // of several places gives many short halves, and one-edit keys of short skeletons reach
+        // thousands of words (they once raised the p99 latency at a million names by a third).
         let mut joined_expansions: Vec<Expansion> = Vec::new();
         for (token, _) in &prepared.joined {
             // Latin halves joined reach listed compounds by their exact skeletons only: written
@@ -886,7 +939,7 @@ impl WatchlistIndex {
             });
         }
         for (token, _) in &prepared.halves {
-            joined_expansions.push(self.reach(token, false, &skeleton_keys(token), scratch));
+            joined_expansions.push(self.reach(token, false, &exact_keys(token), scratch));
         }
         let candidate_entries =
             self.candidate_entries(&prepared, &expansions, &joined_expansions, policy, scratch);
@@ -1951,6 +2004,17 @@ fn skeleton_keys(token: &Token) -> Vec<u64> {
         .collect()
 }
 
+/// Keys of a word's own form, without edits: its skeletons in Arabic script (where the vowels
+/// are unwritten), its phonetic form otherwise (the skeleton of a short Latin half is a letter
+/// or two, which thousands of words share).
+fn exact_keys(token: &Token) -> Vec<u64> {
+    if token.script == Script::Arabic {
+        skeleton_keys(token)
+    } else {
+        vec![key(KeyKind::Phonetic, &token.phonetic)]
+    }
+}
+
 /// Keys a traveller word looks up: its own keys and its deletions against listed words and their
 /// deletions (one edit either way), the stem, and the prefix when the word may be truncated.
 fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
@@ -2375,6 +2439,19 @@ mod tests {
             birth_date: Some(born),
             ..named_traveller("MEHDI", "ALI ZAHEER")
         };
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
+    }
+
+    #[test]
+    fn regression_a_word_the_list_does_not_know_written_for_two_it_does_found_no_candidate() {
+        // `O / LNCHUN` against the listed `O, ln-chun`: the one-letter surname is an initial,
+        // which never votes, and LNCHUN reached no listed word, so nothing voted for any name.
+        let index = WatchlistIndex::build(vec![
+            named_entry("listed", "O, ln-chun"),
+            named_entry("other", "KIM, Jong Chun"),
+        ]);
+        let traveller = named_traveller("O", "LNCHUN");
         let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
         assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
     }
