@@ -508,7 +508,7 @@ const MIN_UNKNOWN_SPLIT_LETTERS: usize = 5;
 const MIN_UNKNOWN_HALF_LETTERS: usize = 2;
 
 /// Latin words that reached no listed word at all, cut in two at every place that leaves both
-/// halves a few letters: a word the list does not know may be two it does, written joined
+/// halves two letters or more: a word the list does not know may be two it does, written joined
 /// (`O / LNCHUN` against the listed `O, ln-chun`). Only such words: a word the list knows is
 /// not cut, as the halves of every long word (a patronymic, a joined Persian name) voted for
 /// thousands of names and crowded the right one out. The vote bits continue those of
