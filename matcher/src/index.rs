@@ -476,20 +476,9 @@ fn split_halves(query: &TravellerQuery) -> Vec<(Token, u32)> {
             && !w.spelling.ends_with("الله")
     });
     for (k, word) in long.take(MAX_SPLIT_WORDS).enumerate() {
-        let (first_bit, second_bit) = (1u32 << (31 - 2 * k), 1u32 << (30 - 2 * k));
-        // Byte offsets of the cuts that leave both halves their letters.
-        let letters = word.spelling.chars().count();
-        let cuts = word
-            .spelling
-            .char_indices()
-            .map(|(at, _)| at)
-            .take(letters - MIN_SPLIT_HALF_LETTERS + 1)
-            .skip(MIN_SPLIT_HALF_LETTERS);
-        for at in cuts {
-            for (half, bit) in [
-                (&word.spelling[..at], first_bit),
-                (&word.spelling[at..], second_bit),
-            ] {
+        let (first_bit, second_bit) = half_bits(k);
+        for (first, second) in cuts_in_two(&word.spelling, MIN_SPLIT_HALF_LETTERS) {
+            for (half, bit) in [(first, first_bit), (second, second_bit)] {
                 halves.extend(
                     tokenize(half)
                         .into_iter()
@@ -500,6 +489,22 @@ fn split_halves(query: &TravellerQuery) -> Vec<(Token, u32)> {
         }
     }
     halves
+}
+
+/// The vote bits of the first and second halves of the `k`-th word cut in two: from the top
+/// bits, away from the words' own.
+fn half_bits(k: usize) -> (u32, u32) {
+    (1u32 << (31 - 2 * k), 1u32 << (30 - 2 * k))
+}
+
+/// `word` cut in two at every place that leaves both halves `min_letters` letters or more.
+fn cuts_in_two(word: &str, min_letters: usize) -> impl Iterator<Item = (&str, &str)> {
+    let letters = word.chars().count();
+    word.char_indices()
+        .map(|(at, _)| at)
+        .take((letters + 1).saturating_sub(min_letters))
+        .skip(min_letters)
+        .map(move |at| (&word[..at], &word[at..]))
 }
 
 /// A Latin word shorter than this is never cut in two.
@@ -538,10 +543,9 @@ fn halves_of_unknown_latin_words(
         .map(|(token, _)| token);
     let mut halves = Vec::new();
     for (k, token) in (split_before..MAX_SPLIT_WORDS).zip(unknown) {
-        let (first_bit, second_bit) = (1u32 << (31 - 2 * k), 1u32 << (30 - 2 * k));
-        let word = token.folded.as_str();
-        for at in MIN_UNKNOWN_HALF_LETTERS..=word.len() - MIN_UNKNOWN_HALF_LETTERS {
-            for (half, bit) in [(&word[..at], first_bit), (&word[at..], second_bit)] {
+        let (first_bit, second_bit) = half_bits(k);
+        for (first, second) in cuts_in_two(&token.folded, MIN_UNKNOWN_HALF_LETTERS) {
+            for (half, bit) in [(first, first_bit), (second, second_bit)] {
                 halves.push((
                     Token::latin(half.to_string(), TokenKind::Word, Script::Latin),
                     bit,
