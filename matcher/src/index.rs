@@ -17,7 +17,8 @@ use crate::name_score::{align, pair_credit, token_weight, NameAlignment, MIN_TOK
 use crate::policy::MatchPolicy;
 use crate::query::TravellerQuery;
 use crate::token_similarity::{
-    may_reach, token_similarity, token_similarity_reaching, SkeletonSketch, TokenSimilarity, NONE,
+    has_ocr_confusable, may_reach, ocr_form, token_similarity, token_similarity_reaching,
+    SkeletonSketch, TokenSimilarity, NONE,
 };
 use compact_str::CompactString;
 use model::watchlist::Entry;
@@ -70,6 +71,10 @@ enum KeyKind {
     DocumentDeletion = 7,
     /// The name a word is a form of in another language ([`Token::cognate`]).
     Cognate = 8,
+    /// A Latin word's spelling with the letters that OCR of the MRZ confuses merged
+    /// ([`ocr_form`]): a misread short word (`AII` for `ALI`) is one substitution away, and
+    /// words under [`MIN_DELETION_KEYED_LENGTH`] letters have no deletion keys to meet it by.
+    Ocr = 9,
 }
 
 fn key(kind: KeyKind, text: &str) -> u64 {
@@ -1953,6 +1958,9 @@ fn index_keys(token: &Token) -> Vec<u64> {
         if let Some(reading) = &token.somali {
             keys.extend(index_keys(reading));
         }
+        if ocr_keyed(token) && has_ocr_confusable(&token.folded) {
+            keys.push(key(KeyKind::Ocr, &ocr_form(&token.folded)));
+        }
     }
     for skeleton in std::iter::once(&token.skeleton).chain(token.skeleton_alternative.as_ref()) {
         if skeleton.len() >= 2 {
@@ -1963,6 +1971,11 @@ fn index_keys(token: &Token) -> Vec<u64> {
         }
     }
     keys
+}
+
+/// Whether a word is keyed by its [`KeyKind::Ocr`] form: Latin words, which the MRZ carries.
+fn ocr_keyed(token: &Token) -> bool {
+    token.script == Script::Latin && token.kind == TokenKind::Word
 }
 
 /// Words shorter than this are keyed without their deletions: a letter left out of three leaves
@@ -2037,6 +2050,11 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
         keys.extend(token.cognate.map(|h| hashed_key(KeyKind::Cognate, h)));
         if let Some(reading) = &token.somali {
             keys.extend(query_keys(reading, false));
+        }
+        if ocr_keyed(token) {
+            // A misreading has no confusable letter left to merge (`AII`): the word's own
+            // spelling is its OCR form then.
+            keys.push(key(KeyKind::Ocr, &ocr_form(&token.folded)));
         }
     }
     if token.skeleton.len() >= 2 {
@@ -2478,6 +2496,32 @@ mod tests {
         entries.push(named_entry("listed", "ALI, Mohammad Reza"));
         let index = WatchlistIndex::build(entries);
         let traveller = named_traveller("ALI", "MOHAMMAD REZA");
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
+    }
+
+    #[test]
+    fn regression_a_short_word_misread_by_ocr_never_reached_its_listed_word() {
+        // `YUNUS / AII` against the listed `YUNUS, Ali` (undated): AII is ALI with the L read as
+        // an I, but a word of three letters has no deletion keys, so it reached no listed word.
+        // YUNUS alone voted, and the namesakes born within a year of the traveller ranked first.
+        let born = PartialDate {
+            year: 1968,
+            month: Some(11),
+            day: Some(15),
+        };
+        let mut entries: Vec<Entry> = made_up_surnames(60)
+            .map(|given| Entry {
+                birth_dates: vec![born],
+                ..named_entry(&given, &format!("YUNUS, {given}"))
+            })
+            .collect();
+        entries.push(named_entry("listed", "YUNUS, Ali"));
+        let index = WatchlistIndex::build(entries);
+        let traveller = TravellerQuery {
+            birth_date: Some(born),
+            ..named_traveller("YUNUS", "AII")
+        };
         let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
         assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
     }

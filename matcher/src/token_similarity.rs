@@ -663,7 +663,7 @@ fn blend(a: &str, b: &str) -> f32 {
 }
 
 /// Whether [`ocr_form`] changes the word.
-fn has_ocr_confusable(word: &str) -> bool {
+pub(crate) fn has_ocr_confusable(word: &str) -> bool {
     word.bytes().any(|c| matches!(c, b'L' | b'D' | b'Q' | b'F'))
         || word.contains("RN")
         || word.contains("VV")
@@ -776,7 +776,7 @@ fn ocr_form_in<'b>(word: &str, buffer: &'b mut [u8; MAX_FAST_LENGTH]) -> Option<
 
 /// Merges letters that OCR of the MRZ confuses (`I`/`L`, `O`/`D`/`Q`, `E`/`F`, `RN`/`M`,
 /// `VV`/`W`).
-fn ocr_form(word: &str) -> String {
+pub(crate) fn ocr_form(word: &str) -> String {
     word.replace("RN", "M")
         .replace("VV", "W")
         .chars()
