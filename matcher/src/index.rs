@@ -1536,7 +1536,7 @@ impl WatchlistIndex {
                 scratch.vote_for(name_id, vote, bit);
             }
         }
-        let best = best_left_out_spellings(&hits, &left_out);
+        let best = best_left_out_spellings(&left_out);
         let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
         match (best.as_slice(), prepared.query.birth_date) {
             (&[word], Some(date)) if words == 1 => {
@@ -1807,14 +1807,15 @@ fn renumber_by_common_words(
     }
 }
 
-/// Per traveller word (one bit), its best left-out spelling (vocabulary id, vote, bit), where
-/// it beats the word's best admitted one. A compound of two words admitted (`MOHAMMADREZA` for
-/// `MOHAMMAD REZA`, two bits) is not a spelling of either: it found the names written joined,
-/// and the names holding both words apart are still found through the pair.
-fn best_left_out_spellings(
-    admitted: &[(u32, f32, u32)],
-    left_out: &[(u32, f32, u32)],
-) -> Vec<(u32, f32, u32)> {
+/// Per traveller word (one bit), its best left-out spelling (vocabulary id, vote, bit), even
+/// where an admitted spelling of the word voted more: the admitted one found its own names, but
+/// the left-out one finds names only through the pair. Kept only where it beat the admitted
+/// ones, the listed `AL-MAHMUD, Khalid` with the traveller's birth date was never a candidate at
+/// a million names for `AL-MAHMUD / HALID` (`HALID`, a listed word too, voted 1.0 and `KHALID`
+/// 0.97), nor `HUSAYN, Muhammad` for `HUSAYN / MUHAMRNAD` (a rare spelling voted as much as
+/// `MUHAMMAD`). A compound of two words (`MOHAMMADREZA` for `MOHAMMAD REZA`, two bits) is no
+/// spelling of either.
+fn best_left_out_spellings(left_out: &[(u32, f32, u32)]) -> Vec<(u32, f32, u32)> {
     let mut best: Vec<(u32, f32, u32)> = Vec::new();
     for &(vocab_id, vote, bit) in left_out {
         if bit.count_ones() != 1 {
@@ -1826,11 +1827,6 @@ fn best_left_out_spellings(
             None => best.push((vocab_id, vote, bit)),
         }
     }
-    best.retain(|&(_, vote, bit)| {
-        admitted
-            .iter()
-            .all(|&(_, admitted_vote, b)| b != bit || admitted_vote < vote)
-    });
     best
 }
 
@@ -2521,6 +2517,38 @@ mod tests {
         let traveller = TravellerQuery {
             birth_date: Some(born),
             ..named_traveller("YUNUS", "AII")
+        };
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
+    }
+
+    #[test]
+    fn regression_a_common_word_left_out_was_never_paired_when_a_rarer_spelling_voted_more() {
+        // `AL-MAHMUD / HALID` against the listed `AL-MAHMUD, Khalid`, same birth date: MAHMUD and
+        // KHALID are too common to read their names, and HALID, a listed word too, voted 1.0
+        // where KHALID would have voted 0.97. A left-out word was paired only where it beat
+        // every admitted spelling of its traveller word, so the listed name was never voted for.
+        let born = PartialDate {
+            year: 1984,
+            month: Some(9),
+            day: Some(20),
+        };
+        let common = COMMON_TOKEN_POSTINGS + 1;
+        let mut surnames = made_up_surnames(2 * common + 5);
+        let mut entries: Vec<Entry> = Vec::new();
+        for (given, count) in [("Mahmud", common), ("Khalid", common), ("Halid", 5)] {
+            for surname in surnames.by_ref().take(count) {
+                entries.push(named_entry(&surname, &format!("{surname}, {given}")));
+            }
+        }
+        entries.push(Entry {
+            birth_dates: vec![born],
+            ..named_entry("listed", "AL-MAHMUD, Khalid")
+        });
+        let index = WatchlistIndex::build(entries);
+        let traveller = TravellerQuery {
+            birth_date: Some(born),
+            ..named_traveller("AL-MAHMUD", "HALID")
         };
         let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
         assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
