@@ -1536,7 +1536,12 @@ impl WatchlistIndex {
                 scratch.vote_for(name_id, vote, bit);
             }
         }
-        let best = best_left_out_spellings(&left_out);
+        let word_bits = tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.kind == TokenKind::Word)
+            .fold(0u32, |bits, (position, _)| bits | voter_bit(position));
+        let best = best_left_out_spellings(&left_out, word_bits);
         let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
         match (best.as_slice(), prepared.query.birth_date) {
             (&[word], Some(date)) if words == 1 => {
@@ -1814,11 +1819,14 @@ fn renumber_by_common_words(
 /// a million names for `AL-MAHMUD / HALID` (`HALID`, a listed word too, voted 1.0 and `KHALID`
 /// 0.97), nor `HUSAYN, Muhammad` for `HUSAYN / MUHAMRNAD` (a rare spelling voted as much as
 /// `MUHAMMAD`). A compound of two words (`MOHAMMADREZA` for `MOHAMMAD REZA`, two bits) is no
-/// spelling of either.
-fn best_left_out_spellings(left_out: &[(u32, f32, u32)]) -> Vec<(u32, f32, u32)> {
+/// spelling of either. Only the traveller's own words (`word_bits`): the halves of a word cut in
+/// two are guesses at where it splits, and at a million names the left-out spellings of
+/// `التكريتي`'s halves (IBARRA, SAAB) took the four places paired, so the names holding two of
+/// the traveller's words were never looked up.
+fn best_left_out_spellings(left_out: &[(u32, f32, u32)], word_bits: u32) -> Vec<(u32, f32, u32)> {
     let mut best: Vec<(u32, f32, u32)> = Vec::new();
     for &(vocab_id, vote, bit) in left_out {
-        if bit.count_ones() != 1 {
+        if bit.count_ones() != 1 || bit & word_bits == 0 {
             continue;
         }
         match best.iter_mut().find(|(_, _, b)| *b == bit) {
@@ -2552,6 +2560,25 @@ mod tests {
         };
         let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
         assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
+    }
+
+    #[test]
+    fn regression_the_halves_of_a_word_cut_in_two_took_the_places_of_the_words_paired() {
+        // `التكريتي / عمر سبعاوي إبراهيم حسن` at a million names: the left-out spellings of the
+        // long words' halves (IBARRA, SAAB, rarer than the words' own) were among the best, and
+        // the rarest four are paired, so TIKRITI and HASAN were never paired.
+        let (first_half, second_half) = half_bits(0);
+        let (tikriti, hasan) = (voter_bit(0), voter_bit(3));
+        let left_out = [
+            (10, 0.92, tikriti),
+            (11, 0.9, first_half),
+            (12, 0.9, hasan),
+            (13, 0.9, second_half),
+            (14, 0.8, hasan),
+        ];
+        let best = best_left_out_spellings(&left_out, tikriti | hasan);
+        let ids: Vec<u32> = best.iter().map(|&(id, _, _)| id).collect();
+        assert_eq!(ids, [10, 12]);
     }
 
     #[test]
