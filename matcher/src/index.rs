@@ -43,10 +43,14 @@ const RANK_ROUNDING_MARGIN: f32 = 1e-4;
 /// traveller's.
 const LEFT_OUT_FOUND_MAX: usize = 16;
 
-/// Traveller words, the rarest of those whose best spelling was left out of the vote, whose
-/// names are looked up pair by pair (see
-/// [`WatchlistIndex::vote_for_names_holding_two_left_out_words`]): six pairs at most.
-const LEFT_OUT_PAIRED_MAX: usize = 4;
+/// Left-out spellings of traveller words, the rarest, whose names are looked up pair by pair
+/// (see [`WatchlistIndex::vote_for_names_holding_two_left_out_words`]): four words' worth of
+/// [`SPELLINGS_PAIRED`] each.
+const LEFT_OUT_PAIRED_MAX: usize = 4 * SPELLINGS_PAIRED;
+
+/// Left-out spellings of one traveller word paired, its best-voted first (see
+/// [`best_left_out_spellings`]).
+const SPELLINGS_PAIRED: usize = 2;
 
 /// What a traveller's initial counts for in a voted name's overlap when it starts a word of the
 /// name: half a word, as [`token_weight`] weighs an initial.
@@ -1365,7 +1369,11 @@ impl WatchlistIndex {
         // The pairs' names read, within the budget of postings a traveller reads.
         let mut spent = 0usize;
         for (i, &(first, first_vote, first_bit)) in best.iter().enumerate() {
+            // Two spellings of one traveller word are no pair.
             for &(second, second_vote, second_bit) in &best[i + 1..] {
+                if second_bit == first_bit {
+                    continue;
+                }
                 let mut vote_for = |name_id: u32| {
                     scratch.vote_for(name_id, first_vote, first_bit);
                     scratch.vote_for(name_id, second_vote, second_bit);
@@ -1543,8 +1551,8 @@ impl WatchlistIndex {
             .fold(0u32, |bits, (position, _)| bits | voter_bit(position));
         let best = best_left_out_spellings(&left_out, word_bits);
         let words = tokens.iter().filter(|t| t.kind == TokenKind::Word).count();
-        match (best.as_slice(), prepared.query.birth_date) {
-            (&[word], Some(date)) if words == 1 => {
+        match (best.first(), prepared.query.birth_date) {
+            (Some(&word), Some(date)) if words == 1 => {
                 self.vote_for_dated_names_holding_a_lone_left_out_word(
                     word,
                     i32::from(date.year),
@@ -1812,27 +1820,34 @@ fn renumber_by_common_words(
     }
 }
 
-/// Per traveller word (one bit), its best left-out spelling (vocabulary id, vote, bit), even
-/// where an admitted spelling of the word voted more: the admitted one found its own names, but
-/// the left-out one finds names only through the pair. Kept only where it beat the admitted
-/// ones, the listed `AL-MAHMUD, Khalid` with the traveller's birth date was never a candidate at
-/// a million names for `AL-MAHMUD / HALID` (`HALID`, a listed word too, voted 1.0 and `KHALID`
-/// 0.97), nor `HUSAYN, Muhammad` for `HUSAYN / MUHAMRNAD` (a rare spelling voted as much as
-/// `MUHAMMAD`). A compound of two words (`MOHAMMADREZA` for `MOHAMMAD REZA`, two bits) is no
-/// spelling of either. Only the traveller's own words (`word_bits`): the halves of a word cut in
-/// two are guesses at where it splits, and at a million names the left-out spellings of
-/// `التكريتي`'s halves (IBARRA, SAAB) took the four places paired, so the names holding two of
-/// the traveller's words were never looked up.
+/// Per traveller word (one bit), its [`SPELLINGS_PAIRED`] best left-out spellings (vocabulary
+/// id, vote, bit), best first, even where an admitted spelling of the word voted more: the
+/// admitted one found its own names, but a left-out one finds names only through the pair. Kept
+/// only where it beat the admitted ones, the listed `AL-MAHMUD, Khalid` with the traveller's
+/// birth date was never a candidate at a million names for `AL-MAHMUD / HALID` (`HALID`, a
+/// listed word too, voted 1.0 and `KHALID` 0.97), nor `HUSAYN, Muhammad` for `HUSAYN /
+/// MUHAMRNAD` (a rare spelling voted as much as `MUHAMMAD`). More than one: a word's spellings
+/// often vote alike (`علي` meets ALI and ALLA alike, and ALLA came first), and the best may not
+/// be the list's (`Husayn / Alee Ahmad` against `HUSSEIN, Ali Ahmed`). A compound of two words
+/// (`MOHAMMADREZA` for `MOHAMMAD REZA`, two bits) is no spelling of either.
+///
+/// Only the traveller's own words (`word_bits`): the halves of a word cut in two are guesses at
+/// where it splits, and at a million names the left-out spellings of halves of `إبراهيم` and
+/// `سبعاوي` (IBARRA, SAAB) took the four places then paired, so the names holding two of the
+/// traveller's words were never looked up.
 fn best_left_out_spellings(left_out: &[(u32, f32, u32)], word_bits: u32) -> Vec<(u32, f32, u32)> {
+    let mut spellings: Vec<(u32, f32, u32)> = left_out
+        .iter()
+        .filter(|&&(_, _, bit)| bit.count_ones() == 1 && bit & word_bits != 0)
+        .copied()
+        .collect();
+    // By word, best vote first; equal votes keep vocabulary order (the sort is stable).
+    spellings.sort_by(|a, b| a.2.cmp(&b.2).then(b.1.total_cmp(&a.1)));
     let mut best: Vec<(u32, f32, u32)> = Vec::new();
-    for &(vocab_id, vote, bit) in left_out {
-        if bit.count_ones() != 1 || bit & word_bits == 0 {
-            continue;
-        }
-        match best.iter_mut().find(|(_, _, b)| *b == bit) {
-            Some(kept) if kept.1 < vote => *kept = (vocab_id, vote, bit),
-            Some(_) => {}
-            None => best.push((vocab_id, vote, bit)),
+    for spelling in spellings {
+        let of_word = best.iter().filter(|kept| kept.2 == spelling.2).count();
+        if of_word < SPELLINGS_PAIRED {
+            best.push(spelling);
         }
     }
     best
@@ -2563,6 +2578,46 @@ mod tests {
     }
 
     #[test]
+    fn regression_only_the_best_spelling_of_a_word_was_paired_when_the_list_wrote_another() {
+        // `HUSAYN / AHMAD` against the listed `HUSSEIN, Ahmed`, same birth date, where all four
+        // spellings are too common to read their names (a rarer HUSAYNI voted): each word's best
+        // spelling is its own, and the names holding HUSAYN and AHMAD were the only pair looked
+        // up. At a million names `Husayn / Alee Ahmad` never found `HUSSEIN, Ali Ahmed` so.
+        let born = PartialDate {
+            year: 1980,
+            month: Some(1),
+            day: Some(25),
+        };
+        let common = COMMON_TOKEN_POSTINGS + 1;
+        let mut entries: Vec<Entry> = Vec::new();
+        for (given, count) in [
+            ("Husayn", common),
+            ("Hussein", common),
+            ("Ahmad", common),
+            ("Ahmed", common),
+            ("Husayni", 5),
+        ] {
+            for surname in made_up_surnames(count) {
+                entries.push(named_entry(
+                    &format!("{given}-{surname}"),
+                    &format!("{surname}, {given}"),
+                ));
+            }
+        }
+        entries.push(Entry {
+            birth_dates: vec![born],
+            ..named_entry("listed", "HUSSEIN, Ahmed")
+        });
+        let index = WatchlistIndex::build(entries);
+        let traveller = TravellerQuery {
+            birth_date: Some(born),
+            ..named_traveller("HUSAYN", "AHMAD")
+        };
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
+    }
+
+    #[test]
     fn regression_the_halves_of_a_word_cut_in_two_took_the_places_of_the_words_paired() {
         // `التكريتي / عمر سبعاوي إبراهيم حسن` at a million names: the left-out spellings of the
         // long words' halves (IBARRA, SAAB, rarer than the words' own) were among the best, and
@@ -2578,7 +2633,11 @@ mod tests {
         ];
         let best = best_left_out_spellings(&left_out, tikriti | hasan);
         let ids: Vec<u32> = best.iter().map(|&(id, _, _)| id).collect();
-        assert_eq!(ids, [10, 12]);
+        assert_eq!(
+            ids,
+            [10, 12, 14],
+            "the words' spellings, best first, and no half's"
+        );
     }
 
     #[test]
