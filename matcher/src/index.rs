@@ -12,7 +12,9 @@ use crate::document::{normalize_document, ocr_class, MIN_DOCUMENT_LENGTH};
 use crate::evidence::{explain, Explanation, FieldOutcomes};
 use crate::fold::{fold_words, Script};
 use crate::listed_spellings::listed_spellings;
-use crate::name::{joined_arabic, joined_latin, tokenize, Token, TokenKind};
+use crate::name::{
+    is_arabic_allah, joined_arabic, joined_latin, latin_allah, tokenize, Token, TokenKind,
+};
 use crate::name_score::{align, pair_credit, token_weight, NameAlignment, MIN_TOKEN_SIMILARITY};
 use crate::policy::MatchPolicy;
 use crate::query::TravellerQuery;
@@ -2079,6 +2081,11 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
     if token.skeleton.len() >= 2 {
         keys.push(key(KeyKind::Skeleton, &token.skeleton));
     }
+    if is_arabic_allah(token) {
+        // Its skeleton, one letter, is keyed by no one: it meets the Latin `LAH` of a listed
+        // `ABDULLAH` by that word's phonetic form.
+        keys.push(key(KeyKind::Phonetic, &latin_allah().phonetic));
+    }
     if token.script == Script::Arabic {
         for skeleton in std::iter::once(&token.skeleton).chain(token.skeleton_alternative.as_ref())
         {
@@ -2612,6 +2619,48 @@ mod tests {
         let traveller = TravellerQuery {
             birth_date: Some(born),
             ..named_traveller("HUSAYN", "AHMAD")
+        };
+        let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
+        assert!(found_above_cut(&index, &found, "listed"), "{found:?}");
+    }
+
+    #[test]
+    fn regression_an_arabic_script_allah_written_apart_never_met_a_listed_abdullah() {
+        // `عبد الله / امیر` against the listed `ABDULLAH, Amir`, same birth date: the list's
+        // ABDULLAH is `ABD` + `LAH`, the traveller's `عبد الله` `ABD` + `الله`, whose one-letter
+        // skeleton has no key, so it reached no listed word; AMIR alone is too common to read
+        // its names, and with two words in the name there was nothing to pair it with.
+        let born = PartialDate {
+            year: 1972,
+            month: Some(9),
+            day: Some(17),
+        };
+        let common = COMMON_TOKEN_POSTINGS + 1;
+        let mut entries: Vec<Entry> = Vec::new();
+        for surname in made_up_surnames(common) {
+            entries.push(named_entry(
+                &format!("amir-{surname}"),
+                &format!("{surname}, Amir"),
+            ));
+            entries.push(named_entry(
+                &format!("abdullah-{surname}"),
+                &format!("ABDULLAH, {surname}"),
+            ));
+        }
+        for surname in made_up_surnames(5) {
+            entries.push(named_entry(
+                &format!("ameer-{surname}"),
+                &format!("{surname}, Ameer"),
+            ));
+        }
+        entries.push(Entry {
+            birth_dates: vec![born],
+            ..named_entry("listed", "ABDULLAH, Amir")
+        });
+        let index = WatchlistIndex::build(entries);
+        let traveller = TravellerQuery {
+            birth_date: Some(born),
+            ..named_traveller("عبد الله", "امیر")
         };
         let found = index.screen(&traveller, &MatchPolicy::default(), &mut index.scratch());
         assert!(found_above_cut(&index, &found, "listed"), "{found:?}");

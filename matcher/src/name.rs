@@ -424,6 +424,17 @@ fn allah() -> Token {
     Token::arabic("L".to_string(), TokenKind::Word)
 }
 
+/// Whether `token` is the Arabic-script `الله` written as a word of its own (`عبد الله`).
+pub(crate) fn is_arabic_allah(token: &Token) -> bool {
+    token.script == Script::Arabic && token.kind == TokenKind::Word && token.folded == "L"
+}
+
+/// The word a Latin `ABDULLAH` gives besides its `ABD` (see [`tokenize`]): what the
+/// Arabic-script `الله` meets in a Latin name.
+pub(crate) fn latin_allah() -> Token {
+    Token::latin("LAH".to_string(), TokenKind::Word, Script::Latin)
+}
+
 /// The name without the labels lists put before a spelling (`Russian: Галина Книжонак`,
 /// `Belarusian: Зiнаiда ...`, `ARABIC: محمد ...`): a word followed by a colon annotates the name
 /// and is no part of it.
