@@ -1350,14 +1350,15 @@ impl WatchlistIndex {
         changed
     }
 
-    /// Finds the names that hold two of the traveller's words whose best listed spellings were
-    /// left out of the vote, and gives them both votes. Alone a left-out word finds no names, so
-    /// a traveller named only in common words (`ALI MUHAMMAD` in a million names, 31,000 and
-    /// 28,000 names each) was found only through rarer spellings (`ALIY`), and the listed
-    /// `'ALI, Muhammad` with the traveller's birth date was never a candidate. Two common words
-    /// together are rare (about 130 such names there): the names holding both are read from
-    /// [`WatchlistIndex::common_pair_names`]. A word left out only for the postings budget is
-    /// not common, and its short list is intersected with the other's.
+    /// Finds the names that hold two of the traveller's words by spellings left out of the vote
+    /// (`best`, from [`best_left_out_spellings`]), and gives them both votes. Alone a left-out
+    /// word finds no names, so a traveller named only in common words (`ALI MUHAMMAD` in a
+    /// million names, 31,000 and 28,000 names each) was found only through rarer spellings
+    /// (`ALIY`), and the listed `'ALI, Muhammad` with the traveller's birth date was never a
+    /// candidate. Two common words together are rare (about 130 such names there): the names
+    /// holding both are read from [`WatchlistIndex::common_pair_names`]. A word left out only
+    /// for the postings budget is not common, and its short list is intersected with the
+    /// other's.
     fn vote_for_names_holding_two_left_out_words(
         &self,
         mut best: Vec<(u32, f32, u32)>,

@@ -419,14 +419,18 @@ pub fn joined_latin(first: &Token, second: &Token) -> Option<Token> {
     ))
 }
 
-/// `الله` as a token: skeleton `L`, the end of a compound's Latin skeleton (`HIDAYATULLAH`).
+/// `الله` as a token's folded form: skeleton `L`, the end of a compound's Latin skeleton
+/// (`HIDAYATULLAH`).
+const ALLAH_FOLDED: &str = "L";
+
+/// `الله` as a token.
 fn allah() -> Token {
-    Token::arabic("L".to_string(), TokenKind::Word)
+    Token::arabic(ALLAH_FOLDED.to_string(), TokenKind::Word)
 }
 
 /// Whether `token` is the Arabic-script `الله` written as a word of its own (`عبد الله`).
 pub(crate) fn is_arabic_allah(token: &Token) -> bool {
-    token.script == Script::Arabic && token.kind == TokenKind::Word && token.folded == "L"
+    token.script == Script::Arabic && token.kind == TokenKind::Word && token.folded == ALLAH_FOLDED
 }
 
 /// The word a Latin `ABDULLAH` gives besides its `ABD` (see [`tokenize`]): what the
