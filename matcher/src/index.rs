@@ -18,9 +18,10 @@ use crate::name::{
 use crate::name_score::{align, pair_credit, token_weight, NameAlignment, MIN_TOKEN_SIMILARITY};
 use crate::policy::MatchPolicy;
 use crate::query::TravellerQuery;
+use crate::string_distance::MAX_FAST_LENGTH;
 use crate::token_similarity::{
-    has_ocr_confusable, may_reach, ocr_form, token_similarity, token_similarity_reaching,
-    SkeletonSketch, TokenSimilarity, NONE,
+    has_ocr_confusable, may_reach, ocr_form, ocr_form_in, token_similarity,
+    token_similarity_reaching, SkeletonSketch, TokenSimilarity, NONE,
 };
 use compact_str::CompactString;
 use model::watchlist::Entry;
@@ -1981,7 +1982,7 @@ fn index_keys(token: &Token) -> Vec<u64> {
             keys.extend(index_keys(reading));
         }
         if ocr_keyed(token) && has_ocr_confusable(&token.folded) {
-            keys.push(key(KeyKind::Ocr, &ocr_form(&token.folded)));
+            keys.push(ocr_key(&token.folded));
         }
     }
     for skeleton in std::iter::once(&token.skeleton).chain(token.skeleton_alternative.as_ref()) {
@@ -1998,6 +1999,17 @@ fn index_keys(token: &Token) -> Vec<u64> {
 /// Whether a word is keyed by its [`KeyKind::Ocr`] form: Latin words, which the MRZ carries.
 fn ocr_keyed(token: &Token) -> bool {
     token.script == Script::Latin && token.kind == TokenKind::Word
+}
+
+/// The [`KeyKind::Ocr`] key of a spelling, its OCR form written into a buffer on the stack where
+/// it fits ([`ocr_form_in`]): a traveller's every Latin word looks it up, and [`ocr_form`]
+/// allocates twice.
+fn ocr_key(folded: &str) -> u64 {
+    let mut buffer = [0u8; MAX_FAST_LENGTH];
+    match ocr_form_in(folded, &mut buffer) {
+        Some(form) => key(KeyKind::Ocr, form),
+        None => key(KeyKind::Ocr, &ocr_form(folded)),
+    }
 }
 
 /// Words shorter than this are keyed without their deletions: a letter left out of three leaves
@@ -2076,7 +2088,7 @@ fn query_keys(token: &Token, truncated: bool) -> Vec<u64> {
         if ocr_keyed(token) {
             // A misreading has no confusable letter left to merge (`AII`): the word's own
             // spelling is its OCR form then.
-            keys.push(key(KeyKind::Ocr, &ocr_form(&token.folded)));
+            keys.push(ocr_key(&token.folded));
         }
     }
     if token.skeleton.len() >= 2 {

@@ -747,7 +747,10 @@ fn ocr_blend(a: &str, b: &str) -> Option<f32> {
 
 /// [`ocr_form`] written into `buffer`, for ASCII words that fit (`None` for others): this runs
 /// for most close pairs compared, and [`ocr_form`] allocates twice per word.
-fn ocr_form_in<'b>(word: &str, buffer: &'b mut [u8; MAX_FAST_LENGTH]) -> Option<&'b str> {
+pub(crate) fn ocr_form_in<'b>(
+    word: &str,
+    buffer: &'b mut [u8; MAX_FAST_LENGTH],
+) -> Option<&'b str> {
     if word.len() > MAX_FAST_LENGTH || !word.is_ascii() {
         return None;
     }
